@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Drydock",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "RegistryStorage", targets: ["RegistryStorage"]),
+        .executable(name: "drydock", targets: ["drydock"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+    ],
+    targets: [
+        // Thin C wrappers for syscalls Swift cannot call directly (openat2 is reached only through syscall(2)).
+        .target(name: "CDrydockSystem", path: "Sources/CDrydockSystem"),
+        .target(
+            name: "RegistryStorage",
+            dependencies: [
+                "CDrydockSystem",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
+        .executableTarget(
+            name: "drydock",
+            dependencies: [
+                "RegistryStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Tests that start the real docker-registry and push with skopeo.
+        .testTarget(
+            name: "InteropTests",
+            dependencies: ["RegistryStorage"]
+        ),
+        .testTarget(
+            name: "RegistryStorageTests",
+            dependencies: [
+                "RegistryStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

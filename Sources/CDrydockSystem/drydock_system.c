@@ -1,0 +1,28 @@
+#define _GNU_SOURCE
+#include "drydock_system.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifdef __linux__
+#include <linux/openat2.h>
+#endif
+
+int drydock_open_beneath(int dirfd, const char *path, int flags, int no_symlinks) {
+#if defined(__linux__) && defined(SYS_openat2)
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (unsigned long long)(flags | O_CLOEXEC);
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    if (no_symlinks) how.resolve |= RESOLVE_NO_SYMLINKS;
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+#else
+    (void)dirfd; (void)path; (void)flags; (void)no_symlinks;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+const int DRYDOCK_O_PATH = O_PATH;

@@ -1,0 +1,17 @@
+#ifndef DRYDOCK_SYSTEM_H
+#define DRYDOCK_SYSTEM_H
+
+/// openat2(2) with RESOLVE_BENEATH (and, when `no_symlinks` is set, RESOLVE_NO_SYMLINKS).
+/// Returns a file descriptor, or -1 with errno set (ENOSYS when the kernel lacks openat2).
+int drydock_open_beneath(int dirfd, const char *path, int flags, int no_symlinks);
+
+/// O_PATH, which Swift's Glibc module does not export.
+extern const int DRYDOCK_O_PATH;
+
+/// d_type of a directory entry as reported by readdir; DT_UNKNOWN when the filesystem gives none.
+enum {
+    DRYDOCK_DT_UNKNOWN = 0, DRYDOCK_DT_FIFO = 1, DRYDOCK_DT_CHR = 2, DRYDOCK_DT_DIR = 4,
+    DRYDOCK_DT_BLK = 6, DRYDOCK_DT_REG = 8, DRYDOCK_DT_LNK = 10, DRYDOCK_DT_SOCK = 12
+};
+
+#endif

@@ -1,0 +1,357 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CDrydockSystem
+
+/// Reads a store on a local filesystem. Every open goes through `openat2(RESOLVE_BENEATH)` relative to the store's
+/// `v2` folder, so a symlink or a hostile name can never make us read or delete outside the store; symlinks that stay
+/// inside are followed. With `followSymlinks`, links that leave the store are followed too (stores spread over disks).
+public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
+    // @unchecked: the only state is an immutable descriptor, used with thread-safe *at() syscalls.
+    public let location: String
+    public let followSymlinks: Bool
+    private let rootFD: Int32
+    private let hasOpenat2: Bool
+
+    /// `v2Directory` is the `docker/registry/v2` folder itself.
+    public init(v2Directory: String, displayLocation: String? = nil, followSymlinks: Bool = false) throws(DriverError) {
+        let fd = open(v2Directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw FilesystemDriver.mapErrno(errno, .root) }
+        self.rootFD = fd
+        self.location = displayLocation ?? v2Directory
+        self.followSymlinks = followSymlinks
+        // Probe once: kernels before 5.6 or seccomp filters may lack openat2.
+        let probe = drydock_open_beneath(fd, ".", O_RDONLY | O_DIRECTORY, 0)
+        if probe >= 0 { close(probe) }
+        self.hasOpenat2 = probe >= 0 || errno != ENOSYS
+    }
+
+    deinit { close(rootFD) }
+
+    // MARK: opening
+
+    private func openBeneath(_ path: StoragePath, _ flags: Int32) throws(DriverError) -> Int32 {
+        let rel = path.components.isEmpty ? "." : path.relativeString
+        var fd: Int32
+        repeat {
+            if followSymlinks {
+                fd = openat(rootFD, rel, flags | O_CLOEXEC)
+            } else if hasOpenat2 {
+                fd = drydock_open_beneath(rootFD, rel, flags, 0)
+            } else {
+                fd = openNoFollow(path, flags)
+            }
+        } while fd < 0 && errno == EINTR
+        guard fd >= 0 else { throw FilesystemDriver.mapErrno(errno, path) }
+        return fd
+    }
+
+    /// Fallback without openat2: walk one component at a time and refuse every symlink.
+    private func openNoFollow(_ path: StoragePath, _ flags: Int32) -> Int32 {
+        var dir = dup(rootFD)
+        guard dir >= 0 else { return -1 }
+        for (i, c) in path.components.enumerated() {
+            let last = i == path.components.count - 1
+            let f = last ? (flags | O_NOFOLLOW | O_CLOEXEC) : (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let next = openat(dir, c, f)
+            let saved = errno
+            close(dir)
+            guard next >= 0 else {
+                errno = saved == ELOOP ? EXDEV : saved
+                return -1
+            }
+            dir = next
+        }
+        return dir
+    }
+
+    static func mapErrno(_ e: Int32, _ path: StoragePath) -> DriverError {
+        switch e {
+        case ENOENT: .notFound(path)
+        case ENOTDIR: .notADirectory(path)
+        case EACCES, EPERM: .permissionDenied(path)
+        case EXDEV: .symlink(path, .leavesRoot)
+        case ELOOP: .symlink(path, .leavesRoot)
+        case EINTR, EAGAIN, EMFILE, ENFILE, ENOMEM: .transient(path, String(cString: strerror(e)))
+        case EROFS: .readOnly(path)
+        default: .io(path, String(cString: strerror(e)))
+        }
+    }
+
+    private static func kind(ofMode mode: mode_t) -> EntryKind {
+        switch mode & S_IFMT {
+        case S_IFREG: .file
+        case S_IFDIR: .directory
+        case S_IFIFO: .special("FIFO")
+        case S_IFCHR: .special("character device")
+        case S_IFBLK: .special("block device")
+        case S_IFSOCK: .special("socket")
+        case S_IFLNK: .symlink(.leavesRoot)
+        default: .special("unknown file type")
+        }
+    }
+
+    // MARK: StorageDriver
+
+    public func list(_ path: StoragePath) async throws(DriverError) -> [DirectoryEntry] {
+        try listSync(path)
+    }
+
+    func listSync(_ path: StoragePath) throws(DriverError) -> [DirectoryEntry] {
+        let fd = try openBeneath(path, O_RDONLY | O_DIRECTORY)
+        guard let dir = fdopendir(fd) else {
+            let e = errno
+            close(fd)
+            throw FilesystemDriver.mapErrno(e, path)
+        }
+        defer { closedir(dir) }
+        var entries: [DirectoryEntry] = []
+        while true {
+            errno = 0
+            guard let ent = readdir(dir) else {
+                if errno != 0 { throw FilesystemDriver.mapErrno(errno, path) }
+                break
+            }
+            let (name, valid, dtype) = withUnsafePointer(to: &ent.pointee.d_name) { p in
+                p.withMemoryRebound(to: UInt8.self, capacity: 256) { bytes in
+                    let len = strlen(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self))
+                    let buf = UnsafeBufferPointer(start: bytes, count: len)
+                    let strict = String(validating: buf, as: UTF8.self)
+                    return (strict ?? String(decoding: buf, as: UTF8.self), strict != nil, Int32(ent.pointee.d_type))
+                }
+            }
+            if name == "." || name == ".." { continue }
+            let kind: EntryKind
+            switch dtype {
+            case Int32(DRYDOCK_DT_REG): kind = .file
+            case Int32(DRYDOCK_DT_DIR): kind = .directory
+            default:
+                kind = valid ? resolveKind(dirFD: dirfd(dir), parent: path, name: name) : .special("unreadable name")
+            }
+            entries.append(DirectoryEntry(name: name, kind: kind, nameIsValidUTF8: valid))
+        }
+        return entries
+    }
+
+    /// For entries readdir could not type (symlinks, DT_UNKNOWN filesystems, specials).
+    private func resolveKind(dirFD: Int32, parent: StoragePath, name: String) -> EntryKind {
+        var st = Glibc.stat()
+        guard fstatat(dirFD, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return .special("vanished") }
+        let own = FilesystemDriver.kind(ofMode: st.st_mode)
+        guard case .symlink = own else { return own }
+        // Resolve the link under the same rules as every other open.
+        guard StoragePath.isSafeComponent(name) else { return .symlink(.leavesRoot) }
+        do {
+            let fd = try openBeneath(parent.appending(name), DRYDOCK_O_PATH)
+            defer { close(fd) }
+            var target = Glibc.stat()
+            guard fstat(fd, &target) == 0 else { return .symlink(.dangling) }
+            return FilesystemDriver.kind(ofMode: target.st_mode)
+        } catch {
+            if case .notFound = error { return .symlink(.dangling) }
+            return .symlink(.leavesRoot)
+        }
+    }
+
+    public func stat(_ path: StoragePath) async throws(DriverError) -> FileInfo {
+        let fd = try openBeneath(path, DRYDOCK_O_PATH)
+        defer { close(fd) }
+        var st = Glibc.stat()
+        guard fstat(fd, &st) == 0 else { throw FilesystemDriver.mapErrno(errno, path) }
+        let mtime = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
+        return FileInfo(kind: FilesystemDriver.kind(ofMode: st.st_mode), size: Int64(st.st_size), modified: mtime)
+    }
+
+    /// Opens a regular file for reading without ever blocking on a FIFO or device.
+    private func openRegular(_ path: StoragePath) throws(DriverError) -> (fd: Int32, size: Int64) {
+        let fd = try openBeneath(path, O_RDONLY | O_NONBLOCK | O_NOCTTY)
+        var st = Glibc.stat()
+        guard fstat(fd, &st) == 0 else {
+            let e = errno
+            close(fd)
+            throw FilesystemDriver.mapErrno(e, path)
+        }
+        let kind = FilesystemDriver.kind(ofMode: st.st_mode)
+        guard kind == .file else {
+            close(fd)
+            throw .notARegularFile(path, kind)
+        }
+        return (fd, Int64(st.st_size))
+    }
+
+    public func read(_ path: StoragePath, limit: Int) async throws(DriverError) -> [UInt8] {
+        try readSync(path, limit: limit)
+    }
+
+    func readSync(_ path: StoragePath, limit: Int) throws(DriverError) -> [UInt8] {
+        let (fd, size) = try openRegular(path)
+        defer { close(fd) }
+        guard size <= Int64(limit) else { throw .tooLarge(path, size: size, limit: Int64(limit)) }
+        // Read one byte past the limit to notice a file that grew since fstat.
+        let capacity = min(Int(size) + 1, limit + 1)
+        var out = [UInt8](repeating: 0, count: max(capacity, 1))
+        var filled = 0
+        while filled < out.count {
+            let n = out.withUnsafeMutableBytes { buf in
+                Glibc.read(fd, buf.baseAddress! + filled, buf.count - filled)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FilesystemDriver.mapErrno(errno, path)
+            }
+            if n == 0 { break }
+            filled += n
+            if filled == out.count && filled <= limit { out.append(contentsOf: repeatElement(0, count: 4096)) }
+        }
+        guard filled <= limit else { throw .tooLarge(path, size: Int64(filled), limit: Int64(limit)) }
+        out.removeSubrange(filled...)
+        return out
+    }
+
+    public func readChunks(
+        _ path: StoragePath, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws(DriverError) {
+        let (fd, _) = try openRegular(path)
+        defer { close(fd) }
+        #if os(Linux)
+        _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+        #endif
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkSize, 4096), alignment: 64)
+        defer { buffer.deallocate() }
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress!, buffer.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FilesystemDriver.mapErrno(errno, path)
+            }
+            if n == 0 { return }
+            do {
+                try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            } catch {
+                throw .io(path, "\(error)")
+            }
+        }
+    }
+
+    public func walkFiles(_ path: StoragePath) async throws(DriverError) -> [WalkedFile] {
+        var out: [WalkedFile] = []
+        var stack = [path]
+        var first = true
+        while let dir = stack.popLast() {
+            let entries: [DirectoryEntry]
+            do {
+                entries = try listSync(dir)
+            } catch {
+                // The top folder missing is the caller's business; a sub-folder vanishing mid-walk is skipped.
+                if first || !error.isNotFound { throw error }
+                continue
+            }
+            first = false
+            for e in entries {
+                guard e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name) else {
+                    out.append(WalkedFile(path: dir.appending("?"), kind: .special("unreadable name"), size: 0))
+                    continue
+                }
+                let p = dir.appending(e.name)
+                if e.kind == .directory {
+                    stack.append(p)
+                } else {
+                    out.append(WalkedFile(path: p, kind: e.kind, size: -1))
+                }
+            }
+        }
+        return out
+    }
+
+    public func write(_ path: StoragePath, contents: [UInt8]) async throws(DriverError) {
+        guard let name = path.lastComponent else { throw .io(path, "cannot write the store root") }
+        var dir = StoragePath.root
+        for c in path.parent.components {
+            dir = dir.appending(c)
+            let parentFD = try openBeneath(dir.parent, O_RDONLY | O_DIRECTORY)
+            let r = mkdirat(parentFD, c, 0o755)
+            let e = errno
+            close(parentFD)
+            if r != 0 && e != EEXIST { throw FilesystemDriver.mapErrno(e, dir) }
+        }
+        let dirFD = try openBeneath(path.parent, O_RDONLY | O_DIRECTORY)
+        defer { close(dirFD) }
+        let temp = ".\(name).drydock-tmp"
+        let fd = openat(dirFD, temp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FilesystemDriver.mapErrno(errno, path) }
+        var written = 0
+        while written < contents.count {
+            let n = contents.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let e = errno
+                close(fd)
+                unlinkat(dirFD, temp, 0)
+                throw FilesystemDriver.mapErrno(e, path)
+            }
+            written += n
+        }
+        fsync(fd)
+        close(fd)
+        guard renameat(dirFD, temp, dirFD, name) == 0 else {
+            let e = errno
+            unlinkat(dirFD, temp, 0)
+            throw FilesystemDriver.mapErrno(e, path)
+        }
+    }
+
+    public func delete(_ path: StoragePath) async throws(DriverError) {
+        guard let name = path.lastComponent else { throw .io(path, "refusing to delete the store root") }
+        let parentFD: Int32
+        do {
+            parentFD = try openBeneath(path.parent, O_RDONLY | O_DIRECTORY)
+        } catch {
+            if error.isNotFound { return }
+            throw error
+        }
+        defer { close(parentFD) }
+        try removeTree(parentFD: parentFD, name: name, path: path)
+    }
+
+    /// Removes `name` inside the directory `parentFD`, recursing with *at() calls so symlinks are unlinked, never followed.
+    private func removeTree(parentFD: Int32, name: String, path: StoragePath) throws(DriverError) {
+        var st = Glibc.stat()
+        if fstatat(parentFD, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
+            if errno == ENOENT { return }
+            throw FilesystemDriver.mapErrno(errno, path)
+        }
+        if st.st_mode & S_IFMT == S_IFDIR {
+            let fd = openat(parentFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else { throw FilesystemDriver.mapErrno(errno, path) }
+            guard let dir = fdopendir(fd) else {
+                close(fd)
+                throw FilesystemDriver.mapErrno(errno, path)
+            }
+            var children: [String] = []
+            while let ent = readdir(dir) {
+                let child = withUnsafePointer(to: &ent.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                if child != "." && child != ".." { children.append(child) }
+            }
+            do {
+                for child in children {
+                    try removeTree(parentFD: dirfd(dir), name: child, path: path.appending(safeOrPlaceholder(child)))
+                }
+            } catch {
+                closedir(dir)
+                throw error
+            }
+            closedir(dir)
+            if unlinkat(parentFD, name, AT_REMOVEDIR) != 0 && errno != ENOENT {
+                throw FilesystemDriver.mapErrno(errno, path)
+            }
+        } else if unlinkat(parentFD, name, 0) != 0 && errno != ENOENT {
+            throw FilesystemDriver.mapErrno(errno, path)
+        }
+    }
+
+    private func safeOrPlaceholder(_ s: String) -> String { StoragePath.isSafeComponent(s) ? s : "?" }
+}

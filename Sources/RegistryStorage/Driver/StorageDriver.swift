@@ -1,0 +1,208 @@
+/// A path inside the store, relative to the `docker/registry/v2` folder, e.g. `repositories/library/ubuntu/_layers`.
+/// Built only from components that cannot climb out (`..`, `.`, empty and `/`-containing parts are refused),
+/// so a path made from hostile link contents or folder names can never name anything outside the store.
+public struct StoragePath: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public private(set) var components: [String]
+
+    public static let root = StoragePath(trusted: [])
+
+    public init(trusted components: [String]) { self.components = components }
+
+    /// Returns nil when any component could escape or is not a single path element.
+    public init?(validating components: [String]) {
+        guard components.allSatisfy(StoragePath.isSafeComponent) else { return nil }
+        self.components = components
+    }
+
+    public static func isSafeComponent(_ c: String) -> Bool {
+        !c.isEmpty && c != "." && c != ".." && !c.utf8.contains(UInt8(ascii: "/")) && !c.utf8.contains(0)
+    }
+
+    public func appending(_ component: String) -> StoragePath {
+        precondition(StoragePath.isSafeComponent(component), "unsafe path component")
+        var p = self
+        p.components.append(component)
+        return p
+    }
+
+    public func appending(_ more: [String]) -> StoragePath {
+        more.reduce(self) { $0.appending($1) }
+    }
+
+    public var parent: StoragePath { StoragePath(trusted: Array(components.dropLast())) }
+    public var lastComponent: String? { components.last }
+
+    /// `a/b/c` (no leading slash): the relative path for the filesystem and the key suffix for object stores.
+    public var relativeString: String { components.joined(separator: "/") }
+    public var description: String { relativeString.isEmpty ? "." : relativeString }
+
+    public func hasPrefix(_ other: StoragePath) -> Bool {
+        components.count >= other.components.count && Array(components.prefix(other.components.count)) == other.components
+    }
+
+    public static func < (a: StoragePath, b: StoragePath) -> Bool {
+        a.components.lexicographicallyPrecedes(b.components) { x, y in x.utf8.lexicographicallyPrecedes(y.utf8) }
+    }
+}
+
+public enum EntryKind: Sendable, Equatable, CustomStringConvertible {
+    case file
+    case directory
+    /// A symbolic link whose target could not be used: it leaves the store root, dangles, or links are not followed.
+    case symlink(SymlinkProblem)
+    /// FIFO, socket, device: never opened for reading.
+    case special(String)
+
+    public var description: String {
+        switch self {
+        case .file: "file"
+        case .directory: "directory"
+        case .symlink(let p): "symlink (\(p))"
+        case .special(let k): k
+        }
+    }
+}
+
+public enum SymlinkProblem: Sendable, Equatable, CustomStringConvertible {
+    case leavesRoot
+    case dangling
+
+    public var description: String {
+        switch self {
+        case .leavesRoot: "points outside the store root; pass --follow-symlinks to follow it"
+        case .dangling: "target does not exist"
+        }
+    }
+}
+
+public struct DirectoryEntry: Sendable, Equatable {
+    public var name: String
+    public var kind: EntryKind
+    /// False when the on-disk name was not valid UTF-8; `name` then holds a lossy decoding that cannot be opened.
+    public var nameIsValidUTF8: Bool
+
+    public init(name: String, kind: EntryKind, nameIsValidUTF8: Bool = true) {
+        self.name = name
+        self.kind = kind
+        self.nameIsValidUTF8 = nameIsValidUTF8
+    }
+}
+
+public struct FileInfo: Sendable, Equatable {
+    public var kind: EntryKind
+    public var size: Int64
+    /// Seconds since 1970, when the backend knows it.
+    public var modified: Double?
+
+    public init(kind: EntryKind, size: Int64, modified: Double? = nil) {
+        self.kind = kind
+        self.size = size
+        self.modified = modified
+    }
+}
+
+/// Every driver failure is a value the caller can show, retry (`isTransient`) or treat as absence (`notFound`).
+public enum DriverError: Error, Sendable, Equatable, CustomStringConvertible {
+    case notFound(StoragePath)
+    case notADirectory(StoragePath)
+    case notARegularFile(StoragePath, EntryKind)
+    case tooLarge(StoragePath, size: Int64, limit: Int64)
+    case symlink(StoragePath, SymlinkProblem)
+    case permissionDenied(StoragePath)
+    /// Worth retrying: timeouts, throttling, interrupted calls, 5xx answers.
+    case transient(StoragePath, String)
+    case io(StoragePath, String)
+    case readOnly(StoragePath)
+
+    public var isTransient: Bool {
+        if case .transient = self { return true }
+        return false
+    }
+
+    public var isNotFound: Bool {
+        if case .notFound = self { return true }
+        return false
+    }
+
+    public var path: StoragePath {
+        switch self {
+        case .notFound(let p), .notADirectory(let p), .notARegularFile(let p, _), .tooLarge(let p, _, _),
+            .symlink(let p, _), .permissionDenied(let p), .transient(let p, _), .io(let p, _), .readOnly(let p):
+            p
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .notFound(let p): "\(p): not found"
+        case .notADirectory(let p): "\(p): not a directory"
+        case .notARegularFile(let p, let k): "\(p): expected a regular file, found a \(k)"
+        case .tooLarge(let p, let size, let limit): "\(p): \(size) bytes is over the \(limit)-byte limit"
+        case .symlink(let p, let problem): "\(p): symlink \(problem)"
+        case .permissionDenied(let p): "\(p): permission denied"
+        case .transient(let p, let m): "\(p): \(m) (temporary)"
+        case .io(let p, let m): "\(p): \(m)"
+        case .readOnly(let p): "\(p): the store is opened read-only"
+        }
+    }
+}
+
+/// Access to one store's `docker/registry/v2` tree. Shaped for object stores too: a "directory" may be only a key
+/// prefix, listings may be slow and paged, and every call may fail transiently (errors are values; callers retry).
+public protocol StorageDriver: Sendable {
+    /// Where the store lives, for messages (`/var/lib/registry`, `s3://bucket/prefix`).
+    var location: String { get }
+
+    /// Immediate children of a directory (names only, unsorted). `notFound` when it does not exist.
+    func list(_ path: StoragePath) async throws(DriverError) -> [DirectoryEntry]
+
+    func stat(_ path: StoragePath) async throws(DriverError) -> FileInfo
+
+    /// The whole content of a regular file, refusing anything larger than `limit` bytes.
+    func read(_ path: StoragePath, limit: Int) async throws(DriverError) -> [UInt8]
+
+    /// Streams a regular file in chunks of about `chunkSize` bytes (bounded memory for hashing large blobs).
+    func readChunks(
+        _ path: StoragePath, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws(DriverError)
+
+    /// Every file below `path` (recursively), with its path and size. Object stores list the prefix flat.
+    func walkFiles(_ path: StoragePath) async throws(DriverError) -> [WalkedFile]
+
+    /// Writes a file, creating parent directories. Used only by undo and the journal.
+    func write(_ path: StoragePath, contents: [UInt8]) async throws(DriverError)
+
+    /// Removes a file or a whole directory tree. Missing paths are not an error.
+    func delete(_ path: StoragePath) async throws(DriverError)
+}
+
+public struct WalkedFile: Sendable, Equatable {
+    public var path: StoragePath
+    public var kind: EntryKind
+    public var size: Int64
+
+    public init(path: StoragePath, kind: EntryKind, size: Int64) {
+        self.path = path
+        self.kind = kind
+        self.size = size
+    }
+}
+
+extension StorageDriver {
+    /// Retries transient failures with a short backoff; everything else is returned at once.
+    public func withRetries<T: Sendable>(
+        attempts: Int = 4, _ call: () async throws(DriverError) -> T
+    ) async throws(DriverError) -> T {
+        var delayNanos: UInt64 = 50_000_000
+        var attempt = 1
+        while true {
+            do {
+                return try await call()
+            } catch where error.isTransient && attempt < attempts {
+                try? await Task.sleep(nanoseconds: delayNanos)
+                delayNanos *= 2
+                attempt += 1
+            }
+        }
+    }
+}

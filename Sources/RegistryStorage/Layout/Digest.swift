@@ -1,0 +1,177 @@
+/// The hash algorithms registry 2.8.2 accepts (go-digest 1.0). Anything else is reported, never looked up.
+public enum DigestAlgorithm: UInt8, Sendable, CaseIterable, Comparable {
+    case sha256, sha384, sha512
+
+    public var name: String {
+        switch self {
+        case .sha256: "sha256"
+        case .sha384: "sha384"
+        case .sha512: "sha512"
+        }
+    }
+
+    /// Length of the hex-encoded part.
+    public var hexLength: Int { byteCount * 2 }
+
+    public var byteCount: Int {
+        switch self {
+        case .sha256: 32
+        case .sha384: 48
+        case .sha512: 64
+        }
+    }
+
+    public init?(name: some StringProtocol) {
+        switch name {
+        case "sha256": self = .sha256
+        case "sha384": self = .sha384
+        case "sha512": self = .sha512
+        default: return nil
+        }
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// A content digest held as raw bytes (no heap allocation), so indexes of 100k manifests stay small.
+public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let algorithm: DigestAlgorithm
+    /// The hash, big-endian, zero-padded to 64 bytes.
+    private let words: SIMD8<UInt64>
+
+    public init(algorithm: DigestAlgorithm, bytes: some Collection<UInt8>) {
+        precondition(bytes.count == algorithm.byteCount, "digest byte count must match algorithm")
+        var w = SIMD8<UInt64>()
+        for (i, b) in bytes.enumerated() {
+            w[i / 8] |= UInt64(b) << UInt64(56 - (i % 8) * 8)
+        }
+        self.algorithm = algorithm
+        self.words = w
+    }
+
+    public var bytes: [UInt8] {
+        (0..<algorithm.byteCount).map { i in UInt8(truncatingIfNeeded: words[i / 8] >> UInt64(56 - (i % 8) * 8)) }
+    }
+
+    public var hex: String {
+        let table: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(algorithm.hexLength)
+        for b in bytes {
+            out.append(table[Int(b >> 4)])
+            out.append(table[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `sha256:<hex>`
+    public var description: String { "\(algorithm.name):\(hex)" }
+
+    /// The first 12 hex characters, as `docker images` shows them.
+    public var short: String { String(hex.prefix(12)) }
+
+    public static func < (a: Digest, b: Digest) -> Bool {
+        if a.algorithm != b.algorithm { return a.algorithm < b.algorithm }
+        for i in 0..<8 where a.words[i] != b.words[i] { return a.words[i] < b.words[i] }
+        return false
+    }
+
+    /// Parses a digest with registry 2.8.2 rules: known algorithm, exact length, lowercase hex.
+    public static func parse(_ text: some StringProtocol) -> Result<Digest, DigestError> {
+        parse(utf8: Array(text.utf8))
+    }
+
+    public static func parse(utf8 s: some Collection<UInt8>) -> Result<Digest, DigestError> {
+        let bytes = Array(s)
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
+            return .failure(.invalidFormat)
+        }
+        let algBytes = bytes[..<colon]
+        let hexBytes = bytes[(colon + 1)...]
+        guard let algorithm = DigestAlgorithm(name: String(decoding: algBytes, as: UTF8.self)) else {
+            return .failure(isAlgorithmShaped(algBytes) && isEncodedShaped(hexBytes) ? .unsupportedAlgorithm : .invalidFormat)
+        }
+        guard hexBytes.allSatisfy(isLowerHex) else {
+            return .failure(isEncodedShaped(hexBytes) ? .invalidHex : .invalidFormat)
+        }
+        guard hexBytes.count == algorithm.hexLength else { return .failure(.invalidLength) }
+        var raw = [UInt8]()
+        raw.reserveCapacity(algorithm.byteCount)
+        var it = hexBytes.makeIterator()
+        while let hi = it.next(), let lo = it.next() {
+            raw.append(hexValue(hi) << 4 | hexValue(lo))
+        }
+        return .success(Digest(algorithm: algorithm, bytes: raw))
+    }
+
+    /// Convenience for callers that have already validated the text (tests, constants).
+    public init?(_ text: some StringProtocol) {
+        guard case .success(let d) = Digest.parse(text) else { return nil }
+        self = d
+    }
+
+    private static func isLowerHex(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8 { c <= 0x39 ? c - 0x30 : c - 0x61 + 10 }
+
+    private static func isAlgorithmShaped(_ s: some Collection<UInt8>) -> Bool {
+        // [a-z0-9]+(?:[.+_-][a-z0-9]+)*
+        var previousWasSeparator = true
+        for c in s {
+            let alnum = (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
+            if alnum {
+                previousWasSeparator = false
+            } else if c == 0x2E || c == 0x2B || c == 0x5F || c == 0x2D {
+                if previousWasSeparator { return false }
+                previousWasSeparator = true
+            } else {
+                return false
+            }
+        }
+        return !previousWasSeparator
+    }
+
+    private static func isEncodedShaped(_ s: some Collection<UInt8>) -> Bool {
+        !s.isEmpty && s.allSatisfy { c in
+            (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39)
+                || c == 0x3D || c == 0x5F || c == 0x2D
+        }
+    }
+}
+
+public enum DigestError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidFormat
+    case unsupportedAlgorithm
+    case invalidLength
+    case invalidHex
+
+    public var description: String {
+        switch self {
+        case .invalidFormat: "invalid digest format"
+        case .unsupportedAlgorithm: "unsupported digest algorithm"
+        case .invalidLength: "invalid digest length"
+        case .invalidHex: "digest is not lowercase hex"
+        }
+    }
+}
+
+import Crypto
+import Foundation
+
+extension Digest {
+    /// sha256 of `data`, the registry's canonical algorithm.
+    public static func sha256(of data: some DataProtocol) -> Digest {
+        Digest(algorithm: .sha256, bytes: Array(SHA256.hash(data: data)))
+    }
+
+    /// The digest of `data` with this digest's algorithm, for comparing stored content against its name.
+    public func recomputed(over data: some DataProtocol) -> Digest {
+        switch algorithm {
+        case .sha256: Digest(algorithm: .sha256, bytes: Array(SHA256.hash(data: data)))
+        case .sha384: Digest(algorithm: .sha384, bytes: Array(SHA384.hash(data: data)))
+        case .sha512: Digest(algorithm: .sha512, bytes: Array(SHA512.hash(data: data)))
+        }
+    }
+}

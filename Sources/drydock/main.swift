@@ -1,0 +1,2 @@
+import RegistryStorage
+print("drydock")
