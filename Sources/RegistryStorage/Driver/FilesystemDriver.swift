@@ -16,7 +16,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     private let hasOpenat2: Bool
 
     /// `v2Directory` is the `docker/registry/v2` folder itself.
-    public init(v2Directory: String, displayLocation: String? = nil, followSymlinks: Bool = false) throws(DriverError) {
+    public init(v2Directory: String, displayLocation: String? = nil, followSymlinks: Bool = false) throws {
         let fd = open(v2Directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw FilesystemDriver.mapErrno(errno, .root) }
         self.rootFD = fd
@@ -32,7 +32,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
 
     // MARK: opening
 
-    private func openBeneath(_ path: StoragePath, _ flags: Int32) throws(DriverError) -> Int32 {
+    private func openBeneath(_ path: StoragePath, _ flags: Int32) throws -> Int32 {
         let rel = path.components.isEmpty ? "." : path.relativeString
         var fd: Int32
         repeat {
@@ -95,11 +95,11 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
 
     // MARK: StorageDriver
 
-    public func list(_ path: StoragePath) async throws(DriverError) -> [DirectoryEntry] {
+    public func list(_ path: StoragePath) async throws -> [DirectoryEntry] {
         try listSync(path)
     }
 
-    func listSync(_ path: StoragePath) throws(DriverError) -> [DirectoryEntry] {
+    func listSync(_ path: StoragePath) throws -> [DirectoryEntry] {
         let fd = try openBeneath(path, O_RDONLY | O_DIRECTORY)
         guard let dir = fdopendir(fd) else {
             let e = errno
@@ -150,12 +150,13 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             guard fstat(fd, &target) == 0 else { return .symlink(.dangling) }
             return FilesystemDriver.kind(ofMode: target.st_mode)
         } catch {
+            let error = DriverError(error)
             if case .notFound = error { return .symlink(.dangling) }
             return .symlink(.leavesRoot)
         }
     }
 
-    public func stat(_ path: StoragePath) async throws(DriverError) -> FileInfo {
+    public func stat(_ path: StoragePath) async throws -> FileInfo {
         let fd = try openBeneath(path, DRYDOCK_O_PATH)
         defer { close(fd) }
         var st = Glibc.stat()
@@ -165,7 +166,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     }
 
     /// Opens a regular file for reading without ever blocking on a FIFO or device.
-    private func openRegular(_ path: StoragePath) throws(DriverError) -> (fd: Int32, size: Int64) {
+    private func openRegular(_ path: StoragePath) throws -> (fd: Int32, size: Int64) {
         let fd = try openBeneath(path, O_RDONLY | O_NONBLOCK | O_NOCTTY)
         var st = Glibc.stat()
         guard fstat(fd, &st) == 0 else {
@@ -176,19 +177,19 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         let kind = FilesystemDriver.kind(ofMode: st.st_mode)
         guard kind == .file else {
             close(fd)
-            throw .notARegularFile(path, kind)
+            throw DriverError.notARegularFile(path, kind)
         }
         return (fd, Int64(st.st_size))
     }
 
-    public func read(_ path: StoragePath, limit: Int) async throws(DriverError) -> [UInt8] {
+    public func read(_ path: StoragePath, limit: Int) async throws -> [UInt8] {
         try readSync(path, limit: limit)
     }
 
-    func readSync(_ path: StoragePath, limit: Int) throws(DriverError) -> [UInt8] {
+    func readSync(_ path: StoragePath, limit: Int) throws -> [UInt8] {
         let (fd, size) = try openRegular(path)
         defer { close(fd) }
-        guard size <= Int64(limit) else { throw .tooLarge(path, size: size, limit: Int64(limit)) }
+        guard size <= Int64(limit) else { throw DriverError.tooLarge(path, size: size, limit: Int64(limit)) }
         // Read one byte past the limit to notice a file that grew since fstat.
         let capacity = min(Int(size) + 1, limit + 1)
         var out = [UInt8](repeating: 0, count: max(capacity, 1))
@@ -205,14 +206,14 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             filled += n
             if filled == out.count && filled <= limit { out.append(contentsOf: repeatElement(0, count: 4096)) }
         }
-        guard filled <= limit else { throw .tooLarge(path, size: Int64(filled), limit: Int64(limit)) }
+        guard filled <= limit else { throw DriverError.tooLarge(path, size: Int64(filled), limit: Int64(limit)) }
         out.removeSubrange(filled...)
         return out
     }
 
     public func readChunks(
         _ path: StoragePath, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void
-    ) async throws(DriverError) {
+    ) async throws {
         let (fd, _) = try openRegular(path)
         defer { close(fd) }
         #if os(Linux)
@@ -230,12 +231,13 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             do {
                 try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             } catch {
-                throw .io(path, "\(error)")
+                let error = DriverError(error)
+                throw DriverError.io(path, "\(error)")
             }
         }
     }
 
-    public func walkFiles(_ path: StoragePath) async throws(DriverError) -> [WalkedFile] {
+    public func walkFiles(_ path: StoragePath) async throws -> [WalkedFile] {
         var out: [WalkedFile] = []
         var stack = [path]
         var first = true
@@ -244,6 +246,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             do {
                 entries = try listSync(dir)
             } catch {
+                let error = DriverError(error)
                 // The top folder missing is the caller's business; a sub-folder vanishing mid-walk is skipped.
                 if first || !error.isNotFound { throw error }
                 continue
@@ -265,8 +268,8 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         return out
     }
 
-    public func write(_ path: StoragePath, contents: [UInt8]) async throws(DriverError) {
-        guard let name = path.lastComponent else { throw .io(path, "cannot write the store root") }
+    public func write(_ path: StoragePath, contents: [UInt8]) async throws {
+        guard let name = path.lastComponent else { throw DriverError.io(path, "cannot write the store root") }
         var dir = StoragePath.root
         for c in path.parent.components {
             dir = dir.appending(c)
@@ -302,12 +305,13 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         }
     }
 
-    public func delete(_ path: StoragePath) async throws(DriverError) {
-        guard let name = path.lastComponent else { throw .io(path, "refusing to delete the store root") }
+    public func delete(_ path: StoragePath) async throws {
+        guard let name = path.lastComponent else { throw DriverError.io(path, "refusing to delete the store root") }
         let parentFD: Int32
         do {
             parentFD = try openBeneath(path.parent, O_RDONLY | O_DIRECTORY)
         } catch {
+            let error = DriverError(error)
             if error.isNotFound { return }
             throw error
         }
@@ -316,7 +320,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     }
 
     /// Removes `name` inside the directory `parentFD`, recursing with *at() calls so symlinks are unlinked, never followed.
-    private func removeTree(parentFD: Int32, name: String, path: StoragePath) throws(DriverError) {
+    private func removeTree(parentFD: Int32, name: String, path: StoragePath) throws {
         var st = Glibc.stat()
         if fstatat(parentFD, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
             if errno == ENOENT { return }
@@ -341,6 +345,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
                     try removeTree(parentFD: dirfd(dir), name: child, path: path.appending(safeOrPlaceholder(child)))
                 }
             } catch {
+                let error = DriverError(error)
                 closedir(dir)
                 throw error
             }

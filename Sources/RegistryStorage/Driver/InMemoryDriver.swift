@@ -1,4 +1,4 @@
-import Synchronization
+
 
 /// A store held in memory, shaped like an object store: directories exist only as prefixes of files
 /// (plus explicitly created empty ones). Faults can be planted per path to test error handling.
@@ -19,7 +19,7 @@ public final class InMemoryDriver: StorageDriver {
     }
 
     public let location: String
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init(location: String = "memory://") {
         self.location = location
@@ -46,7 +46,7 @@ public final class InMemoryDriver: StorageDriver {
     /// How many driver calls were made (to check that nothing is read twice).
     public var callCount: Int { state.withLock { $0.calls } }
 
-    private func checkFault(_ path: StoragePath) throws(DriverError) {
+    private func checkFault(_ path: StoragePath) throws {
         let fault: Fault? = state.withLock { s in
             s.calls += 1
             guard let f = s.faults[path] else { return nil }
@@ -57,9 +57,9 @@ public final class InMemoryDriver: StorageDriver {
         }
         switch fault {
         case nil, .special: return
-        case .permissionDenied: throw .permissionDenied(path)
-        case .transient: throw .transient(path, "simulated timeout")
-        case .symlinkLeavingRoot: throw .symlink(path, .leavesRoot)
+        case .permissionDenied: throw DriverError.permissionDenied(path)
+        case .transient: throw DriverError.transient(path, "simulated timeout")
+        case .symlinkLeavingRoot: throw DriverError.symlink(path, .leavesRoot)
         }
     }
 
@@ -69,7 +69,7 @@ public final class InMemoryDriver: StorageDriver {
             || s.directories.contains { $0.components.count > path.components.count && $0.hasPrefix(path) }
     }
 
-    public func list(_ path: StoragePath) async throws(DriverError) -> [DirectoryEntry] {
+    public func list(_ path: StoragePath) async throws -> [DirectoryEntry] {
         try checkFault(path)
         let result: [DirectoryEntry]? = state.withLock { s in
             if s.files[path] != nil { return nil }
@@ -94,38 +94,40 @@ public final class InMemoryDriver: StorageDriver {
             }
             return names.map { DirectoryEntry(name: $0.key, kind: $0.value) }
         }
-        guard let entries = result else { throw .notADirectory(path) }
-        if entries.isEmpty && !state.withLock({ isDirectory(path, in: $0) }) { throw .notFound(path) }
+        guard let entries = result else { throw DriverError.notADirectory(path) }
+        if entries.isEmpty && !state.withLock({ isDirectory(path, in: $0) }) { throw DriverError.notFound(path) }
         return entries
     }
 
-    public func stat(_ path: StoragePath) async throws(DriverError) -> FileInfo {
+    public func stat(_ path: StoragePath) async throws -> FileInfo {
         try checkFault(path)
-        return try state.withLock { s throws(DriverError) -> FileInfo in
+        let result: Result<FileInfo, DriverError> = state.withLock { s in
             if let data = s.files[path] {
-                if case .special(let k) = s.faults[path] { return FileInfo(kind: .special(k), size: 0) }
-                return FileInfo(kind: .file, size: Int64(data.count))
+                if case .special(let k) = s.faults[path] { return .success(FileInfo(kind: .special(k), size: 0)) }
+                return .success(FileInfo(kind: .file, size: Int64(data.count)))
             }
-            if isDirectory(path, in: s) { return FileInfo(kind: .directory, size: 0) }
-            throw .notFound(path)
+            if isDirectory(path, in: s) { return .success(FileInfo(kind: .directory, size: 0)) }
+            return .failure(.notFound(path))
         }
+        return try result.get()
     }
 
-    public func read(_ path: StoragePath, limit: Int) async throws(DriverError) -> [UInt8] {
+    public func read(_ path: StoragePath, limit: Int) async throws -> [UInt8] {
         try checkFault(path)
-        return try state.withLock { s throws(DriverError) -> [UInt8] in
-            if case .special(let k) = s.faults[path] { throw .notARegularFile(path, .special(k)) }
+        let result: Result<[UInt8], DriverError> = state.withLock { s in
+            if case .special(let k) = s.faults[path] { return .failure(.notARegularFile(path, .special(k))) }
             guard let data = s.files[path] else {
-                throw isDirectory(path, in: s) ? .notARegularFile(path, .directory) : .notFound(path)
+                return .failure(isDirectory(path, in: s) ? .notARegularFile(path, .directory) : .notFound(path))
             }
-            guard data.count <= limit else { throw .tooLarge(path, size: Int64(data.count), limit: Int64(limit)) }
-            return data
+            guard data.count <= limit else { return .failure(.tooLarge(path, size: Int64(data.count), limit: Int64(limit))) }
+            return .success(data)
         }
+        return try result.get()
     }
 
     public func readChunks(
         _ path: StoragePath, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void
-    ) async throws(DriverError) {
+    ) async throws {
         let data = try await read(path, limit: Int.max)
         var offset = 0
         repeat {
@@ -133,17 +135,18 @@ public final class InMemoryDriver: StorageDriver {
             do {
                 try data[offset..<end].withUnsafeBytes { try body($0) }
             } catch {
-                throw .io(path, "\(error)")
+                let error = DriverError(error)
+                throw DriverError.io(path, "\(error)")
             }
             offset = end
         } while offset < data.count
     }
 
-    public func walkFiles(_ path: StoragePath) async throws(DriverError) -> [WalkedFile] {
+    public func walkFiles(_ path: StoragePath) async throws -> [WalkedFile] {
         try checkFault(path)
-        return try state.withLock { s throws(DriverError) -> [WalkedFile] in
-            guard isDirectory(path, in: s) else { throw .notFound(path) }
-            return s.files.compactMap { key, data in
+        let result: Result<[WalkedFile], DriverError> = state.withLock { s in
+            guard isDirectory(path, in: s) else { return .failure(.notFound(path)) }
+            return .success(s.files.compactMap { key, data in
                 guard key.components.count > path.components.count, key.hasPrefix(path) else { return nil }
                 let kind: EntryKind
                 switch s.faults[key] {
@@ -152,16 +155,17 @@ public final class InMemoryDriver: StorageDriver {
                 default: kind = .file
                 }
                 return WalkedFile(path: key, kind: kind, size: Int64(data.count))
-            }
+            })
         }
+        return try result.get()
     }
 
-    public func write(_ path: StoragePath, contents: [UInt8]) async throws(DriverError) {
+    public func write(_ path: StoragePath, contents: [UInt8]) async throws {
         try checkFault(path)
         put(path, contents)
     }
 
-    public func delete(_ path: StoragePath) async throws(DriverError) {
+    public func delete(_ path: StoragePath) async throws {
         try checkFault(path)
         state.withLock { s in
             for key in s.files.keys where key.hasPrefix(path) { s.files[key] = nil }

@@ -114,6 +114,11 @@ public enum DriverError: Error, Sendable, Equatable, CustomStringConvertible {
     case io(StoragePath, String)
     case readOnly(StoragePath)
 
+    /// Every driver call throws only `DriverError`; anything else (a bug) is reported as an I/O failure.
+    public init(_ error: any Error) {
+        self = (error as? DriverError) ?? .io(.root, String(describing: error))
+    }
+
     public var isTransient: Bool {
         if case .transient = self { return true }
         return false
@@ -147,33 +152,33 @@ public enum DriverError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Access to one store's `docker/registry/v2` tree. Shaped for object stores too: a "directory" may be only a key
+/// Access to one store's `docker/registry/v2` tree. Every call throws only `DriverError`. Shaped for object stores too: a "directory" may be only a key
 /// prefix, listings may be slow and paged, and every call may fail transiently (errors are values; callers retry).
 public protocol StorageDriver: Sendable {
     /// Where the store lives, for messages (`/var/lib/registry`, `s3://bucket/prefix`).
     var location: String { get }
 
     /// Immediate children of a directory (names only, unsorted). `notFound` when it does not exist.
-    func list(_ path: StoragePath) async throws(DriverError) -> [DirectoryEntry]
+    func list(_ path: StoragePath) async throws -> [DirectoryEntry]
 
-    func stat(_ path: StoragePath) async throws(DriverError) -> FileInfo
+    func stat(_ path: StoragePath) async throws -> FileInfo
 
     /// The whole content of a regular file, refusing anything larger than `limit` bytes.
-    func read(_ path: StoragePath, limit: Int) async throws(DriverError) -> [UInt8]
+    func read(_ path: StoragePath, limit: Int) async throws -> [UInt8]
 
     /// Streams a regular file in chunks of about `chunkSize` bytes (bounded memory for hashing large blobs).
     func readChunks(
         _ path: StoragePath, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void
-    ) async throws(DriverError)
+    ) async throws
 
     /// Every file below `path` (recursively), with its path and size. Object stores list the prefix flat.
-    func walkFiles(_ path: StoragePath) async throws(DriverError) -> [WalkedFile]
+    func walkFiles(_ path: StoragePath) async throws -> [WalkedFile]
 
     /// Writes a file, creating parent directories. Used only by undo and the journal.
-    func write(_ path: StoragePath, contents: [UInt8]) async throws(DriverError)
+    func write(_ path: StoragePath, contents: [UInt8]) async throws
 
     /// Removes a file or a whole directory tree. Missing paths are not an error.
-    func delete(_ path: StoragePath) async throws(DriverError)
+    func delete(_ path: StoragePath) async throws
 }
 
 public struct WalkedFile: Sendable, Equatable {
@@ -190,15 +195,15 @@ public struct WalkedFile: Sendable, Equatable {
 
 extension StorageDriver {
     /// Retries transient failures with a short backoff; everything else is returned at once.
-    public func withRetries<T: Sendable>(
-        attempts: Int = 4, _ call: () async throws(DriverError) -> T
-    ) async throws(DriverError) -> T {
+    public func withRetries<T: Sendable>(attempts: Int = 4, _ call: () async throws -> T) async throws -> T {
         var delayNanos: UInt64 = 50_000_000
         var attempt = 1
         while true {
             do {
                 return try await call()
-            } catch where error.isTransient && attempt < attempts {
+            } catch {
+                let error = DriverError(error)
+                guard error.isTransient && attempt < attempts else { throw error }
                 try? await Task.sleep(nanoseconds: delayNanos)
                 delayNanos *= 2
                 attempt += 1

@@ -36,12 +36,45 @@ public enum DigestAlgorithm: UInt8, Sendable, CaseIterable, Comparable {
 /// A content digest held as raw bytes (no heap allocation), so indexes of 100k manifests stay small.
 public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let algorithm: DigestAlgorithm
-    /// The hash, big-endian, zero-padded to 64 bytes.
-    private let words: SIMD8<UInt64>
+    /// The hash as big-endian words, zero-padded to 64 bytes. Plain words, not SIMD8: a 64-byte-aligned type in
+    /// async frames corrupted the task allocator on Swift 6.3.1 (it only guarantees 16-byte alignment).
+    private let words: Words
+
+    struct Words: Hashable, Sendable {
+        var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+        var w4: UInt64 = 0, w5: UInt64 = 0, w6: UInt64 = 0, w7: UInt64 = 0
+
+        subscript(i: Int) -> UInt64 {
+            get {
+                switch i {
+                case 0: w0
+                case 1: w1
+                case 2: w2
+                case 3: w3
+                case 4: w4
+                case 5: w5
+                case 6: w6
+                default: w7
+                }
+            }
+            set {
+                switch i {
+                case 0: w0 = newValue
+                case 1: w1 = newValue
+                case 2: w2 = newValue
+                case 3: w3 = newValue
+                case 4: w4 = newValue
+                case 5: w5 = newValue
+                case 6: w6 = newValue
+                default: w7 = newValue
+                }
+            }
+        }
+    }
 
     public init(algorithm: DigestAlgorithm, bytes: some Collection<UInt8>) {
         precondition(bytes.count == algorithm.byteCount, "digest byte count must match algorithm")
-        var w = SIMD8<UInt64>()
+        var w = Words()
         for (i, b) in bytes.enumerated() {
             w[i / 8] |= UInt64(b) << UInt64(56 - (i % 8) * 8)
         }

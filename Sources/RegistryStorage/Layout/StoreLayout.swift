@@ -1,0 +1,106 @@
+/// Path templates of registry 2.8.2 (`registry/storage/paths.go`), relative to `docker/registry/v2`.
+/// Every path is built from a validated `Digest` or from name components checked by the caller, never from raw text.
+public enum StoreLayout {
+    public static let repositories = StoragePath(trusted: ["repositories"])
+    public static let blobs = StoragePath(trusted: ["blobs"])
+    /// Drydock's own folder; the registry ignores anything outside `blobs/` and `repositories/`.
+    public static let drydock = StoragePath(trusted: ["drydock"])
+
+    public static func repository(_ name: String) -> StoragePath {
+        repositories.appending(name.split(separator: "/", omittingEmptySubsequences: false).map(String.init))
+    }
+
+    public static func blobDirectory(_ d: Digest) -> StoragePath {
+        let hex = d.hex
+        return blobs.appending([d.algorithm.name, String(hex.prefix(2)), hex])
+    }
+
+    public static func blobData(_ d: Digest) -> StoragePath { blobDirectory(d).appending("data") }
+
+    public static func layersDirectory(_ repo: StoragePath) -> StoragePath { repo.appending("_layers") }
+    public static func manifestsDirectory(_ repo: StoragePath) -> StoragePath { repo.appending("_manifests") }
+    public static func uploadsDirectory(_ repo: StoragePath) -> StoragePath { repo.appending("_uploads") }
+    public static func tagsDirectory(_ repo: StoragePath) -> StoragePath { manifestsDirectory(repo).appending("tags") }
+
+    public static func layerLinkDirectory(_ repo: StoragePath, _ d: Digest) -> StoragePath {
+        layersDirectory(repo).appending([d.algorithm.name, d.hex])
+    }
+
+    public static func layerLink(_ repo: StoragePath, _ d: Digest) -> StoragePath {
+        layerLinkDirectory(repo, d).appending("link")
+    }
+
+    public static func revisionDirectory(_ repo: StoragePath, _ d: Digest) -> StoragePath {
+        manifestsDirectory(repo).appending(["revisions", d.algorithm.name, d.hex])
+    }
+
+    public static func revisionLink(_ repo: StoragePath, _ d: Digest) -> StoragePath {
+        revisionDirectory(repo, d).appending("link")
+    }
+
+    /// Seed era (registry 2.0 to 2.4): one link per stored schema1 signature blob.
+    public static func signatureLink(_ repo: StoragePath, revision: Digest, signature: Digest) -> StoragePath {
+        revisionDirectory(repo, revision).appending(["signatures", signature.algorithm.name, signature.hex, "link"])
+    }
+
+    /// `tag` must satisfy `NameGrammar.isValidTag` or at least `StoragePath.isSafeComponent`.
+    public static func tagDirectory(_ repo: StoragePath, _ tag: String) -> StoragePath {
+        tagsDirectory(repo).appending(tag)
+    }
+
+    public static func tagCurrentLink(_ repo: StoragePath, _ tag: String) -> StoragePath {
+        tagDirectory(repo, tag).appending(["current", "link"])
+    }
+
+    public static func tagIndexDirectory(_ repo: StoragePath, _ tag: String, _ d: Digest) -> StoragePath {
+        tagDirectory(repo, tag).appending(["index", d.algorithm.name, d.hex])
+    }
+
+    public static func tagIndexLink(_ repo: StoragePath, _ tag: String, _ d: Digest) -> StoragePath {
+        tagIndexDirectory(repo, tag, d).appending("link")
+    }
+
+    public static func uploadDirectory(_ repo: StoragePath, _ id: String) -> StoragePath {
+        uploadsDirectory(repo).appending(id)
+    }
+
+    /// Reads `<alg>/<hex>` path components back into a digest (the registry's `digestFromPath` without fan-out).
+    public static func digest(algorithm: String, hex: String) -> Digest? {
+        Digest("\(algorithm):\(hex)")
+    }
+}
+
+/// The content of a `link` file: exactly a digest string, no trailing newline (§1.3).
+public struct LinkContent: Sendable, Equatable {
+    public var target: Digest
+    /// False when the file held extra whitespace around the digest: the registry (go-digest 1.0) rejects it.
+    public var isCanonical: Bool
+
+    public static let maxSize = 1024
+
+    public static func parse(_ bytes: [UInt8]) -> Result<LinkContent, LinkError> {
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }),
+            let last = bytes.lastIndex(where: { !isSpace($0) })
+        else { return .failure(.empty) }
+        let trimmed = bytes[first...last]
+        switch Digest.parse(utf8: trimmed) {
+        case .success(let d):
+            return .success(LinkContent(target: d, isCanonical: trimmed.count == bytes.count))
+        case .failure(let e):
+            return .failure(.invalidDigest(e, preview: SafeText.escaping(String(decoding: trimmed.prefix(80), as: UTF8.self))))
+        }
+    }
+}
+
+public enum LinkError: Error, Sendable, Equatable, CustomStringConvertible {
+    case empty
+    case invalidDigest(DigestError, preview: String)
+
+    public var description: String {
+        switch self {
+        case .empty: "link file is empty"
+        case .invalidDigest(let e, let preview): "link file does not hold a digest (\(e)): \"\(preview)\""
+        }
+    }
+}

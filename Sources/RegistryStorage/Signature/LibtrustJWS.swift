@@ -1,0 +1,265 @@
+import Crypto
+import _CryptoExtras
+import Foundation
+import X509
+
+/// One element of a schema1 document's `signatures` array.
+public struct JWSSignatureEntry: Sendable, Equatable {
+    /// The header's `alg`, as written.
+    public var algorithm: String
+    /// The `protected` string exactly as in the document (base64url); part of the signing input.
+    public var protectedHeader: String
+    /// The `signature` string as in the document (base64url).
+    public var signature: String
+    public var jwk: JWK?
+    /// Why the header's `jwk` was rejected. libtrust fails the whole parse here; we keep parsing so
+    /// that every signature gets its own verdict, and `verify()` reports this one as invalid.
+    public var jwkError: JWSError?
+    /// x5c certificates, DER, first is the signer. An entry that is not valid base64 is empty here.
+    public var x5c: [[UInt8]]
+    /// x5c entries as written (standard base64), kept for faithful re-serialization.
+    public var x5cEncoded: [String]
+    /// The `header` object's bytes exactly as they appear in the document (empty if absent).
+    public var rawHeaderJSON: [UInt8]
+    /// The decoded protected header JSON (`formatLength`, `formatTail`, `time`).
+    public var protectedJSON: [UInt8]
+    /// The protected header's `time`, informational only.
+    public var time: String?
+    /// The header's `jwk` value as parsed, for re-serializing a key we could not interpret.
+    var jwkValue: LibtrustJSON?
+
+    /// The key ID of the signing key when it is known without verifying (from the JWK).
+    public var keyID: String? { jwk?.keyID }
+}
+
+/// A signed schema1 document, split as libtrust's `ParsePrettySignature` splits it (spec §4.3).
+public struct ParsedSchema1JWS: Sendable, Equatable {
+    /// The signed bytes: document `[0, formatLength)` + `formatTail`. Digest and revision blob use these.
+    public var payload: [UInt8]
+    public var formatLength: Int
+    public var formatTail: [UInt8]
+    public var signatures: [JWSSignatureEntry]
+
+    /// sha256 of the payload: the manifest's digest in every era (spec §4.10).
+    public var payloadDigest: Digest { Digest.sha256(of: payload) }
+
+    /// libtrust's indent detection on the payload (whitespace between `{\n` and the first `"`).
+    public var indent: String { LibtrustJWS.detectIndent(payload) }
+
+    /// Checks every signature, in order, never stopping at the first failure (libtrust's `Verify()`
+    /// stops; a browser wants all verdicts). The x5c chain is not validated, as in `Verify()`.
+    public func verify() -> [SignatureVerification] {
+        let encodedPayload = Array(Base64URL.encode(payload).utf8)
+        return signatures.map { entry in
+            let input = Array(entry.protectedHeader.utf8) + [UInt8(ascii: ".")] + encodedPayload
+            return LibtrustJWS.verify(entry, signingInput: input)
+        }
+    }
+}
+
+public enum LibtrustJWS {
+    /// Parses a signed schema1 document in libtrust's "pretty signature" form.
+    public static func parse(document: [UInt8]) -> Result<ParsedSchema1JWS, JWSError> {
+        let root: LibtrustJSON
+        switch LibtrustJSON.parse(document) {
+        case .success(let v): root = v
+        case .failure(let e): return .failure(.context("error unmarshalling content", e))
+        }
+        guard case .object = root else {
+            return .failure(.context("error unmarshalling content", .malformedJSON("document is a JSON \(root.typeName), not an object")))
+        }
+        guard let sigMember = root.member("signatures") else { return .failure(.missingSignatureKey) }
+        let blocks: [LibtrustJSON]
+        switch sigMember.value {
+        case .array(let items): blocks = items
+        case .null: blocks = []
+        default:
+            return .failure(.context("error unmarshalling signatures", .malformedJSON("signatures is a JSON \(sigMember.value.typeName), not an array")))
+        }
+        guard !blocks.isEmpty else { return .failure(.noSignatures) }
+
+        var formatLength = 0
+        var formatTail = [UInt8]()
+        var entries = [JWSSignatureEntry]()
+        for block in blocks {
+            let entry: JWSSignatureEntry
+            switch parseEntry(block, document: document) {
+            case .success(let e): entry = e
+            case .failure(let e): return .failure(e)
+            }
+            let protectedBytes: [UInt8]
+            switch Base64URL.decode(entry.protectedHeader) {
+            case .success(let b): protectedBytes = b
+            case .failure(let e): return .failure(.context("base64 decode error", e))
+            }
+            let header: LibtrustJSON
+            switch LibtrustJSON.parse(protectedBytes) {
+            case .success(let v): header = v
+            case .failure(let e): return .failure(.context("error unmarshalling protected header", e))
+            }
+            if case .object = header {} else if header != .null {
+                return .failure(.context("error unmarshalling protected header", .malformedJSON("protected header is a JSON \(header.typeName)")))
+            }
+            guard case .number(let lengthText)? = header.member("formatLength")?.value else {
+                return .failure(.missingFormatLength)
+            }
+            guard let length = goInt(lengthText) else { return .failure(.invalidFormatLength) }
+            guard case .string(let tailText)? = header.member("formatTail")?.value else {
+                return .failure(.missingFormatTail)
+            }
+            let tail: [UInt8]
+            switch Base64URL.decode(tailText) {
+            case .success(let b): tail = b
+            case .failure(let e): return .failure(.context("base64 decode error on tail", e))
+            }
+            // libtrust treats 0 / empty as "not yet set", so only non-empty values can conflict.
+            if formatLength == 0 {
+                formatLength = length
+            } else if formatLength != length {
+                return .failure(.conflictingFormatLength)
+            }
+            if formatTail.isEmpty {
+                formatTail = tail
+            } else if formatTail != tail {
+                return .failure(.conflictingFormatTail)
+            }
+            var withTime = entry
+            withTime.protectedJSON = protectedBytes
+            if case .string(let t)? = header.member("time")?.value { withTime.time = t }
+            entries.append(withTime)
+        }
+        // libtrust checks only the upper bound; a negative length would crash it.
+        guard formatLength >= 0, formatLength <= document.count else { return .failure(.invalidFormatLength) }
+        let payload = Array(document[0..<formatLength]) + formatTail
+        return .success(ParsedSchema1JWS(payload: payload, formatLength: formatLength, formatTail: formatTail, signatures: entries))
+    }
+
+    /// Go's `int(float64)` for a JSON number, refusing what Go could not represent.
+    static func goInt(_ literal: String) -> Int? {
+        guard let d = Double(literal), d.isFinite else { return nil }
+        let t = d.rounded(.towardZero)
+        guard t >= -9.0e18, t <= 9.0e18 else { return nil }
+        return Int(t)
+    }
+
+    /// Decodes one signature block with Go struct rules: fields matched case-insensitively,
+    /// null leaves a field empty, any other type mismatch fails the whole parse.
+    static func parseEntry(_ block: LibtrustJSON, document: [UInt8]?) -> Result<JWSSignatureEntry, JWSError> {
+        func mismatch(_ what: String) -> Result<JWSSignatureEntry, JWSError> {
+            .failure(.context("error unmarshalling signatures", .malformedJSON(what)))
+        }
+        func string(_ v: LibtrustJSON?) -> String?? {
+            switch v {
+            case nil, .null?: return .some(nil)
+            case .string(let s)?: return .some(s)
+            default: return nil
+            }
+        }
+        if case .object = block {} else if block != .null {
+            return mismatch("signature entry is a JSON \(block.typeName), not an object")
+        }
+        var entry = JWSSignatureEntry(algorithm: "", protectedHeader: "", signature: "", jwk: nil, jwkError: nil,
+                                      x5c: [], x5cEncoded: [], rawHeaderJSON: [], protectedJSON: [], time: nil)
+        guard let sig = string(block.field("signature")?.value) else { return mismatch("\"signature\" is not a string") }
+        guard let prot = string(block.field("protected")?.value) else { return mismatch("\"protected\" is not a string") }
+        entry.signature = sig ?? ""
+        entry.protectedHeader = prot ?? ""
+        guard let headerMember = block.field("header") else { return .success(entry) }
+        if let document, headerMember.range.upperBound <= document.count, !headerMember.range.isEmpty {
+            entry.rawHeaderJSON = Array(document[headerMember.range])
+        }
+        let header = headerMember.value
+        if header == .null { return .success(entry) }
+        guard case .object = header else { return mismatch("\"header\" is a JSON \(header.typeName), not an object") }
+        guard let alg = string(header.field("alg")?.value) else { return mismatch("\"alg\" is not a string") }
+        entry.algorithm = alg ?? ""
+        switch header.field("x5c")?.value {
+        case nil, .null?: break
+        case .array(let items)?:
+            for item in items {
+                switch item {
+                case .string(let s): entry.x5cEncoded.append(s)
+                case .null: entry.x5cEncoded.append("")
+                default: return mismatch("\"x5c\" holds a JSON \(item.typeName), not a string")
+                }
+            }
+            entry.x5c = entry.x5cEncoded.map { Base64URL.decodeStandard($0) ?? [] }
+        case let other?: return mismatch("\"x5c\" is a JSON \(other.typeName), not an array")
+        }
+        // Go hands a RawMessage to the JWK parser even for `null`, which then fails on the missing kty.
+        if let jwkMember = header.field("jwk") {
+            entry.jwkValue = jwkMember.value
+            switch JWK.parse(value: jwkMember.value) {
+            case .success(let k): entry.jwk = k
+            case .failure(let e): entry.jwkError = .context("error unmarshalling public key", e)
+            }
+        }
+        return .success(entry)
+    }
+
+    /// libtrust's `Verify()` for one signature: key from x5c[0] if present, else from the JWK.
+    static func verify(_ entry: JWSSignatureEntry, signingInput: [UInt8]) -> SignatureVerification {
+        var result = SignatureVerification(keyID: entry.jwk?.keyID, algorithm: entry.algorithm,
+                                           chainLength: entry.x5cEncoded.count, result: .valid)
+        func fail(_ e: JWSError) -> SignatureVerification {
+            result.result = .invalid(reason: e.description)
+            result.error = e
+            return result
+        }
+        if let e = entry.jwkError { return fail(e) }
+        let key: LibtrustPublicKey
+        if let first = entry.x5cEncoded.first {
+            guard let der = Base64URL.decodeStandard(first) else {
+                return fail(.invalidCertificate("illegal base64 data in x5c certificate"))
+            }
+            let certificate: Certificate
+            do {
+                certificate = try Certificate(derEncoded: der)
+            } catch {
+                return fail(.invalidCertificate("x509: malformed certificate: \(error)"))
+            }
+            result.certificateSubject = certificate.subject.description
+            switch X5CKey.publicKey(of: certificate) {
+            case .success(let k): key = k
+            case .failure(let e): return fail(e)
+            }
+            result.keyID = key.keyID
+        } else if let jwk = entry.jwk {
+            switch jwk.publicKey() {
+            case .success(let k): key = k
+            // libtrust's big-number ECDSA simply fails for a point off the curve.
+            case .failure(let e): return fail(jwk.keyType == "EC" ? .invalidSignature : e)
+            }
+        } else {
+            return fail(.missingPublicKey)
+        }
+        let signature: [UInt8]
+        switch Base64URL.decode(entry.signature) {
+        case .success(let s): signature = s
+        case .failure(let e): return fail(e)
+        }
+        if let e = key.verify(signingInput: signingInput, algorithm: entry.algorithm, signature: signature) {
+            return fail(e)
+        }
+        return result
+    }
+
+    /// libtrust's `detectJSONIndent`: bytes between a leading `{\n` and the first `"`.
+    static func detectIndent(_ content: [UInt8]) -> String {
+        guard content.count > 2, content[0] == UInt8(ascii: "{"), content[1] == 0x0A,
+              let quote = content[1...].firstIndex(of: UInt8(ascii: "\"")), quote > 1 else { return "" }
+        return String(decoding: content[2..<quote], as: UTF8.self)
+    }
+}
+
+/// Public keys from x5c certificates.
+enum X5CKey {
+    static func publicKey(of certificate: Certificate) -> Result<LibtrustPublicKey, JWSError> {
+        let spki = certificate.publicKey
+        if let k = P256.Signing.PublicKey(spki) { return .success(.p256(k)) }
+        if let k = P384.Signing.PublicKey(spki) { return .success(.p384(k)) }
+        if let k = P521.Signing.PublicKey(spki) { return .success(.p521(k)) }
+        if let k = _RSA.Signing.PublicKey(spki) { return .success(.rsa(k)) }
+        return .failure(.unsupportedKey("public key type in x5c certificate is not supported"))
+    }
+}

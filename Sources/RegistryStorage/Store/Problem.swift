@@ -1,0 +1,75 @@
+/// Something wrong or noteworthy found while reading the store. Reading never stops at one: each problem is
+/// attached to the entry it concerns, so the rest of the store stays browsable.
+public struct Problem: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Comparable, CaseIterable {
+        case info, warning, error
+
+        private var rank: Int {
+            switch self {
+            case .info: 0
+            case .warning: 1
+            case .error: 2
+            }
+        }
+
+        public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+    }
+
+    /// Stable identifiers, for scripts reading `--json` and for tests.
+    public enum Code: String, Sendable, CaseIterable {
+        case invalidLink = "link.invalid"
+        case nonCanonicalLink = "link.non-canonical"
+        case linkTargetMismatch = "link.target-mismatch"
+        case unreadable = "file.unreadable"
+        case notARegularFile = "file.not-regular"
+        case symlinkLeavesRoot = "file.symlink-outside-root"
+        case vanished = "file.vanished"
+        case invalidPathComponent = "path.invalid-component"
+        case invalidRepositoryName = "repository.invalid-name"
+        case manifestsWithoutLayers = "repository.no-layers-folder"
+        case invalidTagName = "tag.invalid-name"
+        case tagWithoutCurrent = "tag.no-current-link"
+        case danglingTag = "tag.dangling"
+        case blobMissing = "blob.missing"
+        case blobNotRegular = "blob.not-regular"
+        case manifestTooLarge = "manifest.too-large"
+        case manifestUnparsable = "manifest.unparsable"
+        case manifestUnknownType = "manifest.unknown-type"
+        case configUnparsable = "config.unparsable"
+        case uploadUnreadable = "upload.unreadable"
+        case seedEraPlacement = "manifest.seed-era-placement"
+        case unexpectedEntry = "path.unexpected"
+    }
+
+    public var severity: Severity
+    public var code: Code
+    /// Where it was found, relative to `docker/registry/v2`.
+    public var path: StoragePath?
+    /// Human text; anything from the store in it is already escaped for terminals.
+    public var message: String
+
+    public init(_ severity: Severity, _ code: Code, _ message: String, at path: StoragePath? = nil) {
+        self.severity = severity
+        self.code = code
+        self.message = message
+        self.path = path
+    }
+
+    public var description: String {
+        if let path { return "\(severity.rawValue): \(message) [\(SafeText.escaping(path.description))]" }
+        return "\(severity.rawValue): \(message)"
+    }
+
+    /// Maps a driver failure on `path` to a problem.
+    public static func from(_ error: DriverError, severity: Severity = .error, context: String) -> Problem {
+        let code: Code
+        switch error {
+        case .notFound: code = .vanished
+        case .notARegularFile: code = .notARegularFile
+        case .symlink: code = .symlinkLeavesRoot
+        case .tooLarge: code = .manifestTooLarge
+        default: code = .unreadable
+        }
+        return Problem(severity, code, "\(context): \(SafeText.escaping(error.description))", at: error.path)
+    }
+}

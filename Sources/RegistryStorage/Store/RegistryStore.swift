@@ -1,0 +1,134 @@
+import Foundation
+
+public enum StoreOpenError: Error, Sendable, Equatable, CustomStringConvertible {
+    case notAStore(path: String, reason: String)
+    case configuration(ConfigurationError)
+    case unsupportedDriver(String)
+    case driver(DriverError, location: String)
+
+    public var description: String {
+        switch self {
+        case .notAStore(let path, let reason): "\(SafeText.escaping(path)): \(reason)"
+        case .configuration(let e): e.description
+        case .unsupportedDriver(let name): "storage driver \"\(SafeText.escaping(name))\" is not supported yet (Drydock reads the filesystem driver)"
+        case .driver(let e, let location): "\(SafeText.escaping(location)): \(e)"
+        }
+    }
+}
+
+/// One registry store, opened read-only until a delete path asks the `DeletePolicy`.
+/// The repository list is available before any repository is read; each repository loads on demand, independently.
+public final class RegistryStore: Sendable {
+    public let driver: any StorageDriver
+    /// The registry configuration the store was opened through, if any.
+    public let configuration: RegistryConfiguration?
+    public let blobCache: BlobStatCache
+
+    public init(driver: any StorageDriver, configuration: RegistryConfiguration? = nil) {
+        self.driver = driver
+        self.configuration = configuration
+        self.blobCache = BlobStatCache(driver: driver)
+    }
+
+    /// Opens a filesystem store given the folder that contains `docker/registry/v2`, or that `v2` folder itself.
+    public static func open(root: String, followSymlinks: Bool = false) throws -> RegistryStore {
+        let v2 = try locateV2(root)
+        do {
+            return RegistryStore(driver: try FilesystemDriver(v2Directory: v2, displayLocation: root, followSymlinks: followSymlinks))
+        } catch {
+            throw StoreOpenError.driver(DriverError(error), location: root)
+        }
+    }
+
+    /// Opens the store a registry `config.yml` names, with `REGISTRY_*` overrides applied as the registry applies them.
+    public static func open(
+        configPath: String, environment: [String: String] = ProcessInfo.processInfo.environment, followSymlinks: Bool = false
+    ) throws -> RegistryStore {
+        let config: RegistryConfiguration
+        do {
+            config = try RegistryConfiguration.load(path: configPath, environment: environment)
+        } catch {
+            throw StoreOpenError.configuration(error as! ConfigurationError)
+        }
+        switch config.storage {
+        case .filesystem(let rootDirectory):
+            let v2 = try locateV2(rootDirectory, fromConfig: true)
+            do {
+                let driver = try FilesystemDriver(v2Directory: v2, displayLocation: rootDirectory, followSymlinks: followSymlinks)
+                return RegistryStore(driver: driver, configuration: config)
+            } catch {
+                throw StoreOpenError.driver(DriverError(error), location: rootDirectory)
+            }
+        case .s3:
+            throw StoreOpenError.unsupportedDriver("s3")
+        case .unsupported(let name):
+            throw StoreOpenError.unsupportedDriver(name)
+        }
+    }
+
+    static func locateV2(_ root: String, fromConfig: Bool = false) throws -> String {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDir) else {
+            throw StoreOpenError.notAStore(path: root, reason: "no such directory")
+        }
+        guard isDir.boolValue else { throw StoreOpenError.notAStore(path: root, reason: "not a directory") }
+        let nested = (root as NSString).appendingPathComponent("docker/registry/v2")
+        if FileManager.default.fileExists(atPath: nested, isDirectory: &isDir), isDir.boolValue { return nested }
+        let looksLikeV2 = ["repositories", "blobs"].contains {
+            FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent($0))
+        }
+        if (root as NSString).lastPathComponent == "v2" || looksLikeV2 { return root }
+        if fromConfig {
+            // A registry that never received a push has no tree yet: an empty store, not an error.
+            throw StoreOpenError.notAStore(path: root, reason: "holds no docker/registry/v2 folder (has this registry received any push?)")
+        }
+        throw StoreOpenError.notAStore(path: root, reason: "not a registry store: expected a docker/registry/v2 folder inside it, or the v2 folder itself")
+    }
+
+    /// The repository list, in the registry's catalog order, without reading any repository's contents.
+    public func repositories(onRepository: @Sendable (RepositoryEntry) -> Void = { _ in }) async throws -> Catalog.Listing {
+        try await Catalog.walk(driver, onRepository: onRepository)
+    }
+
+    public func load(_ entry: RepositoryEntry) async -> RepositoryContents {
+        await RepositoryLoader(driver: driver, blobs: blobCache).load(entry)
+    }
+
+    /// Loads a repository by name (it need not be in the 2.8.2 catalog).
+    public func load(repository name: String) async -> RepositoryContents? {
+        let comps = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard StoragePath(validating: comps) != nil else { return nil }
+        let path = StoreLayout.repository(name)
+        guard let entries = try? await driver.list(path) else { return nil }
+        let hasLayers = entries.contains { $0.name == "_layers" && $0.kind == .directory }
+        let hasManifests = entries.contains { $0.name == "_manifests" && $0.kind == .directory }
+        guard hasLayers || hasManifests else { return nil }
+        let entry = RepositoryEntry(name: name, path: path, hasLayersFolder: hasLayers, hasManifestsFolder: hasManifests, problems: [])
+        return await load(entry)
+    }
+
+    /// Loads every repository with bounded concurrency, reporting each as it completes (in completion order).
+    public func loadAll(
+        _ entries: [RepositoryEntry], concurrency: Int = max(2, ProcessInfo.processInfo.activeProcessorCount),
+        onLoaded: @Sendable (RepositoryContents) -> Void = { _ in }
+    ) async -> [RepositoryContents] {
+        var results = [RepositoryContents?](repeating: nil, count: entries.count)
+        await withTaskGroup(of: (Int, RepositoryContents).self) { group in
+            var next = 0
+            func addNext() {
+                guard next < entries.count else { return }
+                let i = next
+                let entry = entries[i]
+                group.addTask { (i, await self.load(entry)) }
+                next += 1
+            }
+            for _ in 0..<concurrency { addNext() }
+            while let (i, contents) = await group.next() {
+                results[i] = contents
+                onLoaded(contents)
+                addNext()
+            }
+        }
+        return results.compactMap { $0 }
+    }
+}

@@ -1,0 +1,352 @@
+import Foundation
+
+/// Reads one repository's `_manifests`, `_layers` and `_uploads` in one pass. Independent of every other repository,
+/// so a store loads them concurrently; blob stats go through the store's shared cache.
+struct RepositoryLoader {
+    let driver: any StorageDriver
+    let blobs: BlobStatCache
+
+    /// What one load accumulates, shared by the steps of that load.
+    private final class Accumulator {
+        var problems: [Problem]
+        var blobStates: [Digest: BlobState] = [:]
+        init(_ problems: [Problem]) { self.problems = problems }
+    }
+
+    /// Seed-era manifests linked under `_layers` are found by reading small unreferenced `_layers` blobs; larger ones
+    /// cannot be manifests the registry would serve in practice.
+    static let seedCandidateMaxSize: Int64 = 1 << 20
+
+    private struct LinkRead {
+        var content: LinkContent?
+        var problems: [Problem]
+    }
+
+    /// Link files found under `_manifests`, by role.
+    private struct ManifestLinks {
+        var revisions: [Digest: StoragePath] = [:]
+        var signatures: [Digest: [(digest: Digest, path: StoragePath)]] = [:]
+        var current: [String: StoragePath] = [:]
+        var index: [String: [(digest: Digest, path: StoragePath)]] = [:]
+        var revisionFolders: Set<Digest> = []
+    }
+
+    func load(_ entry: RepositoryEntry) async -> RepositoryContents {
+        let acc = Accumulator(entry.problems)
+        let repo = entry.path
+        let manifestsDir = StoreLayout.manifestsDirectory(repo)
+        let manifestFiles = await walk(manifestsDir, acc)
+        let layerFiles = await walk(StoreLayout.layersDirectory(repo), acc)
+        var links = classifyManifestFiles(manifestFiles, base: manifestsDir, acc)
+        // Tag folders without `current/link` count too: the registry lists them in tags/list.
+        let tagNames = await listTagFolders(repo, acc)
+        for name in tagNames where links.current[name] == nil && links.index[name] == nil { links.index[name] = [] }
+
+        let layerLinks = await loadLayerLinks(layerFiles, repo: repo, acc)
+        var revisions = await loadRevisions(links, layerLinks: layerLinks, acc)
+        let tags = await loadTags(links, repo: repo, stored: Set(revisions.keys))
+        for tag in tags { if let c = tag.current { revisions[c]?.tags.append(tag.name) } }
+        for (d, sigs) in links.signatures {
+            if revisions[d] != nil {
+                revisions[d]?.signatureLinks = sigs.map(\.digest).sorted()
+            } else {
+                acc.problems.append(Problem(.info, .unexpectedEntry, "\(sigs.count) schema1 signature link(s) of a manifest that is not stored", at: StoreLayout.revisionDirectory(repo, d)))
+            }
+        }
+        let uploads = await loadUploads(repo, acc)
+        let extraBlobs = layerLinks.compactMap(\.target) + links.signatures.values.flatMap { $0.map(\.digest) }
+        for d in extraBlobs where acc.blobStates[d] == nil { acc.blobStates[d] = await blobs.state(of: d) }
+
+        return RepositoryContents(
+            entry: entry, tags: tags, revisions: revisions.values.sorted { $0.digest < $1.digest }, layerLinks: layerLinks,
+            uploads: uploads, blobStates: acc.blobStates, problems: acc.problems)
+    }
+
+    private func loadLayerLinks(_ files: [WalkedFile], repo: StoragePath, _ acc: Accumulator) async -> [LayerLink] {
+        var layerLinks: [LayerLink] = []
+        for f in files {
+            let rel = Array(f.path.components.dropFirst(repo.components.count + 1))
+            guard rel.count == 3, rel[2] == "link", let d = StoreLayout.digest(algorithm: rel[0], hex: rel[1]) else {
+                if f.path.lastComponent == "link" {
+                    acc.problems.append(Problem(.warning, .invalidPathComponent, "layer link at a path that names no valid digest", at: f.path))
+                }
+                continue
+            }
+            guard f.kind == .file else {
+                acc.problems.append(Problem(.error, .notARegularFile, "layer link is a \(f.kind)", at: f.path))
+                continue
+            }
+            let read = await readLink(f.path, expected: d)
+            layerLinks.append(LayerLink(digest: d, target: read.content?.target, problems: read.problems))
+        }
+        return layerLinks.sorted { $0.digest < $1.digest }
+    }
+
+    /// The registry's own revision links first, then seed-era placements under `_layers` (§1.6).
+    private func loadRevisions(_ links: ManifestLinks, layerLinks: [LayerLink], _ acc: Accumulator) async -> [Digest: ManifestRevision] {
+        var revisions: [Digest: ManifestRevision] = [:]
+        for (d, path) in links.revisions {
+            let read = await readLink(path, expected: d)
+            guard let target = read.content?.target else {
+                acc.problems += read.problems
+                continue
+            }
+            revisions[d] = await loadRevision(d, target: target, placement: .revisions, problems: read.problems, acc)
+        }
+        let referenced = Set(revisions.values.flatMap { $0.manifest?.blobReferences.compactMap(\.digest) ?? [] })
+        for link in layerLinks {
+            guard let target = link.target else { continue }
+            if revisions[link.digest] != nil {
+                revisions[link.digest]?.placement.insert(.layers)
+            } else if !referenced.contains(link.digest),
+                let seed = await seedRevision(link.digest, target: target, hinted: links.revisionFolders.contains(link.digest), acc)
+            {
+                revisions[link.digest] = seed
+            }
+        }
+        return revisions
+    }
+
+    private func loadTags(_ links: ManifestLinks, repo: StoragePath, stored: Set<Digest>) async -> [Tag] {
+        var tags: [Tag] = []
+        for name in Set(links.current.keys).union(links.index.keys).sorted() {
+            var problems: [Problem] = []
+            var current: Digest?
+            if !NameGrammar.isValidTag(name) {
+                problems.append(Problem(.warning, .invalidTagName, "\"\(SafeText.escaping(name))\" is not a valid tag name", at: StoreLayout.tagDirectory(repo, name)))
+            }
+            if let path = links.current[name] {
+                let read = await readLink(path, expected: nil)
+                problems += read.problems
+                current = read.content?.target
+                if let c = current, !stored.contains(c) {
+                    problems.append(Problem(.error, .danglingTag, "tag \(SafeText.escaping(name)) points at \(c), which is not a stored manifest", at: path))
+                }
+            } else {
+                problems.append(Problem(.warning, .tagWithoutCurrent, "tag folder without current/link: the registry cannot resolve it", at: StoreLayout.tagDirectory(repo, name)))
+            }
+            var history: [Digest] = []
+            for (d, path) in links.index[name] ?? [] {
+                let read = await readLink(path, expected: d)
+                problems += read.problems
+                history.append(d)
+            }
+            tags.append(Tag(name: name, current: current, history: history.sorted(), problems: problems))
+        }
+        return tags
+    }
+
+    // MARK: pieces
+
+    private func walk(_ dir: StoragePath, _ acc: Accumulator) async -> [WalkedFile] {
+        do {
+            return try await driver.withRetries { try await driver.walkFiles(dir) }
+        } catch {
+            let error = DriverError(error)
+            if !error.isNotFound { acc.problems.append(Problem.from(error, context: "cannot read \(dir.lastComponent ?? "") folder")) }
+            return []
+        }
+    }
+
+    private func classifyManifestFiles(_ files: [WalkedFile], base: StoragePath, _ acc: Accumulator) -> ManifestLinks {
+        var links = ManifestLinks()
+        for f in files {
+            let rel = Array(f.path.components.dropFirst(base.components.count))
+            guard rel.last == "link" || f.kind != .file else { continue }
+            if f.kind != .file {
+                let code: Problem.Code = if case .symlink = f.kind { .symlinkLeavesRoot } else { .notARegularFile }
+                acc.problems.append(Problem(.error, code, "expected a link file, found a \(f.kind)", at: f.path))
+                continue
+            }
+            switch rel.count {
+            case 4 where rel[0] == "revisions":
+                guard let d = StoreLayout.digest(algorithm: rel[1], hex: rel[2]) else { break }
+                links.revisions[d] = f.path
+                continue
+            case 7 where rel[0] == "revisions" && rel[3] == "signatures":
+                guard let d = StoreLayout.digest(algorithm: rel[1], hex: rel[2]),
+                    let s = StoreLayout.digest(algorithm: rel[4], hex: rel[5])
+                else { break }
+                links.signatures[d, default: []].append((s, f.path))
+                links.revisionFolders.insert(d)
+                continue
+            case 4 where rel[0] == "tags" && rel[2] == "current":
+                links.current[rel[1]] = f.path
+                continue
+            case 6 where rel[0] == "tags" && rel[2] == "index":
+                guard let d = StoreLayout.digest(algorithm: rel[3], hex: rel[4]) else { break }
+                links.index[rel[1], default: []].append((d, f.path))
+                continue
+            default:
+                break
+            }
+            acc.problems.append(Problem(.warning, .invalidPathComponent, "link file at an unexpected place or with an invalid digest in its path", at: f.path))
+        }
+        return links
+    }
+
+    private func listTagFolders(_ repo: StoragePath, _ acc: Accumulator) async -> [String] {
+        let dir = StoreLayout.tagsDirectory(repo)
+        do {
+            let entries = try await driver.withRetries { try await driver.list(dir) }
+            return entries.compactMap { e in
+                guard e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name) else {
+                    acc.problems.append(Problem(.error, .invalidPathComponent, "tag folder name \"\(SafeText.escaping(e.name))\" is not valid UTF-8", at: dir))
+                    return nil
+                }
+                return e.kind == .directory ? e.name : nil
+            }
+        } catch {
+            let error = DriverError(error)
+            if !error.isNotFound { acc.problems.append(Problem.from(error, context: "cannot list tags")) }
+            return []
+        }
+    }
+
+    /// Reads a link file and checks it against the digest its path names.
+    private func readLink(_ path: StoragePath, expected: Digest?) async -> LinkRead {
+        let bytes: [UInt8]
+        do {
+            bytes = try await driver.withRetries { try await driver.read(path, limit: LinkContent.maxSize) }
+        } catch {
+            let error = DriverError(error)
+            return LinkRead(content: nil, problems: [Problem.from(error, context: "cannot read link")])
+        }
+        switch LinkContent.parse(bytes) {
+        case .failure(let e):
+            return LinkRead(content: nil, problems: [Problem(.error, .invalidLink, e.description, at: path)])
+        case .success(let c):
+            var problems: [Problem] = []
+            if !c.isCanonical {
+                problems.append(Problem(.error, .nonCanonicalLink, "link holds whitespace around the digest: registry 2.8.2 rejects it", at: path))
+            }
+            if let expected, c.target != expected {
+                problems.append(Problem(.error, .linkTargetMismatch, "link points at \(c.target), but its path names \(expected)", at: path))
+            }
+            return LinkRead(content: c, problems: problems)
+        }
+    }
+
+    private func loadRevision(
+        _ d: Digest, target: Digest, placement: LinkPlacement, problems: [Problem], _ acc: Accumulator
+    ) async -> ManifestRevision {
+        var revision = ManifestRevision(
+            digest: d, placement: placement, blob: await blobs.state(of: target), manifest: nil, config: nil,
+            signatureLinks: [], tags: [], problems: problems)
+        acc.blobStates[target] = revision.blob
+        switch revision.blob {
+        case .present(let size):
+            guard size <= Int64(ManifestParser.maxManifestSize) else {
+                revision.problems.append(Problem(.error, .manifestTooLarge, "manifest blob is \(size) bytes, over the registry's 4 MiB limit", at: StoreLayout.blobData(target)))
+                return revision
+            }
+            do {
+                let bytes = try await driver.withRetries {
+                    try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
+                }
+                switch ManifestParser.parse(bytes) {
+                case .success(let m): revision.manifest = m
+                case .failure(let e):
+                    let code: Problem.Code = if case .unrecognizedMediaType = e { .manifestUnknownType } else { .manifestUnparsable }
+                    revision.problems.append(Problem(.error, code, e.description, at: StoreLayout.blobData(target)))
+                }
+            } catch {
+                let error = DriverError(error)
+                revision.problems.append(Problem.from(error, context: "cannot read manifest"))
+            }
+        case .missing:
+            revision.problems.append(Problem(.error, .blobMissing, "manifest blob \(target) is missing", at: StoreLayout.blobData(target)))
+        case .notRegular(let kind):
+            revision.problems.append(Problem(.error, .blobNotRegular, "manifest blob data is a \(kind)", at: StoreLayout.blobData(target)))
+        case .unreadable(let why):
+            revision.problems.append(Problem(.error, .unreadable, "cannot stat manifest blob: \(SafeText.escaping(why))", at: StoreLayout.blobData(target)))
+        }
+        if let m = revision.manifest {
+            for ref in m.blobReferences { if let r = ref.digest { acc.blobStates[r] = await blobs.state(of: r) } }
+            let (config, configProblems) = await loadConfig(m)
+            revision.config = config
+            revision.problems += configProblems
+        }
+        return revision
+    }
+
+    private func loadConfig(_ m: Manifest) async -> (ImageConfig?, [Problem]) {
+        if let s1 = m.schema1 { return (ImageConfig.fromSchema1(s1), []) }
+        guard let config = m.config, let d = config.digest,
+            config.mediaType == nil || config.mediaType == MediaType.dockerConfig || config.mediaType == MediaType.ociConfig,
+            (config.size ?? 0) <= Int64(ImageConfig.maxSize)
+        else { return (nil, []) }
+        do {
+            let bytes = try await driver.withRetries {
+                try await driver.read(StoreLayout.blobData(d), limit: ImageConfig.maxSize)
+            }
+            switch ImageConfig.parse(bytes) {
+            case .success(let c): return (c, [])
+            case .failure(let e):
+                return (nil, [Problem(.warning, .configUnparsable, "image config: \(e)", at: StoreLayout.blobData(d))])
+            }
+        } catch {
+            let error = DriverError(error)
+            // A missing config is reported by verification as a missing reference; nothing to add here.
+            if error.isNotFound { return (nil, []) }
+            return (nil, [Problem.from(error, severity: .warning, context: "cannot read image config")])
+        }
+    }
+
+    /// A `_layers` link whose blob turns out to be a manifest: the May 2015 to v2.1.0 placement (§1.6).
+    private func seedRevision(_ d: Digest, target: Digest, hinted: Bool, _ acc: Accumulator) async -> ManifestRevision? {
+        let state = await blobs.state(of: target)
+        guard let size = state.size, size <= RepositoryLoader.seedCandidateMaxSize || hinted else { return nil }
+        let bytes: [UInt8]
+        do {
+            bytes = try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
+        } catch {
+            return nil
+        }
+        guard RepositoryLoader.looksLikeManifest(bytes) else { return nil }
+        var revision = await loadRevision(d, target: target, placement: .layers, problems: [], acc)
+        revision.problems.append(
+            Problem(.info, .seedEraPlacement, "manifest linked under _layers only (written by registry 2.1.0 or earlier); registry 2.8.2 still serves it but its garbage collector would delete it", at: nil))
+        return revision
+    }
+
+    /// A `_layers` blob is taken for a manifest only if it is JSON that parses as one.
+    static func looksLikeManifest(_ bytes: [UInt8]) -> Bool {
+        let firstByte = bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+        guard firstByte == UInt8(ascii: "{") else { return false }
+        if case .success = ManifestParser.parse(bytes) { return true }
+        return false
+    }
+
+    private func loadUploads(_ repo: StoragePath, _ acc: Accumulator) async -> [Upload] {
+        let dir = StoreLayout.uploadsDirectory(repo)
+        let entries: [DirectoryEntry]
+        do {
+            entries = try await driver.withRetries { try await driver.list(dir) }
+        } catch {
+            let error = DriverError(error)
+            if !error.isNotFound { acc.problems.append(Problem.from(error, context: "cannot list uploads")) }
+            return []
+        }
+        var uploads: [Upload] = []
+        for e in entries where e.kind == .directory {
+            guard e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name) else { continue }
+            let path = dir.appending(e.name)
+            var upload = Upload(id: e.name, path: path, startedAt: nil, size: nil, problems: [])
+            do {
+                let bytes = try await driver.read(path.appending("startedat"), limit: 128)
+                let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                upload.startedAt = ImageConfig.parseTimestamp(text)
+                if upload.startedAt == nil {
+                    upload.problems.append(Problem(.warning, .uploadUnreadable, "startedat is not an RFC 3339 time; the registry never purges this upload", at: path))
+                }
+            } catch {
+                let error = DriverError(error)
+                upload.problems.append(Problem(.warning, .uploadUnreadable, "no readable startedat (\(error)); the registry never purges this upload", at: path))
+            }
+            upload.size = try? await driver.stat(path.appending("data")).size
+            uploads.append(upload)
+        }
+        return uploads.sorted { $0.id < $1.id }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+
+/// A repository folder found by the catalog walk.
+public struct RepositoryEntry: Sendable, Equatable, Hashable {
+    /// `team/app`; components as on disk (escape before printing).
+    public var name: String
+    public var path: StoragePath
+    /// The registry 2.8.2 marker: only folders with `_layers` are in its catalog.
+    public var hasLayersFolder: Bool
+    public var hasManifestsFolder: Bool
+    public var problems: [Problem]
+
+    /// Listed by registry 2.8.2's `/v2/_catalog` (it requires `_layers`).
+    public var isListedByRegistry: Bool { hasLayersFolder }
+    public var nameIsValid: Bool { NameGrammar.isValidRepositoryName(name) }
+}
+
+/// Where a manifest revision's link was found (§1.6).
+public struct LinkPlacement: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// `_manifests/revisions/<alg>/<hex>/link` (2.0, 2.1.1 and later).
+    public static let revisions = LinkPlacement(rawValue: 1)
+    /// `_layers/<alg>/<hex>/link` (May 2015 to v2.1.0, the seed's era).
+    public static let layers = LinkPlacement(rawValue: 2)
+}
+
+public struct Tag: Sendable, Equatable {
+    public var name: String
+    /// The `current/link` target; nil when missing or unreadable (see problems).
+    public var current: Digest?
+    /// Every digest ever tagged with this name (`index/`), sorted.
+    public var history: [Digest]
+    public var problems: [Problem]
+}
+
+public struct LayerLink: Sendable, Equatable {
+    /// The digest named by the path.
+    public var digest: Digest
+    /// The link's content; differs from `digest` only in a damaged or aliased store.
+    public var target: Digest?
+    public var problems: [Problem]
+}
+
+public struct Upload: Sendable, Equatable {
+    public var id: String
+    public var path: StoragePath
+    /// From `startedat`; nil when missing or unreadable (the registry then never purges it).
+    public var startedAt: Date?
+    public var size: Int64?
+    public var problems: [Problem]
+
+    public func age(now: Date = Date()) -> TimeInterval? { startedAt.map { now.timeIntervalSince($0) } }
+}
+
+/// What is known about a blob in `blobs/`.
+public enum BlobState: Sendable, Equatable {
+    case present(size: Int64)
+    case missing
+    /// A directory, FIFO, device or symlink where `data` should be a regular file.
+    case notRegular(EntryKind)
+    case unreadable(String)
+
+    public var size: Int64? {
+        if case .present(let s) = self { return s }
+        return nil
+    }
+
+    public var isPresent: Bool { size != nil }
+}
+
+/// One manifest stored in a repository, tagged or not.
+public struct ManifestRevision: Sendable, Equatable {
+    public var digest: Digest
+    public var placement: LinkPlacement
+    public var blob: BlobState
+    /// nil when the blob is missing or could not be parsed (see problems).
+    public var manifest: Manifest?
+    /// The image config (schema2/OCI config blob, or schema1 v1Compatibility).
+    public var config: ImageConfig?
+    /// Seed-era schema1 signature blobs linked under `revisions/<d>/signatures/`.
+    public var signatureLinks: [Digest]
+    /// Tags whose `current` link points here.
+    public var tags: [String]
+    public var problems: [Problem]
+
+    public var format: ManifestFormat? { manifest?.format }
+    public var isTagged: Bool { !tags.isEmpty }
+}
+
+/// Everything stored for one repository, read in one pass.
+public struct RepositoryContents: Sendable, Equatable {
+    public var entry: RepositoryEntry
+    public var tags: [Tag]
+    /// Sorted by digest; includes untagged revisions and seed-era `_layers` placements.
+    public var revisions: [ManifestRevision] { didSet { revisionIndex = Self.index(revisions) } }
+    public var layerLinks: [LayerLink]
+    public var uploads: [Upload]
+    /// Sizes of the blobs this repository references (manifests, configs, layers), by digest.
+    public var blobStates: [Digest: BlobState]
+    public var problems: [Problem]
+
+    public var name: String { entry.name }
+
+    public func revision(_ d: Digest) -> ManifestRevision? {
+        guard let i = revisionIndex[d] else { return nil }
+        return revisions[i]
+    }
+
+    public func tag(_ name: String) -> Tag? { tags.first { $0.name == name } }
+
+    /// Every problem found in the repository, wherever it is attached.
+    public var allProblems: [Problem] {
+        problems + tags.flatMap(\.problems) + revisions.flatMap(\.problems) + layerLinks.flatMap(\.problems)
+            + uploads.flatMap(\.problems)
+    }
+
+    /// Every blob digest this repository keeps alive through its revisions: manifest blobs and their references.
+    public var referencedBlobs: Set<Digest> {
+        var out = Set<Digest>()
+        for r in revisions {
+            out.insert(r.digest)
+            for ref in r.manifest?.blobReferences ?? [] { if let d = ref.digest { out.insert(d) } }
+        }
+        return out
+    }
+
+    /// Bytes of the blobs referenced by revision `d` (its own blob, config and layers; for an index, its children's too).
+    public func size(of d: Digest) -> Int64 {
+        var seen = Set<Digest>()
+        return blobClosure(of: d, into: &seen).reduce(0) { $0 + (blobStates[$1]?.size ?? 0) }
+    }
+
+    /// The blobs a revision needs: itself, its references and, for an index, its children's, each once.
+    public func blobClosure(of d: Digest, into seen: inout Set<Digest>) -> [Digest] {
+        guard seen.insert(d).inserted else { return [] }
+        var out = [d]
+        guard let m = revision(d)?.manifest else { return out }
+        for ref in m.blobReferences { if let r = ref.digest, seen.insert(r).inserted { out.append(r) } }
+        for child in m.children { if let c = child.digest { out += blobClosure(of: c, into: &seen) } }
+        return out
+    }
+
+    private var revisionIndex: [Digest: Int]
+
+    public init(
+        entry: RepositoryEntry, tags: [Tag], revisions: [ManifestRevision], layerLinks: [LayerLink], uploads: [Upload],
+        blobStates: [Digest: BlobState], problems: [Problem]
+    ) {
+        self.entry = entry
+        self.tags = tags
+        self.revisions = revisions
+        self.layerLinks = layerLinks
+        self.uploads = uploads
+        self.blobStates = blobStates
+        self.problems = problems
+        self.revisionIndex = Self.index(revisions)
+    }
+
+    private static func index(_ revisions: [ManifestRevision]) -> [Digest: Int] {
+        Dictionary(revisions.enumerated().map { ($0.element.digest, $0.offset) }, uniquingKeysWith: { a, _ in a })
+    }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+struct Drydock: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drydock",
+        abstract: "Browse, verify and clean up a Docker/OCI registry's storage (docker/registry/v2).",
+        discussion: """
+            STORE is the registry's storage root (the folder holding docker/registry/v2, or that v2 folder);
+            --config reads the registry's own config.yml (with REGISTRY_* environment overrides applied).
+            """,
+        version: "0.1.0",
+        subcommands: [ListCommand.self]
+    )
+}

@@ -1,0 +1,90 @@
+import RegistryStorage
+
+/// Plain-text tables for `drydock ls`. Everything from the store is escaped before it reaches the terminal.
+enum ListTable {
+    static func render(_ repos: [RepositoryContents], index: StoreIndex, target: TargetReference?, storeProblems: [Problem]) -> String {
+        var lines: [String] = []
+        if target == nil {
+            var rows = [["REPOSITORY", "TAGS", "MANIFESTS", "UNTAGGED", "SIZE", "UNIQUE", "PROBLEMS"]]
+            for r in repos {
+                let sizes = index.sizes[r.name] ?? .init(total: 0, unique: 0)
+                let untagged = r.revisions.filter { !$0.isTagged }.count
+                let flag = r.entry.isListedByRegistry ? "" : " (not in registry catalog)"
+                rows.append([
+                    SafeText.escaping(r.name) + flag, "\(r.tags.count)", "\(r.revisions.count)", "\(untagged)",
+                    ByteCount.format(sizes.total), ByteCount.format(sizes.unique), problemSummary(r.allProblems),
+                ])
+            }
+            lines.append(table(rows))
+            lines.append("\(repos.count) repositories, \(repos.reduce(0) { $0 + $1.revisions.count }) manifests")
+        } else {
+            for r in repos {
+                lines.append("Repository \(SafeText.escaping(r.name))")
+                var tagRows = [["TAG", "DIGEST", "TYPE", "PLATFORM", "CREATED", "SIZE"]]
+                for t in r.tags {
+                    let rev = t.current.flatMap { r.revision($0) }
+                    tagRows.append([
+                        SafeText.escaping(t.name), t.current.map { $0.short } ?? "(none)", rev?.format?.shortName ?? "-",
+                        platforms(rev, in: r), rev?.config?.created.map { String($0.prefix(19)) } ?? "-",
+                        t.current.map { ByteCount.format(r.size(of: $0)) } ?? "-",
+                    ])
+                }
+                if r.tags.isEmpty { lines.append("  (no tags)") } else { lines.append(indent(table(tagRows))) }
+                var revRows = [["MANIFEST", "TYPE", "TAGS", "REFS", "SIZE", "PROBLEMS"]]
+                for rev in r.revisions {
+                    revRows.append([
+                        rev.digest.description, rev.format?.shortName ?? "?",
+                        rev.tags.isEmpty ? "(untagged)" : rev.tags.map(SafeText.escaping).joined(separator: ","),
+                        "\(rev.manifest?.references.count ?? 0)", ByteCount.format(r.size(of: rev.digest)), problemSummary(rev.problems),
+                    ])
+                }
+                lines.append(indent(table(revRows)))
+                if target.map({ if case .repository = $0.selector { false } else { true } }) == true {
+                    for rev in r.revisions {
+                        lines.append("  \(rev.digest) references:")
+                        for ref in rev.manifest?.references ?? [] {
+                            let size = ref.size ?? ref.digest.flatMap { r.blobStates[$0]?.size }
+                            lines.append("    \(SafeText.escaping(ref.digestText))  \(SafeText.escaping(ref.mediaType ?? "-"))  \(size.map(ByteCount.format) ?? "-")")
+                        }
+                    }
+                }
+                for p in r.allProblems { lines.append("  \(p)") }
+            }
+        }
+        for p in storeProblems { lines.append(p.description) }
+        return lines.joined(separator: "\n")
+    }
+
+    static func problemSummary(_ problems: [Problem]) -> String {
+        let errors = problems.filter { $0.severity == .error }.count
+        let warnings = problems.filter { $0.severity == .warning }.count
+        var parts: [String] = []
+        if errors > 0 { parts.append("\(errors) error\(errors == 1 ? "" : "s")") }
+        if warnings > 0 { parts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
+        return parts.isEmpty ? "ok" : parts.joined(separator: ", ")
+    }
+
+    static func platforms(_ rev: ManifestRevision?, in repo: RepositoryContents) -> String {
+        guard let rev else { return "-" }
+        if let children = rev.manifest?.children, !children.isEmpty {
+            return children.compactMap { $0.platform?.description }.joined(separator: ",")
+        }
+        guard let c = rev.config else { return "-" }
+        return Platform(architecture: c.architecture, os: c.os, variant: c.variant).description
+    }
+
+    static func table(_ rows: [[String]]) -> String {
+        guard let header = rows.first else { return "" }
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    static func indent(_ s: String) -> String {
+        s.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,313 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct RegistryServerError: Error, CustomStringConvertible {
+    var message: String
+    var log: String
+
+    var description: String {
+        log.isEmpty ? message : "\(message)\n--- docker-registry log (tail) ---\n\(log)"
+    }
+}
+
+/// A real `docker-registry serve` (distribution 2.8.2) on 127.0.0.1 with filesystem storage in a temporary folder.
+///
+/// ```swift
+/// let server = try await RegistryServer.start()
+/// defer { server.stop() }
+/// ```
+/// or `try await RegistryServer.with { server in ... }`, which stops it even when the body throws.
+/// `deinit` also kills a server that was never stopped, as a last resort.
+final class RegistryServer: @unchecked Sendable {
+    struct Options: Sendable {
+        /// `storage.delete.enabled` (DELETE on manifests and blobs).
+        var deleteEnabled = true
+        /// `compatibility.schema1.enabled` (accept schema1 pushes; needed for `skopeo --format v2s1`).
+        var schema1Enabled = true
+        /// `storage.maintenance.readonly.enabled`.
+        var readOnly = false
+        /// `storage.maintenance.uploadpurging.enabled`; off by default so `_uploads` stays as the test left it.
+        var uploadPurging = false
+        /// Storage root; nil makes a fresh one inside the server's work folder. An existing store can be served.
+        var rootDirectory: URL? = nil
+        /// `log.level`.
+        var logLevel = "info"
+        /// YAML appended at the top level of the config (e.g. "catalog:\n  maxentries: 5\n"). Keys must not repeat
+        /// ones the harness writes (version, log, storage, http, compatibility).
+        var extraYAML: String? = nil
+        /// YAML lines placed under `storage:` (indent them by 2 spaces), e.g. "  cache:\n    blobdescriptor: inmemory\n".
+        var extraStorageYAML: String? = nil
+        /// Extra environment for the child (REGISTRY_* variables override the config file).
+        var environment: [String: String] = [:]
+        /// How long to wait for `GET /v2/` to answer.
+        var startupTimeout: TimeInterval = 10
+
+        init() {}
+    }
+
+    let options: Options
+    let port: Int
+    /// `http://127.0.0.1:PORT`
+    let baseURL: URL
+    /// The folder that contains `docker/registry/v2`.
+    let rootDirectory: URL
+    /// The server's own temporary folder: config, log, and (by default) the store.
+    let workDirectory: URL
+    let configPath: String
+    let logPath: String
+    let pid: Int32
+    private let process: Process
+    private let lock = NSLock()
+    private var stopped = false
+
+    /// `127.0.0.1:PORT`, the registry part of a skopeo `docker://` reference.
+    var hostPort: String { "127.0.0.1:\(port)" }
+    /// `docker/registry/v2` under the root.
+    var storageV2: URL { rootDirectory.appendingPathComponent("docker/registry/v2", isDirectory: true) }
+    var api: RegistryAPI { RegistryAPI(baseURL: baseURL) }
+
+    private init(
+        options: Options, port: Int, rootDirectory: URL, workDirectory: URL, configPath: String, logPath: String,
+        process: Process
+    ) {
+        self.options = options
+        self.port = port
+        self.baseURL = URL(string: "http://127.0.0.1:\(port)")!
+        self.rootDirectory = rootDirectory
+        self.workDirectory = workDirectory
+        self.configPath = configPath
+        self.logPath = logPath
+        self.process = process
+        self.pid = process.processIdentifier
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Starts a registry and waits until `GET /v2/` answers 200. Retries with a new port if the first one was taken.
+    static func start(_ options: Options = Options()) async throws -> RegistryServer {
+        try RequiredTool.require("docker-registry")
+        var lastError: Error?
+        for _ in 0..<3 {
+            do {
+                return try await startOnce(options)
+            } catch let error as RegistryServerError where error.log.contains("address already in use") {
+                lastError = error
+            }
+        }
+        throw lastError!
+    }
+
+    /// Starts a registry, runs `body`, and stops the registry whatever happens.
+    static func with<T>(
+        _ options: Options = Options(), _ body: (RegistryServer) async throws -> T
+    ) async throws -> T {
+        let server = try await start(options)
+        do {
+            let value = try await body(server)
+            server.stop()
+            return value
+        } catch {
+            server.stop()
+            throw error
+        }
+    }
+
+    private static func startOnce(_ options: Options) async throws -> RegistryServer {
+        let work = try TemporaryDirectory(prefix: "drydock-registry")
+        let root = options.rootDirectory ?? work.url.appendingPathComponent("storage", isDirectory: true)
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let port = try freeLoopbackPort()
+        let configURL = work.url.appendingPathComponent("config.yml")
+        let logURL = work.url.appendingPathComponent("registry.log")
+        try Data(configYAML(options: options, root: root, port: port).utf8).write(to: configURL)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: logURL)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try RequiredTool.require("docker-registry"))
+        process.arguments = ["serve", configURL.path]
+        process.environment = Shell.childEnvironment(adding: options.environment)
+        process.currentDirectoryURL = work.url
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = logHandle
+        process.standardError = logHandle
+        do {
+            try process.run()
+        } catch {
+            try? logHandle.close()
+            work.remove()
+            throw error
+        }
+        try? logHandle.close()
+
+        let server = RegistryServer(
+            options: options, port: port, rootDirectory: root, workDirectory: work.url, configPath: configURL.path,
+            logPath: logURL.path, process: process)
+
+        let deadline = Date().addingTimeInterval(options.startupTimeout)
+        while true {
+            if !process.isRunning {
+                let log = server.logTail()
+                server.stop()
+                throw RegistryServerError(
+                    message: "docker-registry exited during startup (status \(process.terminationStatus))", log: log)
+            }
+            if await server.answersPing() { return server }
+            if Date() > deadline {
+                let log = server.logTail()
+                server.stop()
+                throw RegistryServerError(
+                    message: "docker-registry did not answer GET /v2/ within \(options.startupTimeout) s", log: log)
+            }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+    }
+
+    private func answersPing() async -> Bool {
+        guard let response = try? await api.request("GET", "/v2/", timeout: 1) else { return false }
+        return response.status == 200
+    }
+
+    /// SIGTERM, wait up to 5 s, then SIGKILL; waits for the child to be gone. Then removes the work folder (config,
+    /// log and the default store; a store passed in `Options.rootDirectory` lives elsewhere and is kept) unless
+    /// `keepsWorkDirectory` is set. Safe to call more than once.
+    func stop() {
+        lock.lock()
+        let alreadyStopped = stopped
+        stopped = true
+        lock.unlock()
+        if alreadyStopped { return }
+        if process.isRunning {
+            kill(pid, SIGTERM)
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning {
+                kill(pid, SIGKILL)
+            }
+            process.waitUntilExit()
+        }
+        if keepsWorkDirectory == false {
+            try? FileManager.default.removeItem(at: workDirectory)
+        }
+    }
+
+    /// Keep the work folder (config, log, store) after `stop()`, e.g. to inspect a failure. Default false.
+    var keepsWorkDirectory: Bool {
+        get { lock.withLock { _keep } }
+        set { lock.withLock { _keep = newValue } }
+    }
+    private var _keep = false
+
+    var isRunning: Bool { process.isRunning }
+
+    /// The registry's log (stdout and stderr), whole.
+    func log() -> String {
+        (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+    }
+
+    /// The last `lines` lines of the log, for failure messages.
+    func logTail(lines: Int = 40) -> String {
+        log().split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+
+    /// Runs `docker-registry garbage-collect` on this server's config (the server may keep running).
+    func garbageCollect(dryRun: Bool = true, deleteUntagged: Bool = false) async throws -> (
+        exitCode: Int32, stdout: String
+    ) {
+        try await Self.garbageCollect(configPath: configPath, dryRun: dryRun, deleteUntagged: deleteUntagged)
+    }
+
+    /// `docker-registry garbage-collect [--dry-run] [--delete-untagged] CONFIG`. Returns its exit code and its
+    /// standard output (the "marking"/"eligible for deletion" lines go to stdout; the log goes to stderr).
+    static func garbageCollect(configPath: String, dryRun: Bool = true, deleteUntagged: Bool = false) async throws
+        -> (exitCode: Int32, stdout: String)
+    {
+        let result = try await garbageCollectResult(
+            configPath: configPath, dryRun: dryRun, deleteUntagged: deleteUntagged)
+        return (result.exitCode, result.stdoutString)
+    }
+
+    /// Like `garbageCollect`, with stderr too.
+    static func garbageCollectResult(configPath: String, dryRun: Bool = true, deleteUntagged: Bool = false)
+        async throws -> ProcessResult
+    {
+        let tool = try RequiredTool.require("docker-registry")
+        var arguments = ["garbage-collect"]
+        if dryRun { arguments.append("--dry-run") }
+        if deleteUntagged { arguments.append("--delete-untagged") }
+        arguments.append(configPath)
+        return try await Shell.run(tool, arguments, timeout: 120)
+    }
+
+    static func configYAML(options: Options, root: URL, port: Int) -> String {
+        var yaml = """
+            version: 0.1
+            log:
+              level: \(options.logLevel)
+              formatter: text
+            storage:
+              filesystem:
+                rootdirectory: \(root.path)
+              delete:
+                enabled: \(options.deleteEnabled)
+              maintenance:
+                uploadpurging:
+                  enabled: \(options.uploadPurging)
+                readonly:
+                  enabled: \(options.readOnly)
+
+            """
+        if let extra = options.extraStorageYAML {
+            yaml += extra.hasSuffix("\n") ? extra : extra + "\n"
+        }
+        yaml += """
+            http:
+              addr: 127.0.0.1:\(port)
+              secret: drydock-interop-test-secret
+            compatibility:
+              schema1:
+                enabled: \(options.schema1Enabled)
+
+            """
+        if let extra = options.extraYAML {
+            yaml += extra.hasSuffix("\n") ? extra : extra + "\n"
+        }
+        return yaml
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago: bind port 0, read it back, close.
+    static func freeLoopbackPort() throws -> Int {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw RegistryServerError(message: "socket() failed: errno \(errno)", log: "") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else { throw RegistryServerError(message: "bind() failed: errno \(errno)", log: "") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw RegistryServerError(message: "getsockname() failed: errno \(errno)", log: "") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
