@@ -27,10 +27,20 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ]
         ),
+        // The terminal UI: pure state -> cell grid, no ncurses (testable without a terminal).
+        .target(name: "DrydockUI", dependencies: ["RegistryStorage"]),
+        // ncurses through the wide-character API; only CursesTerminal imports it.
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        .target(name: "CursesTerminal", dependencies: ["CNCurses", "DrydockUI"]),
+        // The embedded demo registry (Resources/demo-store), copied out before use.
+        .target(name: "DrydockResources", path: "Resources", resources: [.copy("demo-store")]),
         .executableTarget(
             name: "drydock",
             dependencies: [
                 "RegistryStorage",
+                "DrydockUI",
+                "CursesTerminal",
+                "DrydockResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +48,10 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: ["RegistryStorage"]
+        ),
+        .testTarget(
+            name: "DrydockUITests",
+            dependencies: ["DrydockUI", "RegistryStorage"]
         ),
         .testTarget(
             name: "RegistryStorageTests",

@@ -9,6 +9,6 @@ struct Drydock: AsyncParsableCommand {
             --config reads the registry's own config.yml (with REGISTRY_* environment overrides applied).
             """,
         version: "0.1.0",
-        subcommands: [ListCommand.self]
+        subcommands: [ListCommand.self, VerifyCommand.self]
     )
 }

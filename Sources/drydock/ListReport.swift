@@ -1,7 +1,7 @@
 import Foundation
 import RegistryStorage
 
-/// The `drydock ls --json` document. Field order is part of the contract scripts read.
+/// The `drydock ls --json` document (keys sorted, so output is stable for diffs and scripts).
 struct ListReport: Encodable {
     struct ProblemJSON: Encodable {
         var severity: String
@@ -120,7 +120,7 @@ struct ListReport: Encodable {
 
     func jsonString() throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }

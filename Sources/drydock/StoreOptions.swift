@@ -23,5 +23,19 @@ struct StoreOptions: ParsableArguments {
             throw ExitCode(1)
         }
     }
-}
 
+    /// With --config the first positional is the target; parses the target.
+    func splitPositionals(store: String?, target: String?) throws -> (store: String?, reference: TargetReference?) {
+        var storeArgument = store
+        var targetArgument = target
+        if config != nil, target == nil {
+            targetArgument = store
+            storeArgument = nil
+        }
+        guard let targetArgument else { return (storeArgument, nil) }
+        switch TargetReference.parse(targetArgument) {
+        case .success(let r): return (storeArgument, r)
+        case .failure(let e): throw ValidationError(e.description)
+        }
+    }
+}

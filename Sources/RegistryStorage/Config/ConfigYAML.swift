@@ -126,6 +126,7 @@ enum YAMLText {
     /// Yams composes recursively (about 2–10 KiB of stack per nesting level, up to libyaml's 1000 levels),
     /// so parsing runs on a thread of its own with a known, generous stack.
     static let parserStackSize = 64 << 20
+    static let parserTimeoutSeconds = 60
 
     private static let implicitTagMarker = "tag:drydock.invalid,2024:implicit"
     /// A resolver that tags every untagged scalar with a marker, so explicit tags can be told apart.
@@ -150,7 +151,10 @@ enum YAMLText {
         }
         thread.stackSize = parserStackSize
         thread.start()
-        outcome.done.wait()
+        // Parsing is linear in the (bounded) input; the timeout only guards against a thread that never ran.
+        guard outcome.done.wait(timeout: .now() + .seconds(parserTimeoutSeconds)) == .success else {
+            throw .invalidYAML(reason: "the YAML parser did not finish within \(parserTimeoutSeconds) seconds")
+        }
         return try outcome.result.get()
     }
 

@@ -475,9 +475,10 @@ struct GoRegistryConfig {
     }
 
     private static func maintenanceOverrideWarning(_ variable: String, key: String) -> String {
-        "Ignoring environment variable \(SafeText.escaping(variable)): registry 2.8.2 cannot apply overrides inside storage.maintenance "
+        let example = key == "readonly" ? "{enabled: true}" : "{enabled: true, age: 168h, interval: 24h, dryrun: false}"
+        return "Ignoring environment variable \(SafeText.escaping(variable)): registry 2.8.2 cannot apply overrides inside storage.maintenance "
             + "when storage.maintenance.\(key) is not in the YAML file (it builds a map the registry then rejects at start); "
-            + "set the whole block instead, e.g. REGISTRY_STORAGE_MAINTENANCE_\(key.uppercased())='{enabled: true}', or edit the file"
+            + "set the whole block instead, e.g. REGISTRY_STORAGE_MAINTENANCE_\(key.uppercased())='\(example)', or edit the file"
     }
 
     /// handlers/app.go `startUploadPurger`: nothing is checked when `enabled` is exactly false; otherwise

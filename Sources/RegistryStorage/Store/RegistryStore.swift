@@ -48,7 +48,7 @@ public final class RegistryStore: Sendable {
         do {
             config = try RegistryConfiguration.load(path: configPath, environment: environment)
         } catch {
-            throw StoreOpenError.configuration(error as! ConfigurationError)
+            throw StoreOpenError.configuration(error)
         }
         switch config.storage {
         case .filesystem(let rootDirectory):

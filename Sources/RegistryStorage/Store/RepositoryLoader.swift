@@ -231,7 +231,7 @@ struct RepositoryLoader {
         _ d: Digest, target: Digest, placement: LinkPlacement, problems: [Problem], _ acc: Accumulator
     ) async -> ManifestRevision {
         var revision = ManifestRevision(
-            digest: d, placement: placement, blob: await blobs.state(of: target), manifest: nil, config: nil,
+            digest: d, placement: placement, blob: await blobs.state(of: target), manifest: nil, contentDigest: nil, config: nil,
             signatureLinks: [], tags: [], problems: problems)
         acc.blobStates[target] = revision.blob
         switch revision.blob {
@@ -244,8 +244,11 @@ struct RepositoryLoader {
                 let bytes = try await driver.withRetries {
                     try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
                 }
+                revision.contentDigest = RepositoryLoader.contentDigest(of: bytes, as: d)
                 switch ManifestParser.parse(bytes) {
-                case .success(let m): revision.manifest = m
+                case .success(let m):
+                    revision.manifest = m
+                    if let payload = m.schema1?.payload, payload != bytes { revision.contentDigest = d.recomputed(over: payload) }
                 case .failure(let e):
                     let code: Problem.Code = if case .unrecognizedMediaType = e { .manifestUnknownType } else { .manifestUnparsable }
                     revision.problems.append(Problem(.error, code, e.description, at: StoreLayout.blobData(target)))
@@ -309,6 +312,8 @@ struct RepositoryLoader {
             Problem(.info, .seedEraPlacement, "manifest linked under _layers only (written by registry 2.1.0 or earlier); registry 2.8.2 still serves it but its garbage collector would delete it", at: nil))
         return revision
     }
+
+    static func contentDigest(of bytes: [UInt8], as d: Digest) -> Digest { d.recomputed(over: bytes) }
 
     /// A `_layers` blob is taken for a manifest only if it is JSON that parses as one.
     static func looksLikeManifest(_ bytes: [UInt8]) -> Bool {

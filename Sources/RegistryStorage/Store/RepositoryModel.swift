@@ -76,6 +76,8 @@ public struct ManifestRevision: Sendable, Equatable {
     public var blob: BlobState
     /// nil when the blob is missing or could not be parsed (see problems).
     public var manifest: Manifest?
+    /// The digest of the stored bytes (schema1: of the signed payload), computed when read; nil if unreadable.
+    public var contentDigest: Digest?
     /// The image config (schema2/OCI config blob, or schema1 v1Compatibility).
     public var config: ImageConfig?
     /// Seed-era schema1 signature blobs linked under `revisions/<d>/signatures/`.
