@@ -107,6 +107,12 @@ public final class RegistryStore: Sendable {
         return await load(entry)
     }
 
+    /// The catalog and every repository's contents.
+    public func loadEverything() async throws -> (Catalog.Listing, [RepositoryContents]) {
+        let listing = try await repositories()
+        return (listing, await loadAll(listing.repositories))
+    }
+
     /// Loads every repository with bounded concurrency, reporting each as it completes (in completion order).
     public func loadAll(
         _ entries: [RepositoryEntry], concurrency: Int = max(2, ProcessInfo.processInfo.activeProcessorCount),

@@ -165,11 +165,3 @@ final class StoreFixture: @unchecked Sendable {
         return root
     }
 }
-
-extension RegistryStore {
-    /// Lists and loads everything (tests).
-    func loadEverything() async throws -> (Catalog.Listing, [RepositoryContents]) {
-        let listing = try await repositories()
-        return (listing, await loadAll(listing.repositories))
-    }
-}
