@@ -439,6 +439,48 @@ import Testing
         #expect(config.deleteEnabled)
     }
 
+    @Test func debianPackageDefaultConfiguration() throws {
+        // /etc/docker/registry/config.yml as shipped by Debian's docker-registry 2.8.2+ds1-1.
+        let text = """
+            version: 0.1
+            log:
+              fields:
+                service: registry
+            storage:
+              cache:
+                blobdescriptor: inmemory
+              filesystem:
+                rootdirectory: /var/lib/docker-registry
+              delete:
+                enabled: true
+            http:
+              addr: :5000
+              headers:
+                X-Content-Type-Options: [nosniff]
+            auth:
+              htpasswd:
+                realm: basic-realm
+                path: /etc/docker/registry
+            health:
+              storagedriver:
+                enabled: true
+                interval: 10s
+                threshold: 3
+            """
+        let config = try parse(text, ["REGISTRY_HTTP_ADDR": "127.0.0.1:5000"])
+        #expect(config == Config(storage: .filesystem(rootDirectory: "/var/lib/docker-registry"), deleteEnabled: true))
+    }
+
+    @Test func wholeUploadPurgingBlockFromEnvironment() throws {
+        // observed: accepted as a whole block; without dryrun the registry panics ("dryrun missing").
+        let env = ["REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING": "{enabled: true, age: 72h, interval: 12h, dryrun: false}"]
+        #expect(try parse(Self.filesystemYAML, env).uploadPurging == .init(enabled: true, ageSeconds: 259_200, intervalSeconds: 43_200, dryRun: false))
+        let missing = ["REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING": "{enabled: true, age: 72h, interval: 12h}"]
+        #expect(parseError(Self.filesystemYAML, missing)
+            == .invalidValue(key: "storage.maintenance.uploadpurging.dryrun",
+                             reason: "missing; when the uploadpurging block is given, age, interval and dryrun are required (registry 2.8.2 panics otherwise)"))
+    }
+
     // MARK: Hostile input
 
     @Test func deepNestingIsRefusedWithoutCrashing() {
@@ -597,7 +639,7 @@ import Testing
     @Test func exactNanosecondsAtTheLimits() {
         #expect(GoDuration.nanoseconds("9223372036854775807ns") == Int64.max)
         #expect(GoDuration.nanoseconds("-9223372036854775808ns") == Int64.min)
-        #expect(GoDuration.nanoseconds("2562047h") == 2_562_047 * 3_600_000_000_000)
+        #expect(GoDuration.nanoseconds("2562047h") == Int64(2_562_047) * 3_600_000_000_000)
         #expect(GoDuration.nanoseconds("1.000000001s") == 1_000_000_001)
         #expect(GoDuration.nanoseconds("0.1h") == 360_000_000_000)
     }
