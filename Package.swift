@@ -44,10 +44,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Writes large valid stores for benchmarks and scale tests.
+        .target(name: "StoreGenerator", dependencies: ["RegistryStorage"]),
+        .executableTarget(
+            name: "drydock-bench",
+            dependencies: [
+                "StoreGenerator",
+                "RegistryStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // Tests that start the real docker-registry and push with skopeo.
         .testTarget(
             name: "InteropTests",
-            dependencies: ["RegistryStorage"]
+            dependencies: ["RegistryStorage", "StoreGenerator"]
         ),
         .testTarget(
             name: "DrydockUITests",
