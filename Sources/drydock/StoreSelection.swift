@@ -19,6 +19,10 @@ struct StoreSelection {
             throw ExitCode(1)
         }
         if let reference, !listing.repositories.contains(where: { $0.name == reference.repository }) {
+            // A malformed name is a usage error; a well-formed one that is absent is a lookup failure.
+            if !NameGrammar.isValidRepositoryName(reference.repository) {
+                throw ValidationError("\"\(SafeText.escaping(reference.repository))\" is not a valid repository name")
+            }
             FileHandleOutput.standardError("drydock: no repository \"\(SafeText.escaping(reference.repository))\" in \(registry.driver.location)")
             throw ExitCode(1)
         }
