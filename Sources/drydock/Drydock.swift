@@ -9,6 +9,7 @@ struct Drydock: AsyncParsableCommand {
             --config reads the registry's own config.yml (with REGISTRY_* environment overrides applied).
             """,
         version: "0.1.0",
-        subcommands: [ListCommand.self, VerifyCommand.self]
+        subcommands: [BrowseCommand.self, ListCommand.self, VerifyCommand.self, DemoCommand.self, RemoveCommand.self, UndoCommand.self, GCCommand.self],
+        defaultSubcommand: BrowseCommand.self
     )
 }

@@ -123,36 +123,44 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
                 }
             }
             if name == "." || name == ".." { continue }
-            let kind: EntryKind
+            var kind: EntryKind
+            var identity: String?
             switch dtype {
             case Int32(DRYDOCK_DT_REG): kind = .file
             case Int32(DRYDOCK_DT_DIR): kind = .directory
             default:
-                kind = valid ? resolveKind(dirFD: dirfd(dir), parent: path, name: name) : .special("unreadable name")
+                if valid {
+                    (kind, identity) = resolveKind(dirFD: dirfd(dir), parent: path, name: name)
+                } else {
+                    kind = .special("unreadable name")
+                }
             }
-            entries.append(DirectoryEntry(name: name, kind: kind, nameIsValidUTF8: valid))
+            entries.append(DirectoryEntry(name: name, kind: kind, nameIsValidUTF8: valid, linkedFolderIdentity: identity))
         }
         return entries
     }
 
-    /// For entries readdir could not type (symlinks, DT_UNKNOWN filesystems, specials).
-    private func resolveKind(dirFD: Int32, parent: StoragePath, name: String) -> EntryKind {
+    /// For entries readdir could not type (symlinks, DT_UNKNOWN filesystems, specials). A symlinked folder comes back
+    /// with its target's identity (device and inode) when links are followed, so walkers can stop at a loop.
+    private func resolveKind(dirFD: Int32, parent: StoragePath, name: String) -> (EntryKind, String?) {
         var st = Glibc.stat()
-        guard fstatat(dirFD, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return .special("vanished") }
+        guard fstatat(dirFD, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return (.special("vanished"), nil) }
         let own = FilesystemDriver.kind(ofMode: st.st_mode)
-        guard case .symlink = own else { return own }
+        guard case .symlink = own else { return (own, nil) }
         // Resolve the link under the same rules as every other open.
-        guard StoragePath.isSafeComponent(name) else { return .symlink(.leavesRoot) }
+        guard StoragePath.isSafeComponent(name) else { return (.symlink(.leavesRoot), nil) }
         do {
             let fd = try openBeneath(parent.appending(name), DRYDOCK_O_PATH)
             defer { close(fd) }
             var target = Glibc.stat()
-            guard fstat(fd, &target) == 0 else { return .symlink(.dangling) }
-            return FilesystemDriver.kind(ofMode: target.st_mode)
+            guard fstat(fd, &target) == 0 else { return (.symlink(.dangling), nil) }
+            let kind = FilesystemDriver.kind(ofMode: target.st_mode)
+            guard kind == .directory else { return (kind, nil) }
+            guard followSymlinks else { return (.symlink(.folderNotFollowed), nil) }
+            return (.directory, "\(target.st_dev):\(target.st_ino)")
         } catch {
-            let error = DriverError(error)
-            if case .notFound = error { return .symlink(.dangling) }
-            return .symlink(.leavesRoot)
+            if case .notFound = DriverError(error) { return (.symlink(.dangling), nil) }
+            return (.symlink(.leavesRoot), nil)
         }
     }
 
@@ -191,8 +199,8 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         defer { close(fd) }
         guard size <= Int64(limit) else { throw DriverError.tooLarge(path, size: size, limit: Int64(limit)) }
         // Read one byte past the limit to notice a file that grew since fstat.
-        let capacity = min(Int(size) + 1, limit + 1)
-        var out = [UInt8](repeating: 0, count: max(capacity, 1))
+        let capacity = Int(size) + 1  // size <= limit here, so this cannot overflow
+        var out = [UInt8](repeating: 0, count: capacity)
         var filled = 0
         while filled < out.count {
             let n = out.withUnsafeMutableBytes { buf in
@@ -241,6 +249,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         var out: [WalkedFile] = []
         var stack = [path]
         var first = true
+        var linkedFolders = Set<String>()
         while let dir = stack.popLast() {
             let entries: [DirectoryEntry]
             do {
@@ -259,6 +268,11 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
                 }
                 let p = dir.appending(e.name)
                 if e.kind == .directory {
+                    // A folder reached through a link is walked once; seeing it again means a loop.
+                    if let id = e.linkedFolderIdentity, !linkedFolders.insert(id).inserted {
+                        out.append(WalkedFile(path: p, kind: .symlink(.folderNotFollowed), size: -1))
+                        continue
+                    }
                     stack.append(p)
                 } else {
                     out.append(WalkedFile(path: p, kind: e.kind, size: -1))
@@ -316,11 +330,12 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             throw error
         }
         defer { close(parentFD) }
-        try removeTree(parentFD: parentFD, name: name, path: path)
+        try removeTree(parentFD: parentFD, name: Array(name.utf8CString), path: path)
     }
 
     /// Removes `name` inside the directory `parentFD`, recursing with *at() calls so symlinks are unlinked, never followed.
-    private func removeTree(parentFD: Int32, name: String, path: StoragePath) throws {
+    /// Names are kept as raw bytes (NUL-terminated), so entries whose names are not UTF-8 are removed too.
+    private func removeTree(parentFD: Int32, name: [CChar], path: StoragePath) throws {
         var st = Glibc.stat()
         if fstatat(parentFD, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
             if errno == ENOENT { return }
@@ -333,16 +348,17 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
                 close(fd)
                 throw FilesystemDriver.mapErrno(errno, path)
             }
-            var children: [String] = []
+            var children: [[CChar]] = []
             while let ent = readdir(dir) {
-                let child = withUnsafePointer(to: &ent.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                let child: [CChar] = withUnsafePointer(to: &ent.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { p in Array(UnsafeBufferPointer(start: p, count: strlen(p) + 1)) }
                 }
-                if child != "." && child != ".." { children.append(child) }
+                if child != [0x2E, 0] && child != [0x2E, 0x2E, 0] { children.append(child) }
             }
             do {
                 for child in children {
-                    try removeTree(parentFD: dirfd(dir), name: child, path: path.appending(safeOrPlaceholder(child)))
+                    let display = String(decoding: child.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    try removeTree(parentFD: dirfd(dir), name: child, path: path.appending(safeOrPlaceholder(display)))
                 }
             } catch {
                 let error = DriverError(error)

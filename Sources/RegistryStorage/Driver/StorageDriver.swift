@@ -66,11 +66,14 @@ public enum EntryKind: Sendable, Equatable, CustomStringConvertible {
 public enum SymlinkProblem: Sendable, Equatable, CustomStringConvertible {
     case leavesRoot
     case dangling
+    /// A link to a folder inside the store: not descended (a loop would make walks endless) unless links are followed.
+    case folderNotFollowed
 
     public var description: String {
         switch self {
         case .leavesRoot: "points outside the store root; pass --follow-symlinks to follow it"
         case .dangling: "target does not exist"
+        case .folderNotFollowed: "points to a folder; not descended unless --follow-symlinks is given"
         }
     }
 }
@@ -80,11 +83,14 @@ public struct DirectoryEntry: Sendable, Equatable {
     public var kind: EntryKind
     /// False when the on-disk name was not valid UTF-8; `name` then holds a lossy decoding that cannot be opened.
     public var nameIsValidUTF8: Bool
+    /// For a folder reached through a followed symlink: the target's identity, so walks can detect loops.
+    public var linkedFolderIdentity: String?
 
-    public init(name: String, kind: EntryKind, nameIsValidUTF8: Bool = true) {
+    public init(name: String, kind: EntryKind, nameIsValidUTF8: Bool = true, linkedFolderIdentity: String? = nil) {
         self.name = name
         self.kind = kind
         self.nameIsValidUTF8 = nameIsValidUTF8
+        self.linkedFolderIdentity = linkedFolderIdentity
     }
 }
 

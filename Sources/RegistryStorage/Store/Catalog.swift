@@ -9,6 +9,11 @@ public enum Catalog {
         public var repositories: [RepositoryEntry]
         /// Problems not tied to a repository (unreadable namespace folders, hostile names, symlinks).
         public var problems: [Problem]
+
+        public init(repositories: [RepositoryEntry], problems: [Problem]) {
+            self.repositories = repositories
+            self.problems = problems
+        }
     }
 
     public static func walk(
@@ -26,13 +31,14 @@ public enum Catalog {
             if error.isNotFound { return listing }
             throw error
         }
-        await visit(driver, StoreLayout.repositories, [], top, depth: 0, into: &listing, onRepository)
+        var visited = Set<String>()
+        await visit(driver, StoreLayout.repositories, [], top, depth: 0, into: &listing, visited: &visited, onRepository)
         return listing
     }
 
     private static func visit(
         _ driver: any StorageDriver, _ path: StoragePath, _ name: [String], _ entries: [DirectoryEntry], depth: Int,
-        into listing: inout Listing, _ emit: @Sendable (RepositoryEntry) -> Void
+        into listing: inout Listing, visited visitedLinkedFolders: inout Set<String>, _ emit: @Sendable (RepositoryEntry) -> Void
     ) async {
         let sorted = entries.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         let hasLayers = sorted.contains { $0.name == "_layers" && $0.kind == .directory }
@@ -40,6 +46,11 @@ public enum Catalog {
         for e in sorted {
             if e.name.hasPrefix("_") {
                 guard !name.isEmpty else { continue }
+                if case .symlink(let problem) = e.kind, e.name == "_layers" || e.name == "_manifests" {
+                    listing.problems.append(
+                        Problem(.error, .symlinkLeavesRoot, "\(e.name) is a symlink that \(problem); the repository is not read", at: path.appending(e.name)))
+                    continue
+                }
                 let marker = (e.name == "_layers" && hasLayers) || (e.name == "_manifests" && hasManifests && !hasLayers)
                 if marker {
                     let repo = makeEntry(name, path, hasLayers: hasLayers, hasManifests: hasManifests)
@@ -59,6 +70,10 @@ public enum Catalog {
             let child = path.appending(e.name)
             switch e.kind {
             case .directory:
+                if let id = e.linkedFolderIdentity, !visitedLinkedFolders.insert(id).inserted {
+                    listing.problems.append(Problem(.warning, .symlinkLeavesRoot, "symlinked folder seen before (a loop); not descended again", at: child))
+                    continue
+                }
                 guard depth < maxDepth else {
                     listing.problems.append(
                         Problem(.error, .unexpectedEntry, "folders nested deeper than \(maxDepth) levels (a symlink loop?); not descended", at: child))
@@ -66,7 +81,7 @@ public enum Catalog {
                 }
                 do {
                     let sub = try await driver.withRetries { try await driver.list(child) }
-                    await visit(driver, child, name + [e.name], sub, depth: depth + 1, into: &listing, emit)
+                    await visit(driver, child, name + [e.name], sub, depth: depth + 1, into: &listing, visited: &visitedLinkedFolders, emit)
                 } catch {
                     let error = DriverError(error)
                     if !error.isNotFound {

@@ -33,6 +33,7 @@ public struct Problem: Sendable, Equatable, Hashable, CustomStringConvertible {
         case blobMissing = "blob.missing"
         case blobNotRegular = "blob.not-regular"
         case manifestTooLarge = "manifest.too-large"
+        case fileTooLarge = "file.too-large"
         case manifestUnparsable = "manifest.unparsable"
         case manifestUnknownType = "manifest.unknown-type"
         case configUnparsable = "config.unparsable"
@@ -67,9 +68,18 @@ public struct Problem: Sendable, Equatable, Hashable, CustomStringConvertible {
         case .notFound: code = .vanished
         case .notARegularFile: code = .notARegularFile
         case .symlink: code = .symlinkLeavesRoot
-        case .tooLarge: code = .manifestTooLarge
+        case .tooLarge: code = .fileTooLarge
         default: code = .unreadable
         }
         return Problem(severity, code, "\(context): \(SafeText.escaping(error.description))", at: error.path)
+    }
+
+    /// A walked entry that should be a regular file but is not (symlink, FIFO, device, unreadable name).
+    public static func notAFile(_ kind: EntryKind, at path: StoragePath, expected: String) -> Problem {
+        switch kind {
+        case .symlink(let p): Problem(.error, .symlinkLeavesRoot, "\(expected) is a symlink that \(p); not followed", at: path)
+        case .special("unreadable name"): Problem(.error, .invalidPathComponent, "an entry whose name is not valid UTF-8 cannot be read", at: path.parent)
+        default: Problem(.error, .notARegularFile, "\(expected) is a \(kind), not a regular file", at: path)
+        }
     }
 }

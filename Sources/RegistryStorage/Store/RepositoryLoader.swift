@@ -65,15 +65,15 @@ struct RepositoryLoader {
     private func loadLayerLinks(_ files: [WalkedFile], repo: StoragePath, _ acc: Accumulator) async -> [LayerLink] {
         var layerLinks: [LayerLink] = []
         for f in files {
+            guard f.kind == .file else {
+                acc.problems.append(Problem.notAFile(f.kind, at: f.path, expected: "layer link"))
+                continue
+            }
             let rel = Array(f.path.components.dropFirst(repo.components.count + 1))
             guard rel.count == 3, rel[2] == "link", let d = StoreLayout.digest(algorithm: rel[0], hex: rel[1]) else {
                 if f.path.lastComponent == "link" {
                     acc.problems.append(Problem(.warning, .invalidPathComponent, "layer link at a path that names no valid digest", at: f.path))
                 }
-                continue
-            }
-            guard f.kind == .file else {
-                acc.problems.append(Problem(.error, .notARegularFile, "layer link is a \(f.kind)", at: f.path))
                 continue
             }
             let read = await readLink(f.path, expected: d)
@@ -154,8 +154,7 @@ struct RepositoryLoader {
             let rel = Array(f.path.components.dropFirst(base.components.count))
             guard rel.last == "link" || f.kind != .file else { continue }
             if f.kind != .file {
-                let code: Problem.Code = if case .symlink = f.kind { .symlinkLeavesRoot } else { .notARegularFile }
-                acc.problems.append(Problem(.error, code, "expected a link file, found a \(f.kind)", at: f.path))
+                acc.problems.append(Problem.notAFile(f.kind, at: f.path, expected: "link file"))
                 continue
             }
             switch rel.count {
@@ -334,8 +333,11 @@ struct RepositoryLoader {
             return []
         }
         var uploads: [Upload] = []
-        for e in entries where e.kind == .directory {
-            guard e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name) else { continue }
+        for e in entries where e.kind == .directory || !e.nameIsValidUTF8 {
+            guard e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name) else {
+                acc.problems.append(Problem(.warning, .invalidPathComponent, "upload folder \"\(SafeText.escaping(e.name))\" has a name that is not valid UTF-8; skipped", at: dir))
+                continue
+            }
             let path = dir.appending(e.name)
             var upload = Upload(id: e.name, path: path, startedAt: nil, size: nil, problems: [])
             do {
@@ -347,7 +349,7 @@ struct RepositoryLoader {
                 }
             } catch {
                 let error = DriverError(error)
-                upload.problems.append(Problem(.warning, .uploadUnreadable, "no readable startedat (\(error)); the registry never purges this upload", at: path))
+                upload.problems.append(Problem(.warning, .uploadUnreadable, "no readable startedat (\(SafeText.escaping(DriverError(error).description))); the registry never purges this upload", at: path))
             }
             upload.size = try? await driver.stat(path.appending("data")).size
             uploads.append(upload)

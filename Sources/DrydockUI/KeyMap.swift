@@ -1,0 +1,72 @@
+/// What a key does on a list screen.
+public enum Command: String, Hashable, Sendable, CaseIterable {
+    case down, up, pageDown, pageUp, first, last
+    case open, back, switchView
+    case filter, sort
+    case verify, rescan, delete
+    case help, quit
+}
+
+/// The one table of keys: the reducer dispatches through it, the help overlay and the footer are drawn from it.
+public enum KeyMap {
+    public struct Binding: Sendable {
+        public var command: Command
+        public var keys: [Key]
+        public var section: String
+        public var help: String
+    }
+
+    public static let bindings: [Binding] = [
+        Binding(command: .down, keys: [.char("j"), .down], section: "Move", help: "next row"),
+        Binding(command: .up, keys: [.char("k"), .up], section: "Move", help: "previous row"),
+        Binding(command: .pageDown, keys: [.pageDown, .ctrl("f")], section: "Move", help: "next page"),
+        Binding(command: .pageUp, keys: [.pageUp, .ctrl("b")], section: "Move", help: "previous page"),
+        Binding(command: .first, keys: [.char("g"), .home], section: "Move", help: "first row"),
+        Binding(command: .last, keys: [.char("G"), .end], section: "Move", help: "last row"),
+        Binding(command: .open, keys: [.enter, .char("l"), .right], section: "Go", help: "open the selected row"),
+        Binding(command: .back, keys: [.escape, .char("h"), .left], section: "Go", help: "back (Esc first clears a filter)"),
+        Binding(command: .switchView, keys: [.tab, .backTab], section: "Go", help: "switch tags / manifests of a repository"),
+        Binding(command: .filter, keys: [.char("/")], section: "Lists", help: "filter: type, Enter keeps it, Esc clears it"),
+        Binding(command: .sort, keys: [.char("s")], section: "Lists", help: "sort by name, size, created"),
+        Binding(command: .verify, keys: [.char("v")], section: "Actions", help: "deep verify the selection (re-hash blobs)"),
+        Binding(command: .rescan, keys: [.char("r"), .ctrl("r")], section: "Actions", help: "rescan the store"),
+        Binding(command: .delete, keys: [.char("d"), .delete], section: "Actions", help: "delete the selection (when enabled)"),
+        Binding(command: .help, keys: [.char("?"), .function(1)], section: "Other", help: "this help"),
+        Binding(command: .quit, keys: [.char("q"), .ctrl("c")], section: "Other", help: "quit"),
+    ]
+
+    /// Help lines that are not list commands.
+    public static let extraHelp: [(section: String, keys: String, help: String)] = [
+        ("Mouse", "wheel", "move the selection"),
+        ("Mouse", "click", "select a row; click it again to open it"),
+        ("Dialogs", "y / n / Esc", "confirm / cancel / close"),
+        ("Dialogs", "? Esc q", "close this help (j/k scroll it)"),
+    ]
+
+    private static let table: [Key: Command] = {
+        var t: [Key: Command] = [:]
+        for b in bindings { for k in b.keys { t[k] = b.command } }
+        return t
+    }()
+
+    public static func command(for key: Key) -> Command? { table[key] }
+
+    public static func binding(_ c: Command) -> Binding? { bindings.first { $0.command == c } }
+
+    /// Every help line, in order: (section, keys, text).
+    public static var helpLines: [(section: String, keys: String, help: String)] {
+        bindings.map { ($0.section, $0.keys.map(\.description).joined(separator: " "), $0.help) } + extraHelp
+    }
+
+    /// The footer: the most used keys.
+    public static let footer: [(keys: String, help: String)] = [
+        ("Enter", "open"), ("Esc", "back"), ("/", "filter"), ("s", "sort"), ("v", "verify"), ("r", "rescan"),
+        ("d", "delete"), ("?", "help"), ("q", "quit"),
+    ]
+    public static let filterFooter: [(keys: String, help: String)] = [
+        ("type", "to filter"), ("Enter", "keep filter"), ("Esc", "clear filter"), ("↑↓", "move"),
+    ]
+    public static let confirmFooter: [(keys: String, help: String)] = [("y", "yes"), ("n", "no"), ("Esc", "cancel")]
+    public static let infoFooter: [(keys: String, help: String)] = [("Esc", "close")]
+    public static let helpFooter: [(keys: String, help: String)] = [("j k", "scroll"), ("Esc ? q", "close help")]
+}

@@ -1,0 +1,60 @@
+import RegistryStorage
+
+/// Everything that can change the state: input, and results coming back from background work.
+/// Results carry the scan generation they belong to; stale ones are dropped.
+public enum Action: Sendable {
+    /// Sent once by the run loop before the first frame.
+    case start
+    case key(Key)
+    case mouse(MouseEvent)
+    case resize(GridSize)
+
+    case catalogEntry(RepositoryEntry, generation: Int)
+    case catalogLoaded(Catalog.Listing, generation: Int)
+    case catalogFailed(String, generation: Int)
+    case repositoryLoaded(RepositoryContents, generation: Int)
+    case indexBuilt(StoreIndex, generation: Int)
+    case verificationLoaded(repository: String, [ManifestVerification], generation: Int)
+    case deepVerifyProgress(task: Int, VerificationProgress)
+    case deepVerifyFinished(task: Int, [ManifestVerification])
+    /// nil error: done.
+    case deleteFinished(DeleteRequest, error: String?)
+
+    public init(_ event: TerminalEvent) {
+        switch event {
+        case .key(let k): self = .key(k)
+        case .mouse(let m): self = .mouse(m)
+        case .resize(let s): self = .resize(s)
+        case .signal: self = .key(.ctrl("c"))
+        }
+    }
+}
+
+/// Work the reducer asks for. The run loop executes effects against the store through an `EffectHandler` and
+/// feeds the results back as actions.
+public enum Effect: Sendable {
+    case loadCatalog(generation: Int)
+    /// Forget cached blob sizes, then read the catalog again.
+    case rescan(generation: Int)
+    case loadRepository(RepositoryEntry, generation: Int)
+    /// Read every repository (in the background), then build the index.
+    case loadAll([RepositoryEntry], generation: Int)
+    case verify(RepositoryContents, StoreIndex?, generation: Int)
+    case deepVerify(task: Int, RepositoryContents, [Digest])
+    case delete(DeleteRequest)
+    case quit
+
+    /// A short description, for tests and logs: `loadRepository(team/app)`.
+    public var summary: String {
+        switch self {
+        case .loadCatalog(let g): "loadCatalog(\(g))"
+        case .rescan(let g): "rescan(\(g))"
+        case .loadRepository(let e, _): "loadRepository(\(e.name))"
+        case .loadAll(let es, _): "loadAll(\(es.count))"
+        case .verify(let r, _, _): "verify(\(r.name))"
+        case .deepVerify(_, let r, let ds): "deepVerify(\(r.name), \(ds.count))"
+        case .delete(let d): "delete(\(d.label))"
+        case .quit: "quit"
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import RegistryStorage
+
+extension Reducer {
+    /// `v`: deep verification of what is selected (a repository's manifests, a manifest and an index's children).
+    static func deepVerify(_ s: inout AppState) -> [Effect] {
+        guard let (repo, digests, label) = verifyTarget(&s) else { return [] }
+        guard let contents = s.repositories[repo] else {
+            s.message = Banner(.info, "\(Format.safe(repo)) is still loading; try again in a moment.")
+            return []
+        }
+        guard !digests.isEmpty else {
+            s.message = Banner(.info, "Nothing to verify here.")
+            return []
+        }
+        let id = s.nextTaskID
+        s.nextTaskID += 1
+        s.deepTasks.append(DeepVerifyTask(id: id, repository: repo, label: label, digests: digests, progress: nil))
+        s.message = Banner(.info, "Deep verify of \(label) started.")
+        return [.deepVerify(task: id, contents, digests)]
+    }
+
+    private static func verifyTarget(_ s: inout AppState) -> (String, [Digest], String)? {
+        switch s.top.id {
+        case .repositories:
+            guard let row = selectedRow(&s) else { return nil }
+            let digests = s.repositories[row.id]?.revisions.map(\.digest) ?? []
+            return (row.id, digests, Format.safe(row.id))
+        case .tags(let repo), .revisions(let repo):
+            guard case .manifest(_, let d, let tag)? = selectedRow(&s)?.target else {
+                s.message = Banner(.info, "Select a tag or manifest that is stored.")
+                return nil
+            }
+            let label = tag.map { "\(Format.safe(repo)):\(Format.safe($0))" } ?? "\(Format.safe(repo))@\(d.short)"
+            return (repo, closure(d, s.repositories[repo]), label)
+        case .manifest(let repo, let d, _), .layers(let repo, let d):
+            return (repo, closure(d, s.repositories[repo]), "\(Format.safe(repo))@\(d.short)")
+        }
+    }
+
+    /// A manifest and, for an index, its stored children.
+    private static func closure(_ d: Digest, _ repo: RepositoryContents?) -> [Digest] {
+        guard let repo else { return [d] }
+        let children = repo.revision(d)?.manifest?.children.compactMap(\.digest).filter { repo.revision($0) != nil } ?? []
+        return [d] + children
+    }
+
+    /// `r`: read everything again. What is on screen stays until the new results replace it.
+    static func rescan(_ s: inout AppState) -> [Effect] {
+        s.generation += 1
+        s.catalogPhase = .loading
+        s.catalogStreaming = s.catalog.isEmpty
+        s.banners.removeAll { $0.kind == .error || $0.kind == .warning }
+        s.requestedLoads = []
+        s.verification = VerificationQueue()
+        s.verifications = [:]
+        s.indexing = nil
+        s.message = Banner(.info, "Rescanning the store…")
+        return [.rescan(generation: s.generation)]
+    }
+
+    /// `d`: asks the delete gate, then confirms. The delete itself is an effect.
+    static func delete(_ s: inout AppState) -> [Effect] {
+        guard case .enabled = s.deleteGate else {
+            if case .disabled(let reason) = s.deleteGate {
+                s.overlay = .dialog(
+                    Dialog(
+                        title: "Deleting is disabled",
+                        lines: [reason.prefix(1).uppercased() + reason.dropFirst(), "Settings: \(DeleteGate.settings)."],
+                        kind: .info))
+            }
+            return []
+        }
+        guard let request = deleteRequest(&s) else { return [] }
+        let consequence: String =
+            switch request {
+            case .repository: "Every tag and manifest link in it goes; blobs are freed by garbage collection."
+            case .tag: "Only the tag goes; the manifest stays (untagged if no other tag points at it)."
+            case .manifest: "Tags pointing at it go too; its blobs are freed by garbage collection."
+            }
+        s.overlay = .dialog(
+            Dialog(title: "Delete?", lines: ["Delete \(request.label)?", consequence], kind: .confirm(.delete(request))))
+        return []
+    }
+
+    private static func deleteRequest(_ s: inout AppState) -> DeleteRequest? {
+        switch s.top.id {
+        case .repositories:
+            return selectedRow(&s).map { .repository($0.id) }
+        case .tags(let repo):
+            guard let row = selectedRow(&s), row.id.hasPrefix("tag:") else { return nil }
+            return .tag(repository: repo, tag: String(row.id.dropFirst(4)))
+        case .revisions(let repo):
+            guard let row = selectedRow(&s), let d = Digest(row.id) else { return nil }
+            return .manifest(repository: repo, digest: d)
+        case .manifest(let repo, let d, _):
+            return .manifest(repository: repo, digest: d)
+        case .layers:
+            s.message = Banner(
+                .info, "Layers are not deleted one by one: delete the manifests that use them; garbage collection frees the blobs.")
+            return nil
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import RegistryStorage
+
+extension Reducer {
+    static func content(_ s: AppState) -> ScreenContent { ScreenContent.make(s.top.id, in: s) }
+
+    static func visibleRows(_ s: AppState) -> [Row] { content(s).visibleRows(s.top.list) }
+
+    static func layout(_ s: AppState) -> ScreenLayout { ScreenLayout(s, showsHeader: content(s).showsHeader) }
+
+    /// Puts the top list's cursor back on its selected row (rows may have arrived, moved or been filtered out)
+    /// and scrolls so it is visible.
+    static func settle(_ s: inout AppState) {
+        let c = content(s)
+        let rows = c.visibleRows(s.top.list)
+        let height = ScreenLayout(s, showsHeader: c.showsHeader).bodyHeight
+        s.top.list.resolve(rows, height: height)
+    }
+
+    static func moveCursor(_ s: inout AppState, _ to: (Int) -> Int) {
+        let c = content(s)
+        let rows = c.visibleRows(s.top.list)
+        let height = ScreenLayout(s, showsHeader: c.showsHeader).bodyHeight
+        s.top.list.resolve(rows, height: height)
+        guard !rows.isEmpty else { return }
+        s.top.list.cursor = min(max(0, to(s.top.list.cursor)), rows.count - 1)
+        s.top.list.selectedID = rows[s.top.list.cursor].id
+        s.top.list.scroll = ListState.scroll(cursor: s.top.list.cursor, previous: s.top.list.scroll, height: height, count: rows.count)
+    }
+
+    static func selectedRow(_ s: inout AppState) -> Row? {
+        settle(&s)
+        let rows = visibleRows(s)
+        guard s.top.list.cursor < rows.count else { return nil }
+        return rows[s.top.list.cursor]
+    }
+
+    static func open(_ s: inout AppState) -> [Effect] {
+        guard let row = selectedRow(&s) else { return [] }
+        guard let target = row.target else {
+            s.message = Banner(.info, "Nothing to open on this line.")
+            return []
+        }
+        return push(&s, target)
+    }
+
+    static func push(_ s: inout AppState, _ target: ScreenID) -> [Effect] {
+        s.stack.append(ScreenState(target))
+        var effects: [Effect] = []
+        if let repo = target.repository { effects += requestLoad(&s, repo) }
+        // On a detail screen, start on the first line that opens something (the layers, the first child).
+        if case .manifest = target, let first = content(s).rows.first(where: { $0.target != nil }) {
+            s.top.list.selectedID = first.id
+        }
+        settle(&s)
+        return effects
+    }
+
+    /// Asks for a repository ahead of the background indexing, once per scan.
+    static func requestLoad(_ s: inout AppState, _ repo: String) -> [Effect] {
+        guard s.repositories[repo] == nil, !s.requestedLoads.contains(repo), let entry = s.entry(named: repo) else { return [] }
+        s.requestedLoads.insert(repo)
+        return [.loadRepository(entry, generation: s.generation)]
+    }
+
+    static func back(_ s: inout AppState) {
+        if !s.top.list.filter.isEmpty {
+            s.top.list.filter = ""
+            settle(&s)
+            return
+        }
+        guard s.stack.count > 1 else {
+            s.message = Banner(.info, "This is the top screen: q quits.")
+            return
+        }
+        s.stack.removeLast()
+        settle(&s)
+    }
+
+    static func switchView(_ s: inout AppState) -> [Effect] {
+        switch s.top.id {
+        case .tags(let repo): s.top = ScreenState(.revisions(repo))
+        case .revisions(let repo): s.top = ScreenState(.tags(repo))
+        default:
+            s.message = Banner(.info, "Tab switches between the tags and the manifests of a repository.")
+            return []
+        }
+        settle(&s)
+        return []
+    }
+
+    static func sort(_ s: inout AppState) {
+        guard content(s).sortable else {
+            s.message = Banner(.info, "This screen keeps the manifest's own order.")
+            return
+        }
+        s.top.list.sort = s.top.list.sort.next
+        s.message = Banner(.info, "Sorted by \(s.top.list.sort.rawValue).")
+        settle(&s)
+    }
+}
+
+extension ListState {
+    /// Finds the selected row again (by id, else by position) and keeps it in view.
+    mutating func resolve(_ rows: [Row], height: Int) {
+        if let id = selectedID, let i = rows.firstIndex(where: { $0.id == id }) { cursor = i }
+        cursor = rows.isEmpty ? 0 : min(max(0, cursor), rows.count - 1)
+        if !rows.isEmpty { selectedID = rows[cursor].id }
+        scroll = Self.scroll(cursor: cursor, previous: scroll, height: height, count: rows.count)
+    }
+
+    /// The first visible row that keeps `cursor` on screen, moving as little as possible from `previous`.
+    static func scroll(cursor: Int, previous: Int, height: Int, count: Int) -> Int {
+        guard height > 0, count > 0 else { return 0 }
+        var top = previous
+        if cursor < top { top = cursor }
+        if cursor >= top + height { top = cursor - height + 1 }
+        return min(max(0, top), max(0, count - height))
+    }
+}

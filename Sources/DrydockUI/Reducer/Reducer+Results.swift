@@ -1,0 +1,130 @@
+import RegistryStorage
+
+extension Reducer {
+    /// Results of background work. Each carries the scan generation it belongs to; older ones are dropped.
+    static func handleResult(_ s: inout AppState, _ action: Action) -> [Effect] {
+        switch action {
+        case .catalogEntry(let entry, let g):
+            guard g == s.generation, s.catalogPhase == .loading, s.catalogStreaming else { return [] }
+            s.catalog.append(entry)
+            settle(&s)
+            return []
+
+        case .catalogLoaded(let listing, let g):
+            guard g == s.generation else { return [] }
+            return catalogLoaded(&s, listing)
+
+        case .catalogFailed(let why, let g):
+            guard g == s.generation else { return [] }
+            s.catalogPhase = .failed(why)
+            s.catalogStreaming = false
+            s.indexing = nil
+            s.banners.removeAll { $0.kind == .error }
+            s.banners.append(Banner(.error, "✗ Cannot read the repository list: \(why) (r retries)"))
+            settle(&s)
+            return []
+
+        case .repositoryLoaded(let repo, let g):
+            guard g == s.generation else { return [] }
+            s.repositories[repo.name] = repo
+            s.summaries[repo.name] = RepositorySummary(repo)
+            s.indexing?.loaded.insert(repo.name)
+            let q = s.verification
+            if !q.done.contains(repo.name) && !q.inFlight.contains(repo.name) && !q.pending.contains(repo.name) {
+                if s.stack.contains(where: { $0.id.repository == repo.name }) {
+                    s.verification.pending.insert(repo.name, at: 0)
+                } else {
+                    s.verification.pending.append(repo.name)
+                }
+            }
+            settle(&s)
+            return pumpVerification(&s)
+
+        case .indexBuilt(let index, let g):
+            guard g == s.generation else { return [] }
+            s.index = index
+            s.indexing = nil
+            return []
+
+        case .verificationLoaded(let repo, let results, let g):
+            guard g == s.generation else { return [] }
+            s.verification.inFlight.remove(repo)
+            s.verification.done.insert(repo)
+            for r in results {
+                let key = VerificationKey(r.repository, r.digest)
+                // A deep result knows more than a quick one: keep it.
+                if s.verifications[key]?.check(.deepIntegrity) != nil && r.check(.deepIntegrity) == nil { continue }
+                s.verifications[key] = r
+            }
+            return pumpVerification(&s)
+
+        case .deepVerifyProgress(let id, let progress):
+            if let i = s.deepTasks.firstIndex(where: { $0.id == id }) { s.deepTasks[i].progress = progress }
+            return []
+
+        case .deepVerifyFinished(let id, let results):
+            guard let i = s.deepTasks.firstIndex(where: { $0.id == id }) else { return [] }
+            let task = s.deepTasks.remove(at: i)
+            for r in results { s.verifications[VerificationKey(r.repository, r.digest)] = r }
+            let failed = results.filter { Marks.status($0) == .fail }.count
+            if results.isEmpty {
+                s.message = Banner(.warning, "! Deep verify of \(task.label) gave no results (verification is not available in this build).")
+            } else if failed > 0 {
+                s.message = Banner(.error, "✗ Deep verify of \(task.label): \(failed) of \(Format.plural(results.count, "manifest")) failed.")
+            } else {
+                s.message = Banner(.info, "✓ Deep verify of \(task.label): \(Format.plural(results.count, "manifest")) passed.")
+            }
+            return []
+
+        case .deleteFinished(let request, let error):
+            if let error {
+                s.message = Banner(.error, "✗ Cannot delete \(request.label): \(error)")
+                return []
+            }
+            let effects = rescan(&s)
+            s.message = Banner(.info, "Deleted \(request.label).")
+            return effects
+
+        case .start, .key, .mouse, .resize:
+            return []
+        }
+    }
+
+    private static func catalogLoaded(_ s: inout AppState, _ listing: Catalog.Listing) -> [Effect] {
+        s.catalogPhase = .loaded
+        s.catalogStreaming = false
+        s.catalog = listing.repositories
+        s.storeProblems = listing.problems
+        s.banners.removeAll { $0.kind == .error || $0.kind == .warning }
+        if let first = listing.problems.first {
+            let more = listing.problems.count > 1 ? " (and \(listing.problems.count - 1) more)" : ""
+            s.banners.append(Banner(.warning, "! \(first.message)\(more)"))
+        }
+        let names = Set(listing.repositories.map(\.name))
+        s.repositories = s.repositories.filter { names.contains($0.key) }
+        s.summaries = s.summaries.filter { names.contains($0.key) }
+        settle(&s)
+        guard !listing.repositories.isEmpty else {
+            s.index = StoreIndex([])
+            s.indexing = nil
+            return []
+        }
+        s.indexing = IndexingProgress(total: listing.repositories.count)
+        // A repository opened before the catalog finished gets read first.
+        var effects: [Effect] = []
+        for screen in s.stack { if let repo = screen.id.repository { effects += requestLoad(&s, repo) } }
+        return effects + [.loadAll(listing.repositories, generation: s.generation)]
+    }
+
+    /// Starts quick verifications up to the concurrency limit.
+    static func pumpVerification(_ s: inout AppState) -> [Effect] {
+        var effects: [Effect] = []
+        while s.verification.inFlight.count < VerificationQueue.maxInFlight, !s.verification.pending.isEmpty {
+            let name = s.verification.pending.removeFirst()
+            guard let repo = s.repositories[name] else { continue }
+            s.verification.inFlight.insert(name)
+            effects.append(.verify(repo, s.index, generation: s.generation))
+        }
+        return effects
+    }
+}

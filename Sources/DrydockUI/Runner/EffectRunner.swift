@@ -1,0 +1,105 @@
+import RegistryStorage
+import Synchronization
+
+/// A thread-safe inbox of actions: background tasks post, the run loop drains on each tick.
+public final class ActionQueue: Sendable {
+    private let items = Mutex<[Action]>([])
+
+    public init() {}
+
+    public func post(_ action: Action) {
+        items.withLock { queue in
+            // Progress reports can come by the thousand: keep only the latest per task.
+            if case .deepVerifyProgress(let id, _) = action, case .deepVerifyProgress(let last, _)? = queue.last, last == id {
+                queue[queue.count - 1] = action
+            } else {
+                queue.append(action)
+            }
+        }
+    }
+
+    public func drain() -> [Action] {
+        items.withLock { queue in
+            let out = queue
+            queue.removeAll(keepingCapacity: true)
+            return out
+        }
+    }
+}
+
+/// Runs effects as background tasks and posts their results as actions.
+public final class EffectRunner: Sendable {
+    private let handler: EffectHandler
+    private let queue: ActionQueue
+    private let tasks = Mutex<[Task<Void, Never>]>([])
+
+    public init(handler: EffectHandler, queue: ActionQueue) {
+        self.handler = handler
+        self.queue = queue
+    }
+
+    public func perform(_ effect: Effect) {
+        let handler = handler
+        let queue = queue
+        switch effect {
+        case .quit:
+            cancelAll()
+        case .loadCatalog(let g):
+            spawn { await Self.loadCatalog(handler, queue, g) }
+        case .rescan(let g):
+            spawn {
+                handler.invalidateCaches()
+                await Self.loadCatalog(handler, queue, g)
+            }
+        case .loadRepository(let entry, let g):
+            spawn { queue.post(.repositoryLoaded(await handler.loadRepository(entry), generation: g)) }
+        case .loadAll(let entries, let g):
+            spawn {
+                let all = await handler.loadAll(entries) { queue.post(.repositoryLoaded($0, generation: g)) }
+                guard !Task.isCancelled else { return }
+                queue.post(.indexBuilt(StoreIndex(all), generation: g))
+            }
+        case .verify(let repo, let index, let g):
+            spawn { queue.post(.verificationLoaded(repository: repo.name, await handler.verify(repo, index), generation: g)) }
+        case .deepVerify(let id, let repo, let digests):
+            spawn {
+                let results = await handler.deepVerify(repo, digests) { queue.post(.deepVerifyProgress(task: id, $0)) }
+                queue.post(.deepVerifyFinished(task: id, results))
+            }
+        case .delete(let request):
+            spawn {
+                guard let delete = handler.delete else {
+                    queue.post(.deleteFinished(request, error: "deleting is not available in this build yet"))
+                    return
+                }
+                queue.post(.deleteFinished(request, error: await delete(request)))
+            }
+        }
+    }
+
+    private static func loadCatalog(_ handler: EffectHandler, _ queue: ActionQueue, _ g: Int) async {
+        do {
+            let listing = try await handler.loadCatalog { queue.post(.catalogEntry($0, generation: g)) }
+            queue.post(.catalogLoaded(listing, generation: g))
+        } catch {
+            queue.post(.catalogFailed(SafeText.escaping(String(describing: error)), generation: g))
+        }
+    }
+
+    private func spawn(_ body: @escaping @Sendable () async -> Void) {
+        let task = Task.detached { await body() }
+        tasks.withLock { list in
+            list.removeAll { $0.isCancelled }
+            list.append(task)
+        }
+    }
+
+    public func cancelAll() {
+        let all = tasks.withLock { list in
+            let out = list
+            list.removeAll()
+            return out
+        }
+        for t in all { t.cancel() }
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+
+/// Turns targets into a `DeletePlan` over loaded repositories. Pure: reads nothing, changes nothing. The effect on
+/// garbage collection is found by marking the index before and after the plan (`GarbageCollector.mark`).
+struct DeletePlanner {
+    let repositories: [RepositoryContents]
+    let now: Date
+
+    /// The loaded store as the plan changes it.
+    private var model: [String: RepositoryContents]
+    private var removals: [DeletePlan.Removal] = []
+    private var lostTags: [DeletePlan.LostTag] = []
+    private var warnings: [String] = []
+    private var deletedIndexes: [DeletePlan.ManifestRef] = []
+
+    init(repositories: [RepositoryContents], now: Date) {
+        self.repositories = repositories
+        self.now = now
+        self.model = Dictionary(repositories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    mutating func plan(_ targets: [DeleteTarget], policy: DeletePolicy) throws(DeleteError) -> DeletePlan {
+        guard !targets.isEmpty else { throw .invalidTarget("nothing to delete: name at least one target") }
+        for target in targets {
+            switch target {
+            case .tag(let r, let t): try deleteTag(r, t)
+            case .manifest(let r, let d, let children): try deleteManifest(r, d, includeChildren: children)
+            case .layer(let r, let d): try deleteLayer(r, d)
+            case .repository(let r, let nested): try deleteRepository(r, includeNested: nested)
+            case .staleUploads(let age): try deleteUploads(olderThan: age)
+            }
+        }
+        var plan = DeletePlan(
+            targets: targets, removals: Self.deduplicated(removals), lostTags: lostTags, untaggedManifests: [],
+            orphanedChildren: orphanedChildren(), warnings: warnings, reclaimableBytes: 0, reclaimableBlobs: [],
+            reclaimableBytesDeletingUntagged: 0, refusal: policy.refusal)
+        for (name, before) in Dictionary(repositories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }) {
+            guard let after = model[name] else { continue }
+            for r in after.revisions where r.tags.isEmpty && before.revision(r.digest)?.isTagged == true {
+                plan.untaggedManifests.append(.init(repository: name, digest: r.digest))
+            }
+        }
+        plan.untaggedManifests.sort()
+        let sizes = repositories.reduce(into: [Digest: Int64]()) { acc, repo in
+            for (d, s) in repo.blobStates { if let size = s.size { acc[d] = size } }
+        }
+        let after = repositories.compactMap { model[$0.name] }
+        for deleteUntagged in [false, true] {
+            let freed = GarbageCollector.mark(repositories, deleteUntagged: deleteUntagged).marked
+                .subtracting(GarbageCollector.mark(after, deleteUntagged: deleteUntagged).marked)
+                .filter { sizes[$0] != nil }
+            let bytes = freed.reduce(Int64(0)) { $0 + (sizes[$1] ?? 0) }
+            if deleteUntagged {
+                plan.reclaimableBytesDeletingUntagged = bytes
+            } else {
+                plan.reclaimableBytes = bytes
+                plan.reclaimableBlobs = freed.sorted()
+            }
+        }
+        return plan
+    }
+
+    // MARK: targets
+
+    private func repository(_ name: String) throws(DeleteError) -> RepositoryContents {
+        guard let repo = model[name] else {
+            if repositories.contains(where: { $0.name == name }) {
+                throw .invalidTarget("\(SafeText.escaping(name)) is already removed by an earlier target")
+            }
+            throw .notFound("no repository \"\(SafeText.escaping(name))\" in the store (NAME_UNKNOWN)")
+        }
+        return repo
+    }
+
+    private mutating func deleteTag(_ name: String, _ tag: String) throws(DeleteError) {
+        let repo = try repository(name)
+        guard StoragePath.isSafeComponent(tag), let t = repo.tag(tag) else {
+            throw .notFound("tag \(SafeText.escaping(name)):\(SafeText.escaping(tag)) is not stored (MANIFEST_UNKNOWN)")
+        }
+        untag(repo, t, reason: "tag \(SafeText.escaping(tag))")
+    }
+
+    private mutating func untag(_ repo: RepositoryContents, _ t: Tag, reason: String) {
+        removals.append(.init(repository: repo.name, kind: .tag(t.name), path: StoreLayout.tagDirectory(repo.entry.path, t.name), reason: reason))
+        lostTags.append(.init(repository: repo.name, tag: t.name, digest: t.current))
+        mutate(repo.name) { r in
+            r.tags.removeAll { $0.name == t.name }
+            if let c = t.current, let i = r.revisions.firstIndex(where: { $0.digest == c }) { r.revisions[i].tags.removeAll { $0 == t.name } }
+        }
+    }
+
+    private mutating func deleteManifest(_ name: String, _ d: Digest, includeChildren: Bool) throws(DeleteError) {
+        let repo = try repository(name)
+        guard let revision = repo.revision(d) else {
+            if repositories.first(where: { $0.name == name })?.revision(d) != nil {
+                throw .invalidTarget("manifest \(SafeText.escaping(name))@\(d) is already removed by an earlier target")
+            }
+            throw .notFound("manifest \(SafeText.escaping(name))@\(d) is not stored (MANIFEST_UNKNOWN)")
+        }
+        if !revision.blob.isPresent {
+            warnings.append("\(SafeText.escaping(name))@\(d.short): its blob is missing, so the registry itself answers MANIFEST_UNKNOWN; its links are removed anyway")
+        }
+        if revision.placement.contains(.revisions) {
+            removals.append(.init(repository: name, kind: .revisionLink(d), path: StoreLayout.revisionLink(repo.entry.path, d), reason: "manifest \(d.short)"))
+        }
+        if revision.placement.contains(.layers) {
+            removals.append(.init(repository: name, kind: .layerLink(d), path: StoreLayout.layerLink(repo.entry.path, d), reason: "seed-era link of manifest \(d.short)"))
+        }
+        for t in repo.tags where t.current == d {
+            untag(repo, t, reason: "tag \(SafeText.escaping(t.name)) pointed at manifest \(d.short)")
+        }
+        mutate(name) { r in r.revisions.removeAll { $0.digest == d } }
+        let after = try repository(name)
+        for referrer in after.revisions where referrer.manifest?.subject?.digest == d {
+            warnings.append("\(SafeText.escaping(name))@\(referrer.digest.short) refers to the deleted manifest (OCI subject) and stays; delete it too if it is a signature or attestation of it")
+        }
+        if revision.manifest?.format.isIndex == true {
+            deletedIndexes.append(.init(repository: name, digest: d))
+            if includeChildren {
+                for child in orphanedChildren() where child.repository == name && model[name]?.revision(child.digest) != nil {
+                    try deleteManifest(name, child.digest, includeChildren: true)
+                }
+            }
+        }
+    }
+
+    private mutating func deleteLayer(_ name: String, _ d: Digest) throws(DeleteError) {
+        let repo = try repository(name)
+        guard let link = repo.layerLinks.first(where: { $0.digest == d }) else {
+            throw .notFound("repository \(SafeText.escaping(name)) has no layer link \(d) (BLOB_UNKNOWN)")
+        }
+        removals.append(.init(repository: name, kind: .layerLink(d), path: StoreLayout.layerLink(repo.entry.path, d), reason: "layer link \(d.short)"))
+        if let target = link.target, repo.blobStates[target]?.isPresent == false {
+            warnings.append("\(SafeText.escaping(name)): the blob of layer link \(d.short) is missing already")
+        }
+        let users = repo.revisions.filter { r in r.digest != d && r.manifest?.blobReferences.contains { $0.digest == d } == true }
+        for r in users.prefix(5) {
+            warnings.append("\(SafeText.escaping(name))@\(r.digest.short) still references \(d.short): once the link is gone the registry answers BLOB_UNKNOWN when that image is pulled")
+        }
+        if users.count > 5 { warnings.append("... and \(users.count - 5) more manifests reference \(d.short)") }
+        if let seed = repo.revision(d), seed.placement.contains(.layers) {
+            if seed.placement == .layers {
+                warnings.append("\(SafeText.escaping(name)): \(d.short) is a manifest linked only under _layers (seed era): removing the link deletes that manifest")
+            }
+            mutate(name) { r in
+                if let i = r.revisions.firstIndex(where: { $0.digest == d }) {
+                    r.revisions[i].placement.remove(.layers)
+                    if r.revisions[i].placement.isEmpty { r.revisions.remove(at: i) }
+                }
+            }
+        }
+        mutate(name) { r in r.layerLinks.removeAll { $0.digest == d } }
+    }
+
+    private mutating func deleteRepository(_ name: String, includeNested: Bool) throws(DeleteError) {
+        let repo = try repository(name)
+        let nested = model.keys.filter { $0.hasPrefix(name + "/") }.sorted()
+        let gone = includeNested ? [name] + nested : [name]
+        if includeNested || nested.isEmpty {
+            removals.append(.init(repository: name, kind: .repositoryFolder, path: repo.entry.path, reason: "repository \(SafeText.escaping(name))"))
+        } else {
+            let folders = (repo.entry.hasLayersFolder ? ["_layers"] : []) + (repo.entry.hasManifestsFolder ? ["_manifests"] : [])
+                + (repo.uploads.isEmpty ? [] : ["_uploads"])
+            for folder in folders {
+                removals.append(.init(repository: name, kind: .repositoryData(folder), path: repo.entry.path.appending(folder), reason: "repository \(SafeText.escaping(name))"))
+            }
+            warnings.append("\(nested.count) repositories nested in \(SafeText.escaping(name)) are kept: \(nested.prefix(5).map(SafeText.escaping).joined(separator: ", "))\(nested.count > 5 ? ", ..." : "")")
+        }
+        for r in gone {
+            guard let contents = model[r] else { continue }
+            for t in contents.tags { lostTags.append(.init(repository: r, tag: t.name, digest: t.current)) }
+            if !contents.uploads.isEmpty {
+                warnings.append("\(SafeText.escaping(r)): \(contents.uploads.count) unfinished upload(s) go too; their data cannot be restored by undo")
+            }
+            model[r] = nil
+        }
+    }
+
+    private mutating func deleteUploads(olderThan age: Double) throws(DeleteError) {
+        guard age >= 0, age.isFinite else { throw .invalidTarget("the upload age must not be negative") }
+        let cutoff = now.addingTimeInterval(-age)
+        var unknown = 0
+        for repo in repositories {
+            guard let current = model[repo.name] else { continue }
+            for u in current.uploads {
+                guard let started = u.startedAt else {
+                    unknown += 1
+                    continue
+                }
+                guard started < cutoff, StoragePath.isSafeComponent(u.id) else { continue }
+                removals.append(.init(repository: repo.name, kind: .upload(u.id), path: StoreLayout.uploadDirectory(repo.entry.path, u.id), reason: "upload started \(DeletePlan.formatAge(now.timeIntervalSince(started))) ago"))
+            }
+        }
+        if unknown > 0 {
+            warnings.append("\(unknown) upload(s) without a readable startedat are kept (the registry never purges them either)")
+        }
+    }
+
+    // MARK: helpers
+
+    private mutating func mutate(_ name: String, _ body: (inout RepositoryContents) -> Void) {
+        guard var r = model[name] else { return }
+        body(&r)
+        model[name] = r
+    }
+
+    /// Children of deleted indexes that are still stored, untagged, and listed by no remaining index.
+    private func orphanedChildren() -> [DeletePlan.ManifestRef] {
+        var out: [DeletePlan.ManifestRef] = []
+        for index in deletedIndexes {
+            guard let original = repositories.first(where: { $0.name == index.repository })?.revision(index.digest),
+                let repo = model[index.repository]
+            else { continue }
+            let stillListed = Set(repo.revisions.flatMap { r in r.manifest?.children.compactMap(\.digest) ?? [] })
+            for child in original.manifest?.children ?? [] {
+                guard let c = child.digest, let rev = repo.revision(c), !rev.isTagged, !stillListed.contains(c) else { continue }
+                out.append(.init(repository: index.repository, digest: c))
+            }
+        }
+        return Array(Set(out)).sorted()
+    }
+
+    /// Drops repeated paths and paths inside a folder that is removed anyway, keeping the first occurrence's order.
+    static func deduplicated(_ removals: [DeletePlan.Removal]) -> [DeletePlan.Removal] {
+        let paths = Set(removals.map(\.path))
+        var seen = Set<StoragePath>()
+        return removals.filter { r in
+            let insideAnother = (1..<max(1, r.path.components.count)).contains { n in
+                paths.contains(StoragePath(trusted: Array(r.path.components.prefix(n))))
+            }
+            return !insideAnother && seen.insert(r.path).inserted
+        }
+    }
+}

@@ -1,0 +1,186 @@
+/// Mark and sweep as registry 2.8.2's `garbage-collect` does (spec §7), corrected where the registry is wrong:
+/// with `deleteUntagged`, children of a tagged index and OCI referrers of kept manifests are kept (as 3.0 keeps them);
+/// manifests linked only under `_layers` (seed era) are marked with their layers, and the seed-era signature blobs of
+/// live revisions are marked too (2.8.2 would sweep them all, §7.4); `_layers` links of swept blobs are removed (as
+/// 3.0 does). Marking is a set operation over loaded repositories, never a re-walk per tag.
+///
+/// Like the registry's collector, it does not consult `storage.delete.enabled`; a real run needs only
+/// `DeletePolicy.allowsWrite` and the caller's word that the registry is stopped or read-only.
+public struct GarbageCollector: Sendable {
+    public enum Rules: Sendable {
+        /// Drydock's collector (the corrections above).
+        case drydock
+        /// What registry 2.8.2 itself marks, to show where it would differ.
+        case registry282
+    }
+
+    public struct MarkResult: Sendable, Equatable {
+        /// Every blob digest something live references.
+        public var marked: Set<Digest>
+        /// Untagged manifests to remove (`deleteUntagged` only).
+        public var deletions: [DeletePlan.ManifestRef]
+        /// Kept manifests whose content cannot be read: what they reference is unknown (the registry aborts on them).
+        public var unreadable: [DeletePlan.ManifestRef]
+    }
+
+    public let store: RegistryStore
+
+    public init(store: RegistryStore) { self.store = store }
+
+    /// The mark phase over loaded repositories.
+    public static func mark(_ repos: [RepositoryContents], deleteUntagged: Bool, rules: Rules = .drydock) -> MarkResult {
+        var result = MarkResult(marked: [], deletions: [], unreadable: [])
+        for repo in repos {
+            // 2.8.2 walks only its catalog (repositories with `_layers`) and only `revisions/` links whose blob exists.
+            if rules == .registry282 && !repo.entry.hasLayersFolder { continue }
+            let revisions = rules == .registry282
+                ? repo.revisions.filter { $0.placement.contains(.revisions) && $0.blob.isPresent }
+                : repo.revisions
+            let keep = deleteUntagged ? keptRevisions(repo, revisions, rules: rules) : Set(revisions.map(\.digest))
+            for r in revisions {
+                guard keep.contains(r.digest) else {
+                    if r.blob.isPresent { result.deletions.append(.init(repository: repo.name, digest: r.digest)) }
+                    continue
+                }
+                result.marked.insert(r.digest)
+                for ref in r.manifest?.references ?? [] { if let d = ref.digest { result.marked.insert(d) } }
+                if rules == .drydock { result.marked.formUnion(r.signatureLinks) }
+                let unreadable: Bool
+                switch r.blob {
+                case .present: unreadable = r.manifest == nil
+                case .unreadable: unreadable = true
+                case .missing, .notRegular: unreadable = false
+                }
+                if unreadable { result.unreadable.append(.init(repository: repo.name, digest: r.digest)) }
+            }
+        }
+        return result
+    }
+
+    /// Tagged revisions and (Drydock) everything they keep alive: index children and OCI referrers, transitively.
+    private static func keptRevisions(_ repo: RepositoryContents, _ revisions: [ManifestRevision], rules: Rules) -> Set<Digest> {
+        let stored = Set(revisions.map(\.digest))
+        var keep = Set(revisions.filter(\.isTagged).map(\.digest))
+        guard rules == .drydock else { return keep }
+        var referrers: [Digest: [Digest]] = [:]
+        for r in revisions { if let s = r.manifest?.subject?.digest { referrers[s, default: []].append(r.digest) } }
+        var queue = Array(keep)
+        while let d = queue.popLast() {
+            let children = repo.revision(d)?.manifest?.children.compactMap(\.digest) ?? []
+            for next in children + (referrers[d] ?? []) where stored.contains(next) && keep.insert(next).inserted {
+                queue.append(next)
+            }
+        }
+        return keep
+    }
+
+    /// What a run would do: the mark over `repositories` (every repository of the store), then the sweep over the
+    /// store's `blobs/`.
+    public func plan(repositories: [RepositoryContents], deleteUntagged: Bool) async throws(DeleteError) -> GCPlan {
+        let ours = Self.mark(repositories, deleteUntagged: deleteUntagged)
+        let registry = Self.mark(repositories, deleteUntagged: deleteUntagged, rules: .registry282)
+        let stored = try await storedBlobs()
+        var plan = GCPlan(deleteUntagged: deleteUntagged, markedCount: ours.marked.count)
+        let byName = Dictionary(repositories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+
+        for ref in ours.deletions {
+            guard let repo = byName[ref.repository], let r = repo.revision(ref.digest) else { continue }
+            let history = repo.tags.filter { $0.history.contains(ref.digest) }.map(\.name)
+            plan.manifests.append(.init(
+                repository: ref.repository, repositoryPath: repo.entry.path, digest: ref.digest, tagIndexEntries: history,
+                seedEraLink: r.placement.contains(.layers)))
+        }
+        for (d, size) in stored.sorted(by: { $0.key < $1.key }) where !ours.marked.contains(d) {
+            let bytes: Int64? = if size >= 0 { size } else { await store.blobCache.state(of: d).size }
+            plan.blobs.append(.init(digest: d, size: bytes))
+        }
+        plan.bytes = plan.blobs.reduce(0) { $0 + ($1.size ?? 0) }
+        let swept = Set(plan.blobs.map(\.digest))
+        for repo in repositories {
+            for link in repo.layerLinks where swept.contains(link.digest) {
+                plan.layerLinks.append(.init(repository: repo.name, repositoryPath: repo.entry.path, digest: link.digest))
+            }
+        }
+
+        let oursDeleted = Set(ours.deletions)
+        plan.keptAgainstRegistry = registry.deletions.filter { !oursDeleted.contains($0) }.sorted()
+        plan.blobsKeptAgainstRegistry = stored.keys.filter { ours.marked.contains($0) && !registry.marked.contains($0) }.sorted()
+        plan.blockers = ours.unreadable.map {
+            "\(SafeText.escaping($0.repository))@\($0.digest) cannot be read, so what it references is unknown (see drydock verify)"
+        }
+        if !plan.keptAgainstRegistry.isEmpty || !plan.blobsKeptAgainstRegistry.isEmpty {
+            plan.notes.append(
+                "registry 2.8.2's garbage-collect would also delete \(plan.keptAgainstRegistry.count) manifest(s) and "
+                    + "\(plan.blobsKeptAgainstRegistry.count) blob(s) that are still in use (index children, referrers, "
+                    + "seed-era manifests and signatures); Drydock keeps them")
+        }
+        return plan
+    }
+
+    /// `blobs/<alg>/<hh>/<hex>/data` files: digest and size (-1 when the driver does not report sizes in walks).
+    func storedBlobs() async throws(DeleteError) -> [Digest: Int64] {
+        let files: [WalkedFile]
+        do {
+            files = try await store.driver.withRetries { try await store.driver.walkFiles(StoreLayout.blobs) }
+        } catch {
+            let e = DriverError(error)
+            if e.isNotFound { return [:] }
+            throw .driver(e, done: "listing blobs; nothing was changed")
+        }
+        var out: [Digest: Int64] = [:]
+        for f in files where f.kind == .file {
+            let c = f.path.components
+            guard c.count == 5, c[4] == "data", let d = StoreLayout.digest(algorithm: c[1], hex: c[3]),
+                c[2] == String(d.hex.prefix(2))
+            else { continue }
+            out[d] = f.size
+        }
+        return out
+    }
+}
+
+/// What a garbage collection would remove (`GarbageCollector.plan`), for `--dry-run`, `--json` and the UI.
+public struct GCPlan: Sendable, Equatable {
+    public struct ManifestDeletion: Sendable, Equatable {
+        public var repository: String
+        public var repositoryPath: StoragePath
+        public var digest: Digest
+        /// Tags whose history (`index/`) lists the manifest: those entries go too.
+        public var tagIndexEntries: [String]
+        /// Also linked under `_layers` (seed era): that link goes too.
+        public var seedEraLink: Bool
+    }
+
+    public struct Blob: Sendable, Equatable {
+        public var digest: Digest
+        public var size: Int64?
+    }
+
+    public struct LayerLinkDeletion: Sendable, Equatable {
+        public var repository: String
+        public var repositoryPath: StoragePath
+        public var digest: Digest
+    }
+
+    public var deleteUntagged: Bool
+    public var markedCount: Int
+    public var manifests: [ManifestDeletion] = []
+    public var blobs: [Blob] = []
+    /// `_layers` links of swept blobs (registry 3.0 removes them too).
+    public var layerLinks: [LayerLinkDeletion] = []
+    public var bytes: Int64 = 0
+    /// Manifests registry 2.8.2's own collector would delete that Drydock keeps.
+    public var keptAgainstRegistry: [DeletePlan.ManifestRef] = []
+    /// Blobs registry 2.8.2's own collector would sweep that Drydock keeps.
+    public var blobsKeptAgainstRegistry: [Digest] = []
+    /// Reasons a real run is refused.
+    public var blockers: [String] = []
+    public var notes: [String] = []
+
+    public init(deleteUntagged: Bool, markedCount: Int) {
+        self.deleteUntagged = deleteUntagged
+        self.markedCount = markedCount
+    }
+
+    public var isEmpty: Bool { manifests.isEmpty && blobs.isEmpty && layerLinks.isEmpty }
+}

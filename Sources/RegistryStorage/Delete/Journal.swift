@@ -1,0 +1,138 @@
+import Foundation
+
+/// One delete (or garbage collection) as written to the journal before its first removal.
+public struct JournalEntry: Codable, Sendable, Equatable {
+    public enum Operation: String, Codable, Sendable {
+        /// A soft delete (`drydock rm`, the UI): links removed, blobs untouched, undoable while the blobs exist.
+        case delete
+        /// A garbage collection: manifests vacuumed and blobs swept. Swept blobs cannot be restored.
+        case garbageCollection = "gc"
+    }
+
+    public var version: Int
+    /// Sortable and path-safe: `20240501T100000.123Z-1a2b3c4d`.
+    public var id: String
+    public var created: Date
+    public var operation: Operation
+    /// What was asked, one line each (`tag team/app:v1`).
+    public var targets: [String]
+    /// Every link file removed, with its exact content.
+    public var links: [JournalLink]
+    /// Blobs swept by a garbage collection (their data is gone; not restorable).
+    public var blobs: [String]
+    /// Other removed files that cannot be restored (upload data, stray files), as store paths.
+    public var unrestorable: [String]
+    /// The folders and files removed, in order (store paths, for the record).
+    public var removed: [String]
+    /// Set once every removal succeeded; false means the operation stopped part way (undo still restores it).
+    public var completed: Bool
+    /// When `drydock undo` restored it.
+    public var undone: Date?
+
+    public init(id: String, created: Date, operation: Operation, targets: [String], links: [JournalLink], blobs: [String],
+                unrestorable: [String], removed: [String]) {
+        self.version = 1
+        self.id = id
+        self.created = created
+        self.operation = operation
+        self.targets = targets
+        self.links = links
+        self.blobs = blobs
+        self.unrestorable = unrestorable
+        self.removed = removed
+        self.completed = false
+        self.undone = nil
+    }
+
+    public var isUndone: Bool { undone != nil }
+
+    /// A fresh identifier for `date`.
+    public static func makeID(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
+        return f.string(from: date) + "-" + String(UInt32.random(in: .min ... .max), radix: 16).leftPadded(to: 8)
+    }
+}
+
+/// The journal folder inside the store: `docker/registry/v2/drydock/journal/<id>.json`. The registry never looks
+/// outside `blobs/` and `repositories/`, so it ignores this folder.
+public struct Journal: Sendable {
+    public let driver: any StorageDriver
+    public static let directory = StoreLayout.drydock.appending("journal")
+    /// Journal files larger than this are refused when read (a repository with very many tags stays far below).
+    static let maxEntrySize = 256 << 20
+
+    public init(driver: any StorageDriver) { self.driver = driver }
+
+    static func path(_ id: String) -> StoragePath? {
+        guard StoragePath.isSafeComponent(id), !id.hasPrefix("."),
+            id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x2D })
+        else { return nil }
+        return directory.appending(id + ".json")
+    }
+
+    /// Writes (or rewrites) an entry; `driver.write` syncs it to disk before returning.
+    public func write(_ entry: JournalEntry) async throws(DeleteError) {
+        guard let path = Journal.path(entry.id) else { throw .journal("invalid journal id \(SafeText.escaping(entry.id))") }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try encoder.encode(entry))
+        } catch {
+            throw .journal("cannot encode entry \(entry.id): \(error)")
+        }
+        do {
+            try await driver.withRetries { try await driver.write(path, contents: bytes) }
+        } catch {
+            throw .journal("cannot write \(path): \(DriverError(error))")
+        }
+    }
+
+    /// One entry by id.
+    public func entry(_ id: String) async throws(DeleteError) -> JournalEntry {
+        guard let path = Journal.path(id) else { throw .notFound("no journal entry \"\(SafeText.escaping(id))\"") }
+        let bytes: [UInt8]
+        do {
+            bytes = try await driver.withRetries { try await driver.read(path, limit: Journal.maxEntrySize) }
+        } catch {
+            let e = DriverError(error)
+            if e.isNotFound { throw .notFound("no journal entry \"\(SafeText.escaping(id))\"") }
+            throw .journal("cannot read \(path): \(e)")
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(JournalEntry.self, from: Data(bytes))
+        } catch {
+            throw .journal("\(path) is not a journal entry: \(error)")
+        }
+    }
+
+    /// Every entry, oldest first. Unreadable files are reported in `problems`, never skipped silently.
+    public func entries() async throws(DeleteError) -> (entries: [JournalEntry], problems: [String]) {
+        let names: [DirectoryEntry]
+        do {
+            names = try await driver.withRetries { try await driver.list(Journal.directory) }
+        } catch {
+            let e = DriverError(error)
+            if e.isNotFound { return ([], []) }
+            throw .journal("cannot list \(Journal.directory): \(e)")
+        }
+        var out: [JournalEntry] = []
+        var problems: [String] = []
+        for n in names where n.kind == .file && n.name.hasSuffix(".json") && !n.name.hasPrefix(".") {
+            let id = String(n.name.dropLast(5))
+            do {
+                out.append(try await entry(id))
+            } catch {
+                problems.append(error.description)
+            }
+        }
+        out.sort { ($0.created, $0.id) < ($1.created, $1.id) }
+        return (out, problems)
+    }
+}

@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import RegistryStorage
+
+struct GCCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc",
+        abstract: "Collect garbage: remove unreferenced blobs (and, with --delete-untagged, untagged manifests).",
+        discussion: """
+            Marks and sweeps as `docker-registry garbage-collect` does, but keeps what that collector would wrongly \
+            remove: children of a tagged index and OCI referrers of kept manifests (with --delete-untagged), manifests \
+            linked under _layers by registries up to 2.1.0, and their schema1 signatures. It also removes the _layers \
+            links of swept blobs, as registry 3.0 does.
+
+            Run it only with the registry stopped or read-only: a push in progress has blobs no manifest references yet. \
+            A real run asks for that confirmation (--yes in scripts) and journals what it removes; swept blobs cannot \
+            be restored. Like the registry's collector it ignores storage.delete.enabled; --read-only and \
+            storage.maintenance.readonly.enabled refuse a real run.
+
+            Exit status: 0 done, 1 refused or failed, 2 usage.
+            """
+    )
+
+    @Flag(name: .long, help: "Show what would be removed and the bytes freed; change nothing.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Also remove manifests no tag points at (index children and referrers of kept manifests stay).")
+    var deleteUntagged = false
+
+    @Flag(name: .long, help: "Print JSON: {blobs, manifests, layerLinks, bytes, ...}.")
+    var json = false
+
+    @Flag(name: .long, help: "Confirm that the registry is stopped or read-only; do not ask.")
+    var yes = false
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var deleteOptions: DeleteOptions
+
+    @Argument(help: ArgumentHelp("The store root (folder holding docker/registry/v2); omit with --config.", valueName: "STORE"))
+    var store: String?
+
+    mutating func run() async throws {
+        if storeOptions.config != nil, store != nil { throw ValidationError("give either STORE or --config, not both") }
+        let registry = try storeOptions.open(store: store)
+        let policy = deleteOptions.policy(for: registry, storeOptions: storeOptions)
+        if deleteOptions.deleteEnabled {
+            FileHandleOutput.standardError("drydock: note: gc does not consult storage.delete.enabled (nor does the registry's garbage-collect); --delete-enabled changes nothing here")
+        }
+        if !dryRun, let refusal = policy.writeRefusal {
+            FileHandleOutput.standardError("drydock: refused: \(refusal)")
+            throw ExitCode(1)
+        }
+        let loaded = try await StoreSelection.load(registry, reference: nil)
+        let collector = GarbageCollector(store: registry)
+        let plan: GCPlan
+        do {
+            plan = try await collector.plan(repositories: loaded.all, deleteUntagged: deleteUntagged)
+        } catch {
+            FileHandleOutput.standardError("drydock: \(error)")
+            throw ExitCode(1)
+        }
+        if dryRun {
+            print(json ? JSONOutput.string(GCReport(plan, dryRun: true, journal: nil)) : GCReport.text(plan, dryRun: true))
+            return
+        }
+        if !json { print(GCReport.text(plan, dryRun: false)) }
+        guard plan.blockers.isEmpty else {
+            FileHandleOutput.standardError("drydock: \(DeleteError.blocked(plan.blockers))")
+            throw ExitCode(1)
+        }
+        if plan.isEmpty {
+            if json { print(JSONOutput.string(GCReport(plan, dryRun: false, journal: nil))) } else { print("Nothing to collect.") }
+            return
+        }
+        try Confirm.require(
+            yes: yes,
+            question: "Is the registry stopped or read-only? Swept blobs cannot be restored (undo brings back links only).",
+            what: "collect garbage")
+        do {
+            let result = try await collector.collect(plan, policy: policy, registryStopped: true)
+            if json {
+                print(JSONOutput.string(GCReport(plan, dryRun: false, journal: result.journalID)))
+            } else {
+                print("Removed \(result.manifestsRemoved) manifest(s), \(result.blobsRemoved) blob(s) (\(ByteCount.format(result.bytes))) and \(result.layerLinksRemoved) layer link(s); journal entry \(result.journalID).")
+                print("Blob deletion cannot be undone; `drydock undo` restores only links whose blobs still exist.")
+            }
+        } catch {
+            FileHandleOutput.standardError("drydock: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `drydock gc` output. JSON keys: blobs, manifests [{repository, digest}], layerLinks, bytes, marked, ...
+struct GCReport: Encodable {
+    struct Ref: Encodable {
+        var repository: String
+        var digest: String
+    }
+
+    var dryRun: Bool
+    var deleteUntagged: Bool
+    var marked: Int
+    var blobs: [String]
+    var manifests: [Ref]
+    var layerLinks: [Ref]
+    var bytes: Int64
+    var keptAgainstRegistry: [Ref]
+    var blobsKeptAgainstRegistry: [String]
+    var blockers: [String]
+    var notes: [String]
+    var journal: String?
+
+    init(_ plan: GCPlan, dryRun: Bool, journal: String?) {
+        self.dryRun = dryRun
+        deleteUntagged = plan.deleteUntagged
+        marked = plan.markedCount
+        blobs = plan.blobs.map(\.digest.description)
+        manifests = plan.manifests.map { Ref(repository: $0.repository, digest: $0.digest.description) }
+        layerLinks = plan.layerLinks.map { Ref(repository: $0.repository, digest: $0.digest.description) }
+        bytes = plan.bytes
+        keptAgainstRegistry = plan.keptAgainstRegistry.map { Ref(repository: $0.repository, digest: $0.digest.description) }
+        blobsKeptAgainstRegistry = plan.blobsKeptAgainstRegistry.map(\.description)
+        blockers = plan.blockers
+        notes = plan.notes
+        self.journal = journal
+    }
+
+    static func text(_ plan: GCPlan, dryRun: Bool) -> String {
+        var lines: [String] = []
+        for m in plan.manifests { lines.append("manifest eligible for deletion: \(SafeText.escaping(m.repository))@\(m.digest)") }
+        for b in plan.blobs { lines.append("blob eligible for deletion: \(b.digest)\(b.size.map { " (\(ByteCount.format($0)))" } ?? "")") }
+        for l in plan.layerLinks { lines.append("layer link eligible for deletion: \(SafeText.escaping(l.repository)) \(l.digest)") }
+        for k in plan.keptAgainstRegistry {
+            lines.append("kept (registry 2.8.2 would delete it): \(SafeText.escaping(k.repository))@\(k.digest)")
+        }
+        lines.append("")
+        lines.append(
+            "\(plan.markedCount) blobs marked, \(plan.blobs.count) blobs and \(plan.manifests.count) manifests eligible for deletion, "
+                + "\(plan.layerLinks.count) layer links; \(dryRun ? "would free" : "frees") \(ByteCount.format(plan.bytes)) (\(plan.bytes) bytes)")
+        for n in plan.notes { lines.append("note: \(n)") }
+        for b in plan.blockers { lines.append("blocked: \(b)") }
+        return lines.joined(separator: "\n")
+    }
+}

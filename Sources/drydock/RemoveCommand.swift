@@ -1,0 +1,268 @@
+import ArgumentParser
+import Foundation
+import RegistryStorage
+
+struct RemoveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rm",
+        abstract: "Delete tags, manifests, layer links, repositories or stale uploads, as the registry deletes them.",
+        discussion: """
+            TARGET is REPO:TAG (untag), REPO@DIGEST (the manifest, and every tag pointing at it), REPO --repository \
+            (the whole repository), or REPO --layer DIGEST (the repository's layer link). --uploads-older-than \
+            DURATION (a Go duration such as 168h) removes unfinished uploads of every repository.
+
+            Deletes are soft: blobs stay until `drydock gc`. Each delete is previewed first, journaled inside the store \
+            (docker/registry/v2/drydock/journal/) and can be undone with `drydock undo` until a garbage collection runs.
+
+            Deletion follows storage.delete.enabled: with --config, the configuration's value (after \
+            REGISTRY_STORAGE_DELETE_ENABLED); with a bare STORE, REGISTRY_STORAGE_DELETE_ENABLED or --delete-enabled. \
+            --read-only and storage.maintenance.readonly.enabled refuse everything.
+
+            Without --yes it asks on a terminal, and refuses without one. Exit status: 0 done, 1 refused or failed, 2 usage.
+            """
+    )
+
+    @Flag(name: .long, help: "Show the plan only; change nothing.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Do not ask for confirmation.")
+    var yes = false
+
+    @Flag(name: .long, help: "Print the plan (and the journal id) as JSON.")
+    var json = false
+
+    @Flag(name: .long, help: "A bare REPO target deletes the whole repository (required for that).")
+    var repository = false
+
+    @Flag(name: .long, help: "With --repository: also delete the repositories nested inside it.")
+    var nested = false
+
+    @Option(name: .long, help: ArgumentHelp("Delete REPO's layer link to DIGEST (repeatable).", valueName: "DIGEST"))
+    var layer: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Delete unfinished uploads started longer ago than this (e.g. 168h).", valueName: "DURATION"))
+    var uploadsOlderThan: String?
+
+    @Flag(name: .long, help: "When deleting an index, also delete its child manifests nothing else references.")
+    var deleteChildren = false
+
+    @Flag(name: .long, help: "When deleting an index, keep its children without asking.")
+    var keepChildren = false
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var deleteOptions: DeleteOptions
+
+    @Argument(help: ArgumentHelp("The store root (omit with --config), then the targets.", valueName: "STORE | TARGET"))
+    var arguments: [String] = []
+
+    func validate() throws {
+        _ = try parsedTargets()
+    }
+
+    /// The store argument and the targets, or a usage error.
+    func parsedTargets(includeChildren: Bool? = nil) throws -> (store: String?, targets: [DeleteTarget]) {
+        var words = arguments[...]
+        var store: String?
+        if storeOptions.config == nil {
+            guard let first = words.popFirst() else { throw ValidationError("name a store: drydock rm STORE TARGET..., or --config FILE TARGET...") }
+            store = first
+        }
+        if deleteChildren && keepChildren { throw ValidationError("give --delete-children or --keep-children, not both") }
+        if nested && !repository { throw ValidationError("--nested goes with --repository") }
+        if repository && !layer.isEmpty { throw ValidationError("give --repository or --layer, not both") }
+        let layers = try layer.map { text -> Digest in
+            switch Digest.parse(text) {
+            case .success(let d): return d
+            case .failure(let e): throw ValidationError("--layer \(SafeText.escaping(text)): \(e)")
+            }
+        }
+        var targets: [DeleteTarget] = []
+        var sawRepository = false
+        for word in words {
+            let reference: TargetReference
+            switch TargetReference.parse(word) {
+            case .success(let r): reference = r
+            case .failure(let e): throw ValidationError("\(SafeText.escaping(word)): \(e)")
+            }
+            switch reference.selector {
+            case .tag(let t):
+                targets.append(.tag(repository: reference.repository, tag: t))
+            case .digest(let d):
+                targets.append(.manifest(repository: reference.repository, digest: d, includeChildren: includeChildren ?? deleteChildren))
+            case .repository:
+                sawRepository = true
+                if !layers.isEmpty {
+                    targets += layers.map { .layer(repository: reference.repository, digest: $0) }
+                } else if repository {
+                    targets.append(.repository(reference.repository, includeNested: nested))
+                } else {
+                    throw ValidationError(
+                        "\(SafeText.escaping(word)) names a whole repository: add --repository to delete it, or name REPO:TAG, REPO@DIGEST or REPO --layer DIGEST")
+                }
+            }
+        }
+        if !layers.isEmpty && !sawRepository { throw ValidationError("--layer needs a REPO target whose layer link goes") }
+        if let text = uploadsOlderThan {
+            guard let seconds = GoDuration.seconds(text), seconds >= 0 else {
+                throw ValidationError("--uploads-older-than \(SafeText.escaping(text)) is not a duration such as 168h, 90m or 1h30m")
+            }
+            targets.append(.staleUploads(olderThanSeconds: seconds))
+        }
+        if targets.isEmpty { throw ValidationError("name what to delete: REPO:TAG, REPO@DIGEST, REPO --repository, REPO --layer DIGEST or --uploads-older-than DURATION") }
+        return (store, targets)
+    }
+
+    mutating func run() async throws {
+        var (storeArgument, targets) = try parsedTargets()
+        let registry = try storeOptions.open(store: storeArgument)
+        let policy = deleteOptions.policy(for: registry, storeOptions: storeOptions)
+        if !dryRun, let refusal = policy.refusal {
+            if json { print(JSONOutput.string(RemoveReport(plan: nil, refusal: refusal, dryRun: dryRun))) }
+            FileHandleOutput.standardError("drydock: refused: \(refusal)")
+            throw ExitCode(1)
+        }
+        let loaded = try await StoreSelection.load(registry, reference: nil)
+        let deleter = StoreDeleter(store: registry, policy: policy)
+        var plan = try makePlan(deleter, targets, loaded.all)
+        if !plan.orphanedChildren.isEmpty && !keepChildren && !dryRun && !yes && Confirm.isInteractive {
+            let list = plan.orphanedChildren.map { "  \(SafeText.escaping($0.repository))@\($0.digest)" }.joined(separator: "\n")
+            FileHandleOutput.standardError("The deleted index leaves \(plan.orphanedChildren.count) child manifest(s) that nothing else references:\n\(list)")
+            if Confirm.ask("Delete those children too?") {
+                targets = try parsedTargets(includeChildren: true).targets
+                plan = try makePlan(deleter, targets, loaded.all)
+            }
+        }
+        if !json { print(RemoveReport.text(plan, dryRun: dryRun)) }
+        if dryRun {
+            if json { print(JSONOutput.string(RemoveReport(plan: plan, refusal: plan.refusal, dryRun: true))) }
+            return
+        }
+        try Confirm.require(yes: yes, question: "Delete \(plan.removals.count) item(s) listed above?", what: "delete")
+        do {
+            let result = try await deleter.execute(plan)
+            if json {
+                var report = RemoveReport(plan: plan, refusal: nil, dryRun: false)
+                report.journal = result.journalID
+                print(JSONOutput.string(report))
+            } else {
+                print("Removed \(result.removed.count) item(s); journal entry \(result.journalID).")
+                print("Undo with: drydock undo \(undoHint) \(result.journalID)  (possible until a garbage collection sweeps the blobs)")
+                if !result.unrestorable.isEmpty {
+                    print("\(result.unrestorable.count) removed file(s) cannot be restored by undo (upload data, stray files).")
+                }
+            }
+        } catch {
+            FileHandleOutput.standardError("drydock: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    private var undoHint: String {
+        if let config = storeOptions.config { return "--config \(Shellish.quote(config))" }
+        return arguments.first.map(Shellish.quote) ?? "STORE"
+    }
+
+    private func makePlan(_ deleter: StoreDeleter, _ targets: [DeleteTarget], _ all: [RepositoryContents]) throws -> DeletePlan {
+        do {
+            return try deleter.plan(targets, repositories: all)
+        } catch {
+            FileHandleOutput.standardError("drydock: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `drydock rm` output.
+struct RemoveReport: Encodable {
+    struct RemovalJSON: Encodable {
+        var repository: String
+        var kind: String
+        var path: String
+        var reason: String
+    }
+
+    struct TagJSON: Encodable {
+        var repository: String
+        var tag: String
+        var digest: String?
+    }
+
+    struct ManifestJSON: Encodable {
+        var repository: String
+        var digest: String
+    }
+
+    var dryRun: Bool
+    var executed: Bool
+    var refusal: String?
+    var journal: String?
+    var removals: [RemovalJSON] = []
+    var lostTags: [TagJSON] = []
+    var untaggedManifests: [ManifestJSON] = []
+    var orphanedChildren: [ManifestJSON] = []
+    var warnings: [String] = []
+    var reclaimableBytes: Int64 = 0
+    var reclaimableBytesDeletingUntagged: Int64 = 0
+    var reclaimableBlobs: [String] = []
+
+    init(plan: DeletePlan?, refusal: String?, dryRun: Bool) {
+        self.dryRun = dryRun
+        self.executed = !dryRun && refusal == nil && plan != nil
+        self.refusal = refusal
+        guard let plan else { return }
+        removals = plan.removals.map { RemovalJSON(repository: $0.repository, kind: Self.kind($0.kind), path: $0.path.description, reason: $0.reason) }
+        lostTags = plan.lostTags.map { TagJSON(repository: $0.repository, tag: $0.tag, digest: $0.digest?.description) }
+        untaggedManifests = plan.untaggedManifests.map { ManifestJSON(repository: $0.repository, digest: $0.digest.description) }
+        orphanedChildren = plan.orphanedChildren.map { ManifestJSON(repository: $0.repository, digest: $0.digest.description) }
+        warnings = plan.warnings
+        reclaimableBytes = plan.reclaimableBytes
+        reclaimableBytesDeletingUntagged = plan.reclaimableBytesDeletingUntagged
+        reclaimableBlobs = plan.reclaimableBlobs.map(\.description)
+    }
+
+    static func kind(_ k: DeletePlan.Removal.Kind) -> String {
+        switch k {
+        case .tag: "tag"
+        case .revisionLink: "manifest-link"
+        case .layerLink: "layer-link"
+        case .repositoryData: "repository-data"
+        case .repositoryFolder: "repository"
+        case .upload: "upload"
+        }
+    }
+
+    static func text(_ plan: DeletePlan, dryRun: Bool) -> String {
+        var lines = ["\(dryRun ? "Dry run, nothing is changed. " : "")Plan: " + plan.targets.map(\.description).joined(separator: "; ")]
+        lines.append("Removes:")
+        for r in plan.removals { lines.append("  \(SafeText.escaping(r.path.description))  (\(r.reason))") }
+        if !plan.lostTags.isEmpty {
+            lines.append("Tags that lose their target:")
+            for t in plan.lostTags {
+                lines.append("  \(SafeText.escaping(t.repository)):\(SafeText.escaping(t.tag))\(t.digest.map { " (was \($0))" } ?? "")")
+            }
+        }
+        if !plan.untaggedManifests.isEmpty {
+            lines.append("Manifests left untagged (gc --delete-untagged would remove them):")
+            for m in plan.untaggedManifests { lines.append("  \(SafeText.escaping(m.repository))@\(m.digest)") }
+        }
+        if !plan.orphanedChildren.isEmpty {
+            lines.append("Index children left behind, referenced by nothing (--delete-children deletes them too):")
+            for m in plan.orphanedChildren { lines.append("  \(SafeText.escaping(m.repository))@\(m.digest)") }
+        }
+        for w in plan.warnings { lines.append("warning: \(w)") }
+        lines.append(
+            "Garbage collection would then free \(ByteCount.format(plan.reclaimableBytes)) (\(plan.reclaimableBlobs.count) blob(s)); "
+                + "with --delete-untagged \(ByteCount.format(plan.reclaimableBytesDeletingUntagged)).")
+        if dryRun, let refusal = plan.refusal { lines.append("note: a real run would be refused: \(refusal)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Quoting for the commands we suggest.
+enum Shellish {
+    static func quote(_ word: String) -> String {
+        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+%")
+        if !word.isEmpty && word.allSatisfy({ safe.contains($0) }) { return word }
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

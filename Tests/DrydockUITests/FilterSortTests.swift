@@ -1,0 +1,115 @@
+import RegistryStorage
+import Testing
+@testable import DrydockUI
+
+@Suite struct FilterSortTests {
+    @Test func filterNarrowsAsYouTypeCaseInsensitively() async throws {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        var s = try await f.loadedState()
+        press(&s, .char("/"))
+        #expect(s.top.list.editingFilter)
+        #expect(s.text.contains("type to filter"))
+        type(&s, "TEAM")
+        var text = s.text
+        #expect(text.contains("team/app") && text.contains("team/multi") && !text.contains(" base "))
+        #expect(text.contains("/TEAM▏  2 of 3 match"))
+        type(&s, "/m")
+        text = s.text
+        #expect(text.contains("team/multi") && !text.contains("team/app"))
+        // Backspace widens again.
+        press(&s, .backspace)
+        #expect(s.text.contains("2 of 3 match"))
+        // While editing, q and s are text, not commands.
+        type(&s, "q")
+        #expect(!s.quitRequested && s.top.list.filter == "TEAM/q")
+    }
+
+    @Test func enterKeepsTheFilterWithTheCursorOnTheFirstMatch() async throws {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        var s = try await f.loadedState()
+        press(&s, .char("G"))
+        #expect(s.top.list.selectedID == "team/multi")
+        press(&s, .char("/"))
+        type(&s, "team")
+        press(&s, .enter)
+        #expect(!s.top.list.editingFilter)
+        #expect(s.top.list.filter == "team")
+        #expect(s.top.list.cursor == 0 && s.top.list.selectedID == "team/app")
+        #expect(s.text.contains("filter: team  2 of 3 match · Esc clears"))
+        // The filter stays while moving and into the next screen and back.
+        press(&s, .enter)
+        #expect(s.top.id == .tags("team/app"))
+        press(&s, .escape)
+        #expect(s.top.list.filter == "team")
+        // Esc on the list clears the filter first, selection kept.
+        press(&s, .escape)
+        #expect(s.top.list.filter.isEmpty && s.stack.count == 1)
+        #expect(s.top.list.selectedID == "team/app")
+        #expect(s.text.contains(" base "))
+    }
+
+    @Test func escWhileTypingClearsTheFilter() async throws {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        var s = try await f.loadedState()
+        press(&s, .char("/"))
+        type(&s, "zzz")
+        #expect(s.text.contains("Nothing matches the filter"))
+        press(&s, .escape)
+        #expect(s.top.list.filter.isEmpty && !s.top.list.editingFilter)
+        #expect(s.text.contains("team/app"))
+    }
+
+    @Test func filterWorksOnEveryList() async throws {
+        let (f, app, _, _, _, _, _) = UIFixture.standard()
+        var s = try await f.loadedState()
+        press(&s, .char("j"), .enter, .tab, .char("/"))
+        type(&s, "UNTAGGED")
+        press(&s, .enter)
+        #expect(s.text.contains("1 of 2 match"))
+        press(&s, .escape, .tab, .enter, .char("g"))
+        press(&s, .char("/"))
+        type(&s, "content")
+        #expect(s.text.contains("✓ content-digest") && !s.text.contains("Media type"))
+        press(&s, .escape, .char("/"))
+        type(&s, "layers")
+        press(&s, .enter, .enter)
+        #expect(s.top.id == .layers(repository: "team/app", digest: app.manifest))
+        press(&s, .char("/"))
+        type(&s, app.layers[1].short)
+        #expect(s.text.contains("1 of 3 match"))
+    }
+
+    @Test func sortCyclesNameSizeCreated() async throws {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        var s = try await f.loadedState()
+        func order() -> [String] {
+            s.screen.lines.compactMap { line in ["base", "team/app", "team/multi"].first { line.hasPrefix(" \($0) ") } }
+        }
+        #expect(order() == ["base", "team/app", "team/multi"])
+        #expect(s.text.contains("sort: name"))
+        press(&s, .char("s"))
+        #expect(s.top.list.sort == .size)
+        #expect(s.text.contains("sort: size") && s.text.contains("Sorted by size."))
+        #expect(order().first == "base")
+        press(&s, .char("s"))
+        #expect(s.top.list.sort == .created)
+        #expect(order() == ["base", "team/app", "team/multi"] || order().first == "base")
+        press(&s, .char("s"))
+        #expect(s.top.list.sort == .name)
+        // The selection follows its row through a re-sort.
+        press(&s, .char("G"))
+        press(&s, .char("s"))
+        #expect(s.top.list.selectedID == "team/multi")
+    }
+
+    @Test func detailScreensKeepTheirOrder() async throws {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        var s = try await f.loadedState()
+        press(&s, .enter, .enter)
+        let before = s.text
+        press(&s, .char("s"))
+        #expect(s.text.contains("This screen keeps the manifest's own order."))
+        #expect(s.top.list.sort == .name)
+        _ = before
+    }
+}
