@@ -710,8 +710,9 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
             // Each linked folder is entered at most once: the walks stay small.
             #expect(listing.repositories.count <= 4)
             #expect(walked.count <= 10)
-            #expect(walked.contains { $0.kind == .symlink(.folderNotFollowed) })
+            #expect(walked.contains { $0.kind == .symlink(.loop) })
             #expect(repoContents.allProblems.count <= 10)
+            #expect(!(repoContents.allProblems + listing.problems).contains { $0.message.contains("unless --follow-symlinks") })
         }
     }
 }

@@ -270,7 +270,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
                 if e.kind == .directory {
                     // A folder reached through a link is walked once; seeing it again means a loop.
                     if let id = e.linkedFolderIdentity, !linkedFolders.insert(id).inserted {
-                        out.append(WalkedFile(path: p, kind: .symlink(.folderNotFollowed), size: -1))
+                        out.append(WalkedFile(path: p, kind: .symlink(.loop), size: -1))
                         continue
                     }
                     stack.append(p)

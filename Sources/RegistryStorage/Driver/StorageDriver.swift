@@ -68,12 +68,15 @@ public enum SymlinkProblem: Sendable, Equatable, CustomStringConvertible {
     case dangling
     /// A link to a folder inside the store: not descended (a loop would make walks endless) unless links are followed.
     case folderNotFollowed
+    /// A followed link back to a folder already walked.
+    case loop
 
     public var description: String {
         switch self {
         case .leavesRoot: "points outside the store root; pass --follow-symlinks to follow it"
         case .dangling: "target does not exist"
         case .folderNotFollowed: "points to a folder; not descended unless --follow-symlinks is given"
+        case .loop: "leads back to a folder already walked (a loop); not descended again"
         }
     }
 }
@@ -177,7 +180,8 @@ public protocol StorageDriver: Sendable {
         _ path: StoragePath, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void
     ) async throws
 
-    /// Every file below `path` (recursively), with its path and size. Object stores list the prefix flat.
+    /// Every file below `path` (recursively), with its path and, where the backend knows it without an extra call,
+    /// its size (`-1` otherwise: the filesystem walk does not stat). Object stores list the prefix flat.
     func walkFiles(_ path: StoragePath) async throws -> [WalkedFile]
 
     /// Writes a file, creating parent directories. Used only by undo and the journal.

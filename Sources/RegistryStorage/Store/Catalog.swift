@@ -48,7 +48,7 @@ public enum Catalog {
                 guard !name.isEmpty else { continue }
                 if case .symlink(let problem) = e.kind, e.name == "_layers" || e.name == "_manifests" {
                     listing.problems.append(
-                        Problem(.error, .symlinkLeavesRoot, "\(e.name) is a symlink that \(problem); the repository is not read", at: path.appending(e.name)))
+                        Problem(.error, .symlinkLeavesRoot, "\(e.name) is a symlink that \(problem); not followed", at: path.appending(e.name)))
                     continue
                 }
                 let marker = (e.name == "_layers" && hasLayers) || (e.name == "_manifests" && hasManifests && !hasLayers)
@@ -71,7 +71,7 @@ public enum Catalog {
             switch e.kind {
             case .directory:
                 if let id = e.linkedFolderIdentity, !visitedLinkedFolders.insert(id).inserted {
-                    listing.problems.append(Problem(.warning, .symlinkLeavesRoot, "symlinked folder seen before (a loop); not descended again", at: child))
+                    listing.problems.append(Problem(.warning, .symlinkLeavesRoot, "symlink \(SymlinkProblem.loop)", at: child))
                     continue
                 }
                 guard depth < maxDepth else {
