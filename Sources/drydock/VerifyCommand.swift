@@ -47,8 +47,10 @@ struct VerifyCommand: AsyncParsableCommand {
         let verifier = Verifier(store: registry, options: options)
         var manifests: [ManifestVerification] = []
         let showProgress = !json && isatty(2) == 1
-        for repo in loaded.shown {
-            manifests += await verifier.verify(repo) { p in
+        for shown in loaded.shown {
+            // Verify against the whole repository (signatures and referrers live beside the selected manifest).
+            guard let repo = loaded.all.first(where: { $0.name == shown.name }) else { continue }
+            manifests += await verifier.verify(repo, revisions: shown.revisions) { p in
                 if showProgress {
                     FileHandleOutput.progress("hashing \(p.blobsDone)/\(p.blobsTotal) blobs, \(ByteCount.format(p.bytesDone)) of \(ByteCount.format(p.bytesTotal))")
                 }

@@ -49,26 +49,26 @@ public struct DeletePlan: Sendable, Equatable {
             case upload(String)
         }
 
-        public var repository: String
-        public var kind: Kind
+        public internal(set) var repository: String
+        public internal(set) var kind: Kind
         /// Built with `StoreLayout` from the loaded repository's path and validated names.
-        public var path: StoragePath
+        public internal(set) var path: StoragePath
         /// Why it goes (`tag v1 pointed at the manifest`).
-        public var reason: String
+        public internal(set) var reason: String
 
         public var description: String { "\(path)  (\(reason))" }
     }
 
     /// A tag that loses its target: it is removed.
     public struct LostTag: Sendable, Equatable, Hashable {
-        public var repository: String
-        public var tag: String
-        public var digest: Digest?
+        public internal(set) var repository: String
+        public internal(set) var tag: String
+        public internal(set) var digest: Digest?
     }
 
     public struct ManifestRef: Sendable, Equatable, Hashable, Comparable {
-        public var repository: String
-        public var digest: Digest
+        public internal(set) var repository: String
+        public internal(set) var digest: Digest
 
         public init(repository: String, digest: Digest) {
             self.repository = repository
@@ -78,22 +78,22 @@ public struct DeletePlan: Sendable, Equatable {
         public static func < (a: Self, b: Self) -> Bool { (a.repository, a.digest) < (b.repository, b.digest) }
     }
 
-    public var targets: [DeleteTarget]
-    public var removals: [Removal]
-    public var lostTags: [LostTag]
+    public internal(set) var targets: [DeleteTarget]
+    public internal(set) var removals: [Removal]
+    public internal(set) var lostTags: [LostTag]
     /// Manifests that become untagged (a `gc --delete-untagged` would then remove them).
-    public var untaggedManifests: [ManifestRef]
+    public internal(set) var untaggedManifests: [ManifestRef]
     /// Children of a deleted index that nothing else keeps: ask whether to delete them too
     /// (re-plan with `.manifest(..., includeChildren: true)`). Empty when they are already included.
-    public var orphanedChildren: [ManifestRef]
-    public var warnings: [String]
+    public internal(set) var orphanedChildren: [ManifestRef]
+    public internal(set) var warnings: [String]
     /// Bytes a plain `gc` would free once this delete ran (blobs only this delete leaves unreferenced).
-    public var reclaimableBytes: Int64
-    public var reclaimableBlobs: [Digest]
+    public internal(set) var reclaimableBytes: Int64
+    public internal(set) var reclaimableBlobs: [Digest]
     /// The same for `gc --delete-untagged`.
-    public var reclaimableBytesDeletingUntagged: Int64
+    public internal(set) var reclaimableBytesDeletingUntagged: Int64
     /// The gate's answer: when set, `execute` refuses and nothing changes.
-    public var refusal: String?
+    public internal(set) var refusal: String?
 
     public var isEmpty: Bool { removals.isEmpty }
 

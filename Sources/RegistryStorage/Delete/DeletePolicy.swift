@@ -28,7 +28,8 @@ public struct DeletePolicy: Sendable, Equatable {
     /// The seed's answer when delete is disabled (`distribution.ErrUnsupported`, HTTP 405 `UNSUPPORTED`).
     public static let unsupportedMessage = "The operation is unsupported."
 
-    public init(allowsDelete: Bool, allowsWrite: Bool, refusal: String?, writeRefusal: String?, notes: [String] = []) {
+    /// Internal: outside the module a policy comes only from `resolve`, so no caller can make up its own gate.
+    init(allowsDelete: Bool, allowsWrite: Bool, refusal: String?, writeRefusal: String?, notes: [String] = []) {
         self.allowsDelete = allowsDelete && allowsWrite
         self.allowsWrite = allowsWrite
         self.refusal = self.allowsDelete ? nil : (refusal ?? writeRefusal ?? "deletion is disabled")
@@ -36,8 +37,8 @@ public struct DeletePolicy: Sendable, Equatable {
         self.notes = notes
     }
 
-    /// Everything allowed (tests, and callers that have their own gate upstream). Use `resolve` for user stores.
-    public static let unrestricted = DeletePolicy(allowsDelete: true, allowsWrite: true, refusal: nil, writeRefusal: nil)
+    /// Everything allowed (tests).
+    static let unrestricted = DeletePolicy(allowsDelete: true, allowsWrite: true, refusal: nil, writeRefusal: nil)
 
     /// The effective policy.
     /// - Parameters:

@@ -33,12 +33,12 @@ public enum CheckName: String, Sendable, Equatable, CaseIterable {
     case contentDigest = "content-digest"
     /// The manifest parses and its media type is one the registry serves.
     case format = "format"
+    /// schema1: the libtrust JWS signatures.
+    case signature = "signature"
     /// schema1: `name` equals the repository (seed rule; 2.8.2 dropped it).
     case repositoryName = "repository-name"
     /// schema1: `history` and `fsLayers` have the same length.
     case historyLength = "history-length"
-    /// schema1: the libtrust JWS signatures.
-    case signature = "signature"
     /// Every config/layer/blobSum is linked in `_layers` with its data present.
     case referencedBlobs = "referenced-blobs"
     /// Every index/list child is a manifest stored in the repository.

@@ -17,6 +17,13 @@ public struct Verifier: Sendable {
         await verify(repo, revisions: repo.revisions, deep: options.deep, progress: progress)
     }
 
+    /// Verifies some revisions of `repo` (the whole repository is still consulted for signatures and referrers).
+    public func verify(
+        _ repo: RepositoryContents, revisions: [ManifestRevision], progress: @escaping @Sendable (VerificationProgress) -> Void = { _ in }
+    ) async -> [ManifestVerification] {
+        await verify(repo, revisions: revisions, deep: options.deep, progress: progress)
+    }
+
     /// Verifies the given revisions and re-hashes every blob they reference (the TUI's `v`).
     public func deepVerify(
         _ repo: RepositoryContents, digests: [Digest], progress: @escaping @Sendable (VerificationProgress) -> Void
@@ -44,13 +51,15 @@ public struct Verifier: Sendable {
             var referrers: [Referrer] = []
             if let m = r.manifest, let s1 = m.schema1 {
                 let (check, status) = await schema1.run(r, s1)
-                results.insert(check, at: 2)
+                results.append(check)
                 signatures.append(status)
             } else {
-                results.insert(CheckResult(.signature, .notApplicable, "schema1 only; see signature status"), at: 2)
+                results.append(CheckResult(.signature, .notApplicable, "schema1 only; see signature status"))
                 (signatures, referrers) = await discovery.discover(r)
             }
             results.append(deep ? ManifestVerification.deepCheck(r, hashed: hashed) : CheckResult(.deepIntegrity, .notApplicable, "not run (use --deep or v)"))
+            // Always in `CheckName` order, so reports line up manifest by manifest.
+            results.sort { CheckName.allCases.firstIndex(of: $0.name)! < CheckName.allCases.firstIndex(of: $1.name)! }
             let summary = signatures.max { $0.status < $1.status }
                 ?? SignatureStatus(kind: .referrer, status: .unsigned, detail: "no signature found (no cosign tag, no signing referrer)")
             out.append(
