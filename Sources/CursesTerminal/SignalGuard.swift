@@ -30,9 +30,9 @@ enum SignalGuard {
         return s == 0 ? nil : s
     }
 
-    /// Back to the default dispositions (after the terminal is restored).
+    /// After the terminal is restored. The stop handlers stay (they only record the signal): a second SIGHUP, as the
+    /// kernel sends when the session leader goes, must not kill the process before it cleans up and exits.
     static func uninstall() {
-        for sig in stopSignals { signal(sig, SIG_DFL) }
         CrashGuard.uninstall()
     }
 }
@@ -46,7 +46,8 @@ enum CrashGuard {
     nonisolated(unsafe) private static var haveModes = false
     nonisolated(unsafe) private static var previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
     nonisolated(unsafe) private static var installed = false
-    private static let reset: StaticString = "\u{1b}[?1000l\u{1b}[?1002l\u{1b}[?1003l\u{1b}[?1006l\u{1b}[0m\u{1b}[?25h\u{1b}[?1049l\r\n"
+    private static let reset: StaticString =
+        "\u{1b}[?1000l\u{1b}[?1002l\u{1b}[?1003l\u{1b}[?1006l\u{1b}[0m\u{1b}[?25h\u{1b}[?1049l\u{1b}[?1l\u{1b}>\r\n"
 
     /// Call with the terminal still in its original modes (before ncurses starts).
     static func install() {

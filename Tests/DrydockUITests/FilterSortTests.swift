@@ -102,14 +102,20 @@ import Testing
         #expect(s.top.list.selectedID == "team/multi")
     }
 
+    @Test func nameSortIsNaturalAndCaseInsensitive() {
+        let keys = ["v10", "V2", "v1", "alpha", "Beta"].sorted { ScreenContent.naturalKey($0) < ScreenContent.naturalKey($1) }
+        #expect(keys == ["alpha", "Beta", "v1", "V2", "v10"])
+    }
+
     @Test func detailScreensKeepTheirOrder() async throws {
         let (f, _, _, _, _, _, _) = UIFixture.standard()
         var s = try await f.loadedState()
         press(&s, .enter, .enter)
-        let before = s.text
+        func ids() -> [String] { ScreenContent.make(s.top.id, in: s).visibleRows(s.top.list).map(\.id) }
+        let before = ids()
         press(&s, .char("s"))
         #expect(s.text.contains("This screen keeps the manifest's own order."))
         #expect(s.top.list.sort == .name)
-        _ = before
+        #expect(ids() == before && before.first == "Digest")
     }
 }

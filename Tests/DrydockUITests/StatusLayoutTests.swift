@@ -141,8 +141,7 @@ import Testing
         let (f, _, _, _, _, _, _) = UIFixture.standard()
         var s = try await f.loadedState(size: GridSize(rows: 24, cols: 60))
         press(&s, .char("j"), .enter)
-        let header = s.screen.lines[2]
-        print(s.text)
+        let header = s.screen.lines[1]
         #expect(header.contains("TAG") && header.contains("DIGEST") && header.contains("CHECK"))
         #expect(!header.contains("CREATED"))
     }

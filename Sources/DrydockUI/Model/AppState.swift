@@ -63,6 +63,8 @@ public struct VerificationQueue: Equatable, Sendable {
     public var pending: [String] = []
     public var inFlight: Set<String> = []
     public var done: Set<String> = []
+    /// Everything ever queued in this scan (pending, in flight or done), for constant-time checks.
+    public var scheduled: Set<String> = []
 
     public var isBusy: Bool { !pending.isEmpty || !inFlight.isEmpty }
 }

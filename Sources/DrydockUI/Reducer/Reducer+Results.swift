@@ -7,7 +7,6 @@ extension Reducer {
         case .catalogEntry(let entry, let g):
             guard g == s.generation, s.catalogPhase == .loading, s.catalogStreaming else { return [] }
             s.catalog.append(entry)
-            settle(&s)
             return []
 
         case .catalogLoaded(let listing, let g):
@@ -21,7 +20,6 @@ extension Reducer {
             s.indexing = nil
             s.banners.removeAll { $0.kind == .error }
             s.banners.append(Banner(.error, "✗ Cannot read the repository list: \(why) (r retries)"))
-            settle(&s)
             return []
 
         case .repositoryLoaded(let repo, let g):
@@ -29,15 +27,13 @@ extension Reducer {
             s.repositories[repo.name] = repo
             s.summaries[repo.name] = RepositorySummary(repo)
             s.indexing?.loaded.insert(repo.name)
-            let q = s.verification
-            if !q.done.contains(repo.name) && !q.inFlight.contains(repo.name) && !q.pending.contains(repo.name) {
+            if s.verification.scheduled.insert(repo.name).inserted {
                 if s.stack.contains(where: { $0.id.repository == repo.name }) {
                     s.verification.pending.insert(repo.name, at: 0)
                 } else {
                     s.verification.pending.append(repo.name)
                 }
             }
-            settle(&s)
             return pumpVerification(&s)
 
         case .indexBuilt(let index, let g):
@@ -103,7 +99,6 @@ extension Reducer {
         let names = Set(listing.repositories.map(\.name))
         s.repositories = s.repositories.filter { names.contains($0.key) }
         s.summaries = s.summaries.filter { names.contains($0.key) }
-        settle(&s)
         guard !listing.repositories.isEmpty else {
             s.index = StoreIndex([])
             s.indexing = nil

@@ -154,36 +154,42 @@ enum TableRenderer {
         let natural = columns.enumerated().map { i, c -> Int in
             var w = content.showsHeader ? tw.width(c.title) : 0
             for r in sample where i < r.cells.count { w = max(w, tw.width(r.cells[i].text)) }
-            return min(max(w, c.minWidth), c.maxWidth)
+            // Short content keeps its width; `minWidth` only limits shrinking.
+            return min(w, c.maxWidth)
         }
         let wide = fit(columns, natural, available: available, gap: 2)
-        if !wide.contains(where: { $0 == nil }) { return (wide, 2) }
-        return (fit(columns, natural, available: available, gap: 1), 1)
+        let narrow = fit(columns, natural, available: available, gap: 1)
+        let dropped = { (ws: [Int?]) in ws.filter { $0 == nil }.count }
+        return dropped(wide) <= dropped(narrow) ? (wide, 2) : (narrow, 1)
     }
 
+    /// Drops columns (lowest priority first) until the table fits with flexible columns at their minimum, then
+    /// shrinks flexible columns, widest first, until it fits.
     private static func fit(_ columns: [Column], _ natural: [Int], available: Int, gap: Int) -> [Int?] {
         var widths: [Int?] = natural
-        func total() -> Int {
-            let kept = widths.compactMap { $0 }
+        func total(_ ws: [Int?]) -> Int {
+            let kept = ws.compactMap { $0 }
             return kept.reduce(0, +) + max(0, kept.count - 1) * gap
         }
-        while total() > available {
-            let shrinkable = columns.indices.filter { i in
-                columns[i].flexible && (widths[i].map { $0 > columns[i].minWidth } ?? false)
-            }
-            if let i = shrinkable.max(by: { (widths[$0] ?? 0) < (widths[$1] ?? 0) }) {
-                let excess = total() - available
-                let room = widths[i]! - columns[i].minWidth
-                widths[i]! -= max(1, min(excess, room, max(1, widths[i]! / 4)))
-                continue
-            }
+        let minimum = { (ws: [Int?]) -> [Int?] in
+            ws.enumerated().map { i, w in w.map { columns[i].flexible ? min($0, columns[i].minWidth) : $0 } }
+        }
+        while total(minimum(widths)) > available {
             let droppable = columns.indices.filter { columns[$0].priority > 0 && widths[$0] != nil }
             guard let drop = droppable.min(by: { (columns[$0].priority, -$0) < (columns[$1].priority, -$1) }) else { break }
             widths[drop] = nil
         }
+        while total(widths) > available {
+            let shrinkable = columns.indices.filter { i in
+                columns[i].flexible && (widths[i].map { $0 > columns[i].minWidth } ?? false)
+            }
+            guard let i = shrinkable.max(by: { (widths[$0] ?? 0) < (widths[$1] ?? 0) }) else { break }
+            let room = widths[i]! - columns[i].minWidth
+            widths[i]! -= max(1, min(total(widths) - available, room, max(1, widths[i]! / 4)))
+        }
         // Still too wide (one huge column): cut the last kept column.
-        if total() > available, let last = widths.lastIndex(where: { $0 != nil }) {
-            widths[last] = max(1, widths[last]! - (total() - available))
+        if total(widths) > available, let last = widths.lastIndex(where: { $0 != nil }) {
+            widths[last] = max(1, widths[last]! - (total(widths) - available))
         }
         return widths
     }

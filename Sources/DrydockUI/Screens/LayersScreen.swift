@@ -4,7 +4,7 @@ import RegistryStorage
 enum LayersScreen {
     static let columns = [
         Column("#", align: .right, max: 3, priority: 2),
-        Column("DIGEST", min: 12, max: 71, flexible: true),
+        Column("DIGEST", min: 19, max: 71, flexible: true),
         Column("TYPE", max: 22, priority: 3),
         Column("SIZE", align: .right, max: 10, priority: 6),
         Column("SHARED BY", max: 16, priority: 4),

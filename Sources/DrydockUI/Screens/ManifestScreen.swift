@@ -32,7 +32,7 @@ enum ManifestScreen {
             keyValues(&b, "Annotations", m.annotations)
         }
         verification(&b, state.verification(repo, digest), done: state.verification.done.contains(repo))
-        referrers(&b, digest, contents)
+        referrers(&b, digest, contents, found: state.verification(repo, digest)?.referrers ?? [])
         problems(&b, rev.problems)
         let kind = rev.format.map { $0.isIndex ? "Index" : "Manifest" } ?? "Manifest"
         return detail(ScreenContent(title: "\(kind) \(digest.short)", columns: columns, rows: b.rows))
@@ -93,7 +93,8 @@ enum ManifestScreen {
     private static func children(_ b: inout DetailBuilder, _ m: Manifest, _ repo: RepositoryContents, _ state: AppState) {
         b.section("Children", StyledText(Format.plural(m.children.count, "manifest") + " (Enter opens one)"))
         for child in m.children {
-            let platform = child.platform.map { Format.safe($0.description) } ?? "?"
+            let platform =
+                child.platform.map { Format.safe($0.description) } ?? child.artifactType.map(Format.mediaType) ?? "(no platform)"
             guard let d = child.digest, repo.revision(d) != nil else {
                 b.item("  \(platform)", .role("\(Format.safe(child.digestText)) ✗ not stored in this repository", .error))
                 continue
@@ -140,15 +141,20 @@ enum ManifestScreen {
         }
     }
 
-    private static func referrers(_ b: inout DetailBuilder, _ digest: Digest, _ repo: RepositoryContents) {
+    /// Manifests whose subject is this one, cosign `<alg>-<hex>.sig/.att/.sbom` tags, and what verification found
+    /// besides (the referrers fallback tag).
+    private static func referrers(_ b: inout DetailBuilder, _ digest: Digest, _ repo: RepositoryContents, found: [Referrer]) {
         let bySubject = repo.revisions.filter { $0.manifest?.subject?.digest == digest }
         let prefix = "\(digest.algorithm.name)-\(digest.hex)."
         let cosign = repo.tags.filter { $0.name.hasPrefix(prefix) && ["sig", "att", "sbom"].contains($0.name.dropFirst(prefix.count)) }
-        guard !bySubject.isEmpty || !cosign.isEmpty else {
+        let listed = Set(bySubject.map(\.digest) + cosign.compactMap(\.current))
+        var seen = Set<Digest>()
+        let others = found.filter { !listed.contains($0.digest) && seen.insert($0.digest).inserted }
+        guard !bySubject.isEmpty || !cosign.isEmpty || !others.isEmpty else {
             b.section("Referrers", .role("none", .muted))
             return
         }
-        b.section("Referrers", StyledText(Format.plural(bySubject.count + cosign.count, "referrer")))
+        b.section("Referrers", StyledText(Format.plural(bySubject.count + cosign.count + others.count, "referrer")))
         for r in bySubject {
             let type = r.manifest?.effectiveArtifactType.map(Format.safe) ?? Format.mediaType(r.format?.mediaType)
             b.item("  › subject of", StyledText("\(r.digest.short)  \(type)"), target: .manifest(repository: repo.name, digest: r.digest, tag: nil))
@@ -157,6 +163,14 @@ enum ManifestScreen {
             let kind = t.name.hasSuffix(".sig") ? "cosign signature" : t.name.hasSuffix(".att") ? "cosign attestation" : "cosign SBOM"
             let target = t.current.map { ScreenID.manifest(repository: repo.name, digest: $0, tag: t.name) }
             b.item("  › \(kind)", StyledText("tag \(Format.safe(t.name)) → \(Format.digestShort(t.current))"), target: target)
+        }
+        for r in others {
+            let stored = repo.revision(r.digest) != nil
+            let via = r.tag.map { "\(r.via.rawValue) \(Format.safe($0))" } ?? r.via.rawValue
+            let text = "\(r.digest.short)  \(r.artifactType.map(Format.safe) ?? "-")  (\(via))"
+            b.item(
+                stored ? "  › referrer" : "  referrer", StyledText(text),
+                target: stored ? .manifest(repository: repo.name, digest: r.digest, tag: nil) : nil)
         }
     }
 
