@@ -15,17 +15,11 @@ struct ListCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON (the whole index) instead of tables.")
     var json = false
 
-    @OptionGroup var storeOptions: StoreOptions
-
-    @Argument(help: ArgumentHelp("The store root (folder holding docker/registry/v2).", valueName: "STORE"))
-    var store: String?
-
-    @Argument(help: ArgumentHelp("REPO, REPO:TAG or REPO@DIGEST.", valueName: "TARGET"))
-    var target: String?
+    @OptionGroup var selection: StoreTargetArguments
 
     mutating func run() async throws {
-        let (storeArgument, reference) = try storeOptions.splitPositionals(store: store, target: target)
-        let registry = try storeOptions.open(store: storeArgument)
+        let (storeArgument, reference) = try selection.resolved()
+        let registry = try selection.storeOptions.open(store: storeArgument)
         let loaded = try await StoreSelection.load(registry, reference: reference)
         if json {
             print(try ListReport(store: registry.driver.location, repositories: loaded.shown, index: loaded.index, problems: loaded.listing.problems).jsonString())

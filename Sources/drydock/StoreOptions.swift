@@ -39,3 +39,18 @@ struct StoreOptions: ParsableArguments {
         }
     }
 }
+
+/// `[--config FILE] [STORE] [TARGET]`, shared by the commands that read one store and optionally one target.
+struct StoreTargetArguments: ParsableArguments {
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: ArgumentHelp("The store root (folder holding docker/registry/v2); omit with --config.", valueName: "STORE"))
+    var store: String?
+
+    @Argument(help: ArgumentHelp("REPO, REPO:TAG or REPO@DIGEST.", valueName: "TARGET"))
+    var target: String?
+
+    func resolved() throws -> (store: String?, reference: TargetReference?) {
+        try storeOptions.splitPositionals(store: store, target: target)
+    }
+}

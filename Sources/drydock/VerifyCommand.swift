@@ -24,16 +24,10 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
 
-    @OptionGroup var storeOptions: StoreOptions
-
-    @Argument(help: ArgumentHelp("The store root (folder holding docker/registry/v2).", valueName: "STORE"))
-    var store: String?
-
-    @Argument(help: ArgumentHelp("REPO, REPO:TAG or REPO@DIGEST.", valueName: "TARGET"))
-    var target: String?
+    @OptionGroup var selection: StoreTargetArguments
 
     mutating func run() async throws {
-        let (storeArgument, reference) = try storeOptions.splitPositionals(store: store, target: target)
+        let (storeArgument, reference) = try selection.resolved()
         var options = VerificationOptions(deep: deep, skipLayers: skipLayers)
         if let key {
             do {
@@ -42,7 +36,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 throw ValidationError("cannot read the key file \(key): \(error.localizedDescription)")
             }
         }
-        let registry = try storeOptions.open(store: storeArgument)
+        let registry = try selection.storeOptions.open(store: storeArgument)
         let loaded = try await StoreSelection.load(registry, reference: reference)
         let verifier = Verifier(store: registry, options: options)
         var manifests: [ManifestVerification] = []
