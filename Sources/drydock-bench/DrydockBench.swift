@@ -3,11 +3,12 @@ import Foundation
 import RegistryStorage
 import StoreGenerator
 
-struct DrydockBench: ParsableCommand {
+@main
+struct DrydockBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drydock-bench",
         abstract: "Generate large registry stores and measure Drydock against the registry's own tools.",
-        subcommands: [Generate.self]
+        subcommands: [Generate.self, RunBenchmark.self]
     )
 }
 
@@ -41,4 +42,3 @@ struct Generate: ParsableCommand {
     }
 }
 
-DrydockBench.main()

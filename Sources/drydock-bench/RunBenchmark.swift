@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import RegistryStorage
+import StoreGenerator
+
+/// Drydock against the registry's own tools on the same generated store, side by side in one run.
+struct RunBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Measure drydock against docker-registry garbage-collect and sha256sum on one store (build with -c release)."
+    )
+
+    @Option(help: "Repositories to generate.") var repositories = 2000
+    @Option(help: "Tags per repository.") var tags = 20
+    @Option(help: "Layers per image.") var layers = 3
+    @Option(help: "Use this existing store root instead of generating one.") var store: String?
+    @Option(help: "The drydock binary (default: next to this one).") var drydock: String?
+    @Option(help: "The registry binary.") var registry = "docker-registry"
+    @Option(help: "MiB of blob data for the hashing comparison.") var hashMiB = 512
+    @Flag(help: "Keep the generated store.") var keep = false
+
+    func run() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("drydock-bench-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { if !keep { try? FileManager.default.removeItem(atPath: scratch) } }
+        let drydockPath = drydock ?? (URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("drydock").path)
+        guard FileManager.default.isExecutableFile(atPath: drydockPath) else { throw BenchError("no drydock binary at \(drydockPath)") }
+
+        let root: String
+        if let store {
+            root = store
+        } else {
+            root = scratch + "/store"
+            let started = Date()
+            let p = try StoreGenerator(shape: .init(repositories: repositories, tagsPerRepository: tags, layersPerImage: layers), root: root).generate()
+            print("generated \(repositories)×\(tags)×\(layers): \(p.manifests) manifests, \(p.blobs.count) blobs, \(p.files) files in \(fmt(Date().timeIntervalSince(started))) s")
+        }
+        let config = scratch + "/config.yml"
+        try "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: \(root)\n".write(toFile: config, atomically: true, encoding: .utf8)
+
+        // Warm the page cache once, so every contender reads from memory.
+        _ = try Measure.run(["find", root + "/docker/registry/v2", "-type", "f", "-name", "link", "-exec", "cat", "{}", "+"])
+
+        var rows: [(String, Measurement, Measurement?)] = []
+        let registryGC = try Measure.run([registry, "garbage-collect", "--dry-run", config])
+        let drydockGC = try Measure.run([drydockPath, "gc", "--dry-run", "--json", root])
+        rows.append(("gc --dry-run", drydockGC, registryGC))
+        let samePlan = Self.eligible(registryGC.output) == Self.blobs(drydockGC.output)
+        let registryGCM = try Measure.run([registry, "garbage-collect", "--dry-run", "-m", config])
+        let drydockGCM = try Measure.run([drydockPath, "gc", "--dry-run", "--delete-untagged", "--json", root])
+        rows.append(("gc --dry-run --delete-untagged (registry: -m)", drydockGCM, registryGCM))
+        let keepsWhatRegistryKeeps = Self.blobs(drydockGCM.output).isSubset(of: Self.eligible(registryGCM.output))
+        let ls = try Measure.run([drydockPath, "ls", "--json", root])
+        rows.append(("ls --json (full index)", ls, registryGC))
+
+        print("\n| operation | drydock | registry | speed-up | drydock peak RSS |")
+        print("|---|---|---|---|---|")
+        for (name, d, r) in rows {
+            let speedup = r.map { fmt($0.seconds / max(d.seconds, 0.001)) + "×" } ?? "-"
+            print("| \(name) | \(fmt(d.seconds)) s | \(r.map { fmt($0.seconds) + " s" } ?? "-") | \(speedup) | \(d.peakRSSKiB / 1024) MiB |")
+        }
+        print("\nsame gc plan as the registry (blobs): \(samePlan ? "yes" : "NO")")
+        print("--delete-untagged sweeps nothing the registry's -m keeps: \(keepsWhatRegistryKeeps ? "yes" : "NO")")
+
+        let firstList = try await Self.firstRepositoryList(root)
+        print("first repository list: first entry after \(fmt(firstList.first * 1000)) ms, whole catalog (\(firstList.count)) after \(fmt(firstList.all * 1000)) ms")
+
+        try await hashing(scratch)
+    }
+
+    /// Time to the first repository and to the whole catalog, in process (what the browser's first screen waits for).
+    static func firstRepositoryList(_ root: String) async throws -> (first: Double, all: Double, count: Int) {
+        let started = Date()
+        let store = try RegistryStore.open(root: root)
+        let first = Locked<Double?>(nil)
+        let listing = try await store.repositories { _ in
+            first.withLock { if $0 == nil { $0 = Date().timeIntervalSince(started) } }
+        }
+        return (first.withLock { $0 } ?? 0, Date().timeIntervalSince(started), listing.repositories.count)
+    }
+
+    /// Deep-verify hashing against sha256sum on the same blobs.
+    func hashing(_ scratch: String) async throws {
+        let v2 = scratch + "/hash/docker/registry/v2"
+        let blobCount = 8
+        let size = max(1, hashMiB / blobCount) << 20
+        var digests: [Digest] = []
+        var paths: [String] = []
+        var bytes = [UInt8](repeating: 0, count: size)
+        for i in 0..<blobCount {
+            for j in stride(from: 0, to: size, by: 8) { bytes[j] = UInt8(truncatingIfNeeded: i &* 31 &+ j >> 12) }
+            let d = Digest.sha256(of: bytes)
+            let path = v2 + "/" + StoreLayout.blobData(d).relativeString
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            digests.append(d)
+            paths.append(path)
+        }
+        _ = try Measure.run(["cat"] + paths)  // warm the cache
+        let sha256sum = try Measure.run(["sha256sum"] + paths)
+        let total = Double(size * blobCount) / 1_048_576
+        let driver = try FilesystemDriver(v2Directory: v2)
+        var results: [(Int, Double)] = []
+        for concurrency in [1, 2] {
+            let hasher = BlobHasher(driver: driver)
+            let started = Date()
+            let outcomes = await hasher.hashAll(digests, sizes: [:], concurrency: concurrency)
+            let seconds = Date().timeIntervalSince(started)
+            guard outcomes.values.allSatisfy({ $0 == .intact }) else { throw BenchError("hashing disagreed with the digests") }
+            results.append((concurrency, total / seconds))
+        }
+        print("\ndeep-verify hashing of \(Int(total)) MiB in \(blobCount) blobs:")
+        print("  sha256sum (one process): \(fmt(total / sha256sum.seconds)) MiB/s")
+        for (c, rate) in results { print("  drydock, \(c) reader(s): \(fmt(rate)) MiB/s (\(fmt(rate / (total / sha256sum.seconds))) × sha256sum)") }
+        print("peak RSS of this benchmark process: \(Measure.selfPeakRSSKiB() / 1024) MiB")
+    }
+
+    static func eligible(_ output: String) -> Set<String> {
+        Set(output.split(separator: "\n").compactMap { line in
+            line.hasPrefix("blob eligible for deletion: ") ? String(line.dropFirst("blob eligible for deletion: ".count)) : nil
+        })
+    }
+
+    static func blobs(_ json: String) -> Set<String> {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+            let blobs = object["blobs"] as? [String]
+        else { return [] }
+        return Set(blobs)
+    }
+}
+
+func fmt(_ x: Double) -> String { String(format: x >= 100 ? "%.0f" : "%.2f", x) }
