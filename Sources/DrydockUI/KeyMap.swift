@@ -3,7 +3,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case down, up, pageDown, pageUp, first, last
     case open, back, switchView
     case filter, sort
-    case verify, rescan, delete
+    case verify, rescan, delete, mark, undo, collectGarbage
     case help, quit
 }
 
@@ -31,6 +31,9 @@ public enum KeyMap {
         Binding(command: .verify, keys: [.char("v")], section: "Actions", help: "deep verify the selection (re-hash blobs)"),
         Binding(command: .rescan, keys: [.char("r"), .ctrl("r")], section: "Actions", help: "rescan the store"),
         Binding(command: .delete, keys: [.char("d"), .delete], section: "Actions", help: "delete the selection (when enabled)"),
+        Binding(command: .mark, keys: [.char(" ")], section: "Actions", help: "mark / unmark a tag or manifest (d deletes all marked)"),
+        Binding(command: .undo, keys: [.char("u")], section: "Actions", help: "undo the most recent delete (preview first)"),
+        Binding(command: .collectGarbage, keys: [.char("X")], section: "Actions", help: "garbage collection: plan, confirm, run"),
         Binding(command: .help, keys: [.char("?"), .function(1)], section: "Other", help: "this help"),
         Binding(command: .quit, keys: [.char("q"), .ctrl("c")], section: "Other", help: "quit"),
     ]
@@ -40,6 +43,8 @@ public enum KeyMap {
         ("Mouse", "wheel", "move the selection"),
         ("Mouse", "click", "select a row; click it again to open it"),
         ("Dialogs", "y / n / Esc", "confirm / cancel / close"),
+        ("Dialogs", "c", "delete an index and its unreferenced children"),
+        ("Dialogs", "type + Enter", "confirm by typing the name, count or yes"),
         ("Dialogs", "? Esc q", "close this help (j/k scroll it)"),
     ]
 
@@ -67,6 +72,7 @@ public enum KeyMap {
         ("type", "to filter"), ("Enter", "keep filter"), ("Esc", "clear filter"), ("↑↓", "move"),
     ]
     public static let confirmFooter: [(keys: String, help: String)] = [("y", "yes"), ("n", "no"), ("Esc", "cancel")]
+    public static let typedFooter: [(keys: String, help: String)] = [("type", "to confirm"), ("Enter", "confirm"), ("Esc", "cancel")]
     public static let infoFooter: [(keys: String, help: String)] = [("Esc", "close")]
     public static let helpFooter: [(keys: String, help: String)] = [("j k", "scroll"), ("Esc ? q", "close help")]
 }

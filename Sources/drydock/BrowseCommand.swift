@@ -16,7 +16,7 @@ struct BrowseCommand: AsyncParsableCommand {
         commandName: "browse",
         abstract: "Browse the store in a terminal UI (the default command; without STORE or --config: the demo registry).",
         discussion: """
-            Keys: ? shows them all. Enter/l/→ open, Esc/h/← back, / filter, s sort, v deep verify, r rescan, d delete, q quit.
+            Keys: ? shows them all. Enter/l/→ open, Esc/h/← back, / filter, s sort, v deep verify, r rescan, d delete, Space mark, u undo, X garbage collection, q quit.
             Deleting needs storage.delete.enabled: true in the config, REGISTRY_STORAGE_DELETE_ENABLED=true, or --delete-enabled.
             """
     )
@@ -42,6 +42,7 @@ struct BrowseCommand: AsyncParsableCommand {
         defer { demo?.remove() }
         let registry: RegistryStore
         let gate: DeleteGate
+        let policy: DeletePolicy
         if store == nil && storeOptions.config == nil {
             let copy = try DemoCopy.make()
             demo = copy
@@ -52,18 +53,21 @@ struct BrowseCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             // A copy: deleting in it is allowed unless --read-only says otherwise.
-            let policy = DeletePolicy.resolve(
+            policy = DeletePolicy.resolve(
                 configuration: nil, environment: [:], deleteEnabledFlag: true, readOnlyFlag: deleteOptions.readOnly)
             gate = DeleteGate(policy, enabledBecause: "the demo is a temporary copy")
         } else {
             registry = try storeOptions.open(store: store)
-            let policy = deleteOptions.policy(for: registry, storeOptions: storeOptions)
+            policy = deleteOptions.policy(for: registry, storeOptions: storeOptions)
             gate = DeleteGate(policy, enabledBecause: deleteOptions.deleteEnabled ? "--delete-enabled" : "storage.delete.enabled")
         }
         let description = StoreDescription(location: registry.driver.location, isDemo: demo != nil)
         let useColor = !noColor && (environment["NO_COLOR"] ?? "").isEmpty
         let verification = wireVerification(store: registry, cosignPublicKeyPEM: demo?.cosignPublicKeyPEM)
-        let handler = EffectHandler.store(registry, verify: verification.verify, deepVerify: verification.deepVerify)
+        // Deletes, undo and GC go through the same policy the gate was built from.
+        let handler = EffectHandler.store(
+            registry, verify: verification.verify, deepVerify: verification.deepVerify,
+            deletes: DeleteOperations.store(registry, policy: policy))
         let initial = AppState(store: description, deleteGate: gate)
 
         let outcome = await UIThread.run { () -> BrowseOutcome in

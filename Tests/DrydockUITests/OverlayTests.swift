@@ -50,40 +50,6 @@ import Testing
         #expect(s.overlay == nil)
     }
 
-    @Test func deleteWhenEnabledConfirmsFirst() async throws {
-        let (f, _, _, _, _, _, _) = UIFixture.standard()
-        var s = try await f.loadedState(gate: .enabled(source: "--delete-enabled"))
-        #expect(s.text.contains("delete enabled"))
-        press(&s, .char("j"), .enter)
-        #expect(press(&s, .char("d")).isEmpty)
-        #expect(s.text.contains("Delete tag team/app:latest?"))
-        #expect(s.text.contains("[y] yes    [n] no"))
-        press(&s, .char("n"))
-        #expect(s.overlay == nil && s.text.contains("Cancelled."))
-        press(&s, .char("d"))
-        press(&s, .escape)
-        #expect(s.overlay == nil)
-        press(&s, .char("d"))
-        let effects = press(&s, .char("y"))
-        #expect(effects.map(\.summary) == ["delete(tag team/app:latest)"])
-        // What comes back is shown; a failure does not rescan.
-        let failed = reduce(s, .deleteFinished(.tag(repository: "team/app", tag: "latest"), error: "not yet"))
-        #expect(failed.0.text.contains("✗ Cannot delete tag team/app:latest: not yet"))
-        #expect(failed.1.isEmpty)
-        let done = reduce(s, .deleteFinished(.tag(repository: "team/app", tag: "latest"), error: nil))
-        #expect(done.1.map(\.summary) == ["rescan(1)"])
-    }
-
-    @Test func layersAreNotDeletedOneByOne() async throws {
-        let (f, _, _, _, _, _, _) = UIFixture.standard()
-        var s = try await f.loadedState(gate: .enabled(source: "test"))
-        press(&s, .enter, .enter, .enter, .enter)
-        #expect(s.top.id.digest != nil)
-        press(&s, .char("d"))
-        #expect(s.overlay == nil)
-        #expect(s.text.contains("Layers are not deleted one by one"))
-    }
-
     @Test func bannersShowDemoAndErrors() async throws {
         let (f, _, _, _, _, _, _) = UIFixture.standard()
         var s = try await f.loadedState(demo: true)

@@ -98,6 +98,8 @@ func runScripted(
                     .waitFor("latest"),
                     .send([.key(.enter), .key(.enter)]),
                     .waitFor(layer),
+                    // The shared-by column fills in once the index is built (slow when the machine is busy).
+                    .waitFor(" mf · "),
                     .send([.resize(GridSize(rows: 24, cols: 80))]),
                     .waitFor("layers"),
                     .send([.key(.char("q"))]),

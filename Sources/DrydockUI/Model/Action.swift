@@ -17,8 +17,12 @@ public enum Action: Sendable {
     case verificationLoaded(repository: String, [ManifestVerification], generation: Int)
     case deepVerifyProgress(task: Int, VerificationProgress)
     case deepVerifyFinished(task: Int, [ManifestVerification])
-    /// nil error: done.
-    case deleteFinished(DeleteRequest, error: String?)
+    /// A delete preview came back (or could not be built).
+    case deletePlanned([DeleteRequest], includeChildren: Bool, Result<DeletePlan, UIError>)
+    case undoPreviewed(Result<UndoPlan, UIError>)
+    case gcPlanned(Result<GCPlan, UIError>)
+    /// A delete, undo or garbage collection ended: the success message, or why it failed. `label` names it.
+    case writeFinished(label: String, Result<String, UIError>)
 
     public init(_ event: TerminalEvent) {
         switch event {
@@ -41,7 +45,14 @@ public enum Effect: Sendable {
     case loadAll([RepositoryEntry], generation: Int)
     case verify(RepositoryContents, StoreIndex?, generation: Int)
     case deepVerify(task: Int, RepositoryContents, [Digest])
-    case delete(DeleteRequest)
+    /// Build a delete preview off the UI thread (`StoreDeleter.plan` over freshly read repositories).
+    case planDelete([DeleteRequest], includeChildren: Bool)
+    case executeDelete(DeletePlan, label: String)
+    /// Preview undoing the most recent journal entry.
+    case previewUndo
+    case undo(journalID: String)
+    case planGarbageCollection
+    case collectGarbage(GCPlan)
     case quit
 
     /// A short description, for tests and logs: `loadRepository(team/app)`.
@@ -53,7 +64,12 @@ public enum Effect: Sendable {
         case .loadAll(let es, _): "loadAll(\(es.count))"
         case .verify(let r, _, _): "verify(\(r.name))"
         case .deepVerify(_, let r, let ds): "deepVerify(\(r.name), \(ds.count))"
-        case .delete(let d): "delete(\(d.label))"
+        case .planDelete(let ds, let children): "planDelete(\(ds.map(\.label).joined(separator: ", "))\(children ? ", children" : ""))"
+        case .executeDelete(_, let label): "executeDelete(\(label))"
+        case .previewUndo: "previewUndo"
+        case .undo(let id): "undo(\(id))"
+        case .planGarbageCollection: "planGarbageCollection"
+        case .collectGarbage(let plan): "collectGarbage(\(plan.blobs.count) blobs)"
         case .quit: "quit"
         }
     }

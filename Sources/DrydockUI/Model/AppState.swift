@@ -113,6 +113,8 @@ public struct AppState: Sendable {
     /// Repositories asked for ahead of the background indexing (the user opened them).
     public var requestedLoads: Set<String> = []
     public var quitRequested = false
+    /// A delete, undo or garbage collection in progress (its banner text); further writes wait for it.
+    public var operation: String?
 
     public init(store: StoreDescription, deleteGate: DeleteGate, size: GridSize = GridSize(rows: 24, cols: 80)) {
         self.store = store

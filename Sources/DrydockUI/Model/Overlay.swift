@@ -13,34 +13,8 @@ public struct Banner: Equatable, Sendable {
     }
 }
 
-/// Something a confirm dialog asks before doing. Deletes plug in here.
-public enum PendingAction: Equatable, Sendable {
-    case delete(DeleteRequest)
-}
-
-/// What the user asked to delete.
-public enum DeleteRequest: Equatable, Sendable {
-    case repository(String)
-    case tag(repository: String, tag: String)
-    case manifest(repository: String, digest: Digest)
-
-    public var repository: String {
-        switch self {
-        case .repository(let r), .tag(let r, _), .manifest(let r, _): r
-        }
-    }
-
-    /// `tag team/app:v1`, escaped.
-    public var label: String {
-        switch self {
-        case .repository(let r): "repository \(SafeText.escaping(r))"
-        case .tag(let r, let t): "tag \(SafeText.escaping(r)):\(SafeText.escaping(t))"
-        case .manifest(let r, let d): "manifest \(SafeText.escaping(r))@\(d)"
-        }
-    }
-}
-
-/// A modal box. `info` closes on any of Enter, Esc, y, n, q; `confirm` runs its action on `y`, closes on `n`/Esc.
+/// A modal box. `info` closes on any of Enter, Esc, y, n, q; `confirm` runs its action on `y` (or, with
+/// `requiredText`, on Enter once that text is typed), closes on `n`/Esc.
 public struct Dialog: Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
         case info
@@ -50,11 +24,19 @@ public struct Dialog: Equatable, Sendable {
     public var title: String
     public var lines: [String]
     public var kind: Kind
+    /// When set, the user must type exactly this (a repository name, a count, `yes`) and press Enter.
+    public var requiredText: String?
+    /// What has been typed so far.
+    public var typed: String = ""
+    /// A second answer: `c` runs this instead (delete an index's orphaned children too).
+    public var alternative: PendingAction?
 
-    public init(title: String, lines: [String], kind: Kind) {
+    public init(title: String, lines: [String], kind: Kind, requiredText: String? = nil, alternative: PendingAction? = nil) {
         self.title = title
         self.lines = lines
         self.kind = kind
+        self.requiredText = requiredText
+        self.alternative = alternative
     }
 }
 

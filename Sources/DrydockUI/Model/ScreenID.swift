@@ -63,6 +63,8 @@ public struct ListState: Equatable, Sendable {
     /// The filter line has the keyboard.
     public var editingFilter = false
     public var sort: SortKey = .name
+    /// Rows marked with Space (by row id), deleted together by `d`.
+    public var marks: Set<String> = []
 
     public init() {}
 }

@@ -57,47 +57,4 @@ extension Reducer {
         s.message = Banner(.info, "Rescanning the store…")
         return [.rescan(generation: s.generation)]
     }
-
-    /// `d`: asks the delete gate, then confirms. The delete itself is an effect.
-    static func delete(_ s: inout AppState) -> [Effect] {
-        guard case .enabled = s.deleteGate else {
-            if case .disabled(let reason) = s.deleteGate {
-                s.overlay = .dialog(
-                    Dialog(
-                        title: "Deleting is disabled",
-                        lines: [reason.prefix(1).uppercased() + reason.dropFirst(), "Settings: \(DeleteGate.settings)."],
-                        kind: .info))
-            }
-            return []
-        }
-        guard let request = deleteRequest(&s) else { return [] }
-        let consequence: String =
-            switch request {
-            case .repository: "Every tag and manifest link in it goes; blobs are freed by garbage collection."
-            case .tag: "Only the tag goes; the manifest stays (untagged if no other tag points at it)."
-            case .manifest: "Tags pointing at it go too; its blobs are freed by garbage collection."
-            }
-        s.overlay = .dialog(
-            Dialog(title: "Delete?", lines: ["Delete \(request.label)?", consequence], kind: .confirm(.delete(request))))
-        return []
-    }
-
-    private static func deleteRequest(_ s: inout AppState) -> DeleteRequest? {
-        switch s.top.id {
-        case .repositories:
-            return selectedRow(&s).map { .repository($0.id) }
-        case .tags(let repo):
-            guard let row = selectedRow(&s), row.id.hasPrefix("tag:") else { return nil }
-            return .tag(repository: repo, tag: String(row.id.dropFirst(4)))
-        case .revisions(let repo):
-            guard let row = selectedRow(&s), let d = Digest(row.id) else { return nil }
-            return .manifest(repository: repo, digest: d)
-        case .manifest(let repo, let d, _):
-            return .manifest(repository: repo, digest: d)
-        case .layers:
-            s.message = Banner(
-                .info, "Layers are not deleted one by one: delete the manifests that use them; garbage collection frees the blobs.")
-            return nil
-        }
-    }
 }

@@ -72,16 +72,7 @@ extension Reducer {
             }
             return []
 
-        case .deleteFinished(let request, let error):
-            if let error {
-                s.message = Banner(.error, "✗ Cannot delete \(request.label): \(error)")
-                return []
-            }
-            let effects = rescan(&s)
-            s.message = Banner(.info, "Deleted \(request.label).")
-            return effects
-
-        case .start, .key, .mouse, .resize:
+        case .start, .key, .mouse, .resize, .deletePlanned, .undoPreviewed, .gcPlanned, .writeFinished:
             return []
         }
     }

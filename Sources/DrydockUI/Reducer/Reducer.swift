@@ -22,8 +22,10 @@ enum Reducer {
             settle(&s)
             return []
         case .catalogEntry, .catalogLoaded, .catalogFailed, .repositoryLoaded, .indexBuilt, .verificationLoaded,
-            .deepVerifyProgress, .deepVerifyFinished, .deleteFinished:
+            .deepVerifyProgress, .deepVerifyFinished:
             return handleResult(&s, action)
+        case .deletePlanned, .undoPreviewed, .gcPlanned, .writeFinished:
+            return handleWriteResult(&s, action)
         }
     }
 
@@ -68,6 +70,9 @@ enum Reducer {
         case .verify: return deepVerify(&s)
         case .rescan: return rescan(&s)
         case .delete: return delete(&s)
+        case .mark: toggleMark(&s)
+        case .undo: return undo(&s)
+        case .collectGarbage: return collectGarbage(&s)
         }
         return []
     }
@@ -78,20 +83,7 @@ enum Reducer {
             if [.escape, .enter, .char("q"), .char("y"), .char("n"), .char(" ")].contains(key) { s.overlay = nil }
             return []
         case .confirm(let pending):
-            switch key {
-            case .char("y"), .char("Y"):
-                s.overlay = nil
-                switch pending {
-                case .delete(let request):
-                    s.message = Banner(.info, "Deleting \(request.label)…")
-                    return [.delete(request)]
-                }
-            case .char("n"), .char("N"), .escape, .char("q"):
-                s.overlay = nil
-                s.message = Banner(.info, "Cancelled.")
-            default: break
-            }
-            return []
+            return confirmKey(&s, dialog, pending, key)
         }
     }
 

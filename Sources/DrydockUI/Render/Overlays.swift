@@ -40,12 +40,21 @@ enum DialogOverlay {
         var body: [String] = []
         for (i, line) in dialog.lines.enumerated() {
             if i > 0 { body.append("") }
-            body += Box.wrap(line, width: width - 4, g.textWidth)
+            for part in line.split(separator: "\n", omittingEmptySubsequences: false) {
+                body += Box.wrap(String(part), width: width - 4, g.textWidth)
+            }
         }
         let buttons: String
         switch dialog.kind {
         case .info: buttons = "[Esc] close"
-        case .confirm: buttons = "[y] yes    [n] no"
+        case .confirm:
+            if let required = dialog.requiredText {
+                buttons = "Type \(Format.safe(required)), Enter: \(Format.safe(dialog.typed))_   [Esc] cancel"
+            } else if dialog.alternative != nil {
+                buttons = "[y] yes, keep children    [c] also children    [n] no"
+            } else {
+                buttons = "[y] yes    [n] no"
+            }
         }
         let rect = Box.centered(g, width: width, height: body.count + 4)
         let style = CellStyle(role: .dialog)

@@ -86,7 +86,11 @@ enum Renderer {
         switch s.overlay {
         case .help?: hints = KeyMap.helpFooter
         case .dialog(let d)?:
-            if case .confirm = d.kind { hints = KeyMap.confirmFooter } else { hints = KeyMap.infoFooter }
+            if case .confirm = d.kind {
+                hints = d.requiredText == nil ? KeyMap.confirmFooter : KeyMap.typedFooter
+            } else {
+                hints = KeyMap.infoFooter
+            }
         case nil: hints = s.top.list.editingFilter ? KeyMap.filterFooter : KeyMap.footer
         }
         // Two spaces between hints when they fit, else one; then the last ones (help, quit) stay and middle ones go.

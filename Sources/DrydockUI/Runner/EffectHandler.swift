@@ -11,8 +11,8 @@ public struct EffectHandler: Sendable {
     public var verify: @Sendable (RepositoryContents, StoreIndex?) async -> [ManifestVerification]
     public var deepVerify:
         @Sendable (RepositoryContents, [Digest], @escaping @Sendable (VerificationProgress) -> Void) async -> [ManifestVerification]
-    /// nil: this build cannot delete yet (the gate and the dialog still work). Returns an error message, or nil when done.
-    public var delete: (@Sendable (DeleteRequest) async -> String?)?
+    /// nil: this build cannot delete (the gate still answers; confirming says deleting is not available).
+    public var deletes: DeleteOperations?
 
     public init(
         loadCatalog: @escaping @Sendable (_ onEntry: @Sendable (RepositoryEntry) -> Void) async throws -> Catalog.Listing,
@@ -22,7 +22,7 @@ public struct EffectHandler: Sendable {
         verify: @escaping @Sendable (RepositoryContents, StoreIndex?) async -> [ManifestVerification] = { _, _ in [] },
         deepVerify: @escaping @Sendable (RepositoryContents, [Digest], @escaping @Sendable (VerificationProgress) -> Void) async
             -> [ManifestVerification] = { _, _, _ in [] },
-        delete: (@Sendable (DeleteRequest) async -> String?)? = nil
+        deletes: DeleteOperations? = nil
     ) {
         self.loadCatalog = loadCatalog
         self.loadRepository = loadRepository
@@ -30,7 +30,7 @@ public struct EffectHandler: Sendable {
         self.invalidateCaches = invalidateCaches
         self.verify = verify
         self.deepVerify = deepVerify
-        self.delete = delete
+        self.deletes = deletes
     }
 
     /// Reads `store`; verification comes from the given closures.
@@ -39,13 +39,13 @@ public struct EffectHandler: Sendable {
         verify: @escaping @Sendable (RepositoryContents, StoreIndex?) async -> [ManifestVerification] = { _, _ in [] },
         deepVerify: @escaping @Sendable (RepositoryContents, [Digest], @escaping @Sendable (VerificationProgress) -> Void) async
             -> [ManifestVerification] = { _, _, _ in [] },
-        delete: (@Sendable (DeleteRequest) async -> String?)? = nil
+        deletes: DeleteOperations? = nil
     ) -> EffectHandler {
         EffectHandler(
             loadCatalog: { onEntry in try await store.repositories(onRepository: onEntry) },
             loadRepository: { await store.load($0) },
             loadAll: { entries, onLoaded in await store.loadAll(entries, onLoaded: onLoaded) },
             invalidateCaches: { store.blobCache.invalidateAll() },
-            verify: verify, deepVerify: deepVerify, delete: delete)
+            verify: verify, deepVerify: deepVerify, deletes: deletes)
     }
 }

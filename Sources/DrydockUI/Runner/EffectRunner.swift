@@ -66,16 +66,34 @@ public final class EffectRunner: Sendable {
                 let results = await handler.deepVerify(repo, digests) { queue.post(.deepVerifyProgress(task: id, $0)) }
                 queue.post(.deepVerifyFinished(task: id, results))
             }
-        case .delete(let request):
+        case .planDelete(let requests, let children):
             spawn {
-                guard let delete = handler.delete else {
-                    queue.post(.deleteFinished(request, error: "deleting is not available in this build yet"))
-                    return
-                }
-                queue.post(.deleteFinished(request, error: await delete(request)))
+                let result = await handler.deletes?.plan(requests, children) ?? .failure(Self.unavailable)
+                queue.post(.deletePlanned(requests, includeChildren: children, result))
+            }
+        case .executeDelete(let plan, let label):
+            spawn {
+                let result = await handler.deletes?.execute(plan) ?? .failure(Self.unavailable)
+                queue.post(.writeFinished(label: "delete \(label)", result))
+            }
+        case .previewUndo:
+            spawn { queue.post(.undoPreviewed(await handler.deletes?.previewUndo() ?? .failure(Self.unavailable))) }
+        case .undo(let id):
+            spawn {
+                let result = await handler.deletes?.undo(id) ?? .failure(Self.unavailable)
+                queue.post(.writeFinished(label: "undo \(id)", result))
+            }
+        case .planGarbageCollection:
+            spawn { queue.post(.gcPlanned(await handler.deletes?.planGC() ?? .failure(Self.unavailable))) }
+        case .collectGarbage(let plan):
+            spawn {
+                let result = await handler.deletes?.collect(plan) ?? .failure(Self.unavailable)
+                queue.post(.writeFinished(label: "collect garbage", result))
             }
         }
     }
+
+    static let unavailable = UIError("deleting is not available in this build yet")
 
     private static func loadCatalog(_ handler: EffectHandler, _ queue: ActionQueue, _ g: Int) async {
         do {

@@ -89,8 +89,8 @@ public struct ScreenContent: Sendable {
     public static func make(_ screen: ScreenID, in state: AppState) -> ScreenContent {
         switch screen {
         case .repositories: RepositoriesScreen.content(state)
-        case .tags(let repo): TagsScreen.content(repo, state)
-        case .revisions(let repo): RevisionsScreen.content(repo, state)
+        case .tags(let repo): TagsScreen.content(repo, state).marking(state.marks(on: screen))
+        case .revisions(let repo): RevisionsScreen.content(repo, state).marking(state.marks(on: screen))
         case .manifest(let repo, let digest, let tag): ManifestScreen.content(repo, digest, tag: tag, state)
         case .layers(let repo, let digest): LayersScreen.content(repo, digest, state)
         }
@@ -129,6 +129,27 @@ public struct ScreenContent: Sendable {
         }
         return sorted.map(\.1)
     }
+}
+
+extension ScreenContent {
+    /// With marks (Space), a first column shows `[x]` on marked rows and `[ ]` on the others (text, not colour).
+    func marking(_ marks: Set<String>) -> ScreenContent {
+        guard !marks.isEmpty else { return self }
+        var out = self
+        out.columns.insert(Column("DEL", min: 3, max: 3), at: 0)
+        out.rows = rows.map { row in
+            var r = row
+            r.cells.insert(marks.contains(row.id) ? StyledText("[x]", CellStyle(role: .error, bold: true)) : "[ ]", at: 0)
+            return r
+        }
+        out.title += " · \(marks.count) marked"
+        return out
+    }
+}
+
+extension AppState {
+    /// The marks of `screen` (the topmost stacked list showing it).
+    func marks(on screen: ScreenID) -> Set<String> { stack.last { $0.id == screen }?.list.marks ?? [] }
 }
 
 extension ScreenContent {

@@ -1,0 +1,197 @@
+import RegistryStorage
+
+extension Reducer {
+    /// `d`: asks the delete gate, then asks for a preview (built off the UI thread); the dialog follows
+    /// `deletePlanned`.
+    static func delete(_ s: inout AppState) -> [Effect] {
+        guard case .enabled = s.deleteGate else {
+            if case .disabled(let reason) = s.deleteGate {
+                s.overlay = .dialog(
+                    Dialog(
+                        title: "Deleting is disabled",
+                        lines: [reason.prefix(1).uppercased() + reason.dropFirst(), "Settings: \(DeleteGate.settings)."],
+                        kind: .info))
+            }
+            return []
+        }
+        guard notBusy(&s) else { return [] }
+        let requests = deleteRequests(&s)
+        guard !requests.isEmpty else { return [] }
+        s.message = Banner(.info, "Planning the delete of \(DeleteRequest.label(requests))…")
+        return [.planDelete(requests, includeChildren: false)]
+    }
+
+    /// Space: marks or unmarks the selected tag or manifest.
+    static func toggleMark(_ s: inout AppState) {
+        switch s.top.id {
+        case .tags, .revisions: break
+        default:
+            s.message = Banner(.info, "Space marks tags and manifests (on their lists) to delete several at once.")
+            return
+        }
+        guard let row = selectedRow(&s), row.target != nil || row.id.hasPrefix("tag:") else { return }
+        if s.top.list.marks.remove(row.id) == nil { s.top.list.marks.insert(row.id) }
+        let n = s.top.list.marks.count
+        s.message = Banner(.info, n == 0 ? "No marks." : "\(Format.plural(n, "item")) marked: d deletes them all.")
+        moveCursor(&s) { $0 + 1 }
+    }
+
+    /// `u`: previews undoing the most recent journaled delete.
+    static func undo(_ s: inout AppState) -> [Effect] {
+        guard notBusy(&s) else { return [] }
+        s.message = Banner(.info, "Reading the delete journal…")
+        return [.previewUndo]
+    }
+
+    /// `X`: the garbage collection screen: plan first.
+    static func collectGarbage(_ s: inout AppState) -> [Effect] {
+        guard notBusy(&s) else { return [] }
+        s.message = Banner(.info, "Planning a garbage collection (marking every manifest, listing blobs)…")
+        return [.planGarbageCollection]
+    }
+
+    private static func notBusy(_ s: inout AppState) -> Bool {
+        guard let op = s.operation else { return true }
+        s.message = Banner(.info, "Wait: \(op)")
+        return false
+    }
+
+    private static func deleteRequests(_ s: inout AppState) -> [DeleteRequest] {
+        switch s.top.id {
+        case .repositories:
+            return selectedRow(&s).map { [.repository($0.id)] } ?? []
+        case .tags(let repo):
+            if !s.top.list.marks.isEmpty {
+                return s.top.list.marks.sorted().filter { $0.hasPrefix("tag:") }.map { .tag(repository: repo, tag: String($0.dropFirst(4))) }
+            }
+            guard let row = selectedRow(&s), row.id.hasPrefix("tag:") else { return [] }
+            return [.tag(repository: repo, tag: String(row.id.dropFirst(4)))]
+        case .revisions(let repo):
+            if !s.top.list.marks.isEmpty {
+                return s.top.list.marks.sorted().compactMap(Digest.init).map { .manifest(repository: repo, digest: $0) }
+            }
+            guard let row = selectedRow(&s), let d = Digest(row.id) else { return [] }
+            return [.manifest(repository: repo, digest: d)]
+        case .manifest(let repo, let d, _):
+            return [.manifest(repository: repo, digest: d)]
+        case .layers(let repo, _):
+            guard let row = selectedRow(&s), let d = row.id.split(separator: ":", maxSplits: 1).last.flatMap({ Digest(String($0)) })
+            else {
+                s.message = Banner(.info, "Select a layer or config line.")
+                return []
+            }
+            return [.layer(repository: repo, digest: d)]
+        }
+    }
+
+    // MARK: results
+
+    static func handleWriteResult(_ s: inout AppState, _ action: Action) -> [Effect] {
+        switch action {
+        case .deletePlanned(let requests, let children, let result):
+            switch result {
+            case .failure(let e):
+                s.overlay = .dialog(Dialog(title: "Cannot delete", lines: [e.message], kind: .info))
+            case .success(let plan):
+                s.message = nil
+                s.overlay = .dialog(DeleteDialogs.confirm(plan, requests, includeChildren: children))
+            }
+            return []
+        case .undoPreviewed(let result):
+            s.message = nil
+            switch result {
+            case .failure(let e): s.overlay = .dialog(Dialog(title: "Nothing to undo", lines: [e.message], kind: .info))
+            case .success(let plan): s.overlay = .dialog(DeleteDialogs.undo(plan))
+            }
+            return []
+        case .gcPlanned(let result):
+            s.message = nil
+            switch result {
+            case .failure(let e): s.overlay = .dialog(Dialog(title: "Garbage collection", lines: [e.message], kind: .info))
+            case .success(let plan): s.overlay = .dialog(DeleteDialogs.gc(plan))
+            }
+            return []
+        case .writeFinished(let label, let result):
+            s.operation = nil
+            s.banners.removeAll { $0.kind == .info && $0.text.hasPrefix(Self.busyPrefix) }
+            switch result {
+            case .failure(let e):
+                s.message = Banner(.error, "✗ Cannot \(label): \(e.message)")
+                return []
+            case .success(let text):
+                for i in s.stack.indices { s.stack[i].list.marks = [] }
+                let effects = rescan(&s)
+                s.message = Banner(.info, "✓ \(text)")
+                return effects
+            }
+        default:
+            return []
+        }
+    }
+
+    static let busyPrefix = "⋯ "
+
+    /// y / n / c / Esc, or typing, in a confirm dialog.
+    static func confirmKey(_ s: inout AppState, _ dialog: Dialog, _ pending: PendingAction, _ key: Key) -> [Effect] {
+        if let required = dialog.requiredText {
+            var d = dialog
+            switch key {
+            case .escape:
+                s.overlay = nil
+                s.message = Banner(.info, "Cancelled: nothing was changed.")
+            case .enter:
+                if d.typed == required {
+                    s.overlay = nil
+                    return start(&s, pending)
+                }
+                d.typed = ""
+                s.overlay = .dialog(d)
+                s.message = Banner(.warning, "Type exactly \(required) to confirm (Esc cancels).")
+            case .backspace, .delete:
+                if !d.typed.isEmpty { d.typed.removeLast() }
+                s.overlay = .dialog(d)
+            case .ctrl("u"):
+                d.typed = ""
+                s.overlay = .dialog(d)
+            case .char(let c):
+                if d.typed.count < 300 { d.typed.append(c) }
+                s.overlay = .dialog(d)
+            default: break
+            }
+            return []
+        }
+        switch key {
+        case .char("y"), .char("Y"):
+            s.overlay = nil
+            return start(&s, pending)
+        case .char("c"), .char("C"):
+            guard let alternative = dialog.alternative else { return [] }
+            s.overlay = nil
+            return start(&s, alternative)
+        case .char("n"), .char("N"), .escape, .char("q"):
+            s.overlay = nil
+            s.message = Banner(.info, "Cancelled: nothing was changed.")
+        default: break
+        }
+        return []
+    }
+
+    private static func start(_ s: inout AppState, _ pending: PendingAction) -> [Effect] {
+        let effect: Effect
+        let text: String
+        switch pending {
+        case .delete(let plan, let label):
+            (effect, text) = (.executeDelete(plan, label: label), "Deleting \(label)…")
+        case .replanWithChildren(let requests):
+            s.message = Banner(.info, "Planning the delete with the unreferenced children…")
+            return [.planDelete(requests, includeChildren: true)]
+        case .undo(let id):
+            (effect, text) = (.undo(journalID: id), "Undoing \(SafeText.escaping(id))…")
+        case .collectGarbage(let plan):
+            (effect, text) = (.collectGarbage(plan), "Collecting garbage: \(Format.plural(plan.blobs.count, "blob")), \(Format.size(plan.bytes))…")
+        }
+        s.operation = text
+        s.banners.append(Banner(.info, busyPrefix + text))
+        return [effect]
+    }
+}

@@ -1,0 +1,84 @@
+import RegistryStorage
+
+/// Deletes, undo and garbage collection for the browser, as closures (a real store, or a test double). Every one
+/// goes through the core (`StoreDeleter`, `JournalUndo`, `GarbageCollector`) with the same `DeletePolicy` the
+/// browser's delete gate came from, so the library stays the authority.
+public struct DeleteOperations: Sendable {
+    /// Previews the requests (`includeChildren`: an index's unreferenced children too).
+    public var plan: @Sendable ([DeleteRequest], _ includeChildren: Bool) async -> Result<DeletePlan, UIError>
+    /// Runs a preview; the success text says what went and how to undo it.
+    public var execute: @Sendable (DeletePlan) async -> Result<String, UIError>
+    /// Previews undoing the most recent journal entry.
+    public var previewUndo: @Sendable () async -> Result<UndoPlan, UIError>
+    public var undo: @Sendable (_ journalID: String) async -> Result<String, UIError>
+    public var planGC: @Sendable () async -> Result<GCPlan, UIError>
+    /// Runs a garbage collection; the caller has confirmed the registry is stopped.
+    public var collect: @Sendable (GCPlan) async -> Result<String, UIError>
+
+    public init(
+        plan: @escaping @Sendable ([DeleteRequest], Bool) async -> Result<DeletePlan, UIError>,
+        execute: @escaping @Sendable (DeletePlan) async -> Result<String, UIError>,
+        previewUndo: @escaping @Sendable () async -> Result<UndoPlan, UIError>,
+        undo: @escaping @Sendable (String) async -> Result<String, UIError>,
+        planGC: @escaping @Sendable () async -> Result<GCPlan, UIError>,
+        collect: @escaping @Sendable (GCPlan) async -> Result<String, UIError>
+    ) {
+        self.plan = plan
+        self.execute = execute
+        self.previewUndo = previewUndo
+        self.undo = undo
+        self.planGC = planGC
+        self.collect = collect
+    }
+
+    /// The real thing on `store`, gated by `policy`. Previews read every repository afresh (what a garbage
+    /// collection frees depends on all of them, and the screen may be older than the disk).
+    public static func store(_ store: RegistryStore, policy: DeletePolicy) -> DeleteOperations {
+        let deleter = StoreDeleter(store: store, policy: policy)
+        let undoer = JournalUndo(store: store, policy: policy)
+        let collector = GarbageCollector(store: store)
+        @Sendable func everything() async throws -> [RepositoryContents] {
+            store.blobCache.invalidateAll()
+            let listing = try await store.repositories(onRepository: { _ in })
+            return await store.loadAll(listing.repositories, onLoaded: { _ in })
+        }
+        @Sendable func fail(_ error: any Error) -> UIError { UIError(SafeText.escaping(String(describing: error))) }
+        return DeleteOperations(
+            plan: { requests, children in
+                do {
+                    let repos = try await everything()
+                    return .success(try deleter.plan(requests.map { $0.target(includeChildren: children) }, repositories: repos))
+                } catch { return .failure(fail(error)) }
+            },
+            execute: { plan in
+                do {
+                    let result = try await deleter.execute(plan)
+                    var text = "Deleted \(Format.plural(result.removed.count, "path")) (journal \(result.journalID); u undoes it)."
+                    if !result.unrestorable.isEmpty { text += " Not restorable: \(result.unrestorable.count)." }
+                    return .success(text)
+                } catch { return .failure(fail(error)) }
+            },
+            previewUndo: {
+                do { return .success(try await undoer.preview(nil)) } catch { return .failure(fail(error)) }
+            },
+            undo: { id in
+                do {
+                    let result = try await undoer.undo(id)
+                    return .success("Restored \(Format.plural(result.restored.count, "link")) from journal \(SafeText.escaping(result.journalID)).")
+                } catch { return .failure(fail(error)) }
+            },
+            planGC: {
+                do {
+                    return .success(try await collector.plan(repositories: try await everything(), deleteUntagged: false))
+                } catch { return .failure(fail(error)) }
+            },
+            collect: { plan in
+                do {
+                    let r = try await collector.collect(plan, policy: policy, registryStopped: true)
+                    return .success(
+                        "Garbage collection removed \(Format.plural(r.blobsRemoved, "blob")) (\(Format.size(r.bytes))), "
+                            + "\(Format.plural(r.manifestsRemoved, "manifest")), \(Format.plural(r.layerLinksRemoved, "layer link")) (journal \(r.journalID)).")
+                } catch { return .failure(fail(error)) }
+            })
+    }
+}

@@ -1,0 +1,223 @@
+import RegistryStorage
+import Testing
+@testable import DrydockUI
+
+/// The delete, undo and garbage collection flows: the reducer asks for previews and runs as effects; here those effects
+/// run through the real `DeleteOperations` on the in-memory fixture store.
+@Suite struct DeleteFlowTests {
+    static let policy = DeletePolicy.resolve(configuration: nil, environment: [:], deleteEnabledFlag: true, readOnlyFlag: false)
+
+    /// Runs one write effect against the store and feeds its result back; returns the effects that result asks for.
+    @discardableResult
+    static func perform(_ effects: [Effect], _ s: inout AppState, _ f: UIFixture) async -> [Effect] {
+        let ops = DeleteOperations.store(f.store, policy: policy)
+        var next: [Effect] = []
+        for effect in effects {
+            let action: Action
+            switch effect {
+            case .planDelete(let r, let c): action = .deletePlanned(r, includeChildren: c, await ops.plan(r, c))
+            case .executeDelete(let p, let l): action = .writeFinished(label: "delete \(l)", await ops.execute(p))
+            case .previewUndo: action = .undoPreviewed(await ops.previewUndo())
+            case .undo(let id): action = .writeFinished(label: "undo \(id)", await ops.undo(id))
+            case .planGarbageCollection: action = .gcPlanned(await ops.planGC())
+            case .collectGarbage(let p): action = .writeFinished(label: "collect garbage", await ops.collect(p))
+            default: continue
+            }
+            let (state, e) = reduce(s, action)
+            s = state
+            next += e
+        }
+        return next
+    }
+
+    static func tags(_ f: UIFixture, _ repo: String) async throws -> [String] {
+        let listing = try await f.store.repositories()
+        guard let entry = listing.repositories.first(where: { $0.name == repo }) else { return [] }
+        return await f.store.load(entry).tags.map(\.name)
+    }
+
+    static func enabled(_ f: UIFixture) async throws -> AppState {
+        try await f.loadedState(gate: .enabled(source: "--delete-enabled"))
+    }
+
+    @Test func tagPreviewNCancelsYDeletes() async throws {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        var s = try await Self.enabled(f)
+        press(&s, .char("j"), .enter)
+        let planning = press(&s, .char("d"))
+        #expect(planning.map(\.summary) == ["planDelete(tag team/app:latest)"])
+        #expect(s.overlay == nil, "the dialog waits for the preview")
+        #expect(await Self.perform(planning, &s, f).isEmpty)
+        var text = s.text
+        #expect(text.contains("Delete tag team/app:latest?"))
+        #expect(text.contains("Removes 1 path"))
+        #expect(text.contains("_manifests/tags/latest"))
+        #expect(text.contains("Garbage collection would then free"))
+        #expect(text.contains("[y] yes    [n] no"))
+
+        // n: nothing changes.
+        #expect(press(&s, .char("n")).isEmpty)
+        #expect(s.overlay == nil && s.text.contains("Cancelled: nothing was changed."))
+        #expect(try await Self.tags(f, "team/app") == ["latest", "v1"])
+        // Esc too.
+        await Self.perform(press(&s, .char("d")), &s, f)
+        #expect(press(&s, .escape).isEmpty && s.overlay == nil)
+
+        // y: the execute effect; done, the store is rescanned.
+        await Self.perform(press(&s, .char("d")), &s, f)
+        let executing = press(&s, .char("y"))
+        #expect(executing.map(\.summary) == ["executeDelete(tag team/app:latest)"])
+        text = s.text
+        #expect(text.contains("Deleting tag team/app:latest…"))
+        #expect(press(&s, .char("d")).isEmpty, "no second write while one runs")
+        let after = await Self.perform(executing, &s, f)
+        #expect(after.map(\.summary) == ["rescan(1)"])
+        #expect(s.text.contains("✓ Deleted 1 path"))
+        #expect(!s.text.contains("Deleting tag"))
+        #expect(try await Self.tags(f, "team/app") == ["v1"])
+    }
+
+    @Test func failuresAreShownAndDoNotRescan() async throws {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        let s = try await Self.enabled(f)
+        let failed = reduce(s, .writeFinished(label: "delete tag team/app:latest", .failure(UIError("not yet"))))
+        #expect(failed.0.text.contains("✗ Cannot delete tag team/app:latest: not yet"))
+        #expect(failed.1.isEmpty)
+        let noPlan = reduce(s, .deletePlanned([.tag(repository: "team/app", tag: "x")], includeChildren: false, .failure(UIError("tag x is not stored"))))
+        #expect(noPlan.0.text.contains("Cannot delete") && noPlan.0.text.contains("tag x is not stored"))
+    }
+
+    @Test func repositoryNeedsItsNameTyped() async throws {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        var s = try await Self.enabled(f)
+        press(&s, .char("j"))
+        await Self.perform(press(&s, .char("d")), &s, f)
+        #expect(s.text.contains("Delete repository team/app?"))
+        #expect(s.text.contains("Type team/app, Enter:"))
+        #expect(press(&s, .char("y")).isEmpty, "y alone does not confirm")
+        guard case .dialog(let d)? = s.overlay else { Issue.record("no dialog"); return }
+        #expect(d.typed == "y")
+        press(&s, .ctrl("u"))
+        type(&s, "team/ap")
+        #expect(press(&s, .enter).isEmpty)
+        #expect(s.overlay != nil && s.text.contains("Type exactly team/app"))
+        type(&s, "team/app")
+        let effects = press(&s, .enter)
+        #expect(effects.map(\.summary) == ["executeDelete(repository team/app)"])
+        await Self.perform(effects, &s, f)
+        #expect(try await f.store.repositories().repositories.map(\.name).contains("team/app") == false)
+    }
+
+    @Test func spaceMarksSeveralAndTheCountIsTyped() async throws {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        var s = try await Self.enabled(f)
+        press(&s, .char("j"), .enter)
+        press(&s, .char(" "), .char(" "))
+        #expect(s.top.list.marks == ["tag:latest", "tag:v1"])
+        let text = s.text
+        #expect(text.contains("DEL"))
+        #expect(text.components(separatedBy: "[x]").count == 3)
+        #expect(text.contains("2 marked"))
+        let planning = press(&s, .char("d"))
+        #expect(planning.map(\.summary) == ["planDelete(tag team/app:latest, tag team/app:v1)"])
+        await Self.perform(planning, &s, f)
+        #expect(s.text.contains("Delete 2 items?"))
+        #expect(s.text.contains("Type 2, Enter:"))
+        type(&s, "2")
+        let effects = press(&s, .enter)
+        #expect(effects.map(\.summary) == ["executeDelete(2 items)"])
+        await Self.perform(effects, &s, f)
+        #expect(s.top.list.marks.isEmpty)
+        #expect(try await Self.tags(f, "team/app").isEmpty)
+        // Unmarking: Space again.
+        press(&s, .tab)
+        press(&s, .char(" "))
+        #expect(s.top.list.marks.count == 1)
+        press(&s, .char("k"), .char(" "))
+        #expect(s.top.list.marks.isEmpty && !s.text.contains("[x]"))
+    }
+
+    @Test func indexOffersItsChildren() async throws {
+        let (f, _, _, multi, _, _, _) = UIFixture.standard()
+        var s = try await Self.enabled(f)
+        press(&s, .char("j"), .char("j"), .enter, .enter)
+        #expect(s.top.id.digest == multi)
+        await Self.perform(press(&s, .char("d")), &s, f)
+        #expect(s.text.contains("child manifests nothing else uses"))
+        #expect(s.text.contains("[c] also children"))
+        let replan = press(&s, .char("c"))
+        #expect(replan.map(\.summary) == ["planDelete(manifest team/multi@\(multi), children)"])
+        await Self.perform(replan, &s, f)
+        #expect(s.text.contains("and its unreferenced children?"))
+        #expect(!s.text.contains("[c] also children"))
+        let effects = press(&s, .char("y"))
+        await Self.perform(effects, &s, f)
+        let listing = try await f.store.repositories()
+        let repo = await f.store.load(listing.repositories.first { $0.name == "team/multi" }!)
+        #expect(repo.revisions.isEmpty)
+    }
+
+    @Test func layerLinkDelete() async throws {
+        let (f, app, _, _, _, _, _) = UIFixture.standard()
+        var s = try await Self.enabled(f)
+        press(&s, .char("j"), .enter, .enter, .enter)
+        guard case .layers = s.top.id else { Issue.record("not on the layers screen: \(s.top.id)"); return }
+        press(&s, .char("j"))
+        let planning = press(&s, .char("d"))
+        #expect(planning.map(\.summary) == ["planDelete(layer link team/app \(app.layers[0]))"])
+        await Self.perform(planning, &s, f)
+        #expect(s.text.contains("Delete layer link team/app"))
+        #expect(s.text.contains("_layers/"))
+    }
+
+    @Test func undoRestoresTheLastDelete() async throws {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        var s = try await Self.enabled(f)
+        press(&s, .char("j"), .enter)
+        await Self.perform(press(&s, .char("d")), &s, f)
+        await Self.perform(press(&s, .char("y")), &s, f)
+        #expect(try await Self.tags(f, "team/app") == ["v1"])
+        let preview = press(&s, .char("u"))
+        #expect(preview.map(\.summary) == ["previewUndo"])
+        await Self.perform(preview, &s, f)
+        #expect(s.text.contains("Undo tag team/app:latest"))
+        #expect(s.text.contains("Restores"))
+        #expect(s.text.contains("tag team/app:latest"))
+        #expect(press(&s, .char("n")).isEmpty)
+        await Self.perform(press(&s, .char("u")), &s, f)
+        let undoing = press(&s, .char("y"))
+        #expect(undoing.first?.summary.hasPrefix("undo(") == true)
+        #expect(await Self.perform(undoing, &s, f).map(\.summary) == ["rescan(2)"])
+        #expect(s.text.contains("✓ Restored"))
+        #expect(try await Self.tags(f, "team/app") == ["latest", "v1"])
+        // Nothing left to undo: the refusal is shown.
+        await Self.perform(press(&s, .char("u")), &s, f)
+        #expect(s.text.contains("Cannot undo") || s.text.contains("Nothing to undo"))
+        #expect(press(&s, .char("y")).isEmpty)
+    }
+
+    @Test func garbageCollectionNeedsYes() async throws {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        var s = try await Self.enabled(f)
+        press(&s, .char("j"), .enter, .tab)
+        // Delete the untagged old image, so there is something to collect.
+        press(&s, .char("G"))
+        await Self.perform(press(&s, .char("d")), &s, f)
+        #expect(s.text.contains("Delete manifest") && s.text.contains("3 blobs"))
+        await Self.perform(press(&s, .char("y")), &s, f)
+        let planning = press(&s, .char("X"))
+        #expect(planning.map(\.summary) == ["planGarbageCollection"])
+        await Self.perform(planning, &s, f)
+        let text = s.text
+        #expect(text.contains("Garbage collection"))
+        #expect(text.contains("Removes 3 blobs"))
+        #expect(text.contains("Type yes, Enter:"))
+        #expect(press(&s, .char("y"), .enter).isEmpty)
+        type(&s, "yes")
+        let effects = press(&s, .enter)
+        #expect(effects.map(\.summary) == ["collectGarbage(3 blobs)"])
+        #expect(s.text.contains("Collecting garbage"))
+        await Self.perform(effects, &s, f)
+        #expect(s.text.contains("✓ Garbage collection removed 3 blobs"))
+    }
+}

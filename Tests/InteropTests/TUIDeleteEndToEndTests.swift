@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// The TUI confirm flow under tmux, on a store the real registry wrote: `d` on a tag shows the preview, `n` cancels
+/// with the store unchanged, `d` then `y` deletes (the tag folder goes, the list updates), and the real registry then
+/// answers 404 for the tag.
+@Suite(.serialized) struct TUIDeleteEndToEndTests {
+    @Test(.timeLimit(.minutes(3)))
+    func deleteATagThroughTheConfirmDialog() async throws {
+        try RequiredTool.require(all: RequiredTool.registryTools + ["tmux"])
+        let drydock = try DrydockBinary.path()
+        let scratch = try TemporaryDirectory(prefix: "drydock-tui-delete")
+        defer { scratch.remove() }
+
+        // team/app:v1 and team/app:v2 (different images sharing a base layer), pushed by skopeo.
+        let layout = try OCIImageBuilder(directory: scratch.url.appendingPathComponent("layout"))
+        let base = LayerSpec(seed: "base")
+        try layout.addImage(tag: "v1", layers: [base, LayerSpec(seed: "one")])
+        try layout.addImage(tag: "v2", layers: [base, LayerSpec(seed: "two")])
+        var options = RegistryServer.Options()
+        options.rootDirectory = scratch.url.appendingPathComponent("store", isDirectory: true)
+        try await RegistryServer.with(options) { server in
+            try await Skopeo.copy(layout: layout, tag: "v1", to: server, repository: "team/app", format: .oci)
+            try await Skopeo.copy(layout: layout, tag: "v2", to: server, repository: "team/app", format: .oci)
+        }
+        let store = options.rootDirectory!
+        let files = StoreFiles(root: store)
+        let tagFolder = files.repository("team/app").appendingPathComponent("_manifests/tags/v1")
+        #expect(files.exists(tagFolder))
+
+        let tmux = try await TmuxSession.start([drydock, store.path, "--delete-enabled"], width: 120, height: 40)
+        defer { tmux.stop() }
+        try await tmux.waitFor("the indexed repository list") {
+            $0.contains("team/app") && $0.contains("delete enabled") && !$0.contains("indexing") && !$0.contains("verifying")
+        }
+        try await tmux.send("Enter")
+        try await tmux.waitFor("the tags of team/app") { $0.contains("Tags (2)") && $0.contains("v1") && $0.contains("v2") }
+        let before = files.allFiles()
+
+        // d: the preview.
+        try await tmux.send("d")
+        let dialog = try await tmux.waitFor("the delete dialog") { $0.contains("Delete tag team/app:v1?") && $0.contains("[y] yes") }
+        #expect(dialog.contains("Removes 1 path"))
+        #expect(dialog.contains("_manifests/tags/v1"))
+        #expect(dialog.contains("Garbage collection would then free"))
+
+        // n: cancelled, nothing changed on disk.
+        try await tmux.send("n")
+        try await tmux.waitFor("the cancel message") { $0.contains("Cancelled: nothing was changed.") && !$0.contains("Delete tag") }
+        #expect(files.allFiles() == before)
+        #expect(files.exists(tagFolder))
+
+        // d, y: deleted; the list updates.
+        try await tmux.send("d")
+        try await tmux.waitFor("the delete dialog again") { $0.contains("Delete tag team/app:v1?") }
+        try await tmux.send("y")
+        let after = try await tmux.waitFor("the updated tag list") {
+            $0.contains("✓ Deleted") && $0.contains("Tags (1)") && !$0.contains("Delete tag")
+        }
+        #expect(after.contains("v2"))
+        #expect(!after.contains(" v1 "), "v1 still listed:\n\(after)")
+        #expect(!files.exists(tagFolder))
+        try await tmux.send("q")
+        #expect(try await tmux.waitForExit() == 0)
+
+        // The real registry agrees: the tag is gone, v2 still answers.
+        let (v1, v2, tags) = try await RegistryServer.with(options) { server throws -> (Int, Int, [String]) in
+            let v1 = try await server.api.manifest("team/app", "v1").status
+            let v2 = try await server.api.manifest("team/app", "v2").status
+            return (v1, v2, try await server.api.tags("team/app"))
+        }
+        #expect(v1 == 404)
+        #expect(v2 == 200)
+        #expect(tags == ["v2"])
+    }
+}
