@@ -8,6 +8,9 @@ enum ManifestScreen {
         Column("VALUE", min: 10, max: 1000, flexible: true),
     ]
 
+    // Not optimized: Swift 6.3.1's release pipeline crashes on this function (CopyPropagation "Found ownership
+    // error" on the borrow of `ManifestRevision` and the switch over its manifest). It builds one screen per key press.
+    @_optimize(none)
     static func content(_ repo: String, _ digest: Digest, tag: String?, _ state: AppState) -> ScreenContent {
         guard let contents = state.repositories[repo] else {
             return detail(Unavailable.content(title: "Manifest", columns: columns, repo: repo, state))
