@@ -135,7 +135,9 @@ enum ManifestScreen {
             b.item("  \(check.status.mark) \(check.name.rawValue)", StyledText(Format.safe(check.detail), .role(Marks.role(check.status))))
         }
         let sig = v.signature
-        b.section("Signature", StyledText("\(sig.status.mark) (\(sig.kind.rawValue))", .role(Marks.signature(sig.status))))
+        // "unsigned" names no mechanism: nothing was found by any of them.
+        let headline = sig.status == .unsigned ? sig.status.mark : "\(sig.status.mark) (\(sig.kind.rawValue))"
+        b.section("Signature", StyledText(headline, .role(Marks.signature(sig.status))))
         for s in v.signatures.isEmpty ? [sig] : v.signatures {
             if !s.keyIDs.isEmpty { b.item("  key IDs", .role(s.keyIDs.map(Format.safe).joined(separator: ", "), .accent)) }
             if let alg = s.algorithm { b.item("  algorithm", StyledText(Format.safe(alg))) }
