@@ -79,10 +79,4 @@ enum RequiredTool {
         }
         return true
     }
-
-    /// For a `.enabled(if:)` trait: true when all tools are present, and always true under `CI=true` (the test then
-    /// runs and fails in `require`).
-    static func runnable(_ names: [String] = registryTools) -> Bool {
-        isCI || names.allSatisfy { path(of: $0) != nil }
-    }
 }
