@@ -50,7 +50,7 @@ struct GCCommand: AsyncParsableCommand {
             FileHandleOutput.standardError("drydock: refused: \(refusal)")
             throw ExitCode(1)
         }
-        let loaded = try await StoreSelection.load(registry, reference: nil)
+        let loaded = try await StoreSelection.load(registry, reference: nil, detail: .marking)
         let collector = GarbageCollector(store: registry)
         let plan: GCPlan
         do {

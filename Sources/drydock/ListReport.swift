@@ -96,7 +96,7 @@ struct ListReport: Encodable {
         let refs = (r.manifest?.references ?? []).map { d in
             ReferenceJSON(
                 digest: d.digestText, mediaType: d.mediaType,
-                size: d.size ?? d.digest.flatMap { repo.blobStates[$0]?.size }, platform: d.platform?.description)
+                size: d.size ?? d.digest.flatMap { repo.blobSize($0) }, platform: d.platform?.description)
         }
         var placement: [String] = []
         if r.placement.contains(.revisions) { placement.append("revisions") }

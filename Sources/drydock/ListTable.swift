@@ -43,7 +43,7 @@ enum ListTable {
                     for rev in r.revisions {
                         lines.append("  \(rev.digest) references:")
                         for ref in rev.manifest?.references ?? [] {
-                            let size = ref.size ?? ref.digest.flatMap { r.blobStates[$0]?.size }
+                            let size = ref.size ?? ref.digest.flatMap { r.blobSize($0) }
                             lines.append("    \(SafeText.escaping(ref.digestText))  \(SafeText.escaping(ref.mediaType ?? "-"))  \(size.map(ByteCount.format) ?? "-")")
                         }
                     }

@@ -121,7 +121,7 @@ struct RemoveCommand: AsyncParsableCommand {
             FileHandleOutput.standardError("drydock: refused: \(refusal)")
             throw ExitCode(1)
         }
-        let loaded = try await StoreSelection.load(registry, reference: nil)
+        let loaded = try await StoreSelection.load(registry, reference: nil, detail: .full)
         let deleter = StoreDeleter(store: registry, policy: policy)
         var plan = try makePlan(deleter, targets, loaded.all)
         if !plan.orphanedChildren.isEmpty && !keepChildren && !dryRun && !yes && Confirm.isInteractive {

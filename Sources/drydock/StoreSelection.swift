@@ -10,7 +10,7 @@ struct StoreSelection {
     /// What TARGET names: one repository narrowed to a tag or manifest, or everything.
     var shown: [RepositoryContents]
 
-    static func load(_ registry: RegistryStore, reference: TargetReference?) async throws -> StoreSelection {
+    static func load(_ registry: RegistryStore, reference: TargetReference?, detail: LoadDetail) async throws -> StoreSelection {
         let listing: Catalog.Listing
         do {
             listing = try await registry.repositories()
@@ -26,7 +26,7 @@ struct StoreSelection {
             FileHandleOutput.standardError("drydock: no repository \"\(SafeText.escaping(reference.repository))\" in \(registry.driver.location)")
             throw ExitCode(1)
         }
-        let all = await registry.loadAll(listing.repositories)
+        let all = await registry.loadAll(listing.repositories, detail: detail)
         var shown = all
         if let reference {
             guard let repo = all.first(where: { $0.name == reference.repository }), let selected = select(reference, in: repo) else {

@@ -37,7 +37,7 @@ struct VerifyCommand: AsyncParsableCommand {
             }
         }
         let registry = try selection.storeOptions.open(store: storeArgument)
-        let loaded = try await StoreSelection.load(registry, reference: reference)
+        let loaded = try await StoreSelection.load(registry, reference: reference, detail: .full)
         let verifier = Verifier(store: registry, options: options)
         var manifests: [ManifestVerification] = []
         let showProgress = !json && isatty(2) == 1

@@ -35,7 +35,7 @@ public struct RepositorySummary: Equatable, Sendable {
         manifestCount = repo.revisions.count
         untaggedCount = repo.revisions.filter { !$0.isTagged }.count
         let blobs = repo.referencedBlobs.union(repo.revisions.flatMap(\.signatureLinks))
-        totalSize = blobs.reduce(0) { $0 + (repo.blobStates[$1]?.size ?? 0) }
+        totalSize = blobs.reduce(0) { $0 + (repo.blobSize($1) ?? 0) }
         newestCreated = repo.revisions.compactMap { $0.config?.createdDate }.max()
         worstProblem = repo.allProblems.map(\.severity).max()
     }

@@ -42,6 +42,7 @@ struct DeletePlanner {
         }
         plan.untaggedManifests.sort()
         let sizes = repositories.reduce(into: [Digest: Int64]()) { acc, repo in
+            for (d, size) in repo.declaredSizes { acc[d] = size }
             for (d, s) in repo.blobStates { if let size = s.size { acc[d] = size } }
         }
         let after = repositories.compactMap { model[$0.name] }

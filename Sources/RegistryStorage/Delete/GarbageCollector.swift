@@ -91,8 +91,15 @@ public struct GarbageCollector: Sendable {
                 seedEraLink: r.placement.contains(.layers)))
         }
         for (d, size) in stored.sorted(by: { $0.key < $1.key }) where !ours.marked.contains(d) {
-            let bytes: Int64? = if size >= 0 { size } else { await store.blobCache.state(of: d).size }
-            plan.blobs.append(.init(digest: d, size: bytes))
+            if size >= 0 {
+                plan.blobs.append(.init(digest: d, size: size))
+                continue
+            }
+            switch await store.blobCache.state(of: d) {
+            case .present(let bytes): plan.blobs.append(.init(digest: d, size: bytes))
+            case .missing: continue  // a blob folder without data: not a blob to the registry either
+            case .notRegular, .unreadable: plan.blobs.append(.init(digest: d, size: nil))
+            }
         }
         plan.bytes = plan.blobs.reduce(0) { $0 + ($1.size ?? 0) }
         let swept = Set(plan.blobs.map(\.digest))
@@ -117,25 +124,52 @@ public struct GarbageCollector: Sendable {
         return plan
     }
 
-    /// `blobs/<alg>/<hh>/<hex>/data` files: digest and size (-1 when the driver does not report sizes in walks).
+    /// Stored blobs: digest and size (-1 when not known yet; the plan stats only the blobs it sweeps).
+    /// On a filesystem the three folder levels `blobs/<alg>/<hh>/` are listed and the blob folders themselves are not
+    /// opened (a 180k-blob store is 257 listings, not 180k); a blob folder without `data` is dropped when stat'ed,
+    /// as the registry's own walk never sees it. Object stores list the prefix flat, sizes included.
     func storedBlobs() async throws(DeleteError) -> [Digest: Int64] {
-        let files: [WalkedFile]
+        let driver = store.driver
         do {
-            files = try await store.driver.withRetries { try await store.driver.walkFiles(StoreLayout.blobs) }
+            if driver.listsRecursivelyCheaply {
+                let files = try await driver.withRetries { try await driver.walkFiles(StoreLayout.blobs) }
+                var out: [Digest: Int64] = [:]
+                for f in files where f.kind == .file {
+                    let c = f.path.components
+                    guard c.count == 5, c[4] == "data", let d = StoreLayout.digest(algorithm: c[1], hex: c[3]),
+                        c[2] == String(d.hex.prefix(2))
+                    else { continue }
+                    out[d] = f.size
+                }
+                return out
+            }
+            var out: [Digest: Int64] = [:]
+            for algorithm in try await driver.withRetries({ try await driver.list(StoreLayout.blobs) }) where algorithm.kind == .directory {
+                guard StoragePath.isSafeComponent(algorithm.name) else { continue }
+                let algDir = StoreLayout.blobs.appending(algorithm.name)
+                for prefix in try await driver.withRetries({ try await driver.list(algDir) }) where prefix.kind == .directory {
+                    guard StoragePath.isSafeComponent(prefix.name) else { continue }
+                    let prefixDir = algDir.appending(prefix.name)
+                    let entries: [DirectoryEntry]
+                    do {
+                        entries = try await driver.withRetries { try await driver.list(prefixDir) }
+                    } catch {
+                        if DriverError(error).isNotFound { continue }  // removed while we listed
+                        throw error
+                    }
+                    for e in entries where e.kind == .directory {
+                        guard let d = StoreLayout.digest(algorithm: algorithm.name, hex: e.name), prefix.name == String(d.hex.prefix(2))
+                        else { continue }
+                        out[d] = -1
+                    }
+                }
+            }
+            return out
         } catch {
             let e = DriverError(error)
             if e.isNotFound { return [:] }
             throw .driver(e, done: "listing blobs; nothing was changed")
         }
-        var out: [Digest: Int64] = [:]
-        for f in files where f.kind == .file {
-            let c = f.path.components
-            guard c.count == 5, c[4] == "data", let d = StoreLayout.digest(algorithm: c[1], hex: c[3]),
-                c[2] == String(d.hex.prefix(2))
-            else { continue }
-            out[d] = f.size
-        }
-        return out
     }
 }
 

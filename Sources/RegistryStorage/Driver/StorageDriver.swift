@@ -184,6 +184,10 @@ public protocol StorageDriver: Sendable {
     /// its size (`-1` otherwise: the filesystem walk does not stat). Object stores list the prefix flat.
     func walkFiles(_ path: StoragePath) async throws -> [WalkedFile]
 
+    /// True when `walkFiles` costs about one request per thousand files (object stores listing a prefix flat); false
+    /// when it opens every folder (a filesystem), so callers list only the levels they need instead.
+    var listsRecursivelyCheaply: Bool { get }
+
     /// Writes a file, creating parent directories. Used only by undo and the journal.
     func write(_ path: StoragePath, contents: [UInt8]) async throws
 
@@ -204,6 +208,8 @@ public struct WalkedFile: Sendable, Equatable {
 }
 
 extension StorageDriver {
+    public var listsRecursivelyCheaply: Bool { false }
+
     /// Retries transient failures with a short backoff; everything else is returned at once.
     public func withRetries<T: Sendable>(attempts: Int = 4, _ call: () async throws -> T) async throws -> T {
         var delayNanos: UInt64 = 50_000_000

@@ -27,6 +27,11 @@ public final class BlobStatCache: Sendable {
         return state
     }
 
+    /// Remembers a state learned another way (reading the blob).
+    public func record(_ d: Digest, _ state: BlobState) {
+        states.withLock { $0[d] = state }
+    }
+
     /// Forgets what is known (after a delete or a rescan).
     public func invalidate(_ digests: some Sequence<Digest>) {
         states.withLock { s in for d in digests { s[d] = nil } }

@@ -23,11 +23,17 @@ public final class RegistryStore: Sendable {
     /// The registry configuration the store was opened through, if any.
     public let configuration: RegistryConfiguration?
     public let blobCache: BlobStatCache
+    /// Repositories loaded at once by `loadAll`: the cores for a local disk; more for a store behind network latency.
+    public let loadConcurrency: Int
 
-    public init(driver: any StorageDriver, configuration: RegistryConfiguration? = nil) {
+    public init(
+        driver: any StorageDriver, configuration: RegistryConfiguration? = nil,
+        loadConcurrency: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    ) {
         self.driver = driver
         self.configuration = configuration
         self.blobCache = BlobStatCache(driver: driver)
+        self.loadConcurrency = max(1, loadConcurrency)
     }
 
     /// Opens a filesystem store given the folder that contains `docker/registry/v2`, or that `v2` folder itself.
@@ -90,12 +96,12 @@ public final class RegistryStore: Sendable {
         try await Catalog.walk(driver, onRepository: onRepository)
     }
 
-    public func load(_ entry: RepositoryEntry) async -> RepositoryContents {
-        await RepositoryLoader(driver: driver, blobs: blobCache).load(entry)
+    public func load(_ entry: RepositoryEntry, detail: LoadDetail = .full) async -> RepositoryContents {
+        await RepositoryLoader(driver: driver, blobs: blobCache, detail: detail).load(entry)
     }
 
     /// Loads a repository by name (it need not be in the 2.8.2 catalog).
-    public func load(repository name: String) async -> RepositoryContents? {
+    public func load(repository name: String, detail: LoadDetail = .full) async -> RepositoryContents? {
         let comps = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard StoragePath(validating: comps) != nil else { return nil }
         let path = StoreLayout.repository(name)
@@ -104,20 +110,21 @@ public final class RegistryStore: Sendable {
         let hasManifests = entries.contains { $0.name == "_manifests" && $0.kind == .directory }
         guard hasLayers || hasManifests else { return nil }
         let entry = RepositoryEntry(name: name, path: path, hasLayersFolder: hasLayers, hasManifestsFolder: hasManifests, problems: [])
-        return await load(entry)
+        return await load(entry, detail: detail)
     }
 
     /// The catalog and every repository's contents.
-    public func loadEverything() async throws -> (Catalog.Listing, [RepositoryContents]) {
+    public func loadEverything(detail: LoadDetail = .full) async throws -> (Catalog.Listing, [RepositoryContents]) {
         let listing = try await repositories()
-        return (listing, await loadAll(listing.repositories))
+        return (listing, await loadAll(listing.repositories, detail: detail))
     }
 
     /// Loads every repository with bounded concurrency, reporting each as it completes (in completion order).
     public func loadAll(
-        _ entries: [RepositoryEntry], concurrency: Int = max(2, ProcessInfo.processInfo.activeProcessorCount),
+        _ entries: [RepositoryEntry], detail: LoadDetail = .full, concurrency: Int? = nil,
         onLoaded: @Sendable (RepositoryContents) -> Void = { _ in }
     ) async -> [RepositoryContents] {
+        let concurrency = concurrency ?? loadConcurrency
         var results = [RepositoryContents?](repeating: nil, count: entries.count)
         await withTaskGroup(of: (Int, RepositoryContents).self) { group in
             var next = 0
@@ -125,7 +132,7 @@ public final class RegistryStore: Sendable {
                 guard next < entries.count else { return }
                 let i = next
                 let entry = entries[i]
-                group.addTask { (i, await self.load(entry)) }
+                group.addTask { (i, await self.load(entry, detail: detail)) }
                 next += 1
             }
             for _ in 0..<concurrency { addNext() }

@@ -5,11 +5,13 @@ import Foundation
 struct RepositoryLoader {
     let driver: any StorageDriver
     let blobs: BlobStatCache
+    var detail: LoadDetail = .full
 
     /// What one load accumulates, shared by the steps of that load.
     private final class Accumulator {
         var problems: [Problem]
         var blobStates: [Digest: BlobState] = [:]
+        var declaredSizes: [Digest: Int64] = [:]
         init(_ problems: [Problem]) { self.problems = problems }
     }
 
@@ -20,6 +22,7 @@ struct RepositoryLoader {
     private struct LinkRead {
         var content: LinkContent?
         var problems: [Problem]
+        var notFound = false
     }
 
     /// Link files found under `_manifests`, by role.
@@ -34,16 +37,24 @@ struct RepositoryLoader {
     func load(_ entry: RepositoryEntry) async -> RepositoryContents {
         let acc = Accumulator(entry.problems)
         let repo = entry.path
-        let manifestsDir = StoreLayout.manifestsDirectory(repo)
-        let manifestFiles = await walk(manifestsDir, acc)
-        let layerFiles = await walk(StoreLayout.layersDirectory(repo), acc)
-        var links = classifyManifestFiles(manifestFiles, base: manifestsDir, acc)
-        // Tag folders without `current/link` count too: the registry lists them in tags/list.
+        var links: ManifestLinks
+        let layerLinks: [LayerLink]
         let tagNames = await listTagFolders(repo, acc)
+        if detail.readsEveryLink {
+            let manifestsDir = StoreLayout.manifestsDirectory(repo)
+            let manifestFiles = await walk(manifestsDir, acc)
+            let layerFiles = await walk(StoreLayout.layersDirectory(repo), acc)
+            links = classifyManifestFiles(manifestFiles, base: manifestsDir, acc)
+            layerLinks = await loadLayerLinks(layerFiles, repo: repo, acc)
+        } else {
+            links = await scanManifestFolders(repo, tagNames: tagNames, acc)
+            layerLinks = await digestFolders(StoreLayout.layersDirectory(repo), what: "layer link", acc)
+                .map { LayerLink(digest: $0.digest, target: $0.digest, problems: []) }
+        }
+        // Tag folders without `current/link` count too: the registry lists them in tags/list.
         for name in tagNames where links.current[name] == nil && links.index[name] == nil { links.index[name] = [] }
 
-        let layerLinks = await loadLayerLinks(layerFiles, repo: repo, acc)
-        var revisions = await loadRevisions(links, layerLinks: layerLinks, acc)
+        var revisions = await loadRevisions(&links, repo: repo, layerLinks: layerLinks, acc)
         let tags = await loadTags(links, repo: repo, stored: Set(revisions.keys))
         for tag in tags { if let c = tag.current { revisions[c]?.tags.append(tag.name) } }
         for (d, sigs) in links.signatures {
@@ -54,12 +65,79 @@ struct RepositoryLoader {
             }
         }
         let uploads = await loadUploads(repo, acc)
-        let extraBlobs = layerLinks.compactMap(\.target) + links.signatures.values.flatMap { $0.map(\.digest) }
+        // Unreferenced layer links are what a delete would free; a light load takes their sizes from descriptors only.
+        let extraBlobs = (detail.statsEveryBlob ? layerLinks.compactMap(\.target) : [])
+            + links.signatures.values.flatMap { $0.map(\.digest) }
         for d in extraBlobs where acc.blobStates[d] == nil { acc.blobStates[d] = await blobs.state(of: d) }
 
         return RepositoryContents(
             entry: entry, tags: tags, revisions: revisions.values.sorted { $0.digest < $1.digest }, layerLinks: layerLinks,
-            uploads: uploads, blobStates: acc.blobStates, problems: acc.problems)
+            uploads: uploads, blobStates: acc.blobStates, declaredSizes: acc.declaredSizes, detail: detail, problems: acc.problems)
+    }
+
+    // MARK: light scan (folder names instead of link contents)
+
+    /// `_manifests` without opening every folder: revision and tag-history digests come from folder names. Revision
+    /// links are still read (by `loadRevisions`: a revision exists only if its link does) and so are tags' `current`.
+    private func scanManifestFolders(_ repo: StoragePath, tagNames: [String], _ acc: Accumulator) async -> ManifestLinks {
+        var links = ManifestLinks()
+        let revisionsDir = StoreLayout.manifestsDirectory(repo).appending("revisions")
+        for (d, folder) in await digestFolders(revisionsDir, what: "revision", acc) {
+            links.revisions[d] = folder.appending("link")
+        }
+        for name in tagNames {
+            let tagDir = StoreLayout.tagDirectory(repo, name)
+            links.current[name] = tagDir.appending(["current", "link"])
+            links.index[name] = await digestFolders(tagDir.appending("index"), what: "tag history entry", acc)
+                .map { ($0.digest, $0.folder.appending("link")) }
+        }
+        return links
+    }
+
+    /// `<base>/<alg>/<hex>/` folders named by digests, listed two levels deep (the folders themselves are not opened).
+    private func digestFolders(_ base: StoragePath, what: String, _ acc: Accumulator) async -> [(digest: Digest, folder: StoragePath)] {
+        var out: [(digest: Digest, folder: StoragePath)] = []
+        for algorithm in await listOrReport(base, acc) {
+            guard algorithm.kind == .directory, algorithm.nameIsValidUTF8, StoragePath.isSafeComponent(algorithm.name) else {
+                acc.problems.append(Problem(.warning, .invalidPathComponent, "unexpected entry \"\(SafeText.escaping(algorithm.name))\" (\(algorithm.kind)) where \(what) folders are kept", at: base))
+                continue
+            }
+            let algDir = base.appending(algorithm.name)
+            for e in await listOrReport(algDir, acc) {
+                guard e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name),
+                    let d = StoreLayout.digest(algorithm: algorithm.name, hex: e.name)
+                else {
+                    acc.problems.append(Problem(.warning, .invalidPathComponent, "\(what) folder \"\(SafeText.escaping(e.name))\" does not name a valid digest", at: algDir))
+                    continue
+                }
+                guard e.kind == .directory else {
+                    acc.problems.append(Problem.notAFile(e.kind, at: algDir.appending(e.name), expected: "\(what) folder"))
+                    continue
+                }
+                out.append((d, algDir.appending(e.name)))
+            }
+        }
+        return out.sorted { $0.digest < $1.digest }
+    }
+
+    private func listOrReport(_ dir: StoragePath, _ acc: Accumulator) async -> [DirectoryEntry] {
+        do {
+            return try await driver.withRetries { try await driver.list(dir) }
+        } catch {
+            let error = DriverError(error)
+            if !error.isNotFound { acc.problems.append(Problem.from(error, context: "cannot list \(dir.lastComponent ?? "") folder")) }
+            return []
+        }
+    }
+
+    /// Seed-era signature links under a revision folder (`signatures/<alg>/<hex>/link`), found by a light scan only
+    /// where they can exist: schema1 revisions and revision folders without a link.
+    private func scanSignatures(_ repo: StoragePath, _ d: Digest, into links: inout ManifestLinks, _ acc: Accumulator) async {
+        let dir = StoreLayout.revisionDirectory(repo, d).appending("signatures")
+        let found = await digestFolders(dir, what: "signature link", acc)
+        guard !found.isEmpty else { return }
+        links.signatures[d] = found.map { ($0.digest, $0.folder.appending("link")) }
+        links.revisionFolders.insert(d)
     }
 
     private func loadLayerLinks(_ files: [WalkedFile], repo: StoragePath, _ acc: Accumulator) async -> [LayerLink] {
@@ -83,25 +161,41 @@ struct RepositoryLoader {
     }
 
     /// The registry's own revision links first, then seed-era placements under `_layers` (§1.6).
-    private func loadRevisions(_ links: ManifestLinks, layerLinks: [LayerLink], _ acc: Accumulator) async -> [Digest: ManifestRevision] {
+    private func loadRevisions(
+        _ links: inout ManifestLinks, repo: StoragePath, layerLinks: [LayerLink], _ acc: Accumulator
+    ) async -> [Digest: ManifestRevision] {
         var revisions: [Digest: ManifestRevision] = [:]
-        for (d, path) in links.revisions {
+        for (d, path) in links.revisions.sorted(by: { $0.key < $1.key }) {
             let read = await readLink(path, expected: d)
             guard let target = read.content?.target else {
-                acc.problems += read.problems
+                if read.notFound && !detail.readsEveryLink {
+                    // A folder without a link is no revision (the full walk never sees one); it may hold seed-era signatures.
+                    links.revisions[d] = nil
+                    await scanSignatures(repo, d, into: &links, acc)
+                } else {
+                    acc.problems += read.problems
+                }
                 continue
             }
             revisions[d] = await loadRevision(d, target: target, placement: .revisions, problems: read.problems, acc)
+            if !detail.readsEveryLink, revisions[d]?.manifest?.schema1 != nil {
+                await scanSignatures(repo, d, into: &links, acc)
+            }
         }
         let referenced = Set(revisions.values.flatMap { $0.manifest?.blobReferences.compactMap(\.digest) ?? [] })
         for link in layerLinks {
-            guard let target = link.target else { continue }
+            guard var target = link.target else { continue }
             if revisions[link.digest] != nil {
                 revisions[link.digest]?.placement.insert(.layers)
-            } else if !referenced.contains(link.digest),
-                let seed = await seedRevision(link.digest, target: target, hinted: links.revisionFolders.contains(link.digest), acc)
-            {
-                revisions[link.digest] = seed
+            } else if !referenced.contains(link.digest) {
+                if !detail.readsEveryLink {
+                    // A light scan assumed the link's target from its path; a candidate manifest is worth the read.
+                    guard let read = await readLink(StoreLayout.layerLink(repo, link.digest), expected: link.digest).content?.target else { continue }
+                    target = read
+                }
+                if let seed = await seedRevision(link.digest, target: target, hinted: links.revisionFolders.contains(link.digest), acc) {
+                    revisions[link.digest] = seed
+                }
             }
         }
         return revisions
@@ -115,8 +209,9 @@ struct RepositoryLoader {
             if !NameGrammar.isValidTag(name) {
                 problems.append(Problem(.warning, .invalidTagName, "\"\(SafeText.escaping(name))\" is not a valid tag name", at: StoreLayout.tagDirectory(repo, name)))
             }
-            if let path = links.current[name] {
-                let read = await readLink(path, expected: nil)
+            if let path = links.current[name], case let read = await readLink(path, expected: nil),
+                !(read.notFound && !detail.readsEveryLink)
+            {
                 problems += read.problems
                 current = read.content?.target
                 if let c = current, !stored.contains(c) {
@@ -127,8 +222,10 @@ struct RepositoryLoader {
             }
             var history: [Digest] = []
             for (d, path) in links.index[name] ?? [] {
-                let read = await readLink(path, expected: d)
-                problems += read.problems
+                if detail.readsEveryLink {
+                    let read = await readLink(path, expected: d)
+                    problems += read.problems
+                }
                 history.append(d)
             }
             tags.append(Tag(name: name, current: current, history: history.sorted(), problems: problems))
@@ -209,7 +306,7 @@ struct RepositoryLoader {
             bytes = try await driver.withRetries { try await driver.read(path, limit: LinkContent.maxSize) }
         } catch {
             let error = DriverError(error)
-            return LinkRead(content: nil, problems: [Problem.from(error, context: "cannot read link")])
+            return LinkRead(content: nil, problems: [Problem.from(error, context: "cannot read link")], notFound: error.isNotFound)
         }
         switch LinkContent.parse(bytes) {
         case .failure(let e):
@@ -229,8 +326,17 @@ struct RepositoryLoader {
     private func loadRevision(
         _ d: Digest, target: Digest, placement: LinkPlacement, problems: [Problem], _ acc: Accumulator
     ) async -> ManifestRevision {
+        // A light load reads the blob without a stat first: the read tells presence and size too.
+        var prefetched: [UInt8]?
+        let state: BlobState
+        if detail.statsEveryBlob {
+            state = await blobs.state(of: target)
+        } else {
+            (state, prefetched) = await readManifestBlob(target)
+            blobs.record(target, state)
+        }
         var revision = ManifestRevision(
-            digest: d, placement: placement, blob: await blobs.state(of: target), manifest: nil, contentDigest: nil, config: nil,
+            digest: d, placement: placement, blob: state, manifest: nil, contentDigest: nil, config: nil,
             signatureLinks: [], tags: [], problems: problems)
         acc.blobStates[target] = revision.blob
         switch revision.blob {
@@ -240,8 +346,13 @@ struct RepositoryLoader {
                 return revision
             }
             do {
-                let bytes = try await driver.withRetries {
-                    try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
+                let bytes: [UInt8]
+                if let prefetched {
+                    bytes = prefetched
+                } else {
+                    bytes = try await driver.withRetries {
+                        try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
+                    }
                 }
                 revision.contentDigest = RepositoryLoader.contentDigest(of: bytes, as: d)
                 switch ManifestParser.parse(bytes) {
@@ -264,12 +375,40 @@ struct RepositoryLoader {
             revision.problems.append(Problem(.error, .unreadable, "cannot stat manifest blob: \(SafeText.escaping(why))", at: StoreLayout.blobData(target)))
         }
         if let m = revision.manifest {
-            for ref in m.blobReferences { if let r = ref.digest { acc.blobStates[r] = await blobs.state(of: r) } }
-            let (config, configProblems) = await loadConfig(m)
-            revision.config = config
-            revision.problems += configProblems
+            for ref in m.blobReferences {
+                guard let r = ref.digest else { continue }
+                if let size = ref.size { acc.declaredSizes[r] = size }
+                // Without a declared size (schema1 layers) only the stored one can tell.
+                if detail.statsEveryBlob || ref.size == nil { acc.blobStates[r] = await blobs.state(of: r) }
+            }
+            if detail.readsConfigs {
+                let (config, configProblems) = await loadConfig(m)
+                revision.config = config
+                revision.problems += configProblems
+            } else if let s1 = m.schema1 {
+                revision.config = ImageConfig.fromSchema1(s1)
+            }
         }
         return revision
+    }
+
+    /// Reads a manifest blob in one go; a too-large one is reported by size without reading it.
+    private func readManifestBlob(_ target: Digest) async -> (BlobState, [UInt8]?) {
+        do {
+            let bytes = try await driver.withRetries {
+                try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
+            }
+            return (.present(size: Int64(bytes.count)), bytes)
+        } catch {
+            let error = DriverError(error)
+            switch error {
+            case .notFound, .notADirectory: return (.missing, nil)
+            case .notARegularFile(_, let kind): return (.notRegular(kind), nil)
+            case .symlink(_, let p): return (.notRegular(.symlink(p)), nil)
+            case .tooLarge(_, let size, _): return (.present(size: size), nil)
+            default: return (.unreadable(error.description), nil)
+            }
+        }
     }
 
     private func loadConfig(_ m: Manifest) async -> (ImageConfig?, [Problem]) {

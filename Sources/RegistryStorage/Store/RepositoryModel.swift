@@ -69,6 +69,30 @@ public enum BlobState: Sendable, Equatable {
     public var isPresent: Bool { size != nil }
 }
 
+/// How much of a repository a load reads. The folder walk dominates the cost on a large store, so lighter loads take
+/// digests from folder names instead of opening every link, and sizes from descriptors instead of stat'ing every blob.
+public struct LoadDetail: Sendable, Hashable {
+    /// Open every link file (`_layers`, tag history) and check its content against its path.
+    public var readsEveryLink: Bool
+    /// Stat every referenced blob (presence and stored size).
+    public var statsEveryBlob: Bool
+    /// Read image configs (created time, platform).
+    public var readsConfigs: Bool
+
+    public init(readsEveryLink: Bool, statsEveryBlob: Bool, readsConfigs: Bool) {
+        self.readsEveryLink = readsEveryLink
+        self.statsEveryBlob = statsEveryBlob
+        self.readsConfigs = readsConfigs
+    }
+
+    /// Everything, for verification and the browser's detail screens.
+    public static let full = LoadDetail(readsEveryLink: true, statsEveryBlob: true, readsConfigs: true)
+    /// Tags, revisions, references, layer links, sizes from descriptors, configs: `ls` and the browser's lists.
+    public static let listing = LoadDetail(readsEveryLink: false, statsEveryBlob: false, readsConfigs: true)
+    /// What the garbage collector's mark needs: no configs either.
+    public static let marking = LoadDetail(readsEveryLink: false, statsEveryBlob: false, readsConfigs: false)
+}
+
 /// One manifest stored in a repository, tagged or not.
 public struct ManifestRevision: Sendable, Equatable {
     public var digest: Digest
@@ -98,8 +122,13 @@ public struct RepositoryContents: Sendable, Equatable {
     public var revisions: [ManifestRevision] { didSet { revisionIndex = Self.index(revisions) } }
     public var layerLinks: [LayerLink]
     public var uploads: [Upload]
-    /// Sizes of the blobs this repository references (manifests, configs, layers), by digest.
+    /// What was found in `blobs/` for the blobs this repository references, by digest: every one after a `.full` load,
+    /// only manifest blobs (and blobs no descriptor gives a size for) after a lighter one.
     public var blobStates: [Digest: BlobState]
+    /// Sizes the manifests' descriptors declare, by digest (the registry checked them on push).
+    public var declaredSizes: [Digest: Int64]
+    /// How much was read (and therefore what `blobStates` can tell).
+    public var detail: LoadDetail
     public var problems: [Problem]
 
     public var name: String { entry.name }
@@ -130,7 +159,12 @@ public struct RepositoryContents: Sendable, Equatable {
     /// Bytes of the blobs referenced by revision `d` (its own blob, config and layers; for an index, its children's too).
     public func size(of d: Digest) -> Int64 {
         var seen = Set<Digest>()
-        return blobClosure(of: d, into: &seen).reduce(0) { $0 + (blobStates[$1]?.size ?? 0) }
+        return blobClosure(of: d, into: &seen).reduce(0) { $0 + (blobSize($1) ?? 0) }
+    }
+
+    /// The stored size when the blob was looked at, else the size its descriptors declare.
+    public func blobSize(_ d: Digest) -> Int64? {
+        blobStates[d]?.size ?? declaredSizes[d]
     }
 
     /// The blobs a revision needs: itself, its references and, for an index, its children's, each once.
@@ -147,7 +181,7 @@ public struct RepositoryContents: Sendable, Equatable {
 
     public init(
         entry: RepositoryEntry, tags: [Tag], revisions: [ManifestRevision], layerLinks: [LayerLink], uploads: [Upload],
-        blobStates: [Digest: BlobState], problems: [Problem]
+        blobStates: [Digest: BlobState], declaredSizes: [Digest: Int64] = [:], detail: LoadDetail = .full, problems: [Problem]
     ) {
         self.entry = entry
         self.tags = tags
@@ -155,6 +189,8 @@ public struct RepositoryContents: Sendable, Equatable {
         self.layerLinks = layerLinks
         self.uploads = uploads
         self.blobStates = blobStates
+        self.declaredSizes = declaredSizes
+        self.detail = detail
         self.problems = problems
         self.revisionIndex = Self.index(revisions)
     }

@@ -21,10 +21,10 @@ public struct StoreIndex: Sendable {
     public private(set) var sizes: [String: RepositorySizes] = [:]
 
     public init(_ repositories: [RepositoryContents]) {
-        var sets: [(String, Set<Digest>, [Digest: BlobState])] = []
+        var sets: [(String, Set<Digest>, RepositoryContents)] = []
         for repo in repositories {
             let blobs = repo.referencedBlobs.union(repo.revisions.flatMap(\.signatureLinks))
-            sets.append((repo.name, blobs, repo.blobStates))
+            sets.append((repo.name, blobs, repo))
             for d in blobs { usage[d, default: Usage(repositories: 0, manifests: 0)].repositories += 1 }
             for r in repo.revisions {
                 for d in Set(r.manifest?.blobReferences.compactMap(\.digest) ?? []) {
@@ -32,10 +32,10 @@ public struct StoreIndex: Sendable {
                 }
             }
         }
-        for (name, blobs, states) in sets {
+        for (name, blobs, repo) in sets {
             var s = RepositorySizes(total: 0, unique: 0)
             for d in blobs {
-                let size = states[d]?.size ?? 0
+                let size = repo.blobSize(d) ?? 0
                 s.total += size
                 if usage[d]?.repositories == 1 { s.unique += size }
             }
