@@ -60,7 +60,7 @@ private func hasControlCharacters(_ s: String) -> Bool {
 /// Runs `operation` off the test's own task and gives up (recording a failure) when it takes longer than `seconds`:
 /// a read that blocks on a FIFO must fail the test, not hang the suite.
 private func withinTimeLimit<T: Sendable>(
-    _ seconds: Int = 5, sourceLocation: SourceLocation = #_sourceLocation, _ operation: @escaping @Sendable () async throws -> T
+    _ seconds: Int = 60, sourceLocation: SourceLocation = #_sourceLocation, _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T? {
     let box = Locked<Result<T, any Error>?>(nil)
     Task.detached {

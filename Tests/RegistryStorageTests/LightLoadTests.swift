@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+@testable import RegistryStorage
+
+/// The light loads (`.listing`, `.marking`) take digests from folder names and sizes from descriptors; they must find
+/// the same repositories' contents as the full load wherever the store is sound, and the garbage collector must plan
+/// the same run from either.
+@Suite struct LightLoadTests {
+    /// What a light load must agree on with a full one.
+    struct Shape: Equatable, CustomStringConvertible {
+        var tags: [String: (current: Digest?, history: [Digest])]
+        var revisions: [Digest: RevisionShape]
+        var layers: [Digest]
+        var uploads: [String]
+
+        struct RevisionShape: Equatable {
+            var placement: LinkPlacement
+            var manifest: Manifest?
+            var blobSize: Int64?
+            var signatureLinks: [Digest]
+            var tags: [String]
+        }
+
+        init(_ repo: RepositoryContents) {
+            tags = Dictionary(uniqueKeysWithValues: repo.tags.map { ($0.name, ($0.current, $0.history)) })
+            revisions = Dictionary(uniqueKeysWithValues: repo.revisions.map {
+                ($0.digest, RevisionShape(placement: $0.placement, manifest: $0.manifest, blobSize: $0.blob.size,
+                                          signatureLinks: $0.signatureLinks, tags: $0.tags.sorted()))
+            })
+            layers = repo.layerLinks.map(\.digest)
+            uploads = repo.uploads.map(\.id)
+        }
+
+        static func == (a: Shape, b: Shape) -> Bool {
+            a.revisions == b.revisions && a.layers == b.layers && a.uploads == b.uploads
+                && a.tags.count == b.tags.count
+                && a.tags.allSatisfy { name, t in b.tags[name].map { $0.current == t.current && $0.history == t.history } ?? false }
+        }
+
+        var description: String { "\(tags.count) tags, \(revisions.count) revisions, \(layers.count) layer links" }
+    }
+
+    static func demoStore() async throws -> RegistryStore {
+        let driver = InMemoryDriver(location: "demo://")
+        _ = try await DemoStoreBuilder().write(to: driver)
+        return RegistryStore(driver: driver)
+    }
+
+    @Test(arguments: [LoadDetail.listing, .marking])
+    func demoStoreReadsTheSameAsAFullLoad(detail: LoadDetail) async throws {
+        let store = try await Self.demoStore()
+        let (_, full) = try await store.loadEverything(detail: .full)
+        let (_, light) = try await store.loadEverything(detail: detail)
+        #expect(full.count == light.count && full.count > 5)
+        for (f, l) in zip(full, light) {
+            #expect(f.name == l.name)
+            #expect(Shape(f) == Shape(l), "\(f.name): full \(Shape(f)), light \(Shape(l))")
+            #expect(l.detail == detail)
+            // Sizes from descriptors equal the stored sizes in a sound store; the demo's broken repositories differ
+            // only where a blob is missing (its declared size still counts) or its bytes were changed in place.
+            if !f.name.hasPrefix("broken/") {
+                for r in f.revisions { #expect(f.size(of: r.digest) == l.size(of: r.digest), "\(f.name)@\(r.digest)") }
+            }
+            // Configs only where asked for (schema1 carries its own).
+            for r in l.revisions where r.manifest?.schema1 == nil && r.manifest?.config != nil {
+                #expect((r.config != nil) == detail.readsConfigs || f.revision(r.digest)?.config == nil)
+            }
+        }
+    }
+
+    @Test func garbageCollectionPlansTheSameFromALightLoad() async throws {
+        let store = try await Self.demoStore()
+        let (_, full) = try await store.loadEverything(detail: .full)
+        let (_, light) = try await store.loadEverything(detail: .marking)
+        let gc = GarbageCollector(store: store)
+        for deleteUntagged in [false, true] {
+            let a = try await gc.plan(repositories: full, deleteUntagged: deleteUntagged)
+            let b = try await gc.plan(repositories: light, deleteUntagged: deleteUntagged)
+            #expect(a == b, "deleteUntagged: \(deleteUntagged)")
+            #expect(!a.blobs.isEmpty)
+        }
+    }
+
+    @Test func lightLoadOpensNoLayerOrHistoryLinkAndStatsNoLayer() async throws {
+        let f = StoreFixture()
+        let img = f.image("r", tag: "v1", layers: ["a", "b"])
+        _ = f.image("r", tag: "v1", layers: ["c"])  // moves v1: the first image stays in v1's history
+        let counting = CountingDriver(base: f.driver)
+        let contents = try #require(await RegistryStore(driver: counting).load(repository: "r", detail: .marking))
+        #expect(contents.tag("v1")?.history.contains(img.manifest) == true)
+        let reads = counting.reads.withLock { $0 }
+        #expect(!reads.contains { $0.components.contains("_layers") })
+        #expect(!reads.contains { $0.components.contains("index") })
+        #expect(counting.stats.withLock { $0 }.isEmpty)
+        // Each revision link, each tag's current link, each manifest blob: read once.
+        #expect(reads.count == Set(reads).count)
+    }
+
+    @Test func revisionFolderWithoutLinkIsNoRevisionButItsSignaturesAreSeen() async throws {
+        let f = StoreFixture()
+        let img = f.image("r", tag: "v1", layers: ["a"])
+        let stray = f.blob("{\"not\": \"stored\"}")
+        let sig = f.blob("signature bytes")
+        f.link(StoreLayout.signatureLink(f.repo("r"), revision: stray, signature: sig), sig)
+        for detail in [LoadDetail.full, .listing] {
+            let contents = try #require(await f.store().load(repository: "r", detail: detail))
+            #expect(contents.revisions.map(\.digest) == [img.manifest], "\(detail)")
+            #expect(contents.problems.contains { $0.code == .unexpectedEntry }, "\(detail)")
+        }
+    }
+
+    @Test func garbageInLinksAndFolderNamesIsStillReported() async throws {
+        let f = StoreFixture()
+        let img = f.image("r", tag: "v1", layers: ["a"])
+        let other = f.image("r", tag: nil, layers: ["b"], architecture: "arm64")
+        f.revisionLink("r", other.manifest, content: "sha256:not-a-digest")
+        f.driver.makeDirectory(StoreLayout.manifestsDirectory(f.repo("r")).appending(["revisions", "sha256", "zz-not-hex"]))
+        f.driver.makeDirectory(StoreLayout.layersDirectory(f.repo("r")).appending(["sha256", "NOTHEX"]))
+        let contents = try #require(await f.store().load(repository: "r", detail: .listing))
+        #expect(contents.revisions.map(\.digest) == [img.manifest])
+        let codes = contents.allProblems.map(\.code)
+        #expect(codes.contains(.invalidLink))
+        #expect(codes.filter { $0 == .invalidPathComponent }.count == 2)
+    }
+
+    @Test func missingManifestBlobIsReportedWithoutAStat() async throws {
+        let f = StoreFixture()
+        let img = f.image("r", tag: "v1", layers: ["a"])
+        try await f.driver.delete(StoreLayout.blobData(img.manifest))
+        let contents = try #require(await f.store().load(repository: "r", detail: .listing))
+        #expect(contents.revision(img.manifest)?.blob == .missing)
+        #expect(contents.revision(img.manifest)?.problems.map(\.code) == [.blobMissing])
+    }
+}
+
+/// Records what a load asks of the driver.
+final class CountingDriver: StorageDriver, @unchecked Sendable {
+    let base: any StorageDriver
+    let reads = Locked<[StoragePath]>([])
+    let stats = Locked<[StoragePath]>([])
+
+    init(base: any StorageDriver) { self.base = base }
+
+    var location: String { base.location }
+    func list(_ path: StoragePath) async throws -> [DirectoryEntry] { try await base.list(path) }
+    func stat(_ path: StoragePath) async throws -> FileInfo {
+        stats.withLock { $0.append(path) }
+        return try await base.stat(path)
+    }
+    func read(_ path: StoragePath, limit: Int) async throws -> [UInt8] {
+        reads.withLock { $0.append(path) }
+        return try await base.read(path, limit: limit)
+    }
+    func readChunks(_ path: StoragePath, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) async throws {
+        try await base.readChunks(path, chunkSize: chunkSize, body)
+    }
+    func walkFiles(_ path: StoragePath) async throws -> [WalkedFile] { try await base.walkFiles(path) }
+    func write(_ path: StoragePath, contents: [UInt8]) async throws { try await base.write(path, contents: contents) }
+    func delete(_ path: StoragePath) async throws { try await base.delete(path) }
+}
