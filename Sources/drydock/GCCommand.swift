@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import RegistryStorage
 
 struct GCCommand: AsyncParsableCommand {
@@ -50,11 +53,11 @@ struct GCCommand: AsyncParsableCommand {
             FileHandleOutput.standardError("drydock: refused: \(refusal)")
             throw ExitCode(1)
         }
-        let loaded = try await StoreSelection.load(registry, reference: nil, detail: .marking)
+        let facts = try await StoreSelection.collectorFacts(registry, progress: isatty(2) == 1)
         let collector = GarbageCollector(store: registry)
         let plan: GCPlan
         do {
-            plan = try await collector.plan(repositories: loaded.all, deleteUntagged: deleteUntagged)
+            plan = try await collector.plan(facts: facts, deleteUntagged: deleteUntagged)
         } catch {
             FileHandleOutput.standardError("drydock: \(error)")
             throw ExitCode(1)

@@ -20,6 +20,19 @@ struct ListCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let (storeArgument, reference) = try selection.resolved()
         let registry = try selection.storeOptions.open(store: storeArgument)
+        if json && reference == nil {
+            // The whole store: streamed, so memory never holds every manifest at once.
+            let listing = try await StoreSelection.repositories(registry)
+            var rendered = [StreamedListReport.RenderedRepository?](repeating: nil, count: listing.repositories.count)
+            await registry.loadEach(listing.repositories, detail: .listing, reduce: StreamedListReport.render) { i, r in
+                rendered[i] = r
+            }
+            let all = rendered.compactMap { $0 }
+            try StreamedListReport.write(
+                store: registry.driver.location, problems: listing.problems, repositories: all,
+                index: StoreIndex(uses: all.map(\.use)))
+            return
+        }
         let loaded = try await StoreSelection.load(registry, reference: reference, detail: .listing)
         if json {
             print(try ListReport(store: registry.driver.location, repositories: loaded.shown, index: loaded.index, problems: loaded.listing.problems).jsonString())

@@ -60,8 +60,9 @@ struct ListReport: Encodable {
         var manifests: [ManifestJSON]
         var layers: [String]
         var uploads: [UploadJSON]
-        var size: Int64
-        var uniqueSize: Int64
+        /// Store-wide facts: nil while a repository is rendered before every repository is known (then spliced in).
+        var size: Int64?
+        var uniqueSize: Int64?
         var problems: [ProblemJSON]
     }
 
@@ -73,8 +74,12 @@ struct ListReport: Encodable {
         self.store = store
         self.problems = problems.map(ProblemJSON.init)
         self.repositories = repositories.map { repo in
-            let sizes = index.sizes[repo.name] ?? StoreIndex.RepositorySizes(total: 0, unique: 0)
-            return RepositoryJSON(
+            ListReport.repositoryJSON(repo, sizes: index.sizes[repo.name] ?? StoreIndex.RepositorySizes(total: 0, unique: 0))
+        }
+    }
+
+    static func repositoryJSON(_ repo: RepositoryContents, sizes: StoreIndex.RepositorySizes?) -> RepositoryJSON {
+            RepositoryJSON(
                 name: repo.name,
                 listedByRegistry: repo.entry.isListedByRegistry,
                 tags: repo.tags.map {
@@ -85,11 +90,10 @@ struct ListReport: Encodable {
                 uploads: repo.uploads.map {
                     UploadJSON(id: $0.id, startedAt: $0.startedAt.map { ISO8601DateFormatter().string(from: $0) }, size: $0.size)
                 },
-                size: sizes.total,
-                uniqueSize: sizes.unique,
+                size: sizes?.total,
+                uniqueSize: sizes?.unique,
                 problems: repo.problems.map(ProblemJSON.init)
             )
-        }
     }
 
     static func manifestJSON(_ r: ManifestRevision, in repo: RepositoryContents) -> ManifestJSON {
@@ -122,5 +126,70 @@ struct ListReport: Encodable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}
+
+/// `drydock ls --json` for a whole store, streamed: each repository is rendered as soon as it is loaded (on any core)
+/// and dropped, so memory holds the rendered text and a compact blob index, never every manifest at once. The text is
+/// the same document `ListReport` encodes.
+enum StreamedListReport {
+    struct RenderedRepository: Sendable {
+        /// The repository object, pretty-printed with sorted keys, without `size` and `uniqueSize`.
+        var json: String
+        var use: StoreIndex.BlobUse
+    }
+
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    static func render(_ repo: RepositoryContents) -> RenderedRepository {
+        let object = ListReport.repositoryJSON(repo, sizes: nil)
+        let json = (try? encoder().encode(object)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return RenderedRepository(json: json, use: StoreIndex.BlobUse(repo))
+    }
+
+    /// Puts the store-wide sizes where sorted keys place them: `size` before `tags`, `uniqueSize` before `uploads`
+    /// (top-level keys of the object are the only lines indented by exactly two spaces).
+    static func withSizes(_ json: String, _ sizes: StoreIndex.RepositorySizes) -> String {
+        var out = json
+        if let r = out.range(of: "\n  \"tags\" : ") {
+            out.insert(contentsOf: "\n  \"size\" : \(sizes.total),", at: r.lowerBound)
+        }
+        if let r = out.range(of: "\n  \"uploads\" : ") {
+            out.insert(contentsOf: "\n  \"uniqueSize\" : \(sizes.unique),", at: r.lowerBound)
+        }
+        return out
+    }
+
+    static func indented(_ json: String, by spaces: Int, includingFirstLine: Bool) -> String {
+        // Blank lines (inside empty arrays) stay blank, as the encoder writes them.
+        let pad = String(repeating: " ", count: spaces)
+        return json.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { i, line in
+            line.isEmpty || (i == 0 && !includingFirstLine) ? String(line) : pad + line
+        }.joined(separator: "\n")
+    }
+
+    static func write(store: String, problems: [Problem], repositories: [RenderedRepository], index: StoreIndex) throws {
+        let out = FileHandle.standardOutput
+        var buffer = ""
+        func flush(force: Bool = false) {
+            guard force || buffer.utf8.count >= 1 << 20 else { return }
+            out.write(Data(buffer.utf8))
+            buffer = ""
+        }
+        let problemsJSON = String(decoding: try encoder().encode(problems.map(ListReport.ProblemJSON.init)), as: UTF8.self)
+        let storeJSON = String(decoding: try encoder().encode([store]), as: UTF8.self)
+            .trimmingCharacters(in: CharacterSet(charactersIn: "[] \n"))
+        buffer += "{\n  \"problems\" : " + indented(problemsJSON, by: 2, includingFirstLine: false) + ",\n  \"repositories\" : ["
+        for (i, repo) in repositories.enumerated() {
+            let sizes = index.sizes[repo.use.repository] ?? StoreIndex.RepositorySizes(total: 0, unique: 0)
+            buffer += (i == 0 ? "\n" : ",\n") + indented(withSizes(repo.json, sizes), by: 4, includingFirstLine: true)
+            flush()
+        }
+        buffer += (repositories.isEmpty ? "" : "\n  ") + "],\n  \"store\" : " + storeJSON + "\n}\n"
+        flush(force: true)
     }
 }

@@ -11,13 +11,7 @@ struct StoreSelection {
     var shown: [RepositoryContents]
 
     static func load(_ registry: RegistryStore, reference: TargetReference?, detail: LoadDetail) async throws -> StoreSelection {
-        let listing: Catalog.Listing
-        do {
-            listing = try await registry.repositories()
-        } catch {
-            FileHandleOutput.standardError("drydock: cannot list repositories in \(registry.driver.location): \(error)")
-            throw ExitCode(1)
-        }
+        let listing = try await repositories(registry)
         if let reference, !listing.repositories.contains(where: { $0.name == reference.repository }) {
             // A malformed name is a usage error; a well-formed one that is absent is a lookup failure.
             if !NameGrammar.isValidRepositoryName(reference.repository) {
@@ -36,6 +30,33 @@ struct StoreSelection {
             shown = [selected]
         }
         return StoreSelection(listing: listing, all: all, index: StoreIndex(all), shown: shown)
+    }
+
+    /// The catalog, or exit 1 with the reason.
+    static func repositories(_ registry: RegistryStore) async throws -> Catalog.Listing {
+        do {
+            return try await registry.repositories()
+        } catch {
+            FileHandleOutput.standardError("drydock: cannot list repositories in \(registry.driver.location): \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// What the garbage collector needs of every repository, loaded light and reduced as each arrives (a store-wide
+    /// run never holds all manifests), with a progress line on a terminal.
+    static func collectorFacts(_ registry: RegistryStore, progress: Bool) async throws -> [RepositoryGCFacts] {
+        let listing = try await repositories(registry)
+        var facts = [RepositoryGCFacts?](repeating: nil, count: listing.repositories.count)
+        var done = 0
+        await registry.loadEach(listing.repositories, detail: .marking, reduce: RepositoryGCFacts.init) { i, reduced in
+            facts[i] = reduced
+            done += 1
+            if progress && (done % 50 == 0 || done == facts.count) {
+                FileHandleOutput.progress("indexed \(done)/\(facts.count) repositories")
+            }
+        }
+        if progress { FileHandleOutput.progress(nil) }
+        return facts.compactMap { $0 }
     }
 
     /// Narrows a repository to one tag or manifest (and an index's children), or nil when it is not there.

@@ -29,45 +29,46 @@ public struct GarbageCollector: Sendable {
 
     /// The mark phase over loaded repositories.
     public static func mark(_ repos: [RepositoryContents], deleteUntagged: Bool, rules: Rules = .drydock) -> MarkResult {
+        mark(repos.map(RepositoryGCFacts.init), deleteUntagged: deleteUntagged, rules: rules)
+    }
+
+    /// The mark phase over the compact facts (what a store-wide run keeps in memory instead of whole repositories).
+    public static func mark(_ repos: [RepositoryGCFacts], deleteUntagged: Bool, rules: Rules = .drydock) -> MarkResult {
         var result = MarkResult(marked: [], deletions: [], unreadable: [])
         for repo in repos {
             // 2.8.2 walks only its catalog (repositories with `_layers`) and only `revisions/` links whose blob exists.
-            if rules == .registry282 && !repo.entry.hasLayersFolder { continue }
+            if rules == .registry282 && !repo.hasLayersFolder { continue }
             let revisions = rules == .registry282
-                ? repo.revisions.filter { $0.placement.contains(.revisions) && $0.blob.isPresent }
+                ? repo.revisions.filter { $0.placement.contains(.revisions) && $0.blobPresent }
                 : repo.revisions
-            let keep = deleteUntagged ? keptRevisions(repo, revisions, rules: rules) : Set(revisions.map(\.digest))
+            let keep = deleteUntagged ? keptRevisions(revisions, rules: rules) : Set(revisions.map(\.digest))
             for r in revisions {
                 guard keep.contains(r.digest) else {
-                    if r.blob.isPresent { result.deletions.append(.init(repository: repo.name, digest: r.digest)) }
+                    if r.blobPresent { result.deletions.append(.init(repository: repo.name, digest: r.digest)) }
                     continue
                 }
                 result.marked.insert(r.digest)
-                for ref in r.manifest?.references ?? [] { if let d = ref.digest { result.marked.insert(d) } }
+                result.marked.formUnion(r.references)
                 if rules == .drydock { result.marked.formUnion(r.signatureLinks) }
-                let unreadable: Bool
-                switch r.blob {
-                case .present: unreadable = r.manifest == nil
-                case .unreadable: unreadable = true
-                case .missing, .notRegular: unreadable = false
-                }
-                if unreadable { result.unreadable.append(.init(repository: repo.name, digest: r.digest)) }
+                if r.unreadable { result.unreadable.append(.init(repository: repo.name, digest: r.digest)) }
             }
         }
         return result
     }
 
     /// Tagged revisions and (Drydock) everything they keep alive: index children and OCI referrers, transitively.
-    private static func keptRevisions(_ repo: RepositoryContents, _ revisions: [ManifestRevision], rules: Rules) -> Set<Digest> {
-        let stored = Set(revisions.map(\.digest))
-        var keep = Set(revisions.filter(\.isTagged).map(\.digest))
+    private static func keptRevisions(_ revisions: [RepositoryGCFacts.Revision], rules: Rules) -> Set<Digest> {
+        var keep = Set(revisions.filter(\.tagged).map(\.digest))
         guard rules == .drydock else { return keep }
+        var byDigest: [Digest: RepositoryGCFacts.Revision] = [:]
         var referrers: [Digest: [Digest]] = [:]
-        for r in revisions { if let s = r.manifest?.subject?.digest { referrers[s, default: []].append(r.digest) } }
+        for r in revisions {
+            byDigest[r.digest] = r
+            if let s = r.subject { referrers[s, default: []].append(r.digest) }
+        }
         var queue = Array(keep)
         while let d = queue.popLast() {
-            let children = repo.revision(d)?.manifest?.children.compactMap(\.digest) ?? []
-            for next in children + (referrers[d] ?? []) where stored.contains(next) && keep.insert(next).inserted {
+            for next in (byDigest[d]?.children ?? []) + (referrers[d] ?? []) where byDigest[next] != nil && keep.insert(next).inserted {
                 queue.append(next)
             }
         }
@@ -77,6 +78,11 @@ public struct GarbageCollector: Sendable {
     /// What a run would do: the mark over `repositories` (every repository of the store), then the sweep over the
     /// store's `blobs/`.
     public func plan(repositories: [RepositoryContents], deleteUntagged: Bool) async throws(DeleteError) -> GCPlan {
+        try await plan(facts: repositories.map(RepositoryGCFacts.init), deleteUntagged: deleteUntagged)
+    }
+
+    /// The same from compact facts, so a store-wide run need not hold every manifest.
+    public func plan(facts repositories: [RepositoryGCFacts], deleteUntagged: Bool) async throws(DeleteError) -> GCPlan {
         let ours = Self.mark(repositories, deleteUntagged: deleteUntagged)
         let registry = Self.mark(repositories, deleteUntagged: deleteUntagged, rules: .registry282)
         let stored = try await storedBlobs()
@@ -85,10 +91,9 @@ public struct GarbageCollector: Sendable {
 
         for ref in ours.deletions {
             guard let repo = byName[ref.repository], let r = repo.revision(ref.digest) else { continue }
-            let history = repo.tags.filter { $0.history.contains(ref.digest) }.map(\.name)
             plan.manifests.append(.init(
-                repository: ref.repository, repositoryPath: repo.entry.path, digest: ref.digest, tagIndexEntries: history,
-                seedEraLink: r.placement.contains(.layers)))
+                repository: ref.repository, repositoryPath: repo.path, digest: ref.digest,
+                tagIndexEntries: repo.tagHistory[ref.digest] ?? [], seedEraLink: r.placement.contains(.layers)))
         }
         for (d, size) in stored.sorted(by: { $0.key < $1.key }) where !ours.marked.contains(d) {
             if size >= 0 {
@@ -104,8 +109,8 @@ public struct GarbageCollector: Sendable {
         plan.bytes = plan.blobs.reduce(0) { $0 + ($1.size ?? 0) }
         let swept = Set(plan.blobs.map(\.digest))
         for repo in repositories {
-            for link in repo.layerLinks where swept.contains(link.digest) {
-                plan.layerLinks.append(.init(repository: repo.name, repositoryPath: repo.entry.path, digest: link.digest))
+            for link in repo.layerLinks where swept.contains(link) {
+                plan.layerLinks.append(.init(repository: repo.name, repositoryPath: repo.path, digest: link))
             }
         }
 
@@ -170,6 +175,62 @@ public struct GarbageCollector: Sendable {
             if e.isNotFound { return [:] }
             throw .driver(e, done: "listing blobs; nothing was changed")
         }
+    }
+}
+
+/// What the collector needs of one repository: digests and flags, not manifests (a few hundred bytes per revision).
+public struct RepositoryGCFacts: Sendable, Equatable {
+    public struct Revision: Sendable, Equatable {
+        public var digest: Digest
+        public var placement: LinkPlacement
+        public var blobPresent: Bool
+        /// Present but not parsable, or not readable: what it references is unknown.
+        public var unreadable: Bool
+        public var tagged: Bool
+        /// Blobs and manifests it references (config, layers; an index's children).
+        public var references: [Digest]
+        public var children: [Digest]
+        public var subject: Digest?
+        public var signatureLinks: [Digest]
+    }
+
+    public var name: String
+    public var path: StoragePath
+    public var hasLayersFolder: Bool
+    /// Sorted by digest.
+    public var revisions: [Revision]
+    public var layerLinks: [Digest]
+    /// Tags whose history (`index/`) lists each digest.
+    public var tagHistory: [Digest: [String]]
+
+    public init(_ repo: RepositoryContents) {
+        name = repo.name
+        path = repo.entry.path
+        hasLayersFolder = repo.entry.hasLayersFolder
+        revisions = repo.revisions.map { r in
+            let unreadable: Bool = switch r.blob {
+            case .present: r.manifest == nil
+            case .unreadable: true
+            case .missing, .notRegular: false
+            }
+            return Revision(
+                digest: r.digest, placement: r.placement, blobPresent: r.blob.isPresent, unreadable: unreadable, tagged: r.isTagged,
+                references: r.manifest?.references.compactMap(\.digest) ?? [], children: r.manifest?.children.compactMap(\.digest) ?? [],
+                subject: r.manifest?.subject?.digest, signatureLinks: r.signatureLinks)
+        }
+        layerLinks = repo.layerLinks.map(\.digest)
+        var history: [Digest: [String]] = [:]
+        for tag in repo.tags { for d in tag.history { history[d, default: []].append(tag.name) } }
+        tagHistory = history
+    }
+
+    func revision(_ d: Digest) -> Revision? {
+        var lo = 0, hi = revisions.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if revisions[mid].digest < d { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < revisions.count && revisions[lo].digest == d ? revisions[lo] : nil
     }
 }
 

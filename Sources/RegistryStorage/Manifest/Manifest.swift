@@ -28,8 +28,10 @@ public struct Platform: Sendable, Equatable, Hashable, Codable, CustomStringConv
 public struct Descriptor: Sendable, Equatable, Hashable {
     public var mediaType: String?
     /// The digest as written; `digest` is nil when it does not satisfy the registry's digest grammar.
-    public var digestText: String
+    public var digestText: String { writtenDigest ?? digest?.description ?? "" }
     public var digest: Digest?
+    /// The text only when it is not the digest's own spelling: a store holds hundreds of thousands of descriptors.
+    private var writtenDigest: String?
     public var size: Int64?
     public var urls: [String]
     public var annotations: [String: String]
@@ -40,9 +42,10 @@ public struct Descriptor: Sendable, Equatable, Hashable {
         mediaType: String?, digestText: String, size: Int64?, urls: [String] = [], annotations: [String: String] = [:],
         platform: Platform? = nil, artifactType: String? = nil
     ) {
-        self.mediaType = mediaType
-        self.digestText = digestText
-        self.digest = Digest(digestText)
+        self.mediaType = mediaType.map(MediaType.interned)
+        let digest = Digest(digestText)
+        self.digest = digest
+        self.writtenDigest = digest?.description == digestText ? nil : digestText
         self.size = size
         self.urls = urls
         self.annotations = annotations

@@ -124,24 +124,43 @@ public final class RegistryStore: Sendable {
         _ entries: [RepositoryEntry], detail: LoadDetail = .full, concurrency: Int? = nil,
         onLoaded: @Sendable (RepositoryContents) -> Void = { _ in }
     ) async -> [RepositoryContents] {
-        let concurrency = concurrency ?? loadConcurrency
         var results = [RepositoryContents?](repeating: nil, count: entries.count)
-        await withTaskGroup(of: (Int, RepositoryContents).self) { group in
+        await loadEach(entries, detail: detail, concurrency: concurrency) { i, contents in
+            results[i] = contents
+            onLoaded(contents)
+        }
+        return results.compactMap { $0 }
+    }
+
+    /// Loads every repository with bounded concurrency and hands each to `body` (one at a time, in completion order,
+    /// with its position in `entries`) without keeping it: memory stays bounded by what `body` keeps.
+    public func loadEach(
+        _ entries: [RepositoryEntry], detail: LoadDetail = .full, concurrency: Int? = nil,
+        _ body: (Int, RepositoryContents) -> Void
+    ) async {
+        await loadEach(entries, detail: detail, concurrency: concurrency, reduce: { $0 }, body)
+    }
+
+    /// The same, with `reduce` run on each repository inside its own task (on any core), before `body` gets the result.
+    public func loadEach<Reduced: Sendable>(
+        _ entries: [RepositoryEntry], detail: LoadDetail = .full, concurrency: Int? = nil,
+        reduce: @escaping @Sendable (RepositoryContents) -> Reduced, _ body: (Int, Reduced) -> Void
+    ) async {
+        let concurrency = concurrency ?? loadConcurrency
+        await withTaskGroup(of: (Int, Reduced).self) { group in
             var next = 0
             func addNext() {
                 guard next < entries.count else { return }
                 let i = next
                 let entry = entries[i]
-                group.addTask { (i, await self.load(entry, detail: detail)) }
+                group.addTask { (i, reduce(await self.load(entry, detail: detail))) }
                 next += 1
             }
             for _ in 0..<concurrency { addNext() }
-            while let (i, contents) = await group.next() {
-                results[i] = contents
-                onLoaded(contents)
+            while let (i, reduced) = await group.next() {
+                body(i, reduced)
                 addNext()
             }
         }
-        return results.compactMap { $0 }
     }
 }
