@@ -131,11 +131,11 @@ struct ListReport: Encodable {
 
 /// `drydock ls --json` for a whole store, streamed: each repository is rendered as soon as it is loaded (on any core)
 /// and dropped, so memory holds the rendered text and a compact blob index, never every manifest at once. The text is
-/// the same document `ListReport` encodes.
+/// byte for byte the document `ListReport` encodes. Bytes, not `String`: splicing 100 MB of text must stay cheap.
 enum StreamedListReport {
     struct RenderedRepository: Sendable {
         /// The repository object, pretty-printed with sorted keys, without `size` and `uniqueSize`.
-        var json: String
+        var json: [UInt8]
         var use: StoreIndex.BlobUse
     }
 
@@ -147,49 +147,67 @@ enum StreamedListReport {
 
     static func render(_ repo: RepositoryContents) -> RenderedRepository {
         let object = ListReport.repositoryJSON(repo, sizes: nil)
-        let json = (try? encoder().encode(object)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let json = (try? encoder().encode(object)).map { [UInt8]($0) } ?? Array("{}".utf8)
         return RenderedRepository(json: json, use: StoreIndex.BlobUse(repo))
     }
 
-    /// Puts the store-wide sizes where sorted keys place them: `size` before `tags`, `uniqueSize` before `uploads`
-    /// (top-level keys of the object are the only lines indented by exactly two spaces).
-    static func withSizes(_ json: String, _ sizes: StoreIndex.RepositorySizes) -> String {
-        var out = json
-        if let r = out.range(of: "\n  \"tags\" : ") {
-            out.insert(contentsOf: "\n  \"size\" : \(sizes.total),", at: r.lowerBound)
+    private static let tagsKey = Array("\n  \"tags\" : ".utf8)
+    private static let uploadsKey = Array("\n  \"uploads\" : ".utf8)
+
+    /// Appends `json` to `out` with every non-blank line after the first indented by `pad` (blank lines inside empty
+    /// arrays stay blank, as the encoder writes them), and the store-wide sizes where sorted keys place them: `size`
+    /// before `tags`, `uniqueSize` before `uploads` (top-level keys are the only lines indented by exactly two spaces).
+    static func appendRepository(_ json: [UInt8], sizes: StoreIndex.RepositorySizes, pad: Int, to out: inout [UInt8]) {
+        let size = Array("\n  \"size\" : \(sizes.total),".utf8)
+        let unique = Array("\n  \"uniqueSize\" : \(sizes.unique),".utf8)
+        var spliced: [UInt8] = []
+        spliced.reserveCapacity(json.count + 64)
+        var i = 0
+        while i < json.count {
+            if json[i] == 0x0A {
+                if matches(json, at: i, tagsKey) { spliced += size } else if matches(json, at: i, uploadsKey) { spliced += unique }
+            }
+            spliced.append(json[i])
+            i += 1
         }
-        if let r = out.range(of: "\n  \"uploads\" : ") {
-            out.insert(contentsOf: "\n  \"uniqueSize\" : \(sizes.unique),", at: r.lowerBound)
-        }
-        return out
+        appendIndented(spliced, pad: pad, firstLine: true, to: &out)
     }
 
-    static func indented(_ json: String, by spaces: Int, includingFirstLine: Bool) -> String {
-        // Blank lines (inside empty arrays) stay blank, as the encoder writes them.
-        let pad = String(repeating: " ", count: spaces)
-        return json.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { i, line in
-            line.isEmpty || (i == 0 && !includingFirstLine) ? String(line) : pad + line
-        }.joined(separator: "\n")
+    static func appendIndented(_ json: [UInt8], pad: Int, firstLine: Bool, to out: inout [UInt8]) {
+        if firstLine { out.append(contentsOf: repeatElement(0x20, count: pad)) }
+        for (i, b) in json.enumerated() {
+            out.append(b)
+            if b == 0x0A && i + 1 < json.count && json[i + 1] != 0x0A { out.append(contentsOf: repeatElement(0x20, count: pad)) }
+        }
+    }
+
+    private static func matches(_ bytes: [UInt8], at i: Int, _ pattern: [UInt8]) -> Bool {
+        guard i + pattern.count <= bytes.count else { return false }
+        for j in 0..<pattern.count where bytes[i + j] != pattern[j] { return false }
+        return true
     }
 
     static func write(store: String, problems: [Problem], repositories: [RenderedRepository], index: StoreIndex) throws {
         let out = FileHandle.standardOutput
-        var buffer = ""
+        var buffer: [UInt8] = []
         func flush(force: Bool = false) {
-            guard force || buffer.utf8.count >= 1 << 20 else { return }
-            out.write(Data(buffer.utf8))
-            buffer = ""
+            guard force || buffer.count >= 1 << 20 else { return }
+            out.write(Data(buffer))
+            buffer.removeAll(keepingCapacity: true)
         }
-        let problemsJSON = String(decoding: try encoder().encode(problems.map(ListReport.ProblemJSON.init)), as: UTF8.self)
+        let problemsJSON = [UInt8](try encoder().encode(problems.map(ListReport.ProblemJSON.init)))
         let storeJSON = String(decoding: try encoder().encode([store]), as: UTF8.self)
             .trimmingCharacters(in: CharacterSet(charactersIn: "[] \n"))
-        buffer += "{\n  \"problems\" : " + indented(problemsJSON, by: 2, includingFirstLine: false) + ",\n  \"repositories\" : ["
+        buffer += Array("{\n  \"problems\" : ".utf8)
+        appendIndented(problemsJSON, pad: 2, firstLine: false, to: &buffer)
+        buffer += Array(",\n  \"repositories\" : [".utf8)
         for (i, repo) in repositories.enumerated() {
             let sizes = index.sizes[repo.use.repository] ?? StoreIndex.RepositorySizes(total: 0, unique: 0)
-            buffer += (i == 0 ? "\n" : ",\n") + indented(withSizes(repo.json, sizes), by: 4, includingFirstLine: true)
+            buffer += Array((i == 0 ? "\n" : ",\n").utf8)
+            appendRepository(repo.json, sizes: sizes, pad: 4, to: &buffer)
             flush()
         }
-        buffer += (repositories.isEmpty ? "" : "\n  ") + "],\n  \"store\" : " + storeJSON + "\n}\n"
+        buffer += Array(((repositories.isEmpty ? "" : "\n  ") + "],\n  \"store\" : " + storeJSON + "\n}\n").utf8)
         flush(force: true)
     }
 }
