@@ -19,7 +19,7 @@ struct ListCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let (storeArgument, reference) = try selection.resolved()
-        let registry = try selection.storeOptions.open(store: storeArgument)
+        let registry = try await selection.storeOptions.open(store: storeArgument)
         let loaded = try await StoreSelection.load(registry, reference: reference)
         if json {
             print(try ListReport(store: registry.driver.location, repositories: loaded.shown, index: loaded.index, problems: loaded.listing.problems).jsonString())
