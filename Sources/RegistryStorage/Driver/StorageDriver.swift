@@ -122,6 +122,8 @@ public enum DriverError: Error, Sendable, Equatable, CustomStringConvertible {
     case transient(StoragePath, String)
     case io(StoragePath, String)
     case readOnly(StoragePath)
+    /// An object store (S3) refused or could not be reached; the failure says which, for the user.
+    case objectStore(StoragePath, ObjectStoreFailure)
 
     /// Every driver call throws only `DriverError`; anything else (a bug) is reported as an I/O failure.
     public init(_ error: any Error) {
@@ -141,7 +143,8 @@ public enum DriverError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: StoragePath {
         switch self {
         case .notFound(let p), .notADirectory(let p), .notARegularFile(let p, _), .tooLarge(let p, _, _),
-            .symlink(let p, _), .permissionDenied(let p), .transient(let p, _), .io(let p, _), .readOnly(let p):
+            .symlink(let p, _), .permissionDenied(let p), .transient(let p, _), .io(let p, _), .readOnly(let p),
+            .objectStore(let p, _):
             p
         }
     }
@@ -157,6 +160,36 @@ public enum DriverError: Error, Sendable, Equatable, CustomStringConvertible {
         case .transient(let p, let m): "\(p): \(m) (temporary)"
         case .io(let p, let m): "\(p): \(m)"
         case .readOnly(let p): "\(p): the store is opened read-only"
+        case .objectStore(let p, let failure): "\(p): \(failure)"
+        }
+    }
+}
+
+/// Why an object store request failed, in terms a user can act on. Server-supplied text is escaped when shown.
+public enum ObjectStoreFailure: Sendable, Equatable, CustomStringConvertible {
+    case noSuchBucket(String)
+    /// 403-class refusals: `AccessDenied`, `InvalidAccessKeyId`, `SignatureDoesNotMatch`, expired tokens.
+    case accessDenied(code: String, message: String)
+    /// `RequestTimeTooSkewed`: this machine's clock is too far from the server's.
+    case clockSkew(String)
+    /// The endpoint could not be reached (refused, DNS, TLS, timeout), after retries.
+    case network(String)
+    /// Any other error answer.
+    case http(status: Int, code: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .noSuchBucket(let bucket):
+            "the bucket '\(SafeText.escaping(bucket))' does not exist"
+        case .accessDenied(let code, let message):
+            "access denied (\(SafeText.escaping(code))): \(SafeText.escaping(message)); check the access key, secret key and region"
+        case .clockSkew(let message):
+            "the server rejected the request time (RequestTimeTooSkewed): \(SafeText.escaping(message)); check this machine's clock"
+        case .network(let message):
+            "cannot reach the object store: \(SafeText.escaping(message))"
+        case .http(let status, let code, let message):
+            "the object store answered HTTP \(status)\(code.isEmpty ? "" : " \(SafeText.escaping(code))")"
+                + (message.isEmpty ? "" : ": \(SafeText.escaping(message))")
         }
     }
 }
