@@ -21,7 +21,7 @@ public struct S3Access: Sendable {
     }
 
     /// `s3://BUCKET/ROOT` (ROOT without leading or trailing slashes), the form `drydock` accepts and shows.
-    public var displayLocation: String { S3StoreURL(bucket: location.bucket, rootDirectory: location.rootDirectory).description }
+    public var displayLocation: String { location.description }
 
     /// The key prefix of the store: `ROOT/docker/registry/v2/` (spec §1.1).
     public var v2KeyPrefix: String {
@@ -435,7 +435,8 @@ public struct S3StoreURL: Sendable, Equatable, CustomStringConvertible {
         self.rootDirectory = rootDirectory
     }
 
-    public var description: String { "s3://\(bucket)/\(rootDirectory)" }
+    /// The same text as `S3Location.description` (and the driver's `location`).
+    public var description: String { rootDirectory.isEmpty ? "s3://\(bucket)" : "s3://\(bucket)/\(rootDirectory)" }
 
     /// True for text that is meant as an S3 address (`s3://`, any case).
     public static func looksLikeS3(_ text: String) -> Bool { text.lowercased().hasPrefix("s3://") }

@@ -11,7 +11,9 @@ public enum StoreOpenError: Error, Sendable, Equatable, CustomStringConvertible 
         case .notAStore(let path, let reason): "\(SafeText.escaping(path)): \(reason)"
         case .configuration(let e): e.description
         case .unsupportedDriver(let name): "storage driver \"\(SafeText.escaping(name))\" is not supported yet (Drydock reads the filesystem and s3 drivers)"
-        case .driver(let e, let location): "\(SafeText.escaping(location)): \(e)"
+        case .driver(let e, let location):
+            // A failure at the store's root (an S3 probe) needs no ".: " path prefix after the location.
+            "\(SafeText.escaping(location)): \(e.path == .root && e.description.hasPrefix(".: ") ? String(e.description.dropFirst(3)) : e.description)"
         }
     }
 }
