@@ -1,0 +1,279 @@
+import Foundation
+import RegistryStorage
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct MotoServerError: Error, CustomStringConvertible {
+    var message: String
+    var log: String
+
+    var description: String { log.isEmpty ? message : "\(message)\n--- moto_server log (tail) ---\n\(log)" }
+}
+
+/// A real S3 endpoint for tests: `moto_server -H 127.0.0.1 -p PORT` (in memory, started per test).
+///
+/// By default moto checks no signatures. `strictAuth: true` creates an IAM user with an `s3:*` policy and an access
+/// key through moto's IAM API, then POSTs `0` to `/moto-api/reset-auth`: from then on every request must carry a
+/// valid SigV4 signature by that key (a wrong secret or a badly canonicalised request gets 403).
+///
+/// Strict mode also fixes one moto 5.2.1 bug (see `rawURIPatch`): its checker rebuilds the signed URL from werkzeug's
+/// `request.url`, which un-escapes `%2F` in the query and `%2B` in the path, so every ListObjectsV2 with a `prefix`
+/// containing `/` fails as SignatureDoesNotMatch, even when botocore itself signed it. The patch hands the checker the
+/// request URI exactly as sent; the canonicalisation itself stays botocore's (S3's rules).
+///
+/// ```swift
+/// let moto = try await MotoServer.start(strictAuth: true)
+/// defer { moto.stop() }
+/// try await moto.createBucket("registry")
+/// ```
+final class MotoServer: @unchecked Sendable {
+    let port: Int
+    /// `http://127.0.0.1:PORT`
+    let endpoint: URL
+    let accessKey: String
+    let secretKey: String
+    let region = "us-east-1"
+    let workDirectory: URL
+    let logPath: String
+    let pid: Int32
+    private let process: Process
+    private let lock = NSLock()
+    private var stopped = false
+
+    private init(port: Int, accessKey: String, secretKey: String, workDirectory: URL, logPath: String, process: Process) {
+        self.port = port
+        self.endpoint = URL(string: "http://127.0.0.1:\(port)")!
+        self.accessKey = accessKey
+        self.secretKey = secretKey
+        self.workDirectory = workDirectory
+        self.logPath = logPath
+        self.process = process
+        self.pid = process.processIdentifier
+    }
+
+    deinit { stop() }
+
+    /// Starts moto and waits until it answers; with `strictAuth`, also sets up the IAM key and turns checking on.
+    static func start(strictAuth: Bool = false, startupTimeout: TimeInterval = 30) async throws -> MotoServer {
+        let tool = try RequiredTool.require("moto_server")
+        var lastError: Error?
+        for _ in 0..<3 {
+            do {
+                let server = try await startOnce(tool: tool, patchSignatureCheck: strictAuth, timeout: startupTimeout)
+                guard strictAuth else { return server }
+                do {
+                    return try await server.enablingStrictAuth()
+                } catch {
+                    server.stop()
+                    throw error
+                }
+            } catch let error as MotoServerError where error.log.contains("Address already in use") {
+                lastError = error
+            }
+        }
+        throw lastError!
+    }
+
+    /// The same server, but with a real IAM key in `accessKey`/`secretKey` and signature checking on.
+    private func enablingStrictAuth() async throws -> MotoServer {
+        // Before reset-auth moto accepts any key; "test"/"test" signs the setup calls.
+        let setup = S3Credentials(accessKeyID: "test", secretAccessKey: "test")
+        let user = "drydock-tests"
+        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#
+        _ = try await iam(["Action": "CreateUser", "UserName": user], credentials: setup)
+        _ = try await iam(
+            ["Action": "PutUserPolicy", "UserName": user, "PolicyName": "s3-all", "PolicyDocument": policy],
+            credentials: setup)
+        let created = try await iam(["Action": "CreateAccessKey", "UserName": user], credentials: setup)
+        guard let key = Self.element("AccessKeyId", in: created), let secret = Self.element("SecretAccessKey", in: created)
+        else {
+            throw MotoServerError(message: "moto's CreateAccessKey answer has no key: \(created)", log: logTail())
+        }
+        // `text/plain`: a form content type would make moto read an empty body (and fail with a 500).
+        let reset = try await send(
+            HTTPRequest(
+                method: "POST", url: endpoint.appendingPathComponent("moto-api/reset-auth"),
+                headers: ["Content-Type": "text/plain"], body: Array("0".utf8)))
+        guard reset.status == 200 else {
+            throw MotoServerError(message: "moto-api/reset-auth answered \(reset.status)", log: logTail())
+        }
+        let strict = MotoServer(
+            port: port, accessKey: key, secretKey: secret, workDirectory: workDirectory, logPath: logPath,
+            process: process)
+        // This instance no longer owns the process: the returned one does.
+        lock.withLock { stopped = true }
+        return strict
+    }
+
+    /// Loaded by moto's Python at start (`sitecustomize` on PYTHONPATH): the signature checker sees the raw request
+    /// URI (`RAW_URI`, set by werkzeug's server) instead of werkzeug's re-quoted `request.url`.
+    static let rawURIPatch = """
+        import sys
+        try:
+            from moto.core import authorization as _auth
+            _original = _auth.ActionAuthenticatorMixin._authenticate_and_authorize_action
+
+            def _with_raw_uri(self, iam_request_cls, resource="*"):
+                try:
+                    import flask
+                    raw = flask.request.environ.get("RAW_URI") or flask.request.environ.get("REQUEST_URI")
+                except Exception:
+                    raw = None
+                if not raw:
+                    return _original(self, iam_request_cls, resource)
+                saved = self.uri
+                self.uri = raw
+                try:
+                    return _original(self, iam_request_cls, resource)
+                finally:
+                    self.uri = saved
+
+            _auth.ActionAuthenticatorMixin._authenticate_and_authorize_action = _with_raw_uri
+            sys.stderr.write("drydock: moto signature check patched to use the raw request URI\\n")
+        except Exception as error:
+            sys.stderr.write("drydock: moto signature check NOT patched: %r\\n" % (error,))
+
+        """
+    static let patchMarker = "drydock: moto signature check patched"
+
+    private static func startOnce(tool: String, patchSignatureCheck: Bool, timeout: TimeInterval) async throws -> MotoServer {
+        let work = try TemporaryDirectory(prefix: "drydock-moto")
+        let port = try RegistryServer.freeLoopbackPort()
+        let logURL = work.url.appendingPathComponent("moto.log")
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: logURL)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
+        // childEnvironment drops AWS_CA_BUNDLE and proxies; moto must not inherit credentials either.
+        var environment = Shell.childEnvironment()
+        for name in environment.keys where name.hasPrefix("AWS_") { environment[name] = nil }
+        environment["PYTHONUNBUFFERED"] = "1"
+        if patchSignatureCheck {
+            try Data(rawURIPatch.utf8).write(to: work.url.appendingPathComponent("sitecustomize.py"))
+            environment["PYTHONPATH"] = [work.path, environment["PYTHONPATH"]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ":")
+        }
+        process.environment = environment
+        process.currentDirectoryURL = work.url
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = logHandle
+        process.standardError = logHandle
+        do {
+            try process.run()
+        } catch {
+            try? logHandle.close()
+            work.remove()
+            throw error
+        }
+        try? logHandle.close()
+        let server = MotoServer(
+            port: port, accessKey: "test", secretKey: "test", workDirectory: work.url, logPath: logURL.path,
+            process: process)
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if !process.isRunning {
+                let log = server.logTail()
+                server.stop()
+                throw MotoServerError(message: "moto_server exited during startup (status \(process.terminationStatus))", log: log)
+            }
+            if let answer = try? await server.send(HTTPRequest(method: "GET", url: server.endpoint.appendingPathComponent("moto-api/"))),
+                answer.status == 200
+            {
+                if patchSignatureCheck && !server.logTail(lines: 1000).contains(patchMarker) {
+                    let log = server.logTail()
+                    server.stop()
+                    throw MotoServerError(message: "moto started without the signature-check patch", log: log)
+                }
+                return server
+            }
+            if Date() > deadline {
+                let log = server.logTail()
+                server.stop()
+                throw MotoServerError(message: "moto_server did not answer within \(timeout) s", log: log)
+            }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+    }
+
+    /// Creates a bucket (signed with this server's key, so it works in strict mode too).
+    func createBucket(_ name: String) async throws {
+        let signer = SigV4Signer(accessKeyID: accessKey, secretAccessKey: secretKey, region: region, service: "s3")
+        let path = "/" + SigV4Signer.uriEncode(name, keepSlash: false)
+        let signed = signer.sign(
+            method: "PUT", encodedPath: path, query: [], headers: ["host": "127.0.0.1:\(port)"],
+            payloadHash: SigV4Signer.emptyPayloadHash, date: Date())
+        var headers = signed.headers
+        headers["host"] = nil
+        let answer = try await send(
+            HTTPRequest(method: "PUT", url: URL(string: "http://127.0.0.1:\(port)\(path)")!, headers: headers))
+        guard answer.status == 200 else {
+            throw MotoServerError(
+                message: "CreateBucket \(name) answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))",
+                log: logTail())
+        }
+    }
+
+    /// SIGTERM, then SIGKILL after 5 s; removes the work folder. Safe to call more than once.
+    func stop() {
+        let alreadyStopped = lock.withLock {
+            let was = stopped
+            stopped = true
+            return was
+        }
+        if alreadyStopped { return }
+        if process.isRunning {
+            kill(pid, SIGTERM)
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(pid, SIGKILL) }
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: workDirectory)
+    }
+
+    func logTail(lines: Int = 40) -> String {
+        let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        return log.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+
+    // MARK: Requests
+
+    private func send(_ request: HTTPRequest) async throws -> RegistryStorage.HTTPResponse {
+        try await URLSessionTransport(timeout: 10).send(request)
+    }
+
+    /// One IAM query-API call (form-encoded POST), signed for service `iam`.
+    private func iam(_ parameters: [String: String], credentials: S3Credentials) async throws -> String {
+        var all = parameters
+        all["Version"] = "2010-05-08"
+        let body = Array(
+            all.sorted { $0.key < $1.key }
+                .map { "\(SigV4Signer.uriEncode($0.key, keepSlash: false))=\(SigV4Signer.uriEncode($0.value, keepSlash: false))" }
+                .joined(separator: "&").utf8)
+        let signer = SigV4Signer(
+            accessKeyID: credentials.accessKeyID, secretAccessKey: credentials.secretAccessKey, region: region,
+            service: "iam")
+        let signed = signer.sign(
+            method: "POST", encodedPath: "/", query: [],
+            headers: ["host": "127.0.0.1:\(port)", "content-type": "application/x-www-form-urlencoded; charset=utf-8"],
+            payloadHash: SigV4Signer.sha256Hex(body), date: Date())
+        var headers = signed.headers
+        headers["host"] = nil
+        let answer = try await send(HTTPRequest(method: "POST", url: endpoint, headers: headers, body: body))
+        let text = String(decoding: answer.body, as: UTF8.self)
+        guard answer.status == 200 else {
+            throw MotoServerError(message: "IAM \(parameters["Action"] ?? "?") answered \(answer.status): \(text)", log: logTail())
+        }
+        return text
+    }
+
+    /// The text of the first `<name>` element (IAM answers are small and flat).
+    private static func element(_ name: String, in xml: String) -> String? {
+        guard let open = xml.range(of: "<\(name)>"), let close = xml.range(of: "</\(name)>", range: open.upperBound..<xml.endIndex)
+        else { return nil }
+        return String(xml[open.upperBound..<close.lowerBound])
+    }
+}
