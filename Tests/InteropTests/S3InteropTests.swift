@@ -287,6 +287,35 @@ import Testing
         }
     }
 
+    // MARK: The browser
+
+    @Test(.timeLimit(.minutes(3)))
+    func browserShowsTheS3LocationAndTheStoreOverSignedRequests() async throws {
+        try RequiredTool.require(all: RequiredTool.registryTools + ["moto_server", "tmux"])
+        let drydock = try DrydockBinary.path()
+        let scratch = try TemporaryDirectory(prefix: "drydock-s3-tui")
+        defer { scratch.remove() }
+        let layout = try OCIImageBuilder(directory: scratch.url.appendingPathComponent("layout"))
+        try layout.addImage(tag: "v1", layers: [LayerSpec(seed: "s3tui-base"), LayerSpec(seed: "s3tui-app")])
+
+        try await S3RegistryBed.with(strictAuth: true) { bed in
+            try await Skopeo.copy(layout: layout, tag: "v1", to: bed.server, repository: "team/app", format: .oci)
+            try await Skopeo.copy(layout: layout, tag: "v1", to: bed.server, repository: "base", format: .v2s2)
+            var environment = try bed.drydockEnvironment()
+            environment = environment.filter { $0.key.hasPrefix("AWS_") || $0.key == "HOME" }
+            let tmux = try await TmuxSession.start([drydock] + bed.direct, environment: environment, width: 140, height: 30)
+            defer { tmux.stop() }
+            let screen = try await tmux.waitFor("the indexed S3 store") {
+                $0.contains("team/app") && $0.contains("base") && !$0.contains("indexing") && !$0.contains("verifying")
+            }
+            #expect(screen.contains(bed.storeURL), "the status line names the s3:// location:\n\(screen)")
+            #expect(screen.contains("Repositories (2)"))
+            #expect(!screen.contains("access denied") && !screen.contains("error"), "\(screen)")
+            try await tmux.send("q")
+            #expect(try await tmux.waitForExit() == 0)
+        }
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func openingProblemsAreClearMessagesNotCrashes() async throws {
         try RequiredTool.require("moto_server")
