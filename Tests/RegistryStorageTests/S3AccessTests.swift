@@ -1,5 +1,5 @@
 import Foundation
-import RegistryStorage
+@testable import RegistryStorage
 import Testing
 
 /// `storage.s3` and `s3://BUCKET/ROOT` resolved to an endpoint, addressing and credentials (registry 2.8.2's
@@ -316,4 +316,84 @@ import Testing
 struct S3TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// `RegistryStore.open(s3:)` against the driver's fake S3: one listing request, and each failure a typed error.
+@Suite struct S3StoreOpenTests {
+    static func access(bucket: String = "bucket", root: String = "reg") throws -> S3Access {
+        try S3Access.direct(
+            try S3StoreURL.parse("s3://\(bucket)/\(root)"), endpoint: "http://127.0.0.1:9", region: "us-east-1",
+            environment: S3Environment(variables: ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "SECRET"]))
+    }
+
+    static func openError(_ access: S3Access, _ fake: FakeS3) async -> StoreOpenError? {
+        do {
+            _ = try await RegistryStore.open(s3: access, transport: fake)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func opensWithOneListingOfTheV2Prefix() async throws {
+        let fake = FakeS3()
+        fake.put("reg/docker/registry/v2/repositories/app/_layers/sha256/ab/link", "sha256:ab")
+        fake.put("reg/docker/registry/v2/blobs/sha256/ab/abcd/data", "x")
+        let store = try await RegistryStore.open(s3: try Self.access(), transport: fake)
+        #expect(store.driver.location == "s3://bucket/reg")
+        #expect(fake.requests.count == 1)
+        let query = fake.requests.first?.url.query ?? ""
+        #expect(query.contains("prefix=reg%2Fdocker%2Fregistry%2Fv2%2F") || query.contains("prefix=reg/docker/registry/v2/"), "\(query)")
+        #expect(fake.requests.first?.header("Authorization")?.hasPrefix("AWS4-HMAC-SHA256 Credential=AKID/") == true)
+    }
+
+    @Test func failuresAreTypedAndNameTheLocation() async throws {
+        let missing = await Self.openError(try Self.access(bucket: "other-bucket"), FakeS3())
+        #expect(missing == .driver(.objectStore(.root, .noSuchBucket("other-bucket")), location: "s3://other-bucket/reg"))
+        #expect(missing?.description == "s3://other-bucket/reg: the bucket 'other-bucket' does not exist", "\(String(describing: missing))")
+
+        let empty = await Self.openError(try Self.access(), FakeS3())
+        guard case .notAStore(let path, let reason)? = empty else {
+            Issue.record("expected notAStore, got \(String(describing: empty))")
+            return
+        }
+        #expect(path == "s3://bucket/reg")
+        #expect(reason.contains("holds no docker/registry/v2"))
+
+        let denied = FakeS3()
+        denied.setOverride { _, _ in
+            HTTPResponse(status: 403, body: Array("<Error><Code>SignatureDoesNotMatch</Code><Message>nope</Message></Error>".utf8))
+        }
+        let refused = await Self.openError(try Self.access(), denied)
+        guard case .driver(.objectStore(_, .accessDenied(let code, _)), _)? = refused else {
+            Issue.record("expected accessDenied, got \(String(describing: refused))")
+            return
+        }
+        #expect(code == "SignatureDoesNotMatch")
+        #expect(refused?.description.contains("SignatureDoesNotMatch") == true)
+        #expect(refused?.description.contains("SECRET") == false)
+    }
+
+    @Test func configurationFormIsCreatedWithoutARequest() throws {
+        let yaml = """
+            version: 0.1
+            storage:
+              s3:
+                region: us-east-1
+                regionendpoint: http://127.0.0.1:9
+                bucket: b1
+                rootdirectory: /r
+            """
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("drydock-s3-open-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("config.yml").path
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+        let store = try RegistryStore.open(configPath: path, environment: ["REGISTRY_STORAGE_S3_BUCKET": "b2"])
+        #expect(store.driver.location == "s3://b2/r")
+        #expect(store.driver is S3Driver)
+
+        try Data(yaml.replacingOccurrences(of: "    region: us-east-1\n", with: "").utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreOpenError.self) { try RegistryStore.open(configPath: path, environment: [:]) }
+    }
 }

@@ -21,9 +21,12 @@ extension RegistryStore {
     /// Opens the S3 store `access` names and checks, with one listing request on the v2 prefix, that the bucket
     /// exists, the credentials are accepted and the prefix holds a store. Failures are `StoreOpenError.driver`
     /// with the driver's typed error (missing bucket, access denied with the S3 error code, clock skew, network).
-    public static func open(s3 access: S3Access, configuration: RegistryConfiguration? = nil) async throws(StoreOpenError) -> RegistryStore {
+    public static func open(
+        s3 access: S3Access, configuration: RegistryConfiguration? = nil, transport: any HTTPTransport = URLSessionTransport()
+    ) async throws(StoreOpenError) -> RegistryStore {
         let store = RegistryStore(
-            driver: S3Driver(location: access.location, credentials: access.credentials), configuration: configuration)
+            driver: S3Driver(location: access.location, credentials: access.credentials, transport: transport),
+            configuration: configuration)
         try await store.checkObjectStore()
         return store
     }
@@ -51,13 +54,13 @@ extension RegistryStore {
         }
     }
 
-    /// For an S3 store: one listing of the v2 prefix, so that a missing bucket, refused credentials or an unreachable
+    /// For an S3 store: one listing of the v2 prefix (the driver retries throttling and 5xx itself), so that a missing bucket, refused credentials or an unreachable
     /// endpoint is reported at once (as `StoreOpenError.driver`) rather than as a problem on every repository, and an
     /// empty prefix as "not a store". Does nothing for other drivers.
     public func checkObjectStore() async throws(StoreOpenError) {
         guard driver is S3Driver else { return }
         do {
-            _ = try await driver.withRetries { try await driver.list(.root) }
+            _ = try await driver.list(.root)
         } catch {
             let driverError = DriverError(error)
             if driverError.isNotFound {
