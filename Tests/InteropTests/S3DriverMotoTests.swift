@@ -115,6 +115,33 @@ import Testing
         #expect(driver.requestCounts.list == 1)  // 4xx is never retried
     }
 
+    @Test func aRequestChangedAfterSigningIsRefused() async throws {
+        let moto = try await MotoServer.start(strictAuth: true)
+        defer { moto.stop() }
+        try await moto.createBucket("registry")
+        let location = S3Location(bucket: "registry", rootDirectory: "r", region: moto.region, endpoint: moto.endpoint)
+        let tampered = S3Driver(
+            location: location, credentials: S3Credentials(accessKeyID: moto.accessKey, secretAccessKey: moto.secretKey),
+            transport: QueryAppendingTransport(extra: "max-keys=999"))
+        await #expect {
+            try await tampered.list(.root)
+        } throws: { error in
+            guard case .objectStore(_, .accessDenied(let code, _)) = error as? DriverError else { return false }
+            return code == "SignatureDoesNotMatch"
+        }
+        // (An unsigned request is not checked here: moto answers it with a 500, unlike S3's 403.)
+    }
+
+    @Test func plainModeAcceptsTheDefaultKey() async throws {
+        let moto = try await MotoServer.start()
+        defer { moto.stop() }
+        #expect(moto.accessKey == "test" && moto.secretKey == "test")
+        try await moto.createBucket("plain")
+        let driver = Self.driver(moto, bucket: "plain", root: "")
+        try await driver.write(Self.p("blobs/x"), contents: [1, 2, 3])
+        #expect(try await driver.walkFiles(.root).map(\.path) == [Self.p("blobs/x")])
+    }
+
     @Test func aMissingBucketIsNamed() async throws {
         let moto = try await MotoServer.start(strictAuth: true)
         defer { moto.stop() }
@@ -139,5 +166,17 @@ import Testing
         }
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(driver.requestCounts.list == 2)
+    }
+}
+
+/// Sends what it is given with one more query parameter than was signed.
+private struct QueryAppendingTransport: HTTPTransport {
+    let extra: String
+    let inner = URLSessionTransport()
+
+    func send(_ request: HTTPRequest) async throws -> RegistryStorage.HTTPResponse {
+        var changed = request
+        changed.url = URL(string: request.url.absoluteString + (request.url.query == nil ? "?" : "&") + extra)!
+        return try await inner.send(changed)
     }
 }

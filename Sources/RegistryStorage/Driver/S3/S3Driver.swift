@@ -233,11 +233,10 @@ public final class S3Driver: StorageDriver {
         guard !path.components.isEmpty else { throw DriverError.io(path, "refusing to delete the store root") }
         let key = s3Location.key(for: path)
         var below: [String] = []
-        do {
-            try await forEachPage(prefix: key + "/", delimiter: nil, path: path) { page in
-                below.append(contentsOf: page.objects.map(\.key))
-                return true
-            }
+        // `key/` with the slash: the registry's own driver lists `key` and so also deletes siblings like `keyxyz`.
+        try await forEachPage(prefix: key + "/", delimiter: nil, path: path) { page in
+            below.append(contentsOf: page.objects.map(\.key))
+            return true
         }
         if below.isEmpty {
             _ = try await send(.delete, "DELETE", key: key, path: path, passing: [404])
