@@ -83,7 +83,7 @@ struct StoreOptions: ParsableArguments {
         } catch let error as StoreOpenError {
             FileHandleOutput.standardError("drydock: cannot open store: \(error)")
             if case .driver = error, let credentialSource {
-                FileHandleOutput.standardError("drydock: note: S3 credentials from \(credentialSource)")
+                FileHandleOutput.standardError("drydock: note: S3 credentials used: \(credentialSource)")
             }
             throw ExitCode(1)
         }
