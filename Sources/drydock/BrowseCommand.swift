@@ -23,7 +23,7 @@ struct BrowseCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Argument(help: ArgumentHelp("The store root (folder holding docker/registry/v2). Omit it (and --config) for the demo.", valueName: "STORE"))
+    @Argument(help: ArgumentHelp("The store root (folder holding docker/registry/v2) or s3://BUCKET/ROOTDIRECTORY. Omit it (and --config) for the demo.", valueName: "STORE"))
     var store: String?
 
     @Flag(name: .long, help: "Draw without colours (also when the NO_COLOR environment variable is set).")
@@ -57,7 +57,7 @@ struct BrowseCommand: AsyncParsableCommand {
                 configuration: nil, environment: [:], deleteEnabledFlag: true, readOnlyFlag: deleteOptions.readOnly)
             gate = DeleteGate(policy, enabledBecause: "the demo is a temporary copy")
         } else {
-            registry = try storeOptions.open(store: store)
+            registry = try await storeOptions.open(store: store)
             policy = deleteOptions.policy(for: registry, storeOptions: storeOptions)
             gate = DeleteGate(policy, enabledBecause: deleteOptions.deleteEnabled ? "--delete-enabled" : "storage.delete.enabled")
         }

@@ -5,8 +5,11 @@ struct Drydock: AsyncParsableCommand {
         commandName: "drydock",
         abstract: "Browse, verify and clean up a Docker/OCI registry's storage (docker/registry/v2).",
         discussion: """
-            STORE is the registry's storage root (the folder holding docker/registry/v2, or that v2 folder);
-            --config reads the registry's own config.yml (with REGISTRY_* environment overrides applied).
+            STORE is the registry's storage root (the folder holding docker/registry/v2, or that v2 folder), or \
+            s3://BUCKET/ROOTDIRECTORY for a registry that stores in S3 (--endpoint URL for an S3-compatible store, \
+            --region R; credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or ~/.aws/credentials).
+            --config reads the registry's own config.yml (filesystem or s3, with REGISTRY_* environment overrides \
+            applied as the registry applies them).
             """,
         version: "0.1.0",
         subcommands: [BrowseCommand.self, ListCommand.self, VerifyCommand.self, DemoCommand.self, RemoveCommand.self, UndoCommand.self, GCCommand.self],

@@ -39,12 +39,12 @@ struct GCCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var deleteOptions: DeleteOptions
 
-    @Argument(help: ArgumentHelp("The store root (folder holding docker/registry/v2); omit with --config.", valueName: "STORE"))
+    @Argument(help: ArgumentHelp("The store root (folder holding docker/registry/v2) or s3://BUCKET/ROOTDIRECTORY; omit with --config.", valueName: "STORE"))
     var store: String?
 
     mutating func run() async throws {
         if storeOptions.config != nil, store != nil { throw ValidationError("give either STORE or --config, not both") }
-        let registry = try storeOptions.open(store: store)
+        let registry = try await storeOptions.open(store: store)
         let policy = deleteOptions.policy(for: registry, storeOptions: storeOptions)
         if deleteOptions.deleteEnabled {
             FileHandleOutput.standardError("drydock: note: gc does not consult storage.delete.enabled (nor does the registry's garbage-collect); --delete-enabled changes nothing here")

@@ -19,7 +19,7 @@ struct ListCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let (storeArgument, reference) = try selection.resolved()
-        let registry = try selection.storeOptions.open(store: storeArgument)
+        let registry = try await selection.storeOptions.open(store: storeArgument)
         if json && reference == nil {
             // The whole store: streamed, so memory never holds every manifest at once.
             let listing = try await StoreSelection.repositories(registry)

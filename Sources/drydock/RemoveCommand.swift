@@ -52,7 +52,7 @@ struct RemoveCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var deleteOptions: DeleteOptions
 
-    @Argument(help: ArgumentHelp("The store root (omit with --config), then the targets.", valueName: "STORE | TARGET"))
+    @Argument(help: ArgumentHelp("The store root or s3://BUCKET/ROOTDIRECTORY (omit with --config), then the targets.", valueName: "STORE | TARGET"))
     var arguments: [String] = []
 
     func validate() throws {
@@ -114,7 +114,7 @@ struct RemoveCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         var (storeArgument, targets) = try parsedTargets()
-        let registry = try storeOptions.open(store: storeArgument)
+        let registry = try await storeOptions.open(store: storeArgument)
         let policy = deleteOptions.policy(for: registry, storeOptions: storeOptions)
         if !dryRun, let refusal = policy.refusal {
             if json { print(JSONOutput.string(RemoveReport(plan: nil, refusal: refusal, dryRun: dryRun))) }
@@ -159,7 +159,7 @@ struct RemoveCommand: AsyncParsableCommand {
 
     private var undoHint: String {
         if let config = storeOptions.config { return "--config \(Shellish.quote(config))" }
-        return arguments.first.map(Shellish.quote) ?? "STORE"
+        return ([arguments.first ?? "STORE"] + storeOptions.s3OnlyArguments).map(Shellish.quote).joined(separator: " ")
     }
 
     private func makePlan(_ deleter: StoreDeleter, _ targets: [DeleteTarget], _ all: [RepositoryContents]) throws -> DeletePlan {

@@ -1,25 +1,90 @@
 import ArgumentParser
+import Foundation
 import RegistryStorage
 
-/// How a command names the store: a root folder or the registry's config.yml.
+/// How a command names the store: a root folder, an `s3://BUCKET/ROOT` address, or the registry's config.yml.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The registry's config.yml; the store is its storage.filesystem.rootdirectory.", valueName: "FILE"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The registry's config.yml; the store is its storage.filesystem.rootdirectory or its storage.s3 bucket and rootdirectory.",
+            valueName: "FILE"))
     var config: String?
 
     @Flag(name: .long, help: "Follow symlinks that point outside the store root (for stores spread over disks on purpose).")
     var followSymlinks = false
 
-    /// Opens the store, or prints why it cannot be opened and fails with exit 1.
-    func open(store: String?) throws -> RegistryStore {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "S3 endpoint for an s3:// STORE, e.g. http://127.0.0.1:9000 (an S3-compatible store; implies --path-style). Default: AWS.",
+            valueName: "URL"))
+    var endpoint: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Region for an s3:// STORE. Default: AWS_REGION, AWS_DEFAULT_REGION, or us-east-1 with --endpoint.", valueName: "REGION"))
+    var region: String?
+
+    @Flag(name: .long, help: "s3:// STORE: put the bucket in the URL path (https://ENDPOINT/BUCKET/KEY).")
+    var pathStyle = false
+
+    @Flag(name: .long, help: "s3:// STORE: put the bucket in the host name (https://BUCKET.ENDPOINT/KEY).")
+    var virtualHosted = false
+
+    /// The options that only an `s3://` STORE takes, as given (for messages and the undo hint).
+    var s3OnlyArguments: [String] {
+        var words: [String] = []
+        if let endpoint { words += ["--endpoint", endpoint] }
+        if let region { words += ["--region", region] }
+        if pathStyle { words.append("--path-style") }
+        if virtualHosted { words.append("--virtual-hosted") }
+        return words
+    }
+
+    /// Opens the store, or prints why it cannot be opened and fails with exit 1. An S3 store is checked with one
+    /// request (missing bucket, refused credentials and an unreachable endpoint fail here).
+    func open(store: String?) async throws -> RegistryStore {
+        if pathStyle && virtualHosted { throw ValidationError("give --path-style or --virtual-hosted, not both") }
+        var credentialSource: S3CredentialSource?
         do {
             if let config {
                 if store != nil { throw ValidationError("give either STORE or --config, not both") }
-                return try RegistryStore.open(configPath: config, followSymlinks: followSymlinks)
+                if let first = s3OnlyArguments.first {
+                    throw ValidationError("\(first) goes with an s3://BUCKET/ROOT store; with --config the bucket, region and endpoint come from storage.s3")
+                }
+                let registry = try RegistryStore.open(configPath: config, followSymlinks: followSymlinks)
+                if case .s3(let settings)? = registry.configuration?.storage {
+                    let access = try RegistryStore.s3Access(settings, environment: ProcessInfo.processInfo.environment)
+                    credentialSource = access.credentialSource
+                    for note in access.notes { FileHandleOutput.standardError("drydock: note: \(note)") }
+                    try await registry.checkObjectStore()
+                }
+                return registry
             }
             guard let store else { throw ValidationError("name a store: drydock COMMAND STORE, or --config FILE") }
+            if S3StoreURL.looksLikeS3(store) {
+                let access: S3Access
+                do {
+                    access = try S3Access.direct(
+                        try S3StoreURL.parse(store), endpoint: endpoint, region: region,
+                        addressing: pathStyle ? .pathStyle : virtualHosted ? .virtualHosted : nil, environment: .current())
+                } catch {
+                    throw StoreOpenError.notAStore(path: store, reason: error.description)
+                }
+                credentialSource = access.credentialSource
+                for note in access.notes { FileHandleOutput.standardError("drydock: note: \(note)") }
+                return try await RegistryStore.open(s3: access)
+            }
+            if let first = s3OnlyArguments.first {
+                throw ValidationError("\(first) goes with an s3://BUCKET/ROOT store, not a folder")
+            }
             return try RegistryStore.open(root: store, followSymlinks: followSymlinks)
         } catch let error as StoreOpenError {
             FileHandleOutput.standardError("drydock: cannot open store: \(error)")
+            if case .driver = error, let credentialSource {
+                FileHandleOutput.standardError("drydock: note: S3 credentials used: \(credentialSource)")
+            }
             throw ExitCode(1)
         }
     }
@@ -44,7 +109,9 @@ struct StoreOptions: ParsableArguments {
 struct StoreTargetArguments: ParsableArguments {
     @OptionGroup var storeOptions: StoreOptions
 
-    @Argument(help: ArgumentHelp("The store root (folder holding docker/registry/v2); omit with --config.", valueName: "STORE"))
+    @Argument(
+        help: ArgumentHelp(
+            "The store root (folder holding docker/registry/v2) or s3://BUCKET/ROOTDIRECTORY; omit with --config.", valueName: "STORE"))
     var store: String?
 
     @Argument(help: ArgumentHelp("REPO, REPO:TAG or REPO@DIGEST.", valueName: "TARGET"))

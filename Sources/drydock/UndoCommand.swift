@@ -29,7 +29,7 @@ struct UndoCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var deleteOptions: DeleteOptions
 
-    @Argument(help: ArgumentHelp("The store root (omit with --config), then optionally a journal entry ID.", valueName: "STORE | ID"))
+    @Argument(help: ArgumentHelp("The store root or s3://BUCKET/ROOTDIRECTORY (omit with --config), then optionally a journal entry ID.", valueName: "STORE | ID"))
     var arguments: [String] = []
 
     func validate() throws {
@@ -50,7 +50,7 @@ struct UndoCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let (storeArgument, id) = try split()
-        let registry = try storeOptions.open(store: storeArgument)
+        let registry = try await storeOptions.open(store: storeArgument)
         let policy = deleteOptions.policy(for: registry, storeOptions: storeOptions)
         let undo = JournalUndo(store: registry, policy: policy)
         do {

@@ -36,7 +36,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 throw ValidationError("cannot read the key file \(key): \(error.localizedDescription)")
             }
         }
-        let registry = try selection.storeOptions.open(store: storeArgument)
+        let registry = try await selection.storeOptions.open(store: storeArgument)
         let loaded = try await StoreSelection.load(registry, reference: reference, detail: .full)
         let verifier = Verifier(store: registry, options: options)
         var manifests: [ManifestVerification] = []

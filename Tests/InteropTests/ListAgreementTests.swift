@@ -159,7 +159,11 @@ enum AgreementScenario {
     static let deletedRepository = "team/app/sub"
     static let deletedTags = ["doomed", "doomed-too"]
 
-    static func push(_ images: AgreementImages, to server: RegistryServer) async throws -> AgreementExpectation {
+    /// `openStore` reads the store the server writes (the filesystem root by default; an S3 bed passes its own).
+    static func push(
+        _ images: AgreementImages, to server: RegistryServer,
+        openStore: (RegistryServer) async throws -> RegistryStore = { try RegistryStore.open(root: $0.rootDirectory.path) }
+    ) async throws -> AgreementExpectation {
         let api = server.api
         var expect = AgreementExpectation()
         func copy(_ source: String, _ repository: String, _ tag: String, _ format: Skopeo.Format, all: Bool = false)
@@ -220,8 +224,7 @@ enum AgreementScenario {
         for child in children { expect.untaggedRevision("lib/0", child.digest) }
 
         // Before the delete, Drydock sees the doomed manifest under both tags.
-        let before = try #require(
-            await RegistryStore.open(root: server.rootDirectory.path).load(repository: deletedRepository))
+        let before = try #require(await openStore(server).load(repository: deletedRepository))
         let doomed = before.revisions.first { $0.digest.description == images.doomed.manifestDigest }
         #expect(doomed?.tags == deletedTags, "one manifest, two tags")
 
@@ -425,16 +428,21 @@ extension ReferenceView {
 /// Compares one reading of the store with the registry's answers. Used from one task at a time.
 final class AgreementChecker {
     let api: RegistryAPI
-    let files: StoreFiles
+    /// The stored bytes of a blob (`blobs/.../data`), read without Drydock.
+    let readBlob: (String) async throws -> [UInt8]?
     let expected: AgreementExpectation
     private(set) var requestCount = 0
     /// Sizes learned from the registry (blob HEADs, served manifests) and, for schema1 payloads, from the store.
     private var sizes: [String: Int64] = [:]
     private var blobHeads: [String: HTTPResponse] = [:]
 
-    init(api: RegistryAPI, files: StoreFiles, expected: AgreementExpectation) {
+    convenience init(api: RegistryAPI, files: StoreFiles, expected: AgreementExpectation) {
+        self.init(api: api, readBlob: { files.read(files.blobData($0)) }, expected: expected)
+    }
+
+    init(api: RegistryAPI, readBlob: @escaping (String) async throws -> [UInt8]?, expected: AgreementExpectation) {
         self.api = api
-        self.files = files
+        self.readBlob = readBlob
         self.expected = expected
     }
 
@@ -528,7 +536,7 @@ final class AgreementChecker {
             #expect(m.mediaType == MediaType.schema1, "\(at)")
             #expect(served.contentType == MediaType.schema1Signed, "\(at)")
             #expect(served.bodyString.contains("\"signatures\""), "\(at)")
-            let stored = try #require(files.read(files.blobData(m.digest)), "\(at): no blob data")
+            let stored = try #require(try await readBlob(m.digest), "\(at): no blob data")
             #expect(StoreFiles.sha256(stored) == m.digest, "\(at)")
             #expect(!String(decoding: stored, as: UTF8.self).contains("\"signatures\""), "\(at): payload only")
             sizes[m.digest] = Int64(stored.count)
@@ -604,13 +612,22 @@ final class AgreementChecker {
     /// `drydock ls STORE REPO:TAG` shows that tag and its manifest (an index with its children), as the full listing
     /// shows them; a deleted digest is not stored.
     func checkNarrowing(root: String, full: [RepositoryView]) async throws {
+        try await checkNarrowing(store: [root], environment: [:], full: full)
+    }
+
+    /// `store`: the arguments that name the store (a root, or `s3://...` with its options); `environment` is added
+    /// to the binary's.
+    func checkNarrowing(store: [String], environment: [String: String], full: [RepositoryView]) async throws {
+        func drydock(_ arguments: [String]) async throws -> ProcessResult {
+            try await Shell.run(try DrydockBinary.path(), arguments, environment: Shell.childEnvironment(adding: environment), timeout: 60)
+        }
         let cases: [(target: String, repository: String, tag: String)] = [
             ("team/app:v1", "team/app", "v1"),
             ("team/app/sub:multi", "team/app/sub", "multi"),
             ("lib:s1", "lib", "s1"),
         ]
         for c in cases {
-            let result = try await DrydockBinary.run(["ls", root, c.target, "--json"])
+            let result = try await drydock(["ls"] + store + [c.target, "--json"])
             #expect(result.exitCode == 0, "\(c.target): \(result.stderrString)")
             guard result.exitCode == 0 else { continue }
             let document = try JSONDecoder().decode(ListJSON.Document.self, from: Data(result.stdout))
@@ -629,7 +646,7 @@ final class AgreementChecker {
         }
 
         let deleted = "\(expected.deletedRepository)@\(expected.deletedDigest)"
-        let gone = try await DrydockBinary.run(["ls", "--json", root, deleted])
+        let gone = try await drydock(["ls", "--json"] + store + [deleted])
         #expect(gone.exitCode == 1, "\(deleted): \(gone.stderrString)")
         #expect(gone.stderrString.contains(expected.deletedDigest), "\(gone.stderrString)")
         #expect(gone.stdout.isEmpty)

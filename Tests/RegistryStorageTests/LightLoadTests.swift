@@ -81,13 +81,16 @@ import Testing
         }
     }
 
-    @Test func lightLoadOpensNoLayerOrHistoryLinkAndStatsNoLayer() async throws {
+    /// Both ways of discovering: listing folder levels (filesystem) and walking a prefix flat (object stores).
+    @Test(arguments: [false, true])
+    func lightLoadOpensNoLayerOrHistoryLinkAndStatsNoLayer(walking: Bool) async throws {
         let f = StoreFixture()
         let img = f.image("r", tag: "v1", layers: ["a", "b"])
         _ = f.image("r", tag: "v1", layers: ["c"])  // moves v1: the first image stays in v1's history
-        let counting = CountingDriver(base: f.driver)
+        let counting = CountingDriver(base: f.driver, listsRecursivelyCheaply: walking)
         let contents = try #require(await RegistryStore(driver: counting).load(repository: "r", detail: .marking))
         #expect(contents.tag("v1")?.history.contains(img.manifest) == true)
+        #expect(contents.revisions.count == 2 && contents.layerLinks.count == 5)
         let reads = counting.reads.withLock { $0 }
         #expect(!reads.contains { $0.components.contains("_layers") })
         #expect(!reads.contains { $0.components.contains("index") })
@@ -138,8 +141,12 @@ final class CountingDriver: StorageDriver, @unchecked Sendable {
     let base: any StorageDriver
     let reads = Locked<[StoragePath]>([])
     let stats = Locked<[StoragePath]>([])
+    let listsRecursivelyCheaply: Bool
 
-    init(base: any StorageDriver) { self.base = base }
+    init(base: any StorageDriver, listsRecursivelyCheaply: Bool = false) {
+        self.base = base
+        self.listsRecursivelyCheaply = listsRecursivelyCheaply
+    }
 
     var location: String { base.location }
     func list(_ path: StoragePath) async throws -> [DirectoryEntry] { try await base.list(path) }

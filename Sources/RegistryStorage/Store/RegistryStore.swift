@@ -10,8 +10,10 @@ public enum StoreOpenError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .notAStore(let path, let reason): "\(SafeText.escaping(path)): \(reason)"
         case .configuration(let e): e.description
-        case .unsupportedDriver(let name): "storage driver \"\(SafeText.escaping(name))\" is not supported yet (Drydock reads the filesystem driver)"
-        case .driver(let e, let location): "\(SafeText.escaping(location)): \(e)"
+        case .unsupportedDriver(let name): "storage driver \"\(SafeText.escaping(name))\" is not supported yet (Drydock reads the filesystem and s3 drivers)"
+        case .driver(let e, let location):
+            // A failure at the store's root (an S3 probe) needs no ".: " path prefix after the location.
+            "\(SafeText.escaping(location)): \(e.path == .root && e.description.hasPrefix(".: ") ? String(e.description.dropFirst(3)) : e.description)"
         }
     }
 }
@@ -65,8 +67,9 @@ public final class RegistryStore: Sendable {
             } catch {
                 throw StoreOpenError.driver(DriverError(error), location: rootDirectory)
             }
-        case .s3:
-            throw StoreOpenError.unsupportedDriver("s3")
+        case .s3(let settings):
+            // Created without a request; `checkObjectStore()` probes the bucket (RegistryStore+S3.swift).
+            return try openS3(settings, configuration: config, environment: environment)
         case .unsupported(let name):
             throw StoreOpenError.unsupportedDriver(name)
         }

@@ -32,6 +32,8 @@ struct RepositoryLoader {
         var current: [String: StoragePath] = [:]
         var index: [String: [(digest: Digest, path: StoragePath)]] = [:]
         var revisionFolders: Set<Digest> = []
+        /// Found by listing folder names (not by a walk): signature folders are looked for where they can be.
+        var scanned = false
     }
 
     func load(_ entry: RepositoryEntry) async -> RepositoryContents {
@@ -40,7 +42,8 @@ struct RepositoryLoader {
         var links: ManifestLinks
         let layerLinks: [LayerLink]
         let tagNames = await listTagFolders(repo, acc)
-        if detail.readsEveryLink {
+        // Object stores list a whole prefix in one request per thousand keys: walking is their cheap way to discover.
+        if detail.readsEveryLink || driver.listsRecursivelyCheaply {
             let manifestsDir = StoreLayout.manifestsDirectory(repo)
             let manifestFiles = await walk(manifestsDir, acc)
             let layerFiles = await walk(StoreLayout.layersDirectory(repo), acc)
@@ -81,6 +84,7 @@ struct RepositoryLoader {
     /// links are still read (by `loadRevisions`: a revision exists only if its link does) and so are tags' `current`.
     private func scanManifestFolders(_ repo: StoragePath, tagNames: [String], _ acc: Accumulator) async -> ManifestLinks {
         var links = ManifestLinks()
+        links.scanned = true
         let revisionsDir = StoreLayout.manifestsDirectory(repo).appending("revisions")
         for (d, folder) in await digestFolders(revisionsDir, what: "revision", acc) {
             links.revisions[d] = folder.appending("link")
@@ -154,8 +158,12 @@ struct RepositoryLoader {
                 }
                 continue
             }
-            let read = await readLink(f.path, expected: d)
-            layerLinks.append(LayerLink(digest: d, target: read.content?.target, problems: read.problems))
+            if detail.readsEveryLink {
+                let read = await readLink(f.path, expected: d)
+                layerLinks.append(LayerLink(digest: d, target: read.content?.target, problems: read.problems))
+            } else {
+                layerLinks.append(LayerLink(digest: d, target: d, problems: []))
+            }
         }
         return layerLinks.sorted { $0.digest < $1.digest }
     }
@@ -168,7 +176,7 @@ struct RepositoryLoader {
         for (d, path) in links.revisions.sorted(by: { $0.key < $1.key }) {
             let read = await readLink(path, expected: d)
             guard let target = read.content?.target else {
-                if read.notFound && !detail.readsEveryLink {
+                if read.notFound && links.scanned {
                     // A folder without a link is no revision (the full walk never sees one); it may hold seed-era signatures.
                     links.revisions[d] = nil
                     await scanSignatures(repo, d, into: &links, acc)
@@ -178,7 +186,7 @@ struct RepositoryLoader {
                 continue
             }
             revisions[d] = await loadRevision(d, target: target, placement: .revisions, problems: read.problems, acc)
-            if !detail.readsEveryLink, revisions[d]?.manifest?.schema1 != nil {
+            if links.scanned, revisions[d]?.manifest?.schema1 != nil {
                 await scanSignatures(repo, d, into: &links, acc)
             }
         }

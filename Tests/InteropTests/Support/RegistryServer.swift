@@ -48,8 +48,24 @@ final class RegistryServer: @unchecked Sendable {
         var environment: [String: String] = [:]
         /// How long to wait for `GET /v2/` to answer.
         var startupTimeout: TimeInterval = 10
+        /// Store in S3 (`storage.s3`, e.g. pointing at a `MotoServer`) instead of the filesystem; `rootDirectory`
+        /// is then unused. The child never sees AWS_CA_BUNDLE (`Shell.childEnvironment`), which makes 2.8.2 panic.
+        var s3: S3Storage? = nil
 
         init() {}
+    }
+
+    /// The `storage.s3` block. 2.8.2 has no `forcepathstyle` key: a non-empty `regionendpoint` means path-style.
+    struct S3Storage: Sendable {
+        var regionEndpoint: String
+        var bucket: String
+        /// As written in the config, e.g. `/drydock/store` (keys are `drydock/store/docker/registry/v2/...`).
+        var rootDirectory: String
+        var accessKey: String
+        var secretKey: String
+        var region = "us-east-1"
+        var secure = false
+        var v4Auth = true
     }
 
     let options: Options
@@ -255,8 +271,7 @@ final class RegistryServer: @unchecked Sendable {
               level: \(options.logLevel)
               formatter: text
             storage:
-              filesystem:
-                rootdirectory: \(root.path)
+            \(storageDriverYAML(options: options, root: root))
               delete:
                 enabled: \(options.deleteEnabled)
               maintenance:
@@ -282,6 +297,26 @@ final class RegistryServer: @unchecked Sendable {
             yaml += extra.hasSuffix("\n") ? extra : extra + "\n"
         }
         return yaml
+    }
+
+    /// The driver block under `storage:` (two lines indented by 2 and 4 spaces, or the s3 block).
+    static func storageDriverYAML(options: Options, root: URL) -> String {
+        guard let s3 = options.s3 else { return "  filesystem:\n    rootdirectory: \(root.path)" }
+        // JSON strings are YAML double-quoted scalars.
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        return [
+            "  s3:",
+            "    region: \(quoted(s3.region))",
+            "    regionendpoint: \(quoted(s3.regionEndpoint))",
+            "    bucket: \(quoted(s3.bucket))",
+            "    rootdirectory: \(quoted(s3.rootDirectory))",
+            "    accesskey: \(quoted(s3.accessKey))",
+            "    secretkey: \(quoted(s3.secretKey))",
+            "    secure: \(s3.secure)",
+            "    v4auth: \(s3.v4Auth)",
+        ].joined(separator: "\n")
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago: bind port 0, read it back, close.
