@@ -36,6 +36,28 @@ import Testing
         #expect(stale.catalog.count == 3)
     }
 
+    /// The index is light; opening a repository reads it in full, and the index's copy never replaces the full one.
+    @Test func openingARepositoryReadsItInFullOverItsLightIndexCopy() async throws {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        var s = AppState(store: StoreDescription(location: "/srv/registry"), deleteGate: .disabled(reason: "off"))
+        s = reduce(s, .start).0
+        let listing = try await f.store.repositories()
+        s = reduce(s, .catalogLoaded(listing, generation: 0)).0
+        let entry = try #require(listing.repositories.first { $0.name == "team/app" })
+        let light = await f.store.load(entry, detail: .listing)
+        let full = await f.store.load(entry, detail: .full)
+        s = reduce(s, .repositoryLoaded(light, generation: 0)).0
+        #expect(s.repositories["team/app"]?.detail == .listing)
+        while s.top.list.selectedID != "team/app" { press(&s, .char("j")) }
+        let (opened, effects) = reduce(s, .key(.enter))
+        s = opened
+        #expect(effects.map(\.summary).contains { $0.hasPrefix("loadRepository") })
+        s = reduce(s, .repositoryLoaded(full, generation: 0)).0
+        #expect(s.repositories["team/app"]?.detail == .full)
+        s = reduce(s, .repositoryLoaded(light, generation: 0)).0
+        #expect(s.repositories["team/app"]?.detail == .full)
+    }
+
     @Test func drillsFromRepositoryToTagToManifestToLayers() async throws {
         let (f, app, _, _, _, _, _) = UIFixture.standard()
         var s = try await f.loadedState()

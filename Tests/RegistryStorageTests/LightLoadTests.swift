@@ -68,6 +68,22 @@ import Testing
         }
     }
 
+    /// The verifier reads a lightly loaded repository again in full: the browser's index can be handed to it as is.
+    @Test func verifyingALightLoadGivesTheFullResults() async throws {
+        let store = try await Self.demoStore()
+        let (_, full) = try await store.loadEverything(detail: .full)
+        let (_, light) = try await store.loadEverything(detail: .listing)
+        let verifier = Verifier(store: store, options: VerificationOptions())
+        var failures = 0
+        for (f, l) in zip(full, light) {
+            let a = await verifier.verify(f)
+            let b = await verifier.verify(l)
+            #expect(a == b, "\(f.name)")
+            failures += a.filter { !$0.ok }.count
+        }
+        #expect(failures > 0)  // the demo's planted faults are found through the light copy too
+    }
+
     @Test func garbageCollectionPlansTheSameFromALightLoad() async throws {
         let store = try await Self.demoStore()
         let (_, full) = try await store.loadEverything(detail: .full)

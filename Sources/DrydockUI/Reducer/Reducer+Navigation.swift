@@ -55,9 +55,9 @@ extension Reducer {
         return effects
     }
 
-    /// Asks for a repository ahead of the background indexing, once per scan.
+    /// Asks for a repository in full (ahead of the background indexing, or over its lighter index copy), once per scan.
     static func requestLoad(_ s: inout AppState, _ repo: String) -> [Effect] {
-        guard s.repositories[repo] == nil, !s.requestedLoads.contains(repo), let entry = s.entry(named: repo) else { return [] }
+        guard s.repositories[repo]?.detail != .full, !s.requestedLoads.contains(repo), let entry = s.entry(named: repo) else { return [] }
         s.requestedLoads.insert(repo)
         return [.loadRepository(entry, generation: s.generation)]
     }

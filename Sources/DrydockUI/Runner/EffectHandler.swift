@@ -43,8 +43,10 @@ public struct EffectHandler: Sendable {
     ) -> EffectHandler {
         EffectHandler(
             loadCatalog: { onEntry in try await store.repositories(onRepository: onEntry) },
-            loadRepository: { await store.load($0) },
-            loadAll: { entries, onLoaded in await store.loadAll(entries, onLoaded: onLoaded) },
+            // The index behind the lists is light (names, counts, sizes from descriptors); an opened repository
+            // is read in full (blob presence, every link) for its screens.
+            loadRepository: { await store.load($0, detail: .full) },
+            loadAll: { entries, onLoaded in await store.loadAll(entries, detail: .listing, onLoaded: onLoaded) },
             invalidateCaches: { store.blobCache.invalidateAll() },
             verify: verify, deepVerify: deepVerify, deletes: deletes)
     }

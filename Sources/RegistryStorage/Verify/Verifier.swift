@@ -33,8 +33,17 @@ public struct Verifier: Sendable {
     }
 
     func verify(
-        _ repo: RepositoryContents, revisions: [ManifestRevision], deep: Bool, progress: @escaping @Sendable (VerificationProgress) -> Void
+        _ given: RepositoryContents, revisions requested: [ManifestRevision], deep: Bool,
+        progress: @escaping @Sendable (VerificationProgress) -> Void
     ) async -> [ManifestVerification] {
+        // The checks need every link read and every blob stat'ed: a lighter load (the browser's index) is read again.
+        var repo = given
+        var revisions = requested
+        if given.detail != .full {
+            repo = await store.load(given.entry, detail: .full)
+            let wanted = Set(requested.map(\.digest))
+            revisions = repo.revisions.filter { wanted.contains($0.digest) }
+        }
         let checks = ManifestChecks(repo: repo)
         let discovery = SignatureDiscovery(driver: store.driver, repo: repo, cosignKeyPEM: options.cosignPublicKeyPEM)
         let schema1 = Schema1SignatureCheck(driver: store.driver)
