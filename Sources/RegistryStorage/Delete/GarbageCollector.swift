@@ -152,20 +152,35 @@ public struct GarbageCollector: Sendable {
             for algorithm in try await driver.withRetries({ try await driver.list(StoreLayout.blobs) }) where algorithm.kind == .directory {
                 guard StoragePath.isSafeComponent(algorithm.name) else { continue }
                 let algDir = StoreLayout.blobs.appending(algorithm.name)
-                for prefix in try await driver.withRetries({ try await driver.list(algDir) }) where prefix.kind == .directory {
-                    guard StoragePath.isSafeComponent(prefix.name) else { continue }
-                    let prefixDir = algDir.appending(prefix.name)
-                    let entries: [DirectoryEntry]
-                    do {
-                        entries = try await driver.withRetries { try await driver.list(prefixDir) }
-                    } catch {
-                        if DriverError(error).isNotFound { continue }  // removed while we listed
-                        throw error
+                let prefixes = try await driver.withRetries({ try await driver.list(algDir) })
+                    .filter { $0.kind == .directory && StoragePath.isSafeComponent($0.name) }.map(\.name)
+                // The 256 prefix folders are independent: list them on every core.
+                try await withThrowingTaskGroup(of: [Digest].self) { group in
+                    var next = 0
+                    func addNext() {
+                        guard next < prefixes.count else { return }
+                        let prefix = prefixes[next]
+                        next += 1
+                        group.addTask {
+                            let entries: [DirectoryEntry]
+                            do {
+                                entries = try await driver.withRetries { try await driver.list(algDir.appending(prefix)) }
+                            } catch {
+                                if DriverError(error).isNotFound { return [] }  // removed while we listed
+                                throw error
+                            }
+                            return entries.compactMap { e in
+                                guard e.kind == .directory, let d = StoreLayout.digest(algorithm: algorithm.name, hex: e.name),
+                                    prefix == String(d.hex.prefix(2))
+                                else { return nil }
+                                return d
+                            }
+                        }
                     }
-                    for e in entries where e.kind == .directory {
-                        guard let d = StoreLayout.digest(algorithm: algorithm.name, hex: e.name), prefix.name == String(d.hex.prefix(2))
-                        else { continue }
-                        out[d] = -1
+                    for _ in 0..<store.loadConcurrency { addNext() }
+                    while let found = try await group.next() {
+                        for d in found { out[d] = -1 }
+                        addNext()
                     }
                 }
             }
