@@ -51,6 +51,7 @@ let package = Package(
             dependencies: [
                 "StoreGenerator",
                 "RegistryStorage",
+                "DrydockUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

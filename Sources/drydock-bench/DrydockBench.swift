@@ -8,7 +8,7 @@ struct DrydockBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drydock-bench",
         abstract: "Generate large registry stores and measure Drydock against the registry's own tools.",
-        subcommands: [Generate.self, RunBenchmark.self]
+        subcommands: [Generate.self, RunBenchmark.self, FilterCommand.self]
     )
 }
 
@@ -42,3 +42,16 @@ struct Generate: ParsableCommand {
     }
 }
 
+
+struct FilterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "filter", abstract: "Time the browser's redraw while a filter is typed over a long tag list.")
+
+    @Option(help: "Tags in the list.") var rows = 40_000
+
+    func run() async throws {
+        let result = try await FilterBenchmark.run(rows: rows)
+        print("per typed key (ms): " + result.keyMilliseconds.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        print("rows left after the filter: \(result.rowsShownAfterFilter)")
+    }
+}

@@ -65,6 +65,10 @@ struct RunBenchmark: AsyncParsableCommand {
         let firstList = try await Self.firstRepositoryList(root)
         print("first repository list: first entry after \(fmt(firstList.first * 1000)) ms, whole catalog (\(firstList.count)) after \(fmt(firstList.all * 1000)) ms")
 
+        let filter = try await FilterBenchmark.run(rows: 40_000)
+        let sorted = filter.keyMilliseconds.sorted()
+        print("filtering a \(filter.rows)-row tag list, per typed key (reduce + render): median \(fmt(sorted[sorted.count / 2])) ms, worst \(fmt(sorted.last ?? 0)) ms (\(filter.rowsShownAfterFilter) row(s) left)")
+
         try await hashing(scratch)
     }
 
