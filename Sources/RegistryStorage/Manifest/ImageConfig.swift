@@ -22,25 +22,9 @@ public struct ImageConfig: Sendable, Equatable {
 
     public static func parse(_ bytes: [UInt8]) -> Result<ImageConfig, ManifestParseError> {
         guard bytes.count <= maxSize else { return .failure(.tooLarge(bytes.count)) }
-        guard JSONShape.depth(of: bytes) <= JSONShape.maxDepth else { return .failure(.nestedTooDeeply) }
-        do {
-            let raw = try JSONDecoder().decode(RawConfig.self, from: Data(bytes))
-            return .success(
-                ImageConfig(
-                    created: raw.created,
-                    architecture: raw.architecture,
-                    os: raw.os,
-                    variant: raw.variant,
-                    labels: (raw.config?.Labels ?? [:]).compactMapValues { $0 },
-                    history: (raw.history ?? []).map {
-                        HistoryEntry(
-                            created: $0.created, createdBy: $0.created_by, comment: $0.comment,
-                            emptyLayer: $0.empty_layer ?? false)
-                    },
-                    diffIDs: raw.rootfs?.diff_ids ?? []
-                ))
-        } catch {
-            return .failure(.invalidJSON(ManifestParser.describe(error)))
+        switch JSONReadFailure.reading(bytes, { (document) throws(JSONDocument.TypeError) in try ImageConfig(document) }) {
+        case .success(let config): return .success(config)
+        case .failure(let e): return .failure(e.isTooDeep ? .nestedTooDeeply : .invalidJSON(e.message))
         }
     }
 
@@ -48,9 +32,10 @@ public struct ImageConfig: Sendable, Equatable {
     public static func fromSchema1(_ details: Schema1Details) -> ImageConfig? {
         guard let top = details.history.first, case .success(var config) = parse(Array(top.utf8)) else { return nil }
         config.history = details.history.reversed().map { entry in
-            let layer = (try? JSONDecoder().decode(RawV1Layer.self, from: Data(entry.utf8)))
+            // An entry that does not read is shown empty rather than dropped.
+            let layer = try? JSONReadFailure.reading(Array(entry.utf8), { (document) throws(JSONDocument.TypeError) in try V1Layer(document) }).get()
             return HistoryEntry(
-                created: layer?.created, createdBy: layer?.container_config?.Cmd?.joined(separator: " "),
+                created: layer?.created, createdBy: layer?.command?.joined(separator: " "),
                 comment: layer?.comment, emptyLayer: layer?.throwaway ?? false)
         }
         if config.architecture == nil || config.architecture == "" { config.architecture = details.architecture }
@@ -77,29 +62,90 @@ public struct ImageConfig: Sendable, Equatable {
     }
 }
 
-// swiftlint:disable identifier_name
-private struct RawConfig: Decodable {
-    struct Inner: Decodable { var Labels: [String: String?]? }
-    struct History: Decodable {
-        var created: String?
-        var created_by: String?
-        var comment: String?
-        var empty_layer: Bool?
+// MARK: wire format
+
+extension ImageConfig {
+    /// Reads `created`, `architecture`, `os`, `variant`, `config.Labels` (null values dropped),
+    /// `history[]` and `rootfs.diff_ids`; unknown fields are ignored and null reads as absent.
+    init(_ d: JSONDocument) throws(JSONDocument.TypeError) {
+        self.init(created: nil, architecture: nil, os: nil, variant: nil, labels: [:], history: [], diffIDs: [])
+        try d.requireObject(d.root)
+        for key in d.keys(d.root) {
+            let value = key + 1
+            if d.stringEquals(key, "created") {
+                created = try d.optionalString(value)
+            } else if d.stringEquals(key, "architecture") {
+                architecture = try d.optionalString(value)
+            } else if d.stringEquals(key, "os") {
+                os = try d.optionalString(value)
+            } else if d.stringEquals(key, "variant") {
+                variant = try d.optionalString(value)
+            } else if d.stringEquals(key, "config") {
+                labels = [:]
+                guard try d.isObject(orNull: value) else { continue }
+                for inner in d.keys(value) where d.stringEquals(inner, "Labels") {
+                    labels = [:]
+                    guard try d.isObject(orNull: inner + 1) else { continue }
+                    for label in d.keys(inner + 1) {
+                        labels[d.string(label)] = try d.optionalString(label + 1)
+                    }
+                }
+            } else if d.stringEquals(key, "history") {
+                history = []
+                guard try d.isArray(orNull: value) else { continue }
+                history.reserveCapacity(d.count(value))
+                for element in d.elements(value) {
+                    try d.requireObject(element)
+                    var entry = HistoryEntry(created: nil, createdBy: nil, comment: nil, emptyLayer: false)
+                    for field in d.keys(element) {
+                        if d.stringEquals(field, "created") {
+                            entry.created = try d.optionalString(field + 1)
+                        } else if d.stringEquals(field, "created_by") {
+                            entry.createdBy = try d.optionalString(field + 1)
+                        } else if d.stringEquals(field, "comment") {
+                            entry.comment = try d.optionalString(field + 1)
+                        } else if d.stringEquals(field, "empty_layer") {
+                            entry.emptyLayer = try d.optionalBool(field + 1) ?? false
+                        }
+                    }
+                    history.append(entry)
+                }
+            } else if d.stringEquals(key, "rootfs") {
+                diffIDs = []
+                guard try d.isObject(orNull: value) else { continue }
+                for inner in d.keys(value) where d.stringEquals(inner, "diff_ids") {
+                    diffIDs = try d.optionalStrings(inner + 1) ?? []
+                }
+            }
+        }
     }
-    struct RootFS: Decodable { var diff_ids: [String]? }
-    var created: String?
-    var architecture: String?
-    var os: String?
-    var variant: String?
-    var config: Inner?
-    var history: [History]?
-    var rootfs: RootFS?
 }
 
-private struct RawV1Layer: Decodable {
-    struct ContainerConfig: Decodable { var Cmd: [String]? }
+/// A schema1 `v1Compatibility` entry: the fields shown as layer history.
+private struct V1Layer {
     var created: String?
     var comment: String?
     var throwaway: Bool?
-    var container_config: ContainerConfig?
+    /// `container_config.Cmd`
+    var command: [String]?
+
+    init(_ d: JSONDocument) throws(JSONDocument.TypeError) {
+        try d.requireObject(d.root)
+        for key in d.keys(d.root) {
+            let value = key + 1
+            if d.stringEquals(key, "created") {
+                created = try d.optionalString(value)
+            } else if d.stringEquals(key, "comment") {
+                comment = try d.optionalString(value)
+            } else if d.stringEquals(key, "throwaway") {
+                throwaway = try d.optionalBool(value)
+            } else if d.stringEquals(key, "container_config") {
+                command = nil
+                guard try d.isObject(orNull: value) else { continue }
+                for inner in d.keys(value) where d.stringEquals(inner, "Cmd") {
+                    command = try d.optionalStrings(inner + 1)
+                }
+            }
+        }
+    }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 public enum ManifestParseError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(Int)
     case nestedTooDeeply
@@ -20,8 +18,9 @@ public enum ManifestParseError: Error, Sendable, Equatable, CustomStringConverti
     }
 }
 
-/// Cheap structural checks before handing bytes to a JSON decoder: hostile input must not exhaust the stack.
+/// Structural limits for manifest and config JSON: hostile input must not exhaust the stack.
 public enum JSONShape {
+    /// The deepest nesting of objects and arrays accepted; `JSONDocument.parse` enforces it while parsing.
     public static let maxDepth = 64
 
     /// Nesting depth of objects and arrays outside strings; stops counting once past `limit`.
@@ -55,12 +54,10 @@ public enum ManifestParser {
 
     public static func parse(_ bytes: [UInt8]) -> Result<Manifest, ManifestParseError> {
         guard bytes.count <= maxManifestSize else { return .failure(.tooLarge(bytes.count)) }
-        guard JSONShape.depth(of: bytes) <= JSONShape.maxDepth else { return .failure(.nestedTooDeeply) }
         let raw: RawManifest
-        do {
-            raw = try JSONDecoder().decode(RawManifest.self, from: Data(bytes))
-        } catch {
-            return .failure(.invalidJSON(describe(error)))
+        switch RawManifest.read(bytes) {
+        case .success(let r): raw = r
+        case .failure(let e): return .failure(e.isTooDeep ? .nestedTooDeeply : .invalidJSON(e.message))
         }
         switch raw.schemaVersion {
         case 1:
@@ -87,10 +84,10 @@ public enum ManifestParser {
             format: format,
             schemaVersion: raw.schemaVersion ?? 0,
             declaredMediaType: raw.mediaType,
-            config: format.isIndex ? nil : raw.config?.descriptor,
-            layers: format.isIndex ? [] : (raw.layers ?? []).map(\.descriptor),
-            children: format.isIndex ? (raw.manifests ?? []).map(\.descriptor) : [],
-            subject: raw.subject?.descriptor,
+            config: format.isIndex ? nil : raw.config,
+            layers: format.isIndex ? [] : raw.layers ?? [],
+            children: format.isIndex ? raw.manifests ?? [] : [],
+            subject: raw.subject,
             artifactType: raw.artifactType,
             annotations: raw.annotations ?? [:],
             schema1: nil
@@ -107,11 +104,11 @@ public enum ManifestParser {
             case .success(let jws):
                 payload = jws.payload
                 signatureCount = jws.signatures.count
-                guard JSONShape.depth(of: payload) <= JSONShape.maxDepth else { return .failure(.nestedTooDeeply) }
-                do {
-                    raw = try JSONDecoder().decode(RawManifest.self, from: Data(payload))
-                } catch {
-                    return .failure(.invalidSchema1("signed payload is not valid JSON: \(describe(error))"))
+                switch RawManifest.read(payload) {
+                case .success(let r): raw = r
+                case .failure(let e):
+                    if e.isTooDeep { return .failure(.nestedTooDeeply) }
+                    return .failure(.invalidSchema1("signed payload is not valid JSON: \(e.message)"))
                 }
             case .failure(let e):
                 return .failure(.invalidSchema1("cannot read the signed payload: \(e)"))
@@ -122,9 +119,9 @@ public enum ManifestParser {
             tag: raw.tag ?? "",
             architecture: raw.architecture ?? "",
             fsLayers: (raw.fsLayers ?? []).map {
-                Descriptor(mediaType: MediaType.schema1Layer, digestText: $0.blobSum ?? "", size: nil)
+                Descriptor(mediaType: MediaType.schema1Layer, digestText: $0 ?? "", size: nil)
             },
-            history: (raw.history ?? []).map { $0.v1Compatibility ?? "" },
+            history: (raw.history ?? []).map { $0 ?? "" },
             signatureCount: signatureCount,
             payload: payload
         )
@@ -138,82 +135,181 @@ public enum ManifestParser {
                 schema1: details
             ))
     }
-
-    static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx),
-            DecodingError.keyNotFound(_, let ctx), DecodingError.dataCorrupted(let ctx):
-            let path = ctx.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-            return SafeText.escaping(path.isEmpty ? ctx.debugDescription : "\(path): \(ctx.debugDescription)")
-        default:
-            return SafeText.escaping(String(describing: error))
-        }
-    }
 }
 
 // MARK: wire format
 
-struct RawDescriptor: Decodable {
-    var mediaType: String?
-    var digest: String?
-    var size: Int64?
-    var urls: [String]?
-    var annotations: [String: String]?
-    var platform: Platform?
-    var artifactType: String?
+/// Why a manifest or config document could not be read: bad JSON, or a field of the wrong type.
+struct JSONReadFailure: Error {
+    var message: String
+    var isTooDeep = false
 
-    var descriptor: Descriptor {
-        Descriptor(
-            mediaType: mediaType, digestText: digest ?? "", size: size, urls: urls ?? [], annotations: annotations ?? [:],
-            platform: platform, artifactType: artifactType)
+    /// Parses `bytes` and hands the document to `read`; failures become safe, user-facing text.
+    static func reading<T>(_ bytes: [UInt8], _ read: (JSONDocument) throws(JSONDocument.TypeError) -> T) -> Result<T, JSONReadFailure> {
+        let document: JSONDocument
+        do {
+            document = try JSONDocument.parse(bytes)
+        } catch {
+            return .failure(JSONReadFailure(message: error.description, isTooDeep: error.isTooDeep))
+        }
+        do {
+            return .success(try read(document))
+        } catch {
+            return .failure(JSONReadFailure(message: SafeText.escaping(document.describe(error))))
+        }
     }
 }
 
-/// Decodes any JSON value and keeps nothing (used to count `signatures` entries).
-struct IgnoredJSON: Decodable {
-    init(from decoder: Decoder) throws {}
+extension JSONDocument {
+    /// The media types most descriptors and manifests carry.
+    static let commonMediaTypes = KnownStrings([
+        MediaType.dockerLayer, "application/vnd.oci.image.layer.v1.tar+gzip", MediaType.dockerConfig, MediaType.ociConfig,
+        MediaType.schema2, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.ociIndex,
+        "application/vnd.oci.image.layer.v1.tar", "application/vnd.oci.image.layer.v1.tar+zstd", MediaType.ociEmpty,
+        MediaType.dockerForeignLayer,
+    ])
+
+    /// A string from the common media types when it is one of them.
+    func mediaType(_ i: Int) throws(TypeError) -> String? {
+        kind(i) == .string ? string(i, preferring: JSONDocument.commonMediaTypes) : try optionalString(i)
+    }
+
+    /// A descriptor object (`config`, `layers[]`, `manifests[]`, `subject`).
+    func descriptor(_ i: Int) throws(TypeError) -> Descriptor {
+        try requireObject(i)
+        var mediaType: String?, digest: String?, size: Int64?, urls: [String]?, annotations: [String: String]?
+        var platform: Platform?, artifactType: String?
+        for key in keys(i) {
+            let value = key + 1
+            if stringEquals(key, "mediaType") {
+                mediaType = try self.mediaType(value)
+            } else if stringEquals(key, "digest") {
+                digest = try optionalString(value)
+            } else if stringEquals(key, "size") {
+                size = try optionalInt64(value)
+            } else if stringEquals(key, "urls") {
+                urls = try optionalStrings(value)
+            } else if stringEquals(key, "annotations") {
+                annotations = try optionalStringMap(value)
+            } else if stringEquals(key, "platform") {
+                platform = try self.platform(value)
+            } else if stringEquals(key, "artifactType") {
+                artifactType = try optionalString(value)
+            }
+        }
+        return Descriptor(
+            mediaType: mediaType, digestText: digest ?? "", size: size, urls: urls ?? [], annotations: annotations ?? [:],
+            platform: platform, artifactType: artifactType)
+    }
+
+    /// `platform` with the keys of `Platform.CodingKeys`.
+    func platform(_ i: Int) throws(TypeError) -> Platform? {
+        guard try isObject(orNull: i) else { return nil }
+        var p = Platform()
+        for key in keys(i) {
+            let value = key + 1
+            if stringEquals(key, "architecture") {
+                p.architecture = try optionalString(value)
+            } else if stringEquals(key, "os") {
+                p.os = try optionalString(value)
+            } else if stringEquals(key, "os.version") {
+                p.osVersion = try optionalString(value)
+            } else if stringEquals(key, "os.features") {
+                p.osFeatures = try optionalStrings(value)
+            } else if stringEquals(key, "variant") {
+                p.variant = try optionalString(value)
+            } else if stringEquals(key, "features") {
+                p.features = try optionalStrings(value)
+            }
+        }
+        return p
+    }
+
+    func optionalDescriptor(_ i: Int) throws(TypeError) -> Descriptor? {
+        kind(i) == .null ? nil : try descriptor(i)
+    }
+
+    func optionalDescriptors(_ i: Int) throws(TypeError) -> [Descriptor]? {
+        guard try isArray(orNull: i) else { return nil }
+        var out = [Descriptor]()
+        out.reserveCapacity(count(i))
+        for element in elements(i) { out.append(try descriptor(element)) }
+        return out
+    }
+
+    /// An array of objects from each of which one optional string field is taken (`fsLayers[].blobSum`).
+    func optionalFieldOfEach(_ i: Int, _ field: StaticString) throws(TypeError) -> [String?]? {
+        guard try isArray(orNull: i) else { return nil }
+        var out = [String?]()
+        out.reserveCapacity(count(i))
+        for element in elements(i) {
+            try requireObject(element)
+            var text: String?
+            for key in keys(element) where stringEquals(key, field) { text = try optionalString(key + 1) }
+            out.append(text)
+        }
+        return out
+    }
 }
 
-struct RawManifest: Decodable {
-    struct FSLayer: Decodable { var blobSum: String? }
-    struct History: Decodable { var v1Compatibility: String? }
-
+/// The manifest fields any format uses; unknown fields are ignored, null reads as absent, and of
+/// duplicate keys the last wins (as in Go).
+struct RawManifest {
     var schemaVersion: Int?
     var mediaType: String?
-    var config: RawDescriptor?
-    var layers: [RawDescriptor]?
-    var manifests: [RawDescriptor]?
-    var subject: RawDescriptor?
+    var config: Descriptor?
+    var layers: [Descriptor]?
+    var manifests: [Descriptor]?
+    var subject: Descriptor?
     var artifactType: String?
     var annotations: [String: String]?
     var name: String?
     var tag: String?
     var architecture: String?
-    var fsLayers: [FSLayer]?
-    var history: [History]?
-    /// nil when there is no `signatures` key.
+    /// `fsLayers[].blobSum`
+    var fsLayers: [String?]?
+    /// `history[].v1Compatibility`
+    var history: [String?]?
+    /// nil when there is no `signatures` key (or it is null).
     var signatureCount: Int?
 
-    enum CodingKeys: String, CodingKey {
-        case schemaVersion, mediaType, config, layers, manifests, subject, artifactType, annotations
-        case name, tag, architecture, fsLayers, history, signatures
+    static func read(_ bytes: [UInt8]) -> Result<RawManifest, JSONReadFailure> {
+        JSONReadFailure.reading(bytes) { (document) throws(JSONDocument.TypeError) in try RawManifest(document) }
     }
 
-    init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        schemaVersion = try c.decodeIfPresent(Int.self, forKey: .schemaVersion)
-        mediaType = try c.decodeIfPresent(String.self, forKey: .mediaType)
-        config = try c.decodeIfPresent(RawDescriptor.self, forKey: .config)
-        layers = try c.decodeIfPresent([RawDescriptor].self, forKey: .layers)
-        manifests = try c.decodeIfPresent([RawDescriptor].self, forKey: .manifests)
-        subject = try c.decodeIfPresent(RawDescriptor.self, forKey: .subject)
-        artifactType = try c.decodeIfPresent(String.self, forKey: .artifactType)
-        annotations = try c.decodeIfPresent([String: String].self, forKey: .annotations)
-        name = try c.decodeIfPresent(String.self, forKey: .name)
-        tag = try c.decodeIfPresent(String.self, forKey: .tag)
-        architecture = try c.decodeIfPresent(String.self, forKey: .architecture)
-        fsLayers = try c.decodeIfPresent([FSLayer].self, forKey: .fsLayers)
-        history = try c.decodeIfPresent([History].self, forKey: .history)
-        signatureCount = try c.decodeIfPresent([IgnoredJSON].self, forKey: .signatures)?.count
+    init(_ d: JSONDocument) throws(JSONDocument.TypeError) {
+        try d.requireObject(d.root)
+        for key in d.keys(d.root) {
+            let value = key + 1
+            if d.stringEquals(key, "schemaVersion") {
+                schemaVersion = try d.optionalInt(value)
+            } else if d.stringEquals(key, "mediaType") {
+                mediaType = try d.mediaType(value)
+            } else if d.stringEquals(key, "config") {
+                config = try d.optionalDescriptor(value)
+            } else if d.stringEquals(key, "layers") {
+                layers = try d.optionalDescriptors(value)
+            } else if d.stringEquals(key, "manifests") {
+                manifests = try d.optionalDescriptors(value)
+            } else if d.stringEquals(key, "subject") {
+                subject = try d.optionalDescriptor(value)
+            } else if d.stringEquals(key, "artifactType") {
+                artifactType = try d.optionalString(value)
+            } else if d.stringEquals(key, "annotations") {
+                annotations = try d.optionalStringMap(value)
+            } else if d.stringEquals(key, "name") {
+                name = try d.optionalString(value)
+            } else if d.stringEquals(key, "tag") {
+                tag = try d.optionalString(value)
+            } else if d.stringEquals(key, "architecture") {
+                architecture = try d.optionalString(value)
+            } else if d.stringEquals(key, "fsLayers") {
+                fsLayers = try d.optionalFieldOfEach(value, "blobSum")
+            } else if d.stringEquals(key, "history") {
+                history = try d.optionalFieldOfEach(value, "v1Compatibility")
+            } else if d.stringEquals(key, "signatures") {
+                signatureCount = try d.isArray(orNull: value) ? d.count(value) : nil
+            }
+        }
     }
 }
