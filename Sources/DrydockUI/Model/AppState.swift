@@ -80,26 +80,26 @@ public struct DeepVerifyTask: Equatable, Sendable {
 
 /// Everything the browser shows, as one value. Only `reduce` changes it; `render` draws it.
 public struct AppState: Sendable {
-    public var store: StoreDescription
-    public var deleteGate: DeleteGate
+    public var store: StoreDescription { didSet { contentVersion = ContentVersion.next() } }
+    public var deleteGate: DeleteGate { didSet { contentVersion = ContentVersion.next() } }
     public var size: GridSize
     /// Never empty; the first screen is the repository list.
     public var stack: [ScreenState]
 
-    public var catalogPhase: CatalogPhase = .loading
+    public var catalogPhase: CatalogPhase = .loading { didSet { contentVersion = ContentVersion.next() } }
     /// Catalog entries are shown as the walk finds them (first scan, or a rescan of an empty list).
     public var catalogStreaming = true
     /// Repositories in catalog order (available before any is read).
-    public var catalog: [RepositoryEntry] = []
-    public var storeProblems: [Problem] = []
-    public var repositories: [String: RepositoryContents] = [:]
-    public var summaries: [String: RepositorySummary] = [:]
+    public var catalog: [RepositoryEntry] = [] { didSet { contentVersion = ContentVersion.next() } }
+    public var storeProblems: [Problem] = [] { didSet { contentVersion = ContentVersion.next() } }
+    public var repositories: [String: RepositoryContents] = [:] { didSet { contentVersion = ContentVersion.next() } }
+    public var summaries: [String: RepositorySummary] = [:] { didSet { contentVersion = ContentVersion.next() } }
     /// Shared-by counts and unique sizes; nil until every repository has been read.
-    public var index: StoreIndex?
-    public var verifications: [VerificationKey: ManifestVerification] = [:]
-    public var verification = VerificationQueue()
-    public var indexing: IndexingProgress?
-    public var deepTasks: [DeepVerifyTask] = []
+    public var index: StoreIndex? { didSet { contentVersion = ContentVersion.next() } }
+    public var verifications: [VerificationKey: ManifestVerification] = [:] { didSet { contentVersion = ContentVersion.next() } }
+    public var verification = VerificationQueue() { didSet { contentVersion = ContentVersion.next() } }
+    public var indexing: IndexingProgress? { didSet { contentVersion = ContentVersion.next() } }
+    public var deepTasks: [DeepVerifyTask] = [] { didSet { contentVersion = ContentVersion.next() } }
     public var nextTaskID = 1
 
     public var overlay: Overlay?
@@ -109,10 +109,15 @@ public struct AppState: Sendable {
     public var message: Banner?
 
     /// Bumped by each rescan; results of an older scan are ignored.
-    public var generation = 0
+    public var generation = 0 { didSet { contentVersion = ContentVersion.next() } }
     /// Repositories asked for ahead of the background indexing (the user opened them).
     public var requestedLoads: Set<String> = []
     public var quitRequested = false
+    /// Changes (to a value no other state ever had) whenever something a screen shows changes: the key of
+    /// `contentCache`, so a 40k-row list is built once, not on every key that only moves, filters or sorts it.
+    public private(set) var contentVersion = ContentVersion.next()
+    /// Shared by copies of the state; entries are keyed by `contentVersion`, which copies that diverge never share.
+    let contentCache = ContentCache()
     /// A delete, undo or garbage collection in progress (its banner text); further writes wait for it.
     public var operation: String?
 
@@ -140,4 +145,38 @@ public struct AppState: Sendable {
 
     /// Manifests known so far, over every loaded repository.
     public var manifestCount: Int { summaries.values.reduce(0) { $0 + $1.manifestCount } }
+}
+
+/// Process-wide, so two states reduced differently from one ancestor never get the same version.
+public enum ContentVersion {
+    private static let counter = Locked<UInt64>(0)
+
+    public static func next() -> UInt64 {
+        counter.withLock { value in
+            value &+= 1
+            return value
+        }
+    }
+}
+
+/// Built screen contents by screen and content version (a handful of screens: the stack and its neighbours).
+final class ContentCache: @unchecked Sendable {
+    // @unchecked: every access holds the lock.
+    private let lock = NSLock()
+    private var entries: [ScreenID: (version: UInt64, content: ScreenContent)] = [:]
+
+    func content(_ screen: ScreenID, version: UInt64, build: () -> ScreenContent) -> ScreenContent {
+        lock.lock()
+        if let hit = entries[screen], hit.version == version {
+            lock.unlock()
+            return hit.content
+        }
+        lock.unlock()
+        let built = build()
+        lock.lock()
+        if entries.count > 16 { entries = entries.filter { $0.value.version == version } }
+        entries[screen] = (version, built)
+        lock.unlock()
+        return built
+    }
 }

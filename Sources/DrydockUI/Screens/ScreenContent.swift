@@ -47,11 +47,15 @@ public struct Row: Equatable, Sendable {
     /// Where Enter goes.
     public var target: ScreenID?
     /// nil keeps the natural order when sorting by name.
-    public var sortName: String?
+    public var sortName: String? { didSet { naturalSortKey = sortName.map(ScreenContent.naturalKey) } }
     public var sortSize: Int64?
     public var sortCreated: Date?
     /// What the filter matches against (defaults to the cells' text).
-    public var searchText: String
+    public var searchText: String { didSet { searchKey = Row.folded(searchText) } }
+    /// `searchText` case- and diacritic-folded once, so filtering a long list is a byte search per row.
+    public private(set) var searchKey: [UInt8]
+    /// `sortName`'s natural-order key, computed once.
+    public private(set) var naturalSortKey: String?
 
     public init(
         id: String, cells: [StyledText], target: ScreenID? = nil, sortName: String? = nil, sortSize: Int64? = nil,
@@ -63,7 +67,42 @@ public struct Row: Equatable, Sendable {
         self.sortName = sortName
         self.sortSize = sortSize
         self.sortCreated = sortCreated
-        self.searchText = searchText ?? cells.map(\.text).joined(separator: " ")
+        let text = searchText ?? cells.map(\.text).joined(separator: " ")
+        self.searchText = text
+        self.searchKey = Row.folded(text)
+        self.naturalSortKey = sortName.map(ScreenContent.naturalKey)
+    }
+
+    /// Lower-cased ASCII byte by byte (the usual case: names, digests, dates); anything else through Foundation's
+    /// case and diacritic folding.
+    static func folded(_ text: String) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count)
+        for b in text.utf8 {
+            guard b < 0x80 else {
+                return Array(text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).utf8)
+            }
+            out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+        }
+        return out
+    }
+
+    func matches(folded needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        let hay = searchKey
+        guard hay.count >= needle.count else { return false }
+        let first = needle[0]
+        var i = 0
+        let last = hay.count - needle.count
+        while i <= last {
+            if hay[i] == first {
+                var j = 1
+                while j < needle.count && hay[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 }
 
@@ -73,10 +112,12 @@ public struct ScreenContent: Sendable {
     public var title: String
     public var columns: [Column]
     public var showsHeader = true
-    public var rows: [Row]
+    public var rows: [Row] { didSet { sortMemo = SortMemo() } }
     /// Shown instead of an empty list (`Loading team/app…`, `No tags`).
     public var placeholder: String?
     public var sortable = true
+    /// The rows in each sort order, sorted once per built content (a copy that changes `rows` gets a fresh memo).
+    var sortMemo = SortMemo()
 
     public init(title: String, columns: [Column], rows: [Row], placeholder: String? = nil) {
         self.title = title
@@ -86,28 +127,43 @@ public struct ScreenContent: Sendable {
     }
 
     /// Builds the content of `screen` from the state.
+    /// Built once per content version (the data it shows), then reused by every key that only moves or filters.
     public static func make(_ screen: ScreenID, in state: AppState) -> ScreenContent {
+        let base = state.contentCache.content(screen, version: state.contentVersion) { build(screen, in: state) }
+        switch screen {
+        case .tags, .revisions: return base.marking(state.marks(on: screen))
+        case .repositories, .manifest, .layers: return base
+        }
+    }
+
+    static func build(_ screen: ScreenID, in state: AppState) -> ScreenContent {
         switch screen {
         case .repositories: RepositoriesScreen.content(state)
-        case .tags(let repo): TagsScreen.content(repo, state).marking(state.marks(on: screen))
-        case .revisions(let repo): RevisionsScreen.content(repo, state).marking(state.marks(on: screen))
+        case .tags(let repo): TagsScreen.content(repo, state)
+        case .revisions(let repo): RevisionsScreen.content(repo, state)
         case .manifest(let repo, let digest, let tag): ManifestScreen.content(repo, digest, tag: tag, state)
         case .layers(let repo, let digest): LayersScreen.content(repo, digest, state)
         }
     }
 
-    /// The rows a list shows: filtered (case-insensitive substring) and sorted (stable).
+    /// The rows a list shows: filtered (case-insensitive substring) and sorted (stable). The sorted order is
+    /// remembered, and filtering a stably sorted list keeps it sorted, so a key typed into the filter costs one byte
+    /// search per row.
     public func visibleRows(_ list: ListState) -> [Row] {
-        var out = rows
-        if !list.filter.isEmpty {
-            out = out.filter { $0.searchText.range(of: list.filter, options: [.caseInsensitive, .diacriticInsensitive]) != nil }
-        }
-        guard sortable else { return out }
-        let indexed = out.enumerated().map { ($0.offset, $0.element) }
+        let ordered = sortable ? sortMemo.rows(list.sort) { Self.sorted(rows, by: list.sort) } : rows
+        guard !list.filter.isEmpty else { return ordered }
+        let needle = Row.folded(list.filter)
+        return ordered.filter { $0.matches(folded: needle) }
+    }
+
+    static func sorted(_ rows: [Row], by sort: SortKey) -> [Row] {
+        let indexed = rows.enumerated().map { ($0.offset, $0.element) }
         let sorted: [(Int, Row)]
-        switch list.sort {
+        switch sort {
         case .name:
-            let keyed = indexed.map { ($0.0, $0.1, $0.1.sortName.map(Self.naturalKey)) }
+            // Natural order is the order the rows were built in unless a name says otherwise.
+            guard indexed.contains(where: { $0.1.sortName != nil }) else { return rows }
+            let keyed = indexed.map { ($0.0, $0.1, $0.1.naturalSortKey) }
             sorted = keyed.sorted { a, b in
                 switch (a.2, b.2) {
                 case let (x?, y?) where x != y: return x < y
@@ -131,11 +187,33 @@ public struct ScreenContent: Sendable {
     }
 }
 
+/// Sorted rows by sort key, for one built content.
+final class SortMemo: @unchecked Sendable {
+    // @unchecked: every access holds the lock.
+    private let lock = NSLock()
+    private var byKey: [SortKey: [Row]] = [:]
+
+    func rows(_ key: SortKey, sort: () -> [Row]) -> [Row] {
+        lock.lock()
+        if let hit = byKey[key] {
+            lock.unlock()
+            return hit
+        }
+        lock.unlock()
+        let sorted = sort()
+        lock.lock()
+        byKey[key] = sorted
+        lock.unlock()
+        return sorted
+    }
+}
+
 extension ScreenContent {
     /// With marks (Space), a first column shows `[x]` on marked rows and `[ ]` on the others (text, not colour).
     func marking(_ marks: Set<String>) -> ScreenContent {
         guard !marks.isEmpty else { return self }
         var out = self
+        out.sortMemo = SortMemo()
         out.columns.insert(Column("DEL", min: 3, max: 3), at: 0)
         out.rows = rows.map { row in
             var r = row

@@ -49,6 +49,7 @@ public struct ImageConfig: Sendable, Equatable {
     }
 
     static func parseTimestamp(_ s: String) -> Date? {
+        if let fast = parseRFC3339(s) { return fast }
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let d = f.date(from: s) { return d }
@@ -59,6 +60,66 @@ public struct ImageConfig: Sendable, Equatable {
             return f.date(from: String(s[..<dot]) + String(s[zone...]))
         }
         return nil
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, what Go and every builder write, without a formatter: lists
+    /// sort and show thousands of these per screen. Anything else goes to `ISO8601DateFormatter`.
+    static func parseRFC3339(_ s: String) -> Date? {
+        var utf8 = s.utf8[...]
+        func number(_ n: Int) -> Int? {
+            guard utf8.count >= n else { return nil }
+            var v = 0
+            for b in utf8.prefix(n) {
+                guard b >= 0x30 && b <= 0x39 else { return nil }
+                v = v * 10 + Int(b - 0x30)
+            }
+            utf8 = utf8.dropFirst(n)
+            return v
+        }
+        func expect(_ c: UInt8...) -> Bool {
+            guard let b = utf8.first, c.contains(b) else { return false }
+            utf8 = utf8.dropFirst()
+            return true
+        }
+        guard let year = number(4), expect(0x2D), let month = number(2), expect(0x2D), let day = number(2),
+            expect(0x54, 0x74, 0x20), let hour = number(2), expect(0x3A), let minute = number(2), expect(0x3A),
+            let second = number(2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var fraction = 0.0
+        if utf8.first == 0x2E {
+            utf8 = utf8.dropFirst()
+            var scale = 0.1
+            var digits = 0
+            while let b = utf8.first, b >= 0x30 && b <= 0x39 {
+                fraction += Double(b - 0x30) * scale
+                scale /= 10
+                digits += 1
+                utf8 = utf8.dropFirst()
+            }
+            guard digits > 0 else { return nil }
+        }
+        var offset = 0
+        if expect(0x5A, 0x7A) {
+            offset = 0
+        } else if let sign = utf8.first, sign == 0x2B || sign == 0x2D {
+            utf8 = utf8.dropFirst()
+            guard let oh = number(2), expect(0x3A), let om = number(2), oh < 24, om < 60 else { return nil }
+            offset = (oh * 3600 + om * 60) * (sign == 0x2D ? -1 : 1)
+        } else {
+            return nil
+        }
+        guard utf8.isEmpty else { return nil }
+        // Days from the civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 }
 
