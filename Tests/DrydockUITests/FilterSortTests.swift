@@ -119,3 +119,29 @@ import Testing
         #expect(ids() == before && before.first == "Digest")
     }
 }
+
+/// Screen contents are cached by a version that changes with the data a screen shows; states that diverge from one
+/// ancestor never see each other's contents, and keys that only filter reuse the built rows.
+@Suite struct ContentCacheTests {
+    @Test func divergentStatesNeverShareCachedContent() async throws {
+        let (f, app, _, _, _, _, _) = UIFixture.standard()
+        var s = try await f.loadedState(verify: false)
+        while s.top.list.selectedID != "team/app" { press(&s, .char("j")) }
+        press(&s, .enter)
+        let unverified = s.text
+        let contents = try #require(s.repositories["team/app"])
+        let results = await Verifier(store: f.store, options: VerificationOptions()).verify(contents)
+        let verified = reduce(s, .verificationLoaded(repository: "team/app", results, generation: 0)).0
+        #expect(verified.contentVersion != s.contentVersion)
+        #expect(verified.text != unverified)
+        #expect(verified.text.contains("✓"))
+        // The ancestor still shows what it showed, though both share the cache.
+        #expect(s.text == unverified)
+        // A filter key changes no data: same version, rows from the cache.
+        var filtered = verified
+        press(&filtered, .char("/"), .char("l"), .char("a"))
+        #expect(filtered.contentVersion == verified.contentVersion)
+        #expect(filtered.text.contains("latest") && !filtered.text.contains(" v1 "))
+        _ = app
+    }
+}
