@@ -41,36 +41,104 @@ public struct Column: Equatable, Sendable {
 
 /// One line of a list. Everything in it is already escaped (`SafeText.escaping`).
 public struct Row: Equatable, Sendable {
+    /// The fields, shared by copies until one is changed: lists of 40k rows are copied on every key that filters them.
+    private final class Storage: @unchecked Sendable {
+        // @unchecked: mutated only through `Row`'s setters, after `isKnownUniquelyReferenced` (copy on write).
+        var id: String
+        var cells: [StyledText]
+        var target: ScreenID?
+        var sortName: String?
+        var sortSize: Int64?
+        var sortCreated: Date?
+        var searchText: String
+        var searchKey: [UInt8]
+        var naturalSortKey: String?
+
+        init(id: String, cells: [StyledText], target: ScreenID?, sortName: String?, sortSize: Int64?, sortCreated: Date?,
+             searchText: String, searchKey: [UInt8], naturalSortKey: String?) {
+            self.id = id
+            self.cells = cells
+            self.target = target
+            self.sortName = sortName
+            self.sortSize = sortSize
+            self.sortCreated = sortCreated
+            self.searchText = searchText
+            self.searchKey = searchKey
+            self.naturalSortKey = naturalSortKey
+        }
+
+        func copy() -> Storage {
+            Storage(id: id, cells: cells, target: target, sortName: sortName, sortSize: sortSize, sortCreated: sortCreated,
+                    searchText: searchText, searchKey: searchKey, naturalSortKey: naturalSortKey)
+        }
+    }
+
+    private var storage: Storage
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
     /// Stable across reloads and sorting: the selection follows it.
-    public var id: String
-    public var cells: [StyledText]
+    public var id: String {
+        get { storage.id }
+        set { unique().id = newValue }
+    }
+    public var cells: [StyledText] {
+        get { storage.cells }
+        set { unique().cells = newValue }
+    }
     /// Where Enter goes.
-    public var target: ScreenID?
+    public var target: ScreenID? {
+        get { storage.target }
+        set { unique().target = newValue }
+    }
     /// nil keeps the natural order when sorting by name.
-    public var sortName: String? { didSet { naturalSortKey = sortName.map(ScreenContent.naturalKey) } }
-    public var sortSize: Int64?
-    public var sortCreated: Date?
+    public var sortName: String? {
+        get { storage.sortName }
+        set {
+            let s = unique()
+            s.sortName = newValue
+            s.naturalSortKey = newValue.map(ScreenContent.naturalKey)
+        }
+    }
+    public var sortSize: Int64? {
+        get { storage.sortSize }
+        set { unique().sortSize = newValue }
+    }
+    public var sortCreated: Date? {
+        get { storage.sortCreated }
+        set { unique().sortCreated = newValue }
+    }
     /// What the filter matches against (defaults to the cells' text).
-    public var searchText: String { didSet { searchKey = Row.folded(searchText) } }
+    public var searchText: String {
+        get { storage.searchText }
+        set {
+            let s = unique()
+            s.searchText = newValue
+            s.searchKey = Row.folded(newValue)
+        }
+    }
     /// `searchText` case- and diacritic-folded once, so filtering a long list is a byte search per row.
-    public private(set) var searchKey: [UInt8]
+    public var searchKey: [UInt8] { storage.searchKey }
     /// `sortName`'s natural-order key, computed once.
-    public private(set) var naturalSortKey: String?
+    public var naturalSortKey: String? { storage.naturalSortKey }
 
     public init(
         id: String, cells: [StyledText], target: ScreenID? = nil, sortName: String? = nil, sortSize: Int64? = nil,
         sortCreated: Date? = nil, searchText: String? = nil
     ) {
-        self.id = id
-        self.cells = cells
-        self.target = target
-        self.sortName = sortName
-        self.sortSize = sortSize
-        self.sortCreated = sortCreated
         let text = searchText ?? cells.map(\.text).joined(separator: " ")
-        self.searchText = text
-        self.searchKey = Row.folded(text)
-        self.naturalSortKey = sortName.map(ScreenContent.naturalKey)
+        storage = Storage(
+            id: id, cells: cells, target: target, sortName: sortName, sortSize: sortSize, sortCreated: sortCreated,
+            searchText: text, searchKey: Row.folded(text), naturalSortKey: sortName.map(ScreenContent.naturalKey))
+    }
+
+    public static func == (a: Row, b: Row) -> Bool {
+        a.storage === b.storage
+            || (a.id == b.id && a.cells == b.cells && a.target == b.target && a.sortName == b.sortName
+                && a.sortSize == b.sortSize && a.sortCreated == b.sortCreated && a.searchText == b.searchText)
     }
 
     /// Lower-cased ASCII byte by byte (the usual case: names, digests, dates); anything else through Foundation's
@@ -152,8 +220,11 @@ public struct ScreenContent: Sendable {
     public func visibleRows(_ list: ListState) -> [Row] {
         let ordered = sortable ? sortMemo.rows(list.sort) { Self.sorted(rows, by: list.sort) } : rows
         guard !list.filter.isEmpty else { return ordered }
-        let needle = Row.folded(list.filter)
-        return ordered.filter { $0.matches(folded: needle) }
+        // One key asks several times (selection, scrolling, drawing): filter once.
+        return sortMemo.filtered(list.sort, sortable: sortable, filter: list.filter) {
+            let needle = Row.folded(list.filter)
+            return ordered.filter { $0.matches(folded: needle) }
+        }
     }
 
     static func sorted(_ rows: [Row], by sort: SortKey) -> [Row] {
@@ -192,6 +263,21 @@ final class SortMemo: @unchecked Sendable {
     // @unchecked: every access holds the lock.
     private let lock = NSLock()
     private var byKey: [SortKey: [Row]] = [:]
+    private var lastFilter: (sort: SortKey, sortable: Bool, filter: String, rows: [Row])?
+
+    func filtered(_ key: SortKey, sortable: Bool, filter: String, compute: () -> [Row]) -> [Row] {
+        lock.lock()
+        if let last = lastFilter, last.sort == key, last.sortable == sortable, last.filter == filter {
+            lock.unlock()
+            return last.rows
+        }
+        lock.unlock()
+        let rows = compute()
+        lock.lock()
+        lastFilter = (key, sortable, filter, rows)
+        lock.unlock()
+        return rows
+    }
 
     func rows(_ key: SortKey, sort: () -> [Row]) -> [Row] {
         lock.lock()
