@@ -46,11 +46,13 @@ import Testing
         return RegistryStore(driver: driver)
     }
 
-    @Test(arguments: [LoadDetail.listing, .marking])
-    func demoStoreReadsTheSameAsAFullLoad(detail: LoadDetail) async throws {
+    /// Light loads by folder scans (filesystem) and by flat walks (object stores) against the full load.
+    @Test(arguments: [LoadDetail.listing, .marking], [false, true])
+    func demoStoreReadsTheSameAsAFullLoad(detail: LoadDetail, walking: Bool) async throws {
         let store = try await Self.demoStore()
         let (_, full) = try await store.loadEverything(detail: .full)
-        let (_, light) = try await store.loadEverything(detail: detail)
+        let lightStore = RegistryStore(driver: CountingDriver(base: store.driver, listsRecursivelyCheaply: walking))
+        let (_, light) = try await lightStore.loadEverything(detail: detail)
         #expect(full.count == light.count && full.count > 5)
         for (f, l) in zip(full, light) {
             #expect(f.name == l.name)

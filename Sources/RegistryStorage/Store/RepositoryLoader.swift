@@ -173,7 +173,14 @@ struct RepositoryLoader {
         _ links: inout ManifestLinks, repo: StoragePath, layerLinks: [LayerLink], _ acc: Accumulator
     ) async -> [Digest: ManifestRevision] {
         var revisions: [Digest: ManifestRevision] = [:]
+        // A walk proved each link exists; a light load then takes its target from its path (a request saved per
+        // revision on an object store). Folder scans must read it: only the read shows the link is there.
+        let trustWalkedLinks = !detail.readsEveryLink && !links.scanned
         for (d, path) in links.revisions.sorted(by: { $0.key < $1.key }) {
+            if trustWalkedLinks {
+                revisions[d] = await loadRevision(d, target: d, placement: .revisions, problems: [], acc)
+                continue
+            }
             let read = await readLink(path, expected: d)
             guard let target = read.content?.target else {
                 if read.notFound && links.scanned {
