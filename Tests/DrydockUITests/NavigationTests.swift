@@ -56,6 +56,17 @@ import Testing
         #expect(s.repositories["team/app"]?.detail == .full)
         s = reduce(s, .repositoryLoaded(light, generation: 0)).0
         #expect(s.repositories["team/app"]?.detail == .full)
+        // After a rescan (a delete ends with one) the fresh light copy replaces the old full one, and the open
+        // repository is asked for in full again.
+        press(&s, .char("r"))
+        #expect(s.generation == 1)
+        let (rescanned, again) = reduce(s, .catalogLoaded(listing, generation: 1))
+        s = rescanned
+        #expect(again.map(\.summary).contains("loadRepository(team/app)"))
+        s = reduce(s, .repositoryLoaded(light, generation: 1)).0
+        #expect(s.repositories["team/app"]?.detail == .listing)
+        s = reduce(s, .repositoryLoaded(full, generation: 1)).0
+        #expect(s.repositories["team/app"]?.detail == .full)
     }
 
     @Test func drillsFromRepositoryToTagToManifestToLayers() async throws {

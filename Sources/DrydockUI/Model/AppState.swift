@@ -112,6 +112,9 @@ public struct AppState: Sendable {
     public var generation = 0 { didSet { contentVersion = ContentVersion.next() } }
     /// Repositories asked for ahead of the background indexing (the user opened them).
     public var requestedLoads: Set<String> = []
+    /// The scan (`generation`) each repository's contents come from: a full copy outranks a lighter one of the same
+    /// scan only (after a delete or rescan the fresh light copy replaces the old full one).
+    public var loadedGenerations: [String: Int] = [:]
     public var quitRequested = false
     /// Changes (to a value no other state ever had) whenever something a screen shows changes: the key of
     /// `contentCache`, so a 40k-row list is built once, not on every key that only moves, filters or sorts it.

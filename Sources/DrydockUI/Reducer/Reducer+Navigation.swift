@@ -57,7 +57,8 @@ extension Reducer {
 
     /// Asks for a repository in full (ahead of the background indexing, or over its lighter index copy), once per scan.
     static func requestLoad(_ s: inout AppState, _ repo: String) -> [Effect] {
-        guard s.repositories[repo]?.detail != .full, !s.requestedLoads.contains(repo), let entry = s.entry(named: repo) else { return [] }
+        let hasFullCopy = s.repositories[repo]?.detail == .full && s.loadedGenerations[repo] == s.generation
+        guard !hasFullCopy, !s.requestedLoads.contains(repo), let entry = s.entry(named: repo) else { return [] }
         s.requestedLoads.insert(repo)
         return [.loadRepository(entry, generation: s.generation)]
     }

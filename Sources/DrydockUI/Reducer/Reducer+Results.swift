@@ -25,11 +25,14 @@ extension Reducer {
         case .repositoryLoaded(let repo, let g):
             guard g == s.generation else { return [] }
             // An opened repository was read in full; the index's lighter copy arriving later must not replace it.
-            if let known = s.repositories[repo.name], known.detail == .full, repo.detail != .full {
+            if let known = s.repositories[repo.name], s.loadedGenerations[repo.name] == g, known.detail == .full,
+                repo.detail != .full
+            {
                 s.summaries[repo.name] = RepositorySummary(known)
             } else {
                 s.repositories[repo.name] = repo
                 s.summaries[repo.name] = RepositorySummary(repo)
+                s.loadedGenerations[repo.name] = g
             }
             s.indexing?.loaded.insert(repo.name)
             if s.verification.scheduled.insert(repo.name).inserted {
