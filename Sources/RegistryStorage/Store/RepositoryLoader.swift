@@ -41,7 +41,8 @@ struct RepositoryLoader {
         let repo = entry.path
         var links: ManifestLinks
         let layerLinks: [LayerLink]
-        let tagNames = await listTagFolders(repo, acc)
+        // An object store has no empty folders: its walk already names every tag, so no listing of `tags/` is needed.
+        let tagNames = driver.listsRecursivelyCheaply ? [] : await listTagFolders(repo, acc)
         // Object stores list a whole prefix in one request per thousand keys: walking is their cheap way to discover.
         if detail.readsEveryLink || driver.listsRecursivelyCheaply {
             let manifestsDir = StoreLayout.manifestsDirectory(repo)
