@@ -80,7 +80,11 @@ struct GCCommand: AsyncParsableCommand {
             question: "Is the registry stopped or read-only? Swept blobs cannot be restored (undo brings back links only).",
             what: "collect garbage")
         do {
-            let result = try await collector.collect(plan, policy: policy, registryStopped: true)
+            let showProgress = !json && isatty(2) == 1
+            let result = try await collector.collect(plan, policy: policy, registryStopped: true) { p in
+                if showProgress { FileHandleOutput.progress(p.description) }
+            }
+            if showProgress { FileHandleOutput.progress(nil) }
             if json {
                 print(JSONOutput.string(GCReport(plan, dryRun: false, journal: result.journalID)))
             } else {

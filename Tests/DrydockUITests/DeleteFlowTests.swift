@@ -7,6 +7,9 @@ import Testing
 @Suite struct DeleteFlowTests {
     static let policy = DeletePolicy.resolve(configuration: nil, environment: [:], deleteEnabledFlag: true, readOnlyFlag: false)
 
+    /// Every screen shown while a garbage collection reported progress (in `perform`).
+    static let progressScreens = Locked<[String]>([])
+
     /// Runs one write effect against the store and feeds its result back; returns the effects that result asks for.
     @discardableResult
     static func perform(_ effects: [Effect], _ s: inout AppState, _ f: UIFixture) async -> [Effect] {
@@ -20,7 +23,15 @@ import Testing
             case .previewUndo: action = .undoPreviewed(await ops.previewUndo())
             case .undo(let id): action = .writeFinished(label: "undo \(id)", await ops.undo(id))
             case .planGarbageCollection: action = .gcPlanned(await ops.planGC())
-            case .collectGarbage(let p): action = .writeFinished(label: "collect garbage", await ops.collect(p))
+            case .collectGarbage(let p):
+                // Progress lines arrive while the run goes on; the browser shows each in the busy banner.
+                let lines = Locked<[String]>([])
+                let result = await ops.collect(p) { line in lines.withLock { $0.append(line) } }
+                for line in lines.withLock({ $0 }) {
+                    s = reduce(s, .writeProgress(line)).0
+                    progressScreens.withLock { $0.append(s.text) }
+                }
+                action = .writeFinished(label: "collect garbage", result)
             default: continue
             }
             let (state, e) = reduce(s, action)
@@ -218,6 +229,8 @@ import Testing
         #expect(effects.map(\.summary) == ["collectGarbage(3 blobs)"])
         #expect(s.text.contains("Collecting garbage"))
         await Self.perform(effects, &s, f)
+        #expect(Self.progressScreens.withLock { $0 }.contains { $0.contains("Collecting garbage") && $0.contains("removing blobs: 1/3") })
         #expect(s.text.contains("✓ Garbage collection removed 3 blobs"))
+        #expect(!s.text.contains("removing blobs"))
     }
 }

@@ -23,6 +23,8 @@ public enum Action: Sendable {
     case gcPlanned(Result<GCPlan, UIError>)
     /// A delete, undo or garbage collection ended: the success message, or why it failed. `label` names it.
     case writeFinished(label: String, Result<String, UIError>)
+    /// How far a running write is (a garbage collection sweeping thousands of blobs).
+    case writeProgress(String)
 
     public init(_ event: TerminalEvent) {
         switch event {

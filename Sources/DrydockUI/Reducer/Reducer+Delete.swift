@@ -111,6 +111,13 @@ extension Reducer {
             case .success(let plan): s.overlay = .dialog(DeleteDialogs.gc(plan))
             }
             return []
+        case .writeProgress(let text):
+            // The busy banner of the running write shows how far it is.
+            guard let operation = s.operation,
+                let i = s.banners.firstIndex(where: { $0.kind == .info && $0.text.hasPrefix(Self.busyPrefix) })
+            else { return [] }
+            s.banners[i] = Banner(.info, Self.busyPrefix + operation + " " + SafeText.escaping(text))
+            return []
         case .writeFinished(let label, let result):
             s.operation = nil
             s.banners.removeAll { $0.kind == .info && $0.text.hasPrefix(Self.busyPrefix) }

@@ -80,7 +80,7 @@ extension Reducer {
             }
             return []
 
-        case .start, .key, .mouse, .resize, .deletePlanned, .undoPreviewed, .gcPlanned, .writeFinished:
+        case .start, .key, .mouse, .resize, .deletePlanned, .undoPreviewed, .gcPlanned, .writeFinished, .writeProgress:
             return []
         }
     }

@@ -24,7 +24,7 @@ enum Reducer {
         case .catalogEntry, .catalogLoaded, .catalogFailed, .repositoryLoaded, .indexBuilt, .verificationLoaded,
             .deepVerifyProgress, .deepVerifyFinished:
             return handleResult(&s, action)
-        case .deletePlanned, .undoPreviewed, .gcPlanned, .writeFinished:
+        case .deletePlanned, .undoPreviewed, .gcPlanned, .writeFinished, .writeProgress:
             return handleWriteResult(&s, action)
         }
     }

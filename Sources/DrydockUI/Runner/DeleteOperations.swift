@@ -12,8 +12,8 @@ public struct DeleteOperations: Sendable {
     public var previewUndo: @Sendable () async -> Result<UndoPlan, UIError>
     public var undo: @Sendable (_ journalID: String) async -> Result<String, UIError>
     public var planGC: @Sendable () async -> Result<GCPlan, UIError>
-    /// Runs a garbage collection; the caller has confirmed the registry is stopped.
-    public var collect: @Sendable (GCPlan) async -> Result<String, UIError>
+    /// Runs a garbage collection, reporting progress lines; the caller has confirmed the registry is stopped.
+    public var collect: @Sendable (GCPlan, _ progress: @escaping @Sendable (String) -> Void) async -> Result<String, UIError>
 
     public init(
         plan: @escaping @Sendable ([DeleteRequest], Bool) async -> Result<DeletePlan, UIError>,
@@ -21,7 +21,7 @@ public struct DeleteOperations: Sendable {
         previewUndo: @escaping @Sendable () async -> Result<UndoPlan, UIError>,
         undo: @escaping @Sendable (String) async -> Result<String, UIError>,
         planGC: @escaping @Sendable () async -> Result<GCPlan, UIError>,
-        collect: @escaping @Sendable (GCPlan) async -> Result<String, UIError>
+        collect: @escaping @Sendable (GCPlan, @escaping @Sendable (String) -> Void) async -> Result<String, UIError>
     ) {
         self.plan = plan
         self.execute = execute
@@ -77,9 +77,9 @@ public struct DeleteOperations: Sendable {
                     return .success(try await collector.plan(facts: facts.compactMap { $0 }, deleteUntagged: false))
                 } catch { return .failure(fail(error)) }
             },
-            collect: { plan in
+            collect: { plan, progress in
                 do {
-                    let r = try await collector.collect(plan, policy: policy, registryStopped: true)
+                    let r = try await collector.collect(plan, policy: policy, registryStopped: true) { progress($0.description) }
                     return .success(
                         "Garbage collection removed \(Format.plural(r.blobsRemoved, "blob")) (\(Format.size(r.bytes))), "
                             + "\(Format.plural(r.manifestsRemoved, "manifest")), \(Format.plural(r.layerLinksRemoved, "layer link")) (journal \(r.journalID)).")

@@ -87,7 +87,7 @@ public final class EffectRunner: Sendable {
             spawn { queue.post(.gcPlanned(await handler.deletes?.planGC() ?? .failure(Self.unavailable))) }
         case .collectGarbage(let plan):
             spawn {
-                let result = await handler.deletes?.collect(plan) ?? .failure(Self.unavailable)
+                let result = await handler.deletes?.collect(plan) { queue.post(.writeProgress($0)) } ?? .failure(Self.unavailable)
                 queue.post(.writeFinished(label: "collect garbage", result))
             }
         }

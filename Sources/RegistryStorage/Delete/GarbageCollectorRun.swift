@@ -1,5 +1,20 @@
 import Foundation
 
+/// How far a garbage collection run is, for a progress line: `done` of `total` paths removed in `phase`.
+public struct GCProgress: Sendable, Equatable {
+    public enum Phase: String, Sendable {
+        case manifests = "untagged manifests"
+        case blobs
+        case layerLinks = "layer links"
+    }
+
+    public var phase: Phase
+    public var done: Int
+    public var total: Int
+
+    public var description: String { "removing \(phase.rawValue): \(done)/\(total)" }
+}
+
 public struct GCResult: Sendable, Equatable {
     public var journalID: String
     public var manifestsRemoved: Int
@@ -15,7 +30,10 @@ extension GarbageCollector {
     ///
     /// - Parameter registryStopped: the caller's confirmation that no registry writes to the store (stopped or
     ///   read-only): a push in progress has blobs no manifest references yet, and the sweep would delete them.
-    public func collect(_ plan: GCPlan, policy: DeletePolicy, registryStopped: Bool, now: Date = Date()) async throws(DeleteError) -> GCResult {
+    public func collect(
+        _ plan: GCPlan, policy: DeletePolicy, registryStopped: Bool, now: Date = Date(),
+        progress: @escaping @Sendable (GCProgress) -> Void = { _ in }
+    ) async throws(DeleteError) -> GCResult {
         try policy.checkWrite()
         guard registryStopped else {
             throw .notConfirmed("a garbage collection needs the registry stopped or in read-only mode (a push in progress would lose its blobs); confirm that it is")
@@ -47,10 +65,16 @@ extension GarbageCollector {
             removed: (linkPaths + blobPaths + layerPaths).map(\.description))
         let journal = Journal(driver: store.driver)
         try await journal.write(entry)
-        try await RemovalCapture.remove(linkPaths, driver: store.driver, journalID: entry.id)
-        try await RemovalCapture.remove(blobPaths, driver: store.driver, journalID: entry.id)
+        // A progress report every 1% (and at the ends) keeps a terminal line or the browser's banner current.
+        func reporter(_ phase: GCProgress.Phase, _ total: Int) -> (Int) -> Void {
+            let step = max(1, total / 100)
+            return { done in if done % step == 0 { progress(GCProgress(phase: phase, done: done, total: total)) } }
+        }
+        try await RemovalCapture.remove(linkPaths, driver: store.driver, journalID: entry.id, progress: reporter(.manifests, linkPaths.count))
+        try await RemovalCapture.remove(blobPaths, driver: store.driver, journalID: entry.id, progress: reporter(.blobs, blobPaths.count))
         store.blobCache.invalidate(swept)
-        try await RemovalCapture.remove(layerPaths, driver: store.driver, journalID: entry.id)
+        try await RemovalCapture.remove(layerPaths, driver: store.driver, journalID: entry.id, progress: reporter(.layerLinks, layerPaths.count))
+        progress(GCProgress(phase: .layerLinks, done: layerPaths.count, total: layerPaths.count))
         entry.completed = true
         try await journal.write(entry)
         return GCResult(

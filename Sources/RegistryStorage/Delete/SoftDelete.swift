@@ -115,8 +115,11 @@ enum RemovalCapture {
     }
 
     /// Removes each path in order; a failure stops and says how far it got (the journal entry stays, incomplete).
-    static func remove(_ paths: [StoragePath], driver: any StorageDriver, journalID: String) async throws(DeleteError) {
+    static func remove(
+        _ paths: [StoragePath], driver: any StorageDriver, journalID: String, progress: (Int) -> Void = { _ in }
+    ) async throws(DeleteError) {
         for (i, path) in paths.enumerated() {
+            progress(i)
             do {
                 try await driver.withRetries { try await driver.delete(path) }
             } catch {
