@@ -31,10 +31,15 @@ import Testing
             uploads = repo.uploads.map(\.id)
         }
 
+        /// Compares histories only when both sides read them.
+        var historyRead = true
+
         static func == (a: Shape, b: Shape) -> Bool {
             a.revisions == b.revisions && a.layers == b.layers && a.uploads == b.uploads
                 && a.tags.count == b.tags.count
-                && a.tags.allSatisfy { name, t in b.tags[name].map { $0.current == t.current && $0.history == t.history } ?? false }
+                && a.tags.allSatisfy { name, t in
+                    b.tags[name].map { $0.current == t.current && (!a.historyRead || !b.historyRead || $0.history == t.history) } ?? false
+                }
         }
 
         var description: String { "\(tags.count) tags, \(revisions.count) revisions, \(layers.count) layer links" }
@@ -56,7 +61,10 @@ import Testing
         #expect(full.count == light.count && full.count > 5)
         for (f, l) in zip(full, light) {
             #expect(f.name == l.name)
-            #expect(Shape(f) == Shape(l), "\(f.name): full \(Shape(f)), light \(Shape(l))")
+            var lightShape = Shape(l)
+            lightShape.historyRead = detail.readsTagHistory || walking
+            #expect(Shape(f) == lightShape, "\(f.name): full \(Shape(f)), light \(lightShape)")
+            if !lightShape.historyRead { #expect(l.tags.allSatisfy { $0.history.isEmpty }) }
             #expect(l.detail == detail)
             // Sizes from descriptors equal the stored sizes in a sound store; the demo's broken repositories differ
             // only where a blob is missing (its declared size still counts) or its bytes were changed in place.
@@ -106,7 +114,7 @@ import Testing
         let img = f.image("r", tag: "v1", layers: ["a", "b"])
         _ = f.image("r", tag: "v1", layers: ["c"])  // moves v1: the first image stays in v1's history
         let counting = CountingDriver(base: f.driver, listsRecursivelyCheaply: walking)
-        let contents = try #require(await RegistryStore(driver: counting).load(repository: "r", detail: .marking))
+        let contents = try #require(await RegistryStore(driver: counting).load(repository: "r", detail: .listing))
         #expect(contents.tag("v1")?.history.contains(img.manifest) == true)
         #expect(contents.revisions.count == 2 && contents.layerLinks.count == 5)
         let reads = counting.reads.withLock { $0 }

@@ -89,11 +89,13 @@ public struct GarbageCollector: Sendable {
         var plan = GCPlan(deleteUntagged: deleteUntagged, markedCount: ours.marked.count)
         let byName = Dictionary(repositories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
+        var histories: [String: [Digest: [String]]] = [:]
         for ref in ours.deletions {
             guard let repo = byName[ref.repository], let r = repo.revision(ref.digest) else { continue }
+            if histories[repo.name] == nil { histories[repo.name] = try await tagHistory(of: repo) }
             plan.manifests.append(.init(
                 repository: ref.repository, repositoryPath: repo.path, digest: ref.digest,
-                tagIndexEntries: repo.tagHistory[ref.digest] ?? [], seedEraLink: r.placement.contains(.layers)))
+                tagIndexEntries: histories[repo.name]?[ref.digest] ?? [], seedEraLink: r.placement.contains(.layers)))
         }
         for (d, size) in stored.sorted(by: { $0.key < $1.key }) where !ours.marked.contains(d) {
             if size >= 0 {
@@ -127,6 +129,29 @@ public struct GarbageCollector: Sendable {
                     + "seed-era manifests and signatures); Drydock keeps them")
         }
         return plan
+    }
+
+    /// Which tags' histories list each digest: from the load when it read them, else listed now (`tags/<t>/index/`).
+    func tagHistory(of repo: RepositoryGCFacts) async throws(DeleteError) -> [Digest: [String]] {
+        if let known = repo.tagHistory { return known }
+        let driver = store.driver
+        var history: [Digest: [String]] = [:]
+        for tag in repo.tagNames where StoragePath.isSafeComponent(tag) {
+            let indexDir = StoreLayout.tagsDirectory(repo.path).appending([tag, "index"])
+            do {
+                let algorithms = try await driver.withRetries { try await driver.list(indexDir) }
+                for alg in algorithms where alg.kind == .directory && StoragePath.isSafeComponent(alg.name) {
+                    for e in try await driver.withRetries({ try await driver.list(indexDir.appending(alg.name)) }) {
+                        if let d = StoreLayout.digest(algorithm: alg.name, hex: e.name) { history[d, default: []].append(tag) }
+                    }
+                }
+            } catch {
+                let e = DriverError(error)
+                if e.isNotFound { continue }
+                throw .driver(e, done: "listing the history of tag \(SafeText.escaping(tag)); nothing was changed")
+            }
+        }
+        return history
     }
 
     /// Stored blobs: digest and size (-1 when not known yet; the plan stats only the blobs it sweeps).
@@ -215,8 +240,10 @@ public struct RepositoryGCFacts: Sendable, Equatable {
     /// Sorted by digest.
     public var revisions: [Revision]
     public var layerLinks: [Digest]
-    /// Tags whose history (`index/`) lists each digest.
-    public var tagHistory: [Digest: [String]]
+    /// Tags whose history (`index/`) lists each digest; nil when the load did not read tag histories (the plan then
+    /// lists the histories of the repositories it deletes manifests from).
+    public var tagHistory: [Digest: [String]]?
+    public var tagNames: [String]
 
     public init(_ repo: RepositoryContents) {
         name = repo.name
@@ -234,9 +261,14 @@ public struct RepositoryGCFacts: Sendable, Equatable {
                 subject: r.manifest?.subject?.digest, signatureLinks: r.signatureLinks)
         }
         layerLinks = repo.layerLinks.map(\.digest)
-        var history: [Digest: [String]] = [:]
-        for tag in repo.tags { for d in tag.history { history[d, default: []].append(tag.name) } }
-        tagHistory = history
+        tagNames = repo.tags.map(\.name)
+        if repo.detail.readsTagHistory || repo.detail.readsEveryLink {
+            var history: [Digest: [String]] = [:]
+            for tag in repo.tags { for d in tag.history { history[d, default: []].append(tag.name) } }
+            tagHistory = history
+        } else {
+            tagHistory = nil
+        }
     }
 
     func revision(_ d: Digest) -> Revision? {

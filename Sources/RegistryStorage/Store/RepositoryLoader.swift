@@ -93,7 +93,7 @@ struct RepositoryLoader {
         for name in tagNames {
             let tagDir = StoreLayout.tagDirectory(repo, name)
             links.current[name] = tagDir.appending(["current", "link"])
-            links.index[name] = await digestFolders(tagDir.appending("index"), what: "tag history entry", acc)
+            links.index[name] = !detail.readsTagHistory ? [] : await digestFolders(tagDir.appending("index"), what: "tag history entry", acc)
                 .map { ($0.digest, $0.folder.appending("link")) }
         }
         return links

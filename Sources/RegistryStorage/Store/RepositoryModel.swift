@@ -78,19 +78,23 @@ public struct LoadDetail: Sendable, Hashable {
     public var statsEveryBlob: Bool
     /// Read image configs (created time, platform).
     public var readsConfigs: Bool
+    /// List each tag's history (`index/`): two folder listings per tag on a filesystem.
+    public var readsTagHistory: Bool
 
-    public init(readsEveryLink: Bool, statsEveryBlob: Bool, readsConfigs: Bool) {
+    public init(readsEveryLink: Bool, statsEveryBlob: Bool, readsConfigs: Bool, readsTagHistory: Bool = true) {
         self.readsEveryLink = readsEveryLink
         self.statsEveryBlob = statsEveryBlob
         self.readsConfigs = readsConfigs
+        self.readsTagHistory = readsTagHistory
     }
 
     /// Everything, for verification and the browser's detail screens.
     public static let full = LoadDetail(readsEveryLink: true, statsEveryBlob: true, readsConfigs: true)
     /// Tags, revisions, references, layer links, sizes from descriptors, configs: `ls` and the browser's lists.
     public static let listing = LoadDetail(readsEveryLink: false, statsEveryBlob: false, readsConfigs: true)
-    /// What the garbage collector's mark needs: no configs either.
-    public static let marking = LoadDetail(readsEveryLink: false, statsEveryBlob: false, readsConfigs: false)
+    /// What the garbage collector's mark needs: no configs, no tag history (the collector looks up the history of
+    /// the few manifests it deletes, not of every tag).
+    public static let marking = LoadDetail(readsEveryLink: false, statsEveryBlob: false, readsConfigs: false, readsTagHistory: false)
 }
 
 /// One manifest stored in a repository, tagged or not.
