@@ -33,6 +33,18 @@ struct ListCommand: AsyncParsableCommand {
                 index: StoreIndex(uses: all.map(\.use)))
             return
         }
+        if !json && reference == nil {
+            // The whole-store table: counts and sizes only, streamed like the JSON document.
+            let listing = try await StoreSelection.repositories(registry)
+            var lines = [ListTable.RepositoryLine?](repeating: nil, count: listing.repositories.count)
+            await registry.loadEach(listing.repositories, detail: .listing, reduce: ListTable.RepositoryLine.init) { i, line in
+                lines[i] = line
+            }
+            let all = lines.compactMap { $0 }
+            print(ListTable.render([], index: StoreIndex(uses: all.map(\.use)), target: nil, storeProblems: listing.problems,
+                                   repositoryLines: all))
+            return
+        }
         let loaded = try await StoreSelection.load(registry, reference: reference, detail: .listing)
         if json {
             print(try ListReport(store: registry.driver.location, repositories: loaded.shown, index: loaded.index, problems: loaded.listing.problems).jsonString())

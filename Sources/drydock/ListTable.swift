@@ -2,21 +2,48 @@ import RegistryStorage
 
 /// Plain-text tables for `drydock ls`. Everything from the store is escaped before it reaches the terminal.
 enum ListTable {
-    static func render(_ repos: [RepositoryContents], index: StoreIndex, target: TargetReference?, storeProblems: [Problem]) -> String {
+    /// One repository's line in the whole-store table: all the table needs, so a store-wide listing can drop each
+    /// repository's contents as soon as it is loaded.
+    struct RepositoryLine: Sendable {
+        var name: String
+        var listedByRegistry: Bool
+        var tags: Int
+        var manifests: Int
+        var untagged: Int
+        var problems: String
+        var use: StoreIndex.BlobUse
+
+        init(_ r: RepositoryContents) {
+            name = r.name
+            listedByRegistry = r.entry.isListedByRegistry
+            tags = r.tags.count
+            manifests = r.revisions.count
+            untagged = r.revisions.filter { !$0.isTagged }.count
+            problems = ListTable.problemSummary(r.allProblems)
+            use = StoreIndex.BlobUse(r)
+        }
+    }
+
+    static func repositoryTable(_ repos: [RepositoryLine], index: StoreIndex) -> String {
+        var rows = [["REPOSITORY", "TAGS", "MANIFESTS", "UNTAGGED", "SIZE", "UNIQUE", "PROBLEMS"]]
+        for r in repos {
+            let sizes = index.sizes[r.name] ?? .init(total: 0, unique: 0)
+            let flag = r.listedByRegistry ? "" : " (not in registry catalog)"
+            rows.append([
+                SafeText.escaping(r.name) + flag, "\(r.tags)", "\(r.manifests)", "\(r.untagged)",
+                ByteCount.format(sizes.total), ByteCount.format(sizes.unique), r.problems,
+            ])
+        }
+        return table(rows) + "\n\(repos.count) repositories, \(repos.reduce(0) { $0 + $1.manifests }) manifests"
+    }
+
+    static func render(
+        _ repos: [RepositoryContents], index: StoreIndex, target: TargetReference?, storeProblems: [Problem],
+        repositoryLines: [RepositoryLine]? = nil
+    ) -> String {
         var lines: [String] = []
         if target == nil {
-            var rows = [["REPOSITORY", "TAGS", "MANIFESTS", "UNTAGGED", "SIZE", "UNIQUE", "PROBLEMS"]]
-            for r in repos {
-                let sizes = index.sizes[r.name] ?? .init(total: 0, unique: 0)
-                let untagged = r.revisions.filter { !$0.isTagged }.count
-                let flag = r.entry.isListedByRegistry ? "" : " (not in registry catalog)"
-                rows.append([
-                    SafeText.escaping(r.name) + flag, "\(r.tags.count)", "\(r.revisions.count)", "\(untagged)",
-                    ByteCount.format(sizes.total), ByteCount.format(sizes.unique), problemSummary(r.allProblems),
-                ])
-            }
-            lines.append(table(rows))
-            lines.append("\(repos.count) repositories, \(repos.reduce(0) { $0 + $1.revisions.count }) manifests")
+            lines.append(repositoryTable(repositoryLines ?? repos.map(RepositoryLine.init), index: index))
         } else {
             for r in repos {
                 lines.append("Repository \(SafeText.escaping(r.name))")
