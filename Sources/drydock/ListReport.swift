@@ -162,26 +162,41 @@ enum StreamedListReport {
         let unique = Array("\n  \"uniqueSize\" : \(sizes.unique),".utf8)
         var spliced: [UInt8] = []
         spliced.reserveCapacity(json.count + 64)
-        var i = 0
-        while i < json.count {
-            if json[i] == 0x0A {
-                if matches(json, at: i, tagsKey) { spliced += size } else if matches(json, at: i, uploadsKey) { spliced += unique }
+        // Copy line by line; only a line start can hold one of the two keys.
+        json.withUnsafeBufferPointer { bytes in
+            var start = 0
+            var i = 0
+            while i < bytes.count {
+                if bytes[i] == 0x0A {
+                    if matches(bytes, at: i, tagsKey) || matches(bytes, at: i, uploadsKey) {
+                        spliced.append(contentsOf: bytes[start..<i])
+                        spliced.append(contentsOf: matches(bytes, at: i, tagsKey) ? size : unique)
+                        start = i
+                    }
+                }
+                i += 1
             }
-            spliced.append(json[i])
-            i += 1
+            spliced.append(contentsOf: bytes[start..<bytes.count])
         }
         appendIndented(spliced, pad: pad, firstLine: true, to: &out)
     }
 
     static func appendIndented(_ json: [UInt8], pad: Int, firstLine: Bool, to out: inout [UInt8]) {
-        if firstLine { out.append(contentsOf: repeatElement(0x20, count: pad)) }
-        for (i, b) in json.enumerated() {
-            out.append(b)
-            if b == 0x0A && i + 1 < json.count && json[i + 1] != 0x0A { out.append(contentsOf: repeatElement(0x20, count: pad)) }
+        let padding = [UInt8](repeating: 0x20, count: pad)
+        if firstLine { out.append(contentsOf: padding) }
+        out.reserveCapacity(out.count + json.count + json.count / 8)
+        json.withUnsafeBufferPointer { bytes in
+            var start = 0
+            for i in 0..<bytes.count where bytes[i] == 0x0A {
+                out.append(contentsOf: bytes[start...i])
+                start = i + 1
+                if start < bytes.count && bytes[start] != 0x0A { out.append(contentsOf: padding) }
+            }
+            out.append(contentsOf: bytes[start..<bytes.count])
         }
     }
 
-    private static func matches(_ bytes: [UInt8], at i: Int, _ pattern: [UInt8]) -> Bool {
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, _ pattern: [UInt8]) -> Bool {
         guard i + pattern.count <= bytes.count else { return false }
         for j in 0..<pattern.count where bytes[i + j] != pattern[j] { return false }
         return true
