@@ -262,7 +262,7 @@ public struct RepositoryGCFacts: Sendable, Equatable {
         }
         layerLinks = repo.layerLinks.map(\.digest)
         tagNames = repo.tags.map(\.name)
-        if repo.detail.readsTagHistory || repo.detail.readsEveryLink {
+        if repo.tagHistoryKnown {
             var history: [Digest: [String]] = [:]
             for tag in repo.tags { for d in tag.history { history[d, default: []].append(tag.name) } }
             tagHistory = history

@@ -74,9 +74,11 @@ struct RepositoryLoader {
             + links.signatures.values.flatMap { $0.map(\.digest) }
         for d in extraBlobs where acc.blobStates[d] == nil { acc.blobStates[d] = await blobs.state(of: d) }
 
-        return RepositoryContents(
+        var contents = RepositoryContents(
             entry: entry, tags: tags, revisions: revisions.values.sorted { $0.digest < $1.digest }, layerLinks: layerLinks,
             uploads: uploads, blobStates: acc.blobStates, declaredSizes: acc.declaredSizes, detail: detail, problems: acc.problems)
+        contents.tagHistoryKnown = detail.readsTagHistory || !links.scanned
+        return contents
     }
 
     // MARK: light scan (folder names instead of link contents)

@@ -133,6 +133,8 @@ public struct RepositoryContents: Sendable, Equatable {
     public var declaredSizes: [Digest: Int64]
     /// How much was read (and therefore what `blobStates` can tell).
     public var detail: LoadDetail
+    /// Whether tags' `history` is known: read by the load, or seen in a walk of the prefix (object stores).
+    public var tagHistoryKnown: Bool = true
     public var problems: [Problem]
 
     public var name: String { entry.name }
