@@ -782,8 +782,17 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
     @Test func characterDeviceInTheStoreIsNotRead() async throws {
         try await withEmptyDiskStore { disk in
             try disk.makeDirectory(p("blobs"))
-            // /dev/null is 1:3. Creating device nodes needs CAP_MKNOD; skip quietly without it.
-            guard mknod(disk.path(p("blobs/null")), S_IFCHR | 0o644, (1 << 8) | 3) == 0 else { return }
+            // /dev/null is 1:3. Creating device nodes needs CAP_MKNOD: CI runs as root and must have it, so there a
+            // failure fails the test; a developer without it gets a note (the followed-symlink test covers reading).
+            guard mknod(disk.path(p("blobs/null")), S_IFCHR | 0o644, (1 << 8) | 3) == 0 else {
+                let why = String(cString: strerror(errno))
+                if ProcessInfo.processInfo.environment["CI"] == "true" {
+                    Issue.record("cannot create a device node under CI=true (\(why)): this test must run there")
+                } else {
+                    print("note: cannot create a device node (\(why)); characterDeviceInTheStoreIsNotRead checked nothing")
+                }
+                return
+            }
             let driver = try disk.driver()
             let done = try await withinTimeLimit { () async throws -> Bool in
                 await #expect(throws: DriverError.notARegularFile(p("blobs/null"), .special("character device"))) {

@@ -9,7 +9,7 @@ struct ToolMissingError: Error, CustomStringConvertible {
     var description: String {
         if underCI {
             return "required tool '\(tool)' is not on PATH although CI=true: .ci/run must install it "
-                + "(apt-get install docker-registry skopeo umoci tmux)"
+                + (tool == "moto_server" ? "(python3 -m pip install 'moto[server]')" : "(apt-get install docker-registry skopeo umoci tmux)")
         }
         return "required tool '\(tool)' is not on PATH"
     }
