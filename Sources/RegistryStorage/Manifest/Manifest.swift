@@ -42,7 +42,8 @@ public struct Descriptor: Sendable, Equatable, Hashable {
         mediaType: String?, digestText: String, size: Int64?, urls: [String] = [], annotations: [String: String] = [:],
         platform: Platform? = nil, artifactType: String? = nil
     ) {
-        self.mediaType = mediaType.map(MediaType.interned)
+        // Parsed media types already share the constants (`JSONDocument.commonMediaTypes`).
+        self.mediaType = mediaType
         let digest = Digest(digestText)
         self.digest = digest
         self.writtenDigest = digest?.description == digestText ? nil : digestText

@@ -20,26 +20,6 @@ public enum MediaType {
     public static let notarySignature = "application/vnd.cncf.notary.signature"
 
     /// Types whose blobs are manifests (checked as manifests, not as layers).
-    /// The shared constant for a well-known media type (no allocation per descriptor), else the text itself.
-    public static func interned(_ text: String) -> String {
-        switch text {
-        case schema2: schema2
-        case dockerManifestList: dockerManifestList
-        case ociManifest: ociManifest
-        case ociIndex: ociIndex
-        case dockerConfig: dockerConfig
-        case ociConfig: ociConfig
-        case ociEmpty: ociEmpty
-        case schema1Layer: schema1Layer
-        case dockerLayer: dockerLayer
-        case dockerForeignLayer: dockerForeignLayer
-        case "application/vnd.oci.image.layer.v1.tar+gzip": "application/vnd.oci.image.layer.v1.tar+gzip"
-        case "application/vnd.oci.image.layer.v1.tar": "application/vnd.oci.image.layer.v1.tar"
-        case "application/vnd.oci.image.layer.v1.tar+zstd": "application/vnd.oci.image.layer.v1.tar+zstd"
-        default: text
-        }
-    }
-
     public static let manifestTypes: Set<String> = [
         schema1, schema1Signed, schema2, dockerManifestList, ociManifest, ociIndex,
     ]
