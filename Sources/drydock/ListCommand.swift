@@ -23,11 +23,7 @@ struct ListCommand: AsyncParsableCommand {
         if json && reference == nil {
             // The whole store: streamed, so memory never holds every manifest at once.
             let listing = try await StoreSelection.repositories(registry)
-            var rendered = [StreamedListReport.RenderedRepository?](repeating: nil, count: listing.repositories.count)
-            await registry.loadEach(listing.repositories, detail: .listing, reduce: StreamedListReport.render) { i, r in
-                rendered[i] = r
-            }
-            let all = rendered.compactMap { $0 }
+            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: StreamedListReport.render)
             try StreamedListReport.write(
                 store: registry.driver.location, problems: listing.problems, repositories: all,
                 index: StoreIndex(uses: all.map(\.use)))
@@ -36,11 +32,7 @@ struct ListCommand: AsyncParsableCommand {
         if !json && reference == nil {
             // The whole-store table: counts and sizes only, streamed like the JSON document.
             let listing = try await StoreSelection.repositories(registry)
-            var lines = [ListTable.RepositoryLine?](repeating: nil, count: listing.repositories.count)
-            await registry.loadEach(listing.repositories, detail: .listing, reduce: ListTable.RepositoryLine.init) { i, line in
-                lines[i] = line
-            }
-            let all = lines.compactMap { $0 }
+            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: ListTable.RepositoryLine.init)
             print(ListTable.render([], index: StoreIndex(uses: all.map(\.use)), target: nil, storeProblems: listing.problems,
                                    repositoryLines: all))
             return

@@ -167,12 +167,10 @@ enum StreamedListReport {
             var start = 0
             var i = 0
             while i < bytes.count {
-                if bytes[i] == 0x0A {
-                    if matches(bytes, at: i, tagsKey) || matches(bytes, at: i, uploadsKey) {
-                        spliced.append(contentsOf: bytes[start..<i])
-                        spliced.append(contentsOf: matches(bytes, at: i, tagsKey) ? size : unique)
-                        start = i
-                    }
+                if bytes[i] == 0x0A, let insert = matches(bytes, at: i, tagsKey) ? size : matches(bytes, at: i, uploadsKey) ? unique : nil {
+                    spliced.append(contentsOf: bytes[start..<i])
+                    spliced.append(contentsOf: insert)
+                    start = i
                 }
                 i += 1
             }

@@ -46,17 +46,11 @@ struct StoreSelection {
     /// run never holds all manifests), with a progress line on a terminal.
     static func collectorFacts(_ registry: RegistryStore, progress: Bool) async throws -> [RepositoryGCFacts] {
         let listing = try await repositories(registry)
-        var facts = [RepositoryGCFacts?](repeating: nil, count: listing.repositories.count)
-        var done = 0
-        await registry.loadEach(listing.repositories, detail: .marking, reduce: RepositoryGCFacts.init) { i, reduced in
-            facts[i] = reduced
-            done += 1
-            if progress && (done % 50 == 0 || done == facts.count) {
-                FileHandleOutput.progress("indexed \(done)/\(facts.count) repositories")
-            }
+        let facts = await GarbageCollector(store: registry).facts(listing.repositories) { done, total in
+            if progress && (done % 50 == 0 || done == total) { FileHandleOutput.progress("indexed \(done)/\(total) repositories") }
         }
         if progress { FileHandleOutput.progress(nil) }
-        return facts.compactMap { $0 }
+        return facts
     }
 
     /// Narrows a repository to one tag or manifest (and an index's children), or nil when it is not there.

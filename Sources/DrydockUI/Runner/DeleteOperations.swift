@@ -69,12 +69,9 @@ public struct DeleteOperations: Sendable {
             },
             planGC: {
                 do {
-                    // What the collector needs only: a light load reduced to compact facts per repository.
                     store.blobCache.invalidateAll()
                     let listing = try await store.repositories(onRepository: { _ in })
-                    var facts = [RepositoryGCFacts?](repeating: nil, count: listing.repositories.count)
-                    await store.loadEach(listing.repositories, detail: .marking, reduce: RepositoryGCFacts.init) { i, f in facts[i] = f }
-                    return .success(try await collector.plan(facts: facts.compactMap { $0 }, deleteUntagged: false))
+                    return .success(try await collector.plan(facts: await collector.facts(listing.repositories), deleteUntagged: false))
                 } catch { return .failure(fail(error)) }
             },
             collect: { plan, progress in

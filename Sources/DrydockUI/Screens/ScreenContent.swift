@@ -221,7 +221,7 @@ public struct ScreenContent: Sendable {
         let ordered = sortable ? sortMemo.rows(list.sort) { Self.sorted(rows, by: list.sort) } : rows
         guard !list.filter.isEmpty else { return ordered }
         // One key asks several times (selection, scrolling, drawing): filter once.
-        return sortMemo.filtered(list.sort, sortable: sortable, filter: list.filter) {
+        return sortMemo.filtered(list.sort, filter: list.filter) {
             let needle = Row.folded(list.filter)
             return ordered.filter { $0.matches(folded: needle) }
         }
@@ -263,18 +263,18 @@ final class SortMemo: @unchecked Sendable {
     // @unchecked: every access holds the lock.
     private let lock = NSLock()
     private var byKey: [SortKey: [Row]] = [:]
-    private var lastFilter: (sort: SortKey, sortable: Bool, filter: String, rows: [Row])?
+    private var lastFilter: (sort: SortKey, filter: String, rows: [Row])?
 
-    func filtered(_ key: SortKey, sortable: Bool, filter: String, compute: () -> [Row]) -> [Row] {
+    func filtered(_ key: SortKey, filter: String, compute: () -> [Row]) -> [Row] {
         lock.lock()
-        if let last = lastFilter, last.sort == key, last.sortable == sortable, last.filter == filter {
+        if let last = lastFilter, last.sort == key, last.filter == filter {
             lock.unlock()
             return last.rows
         }
         lock.unlock()
         let rows = compute()
         lock.lock()
-        lastFilter = (key, sortable, filter, rows)
+        lastFilter = (key, filter, rows)
         lock.unlock()
         return rows
     }

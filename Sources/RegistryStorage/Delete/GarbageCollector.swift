@@ -81,6 +81,13 @@ public struct GarbageCollector: Sendable {
         try await plan(facts: repositories.map(RepositoryGCFacts.init), deleteUntagged: deleteUntagged)
     }
 
+    /// What the collector needs of every repository: a light load, reduced to facts as each repository arrives.
+    public func facts(
+        _ entries: [RepositoryEntry], onLoaded: (Int, Int) -> Void = { _, _ in }
+    ) async -> [RepositoryGCFacts] {
+        await store.loadAll(entries, detail: .marking, reduce: RepositoryGCFacts.init, onLoaded: onLoaded)
+    }
+
     /// The same from compact facts, so a store-wide run need not hold every manifest.
     public func plan(facts repositories: [RepositoryGCFacts], deleteUntagged: Bool) async throws(DeleteError) -> GCPlan {
         let ours = Self.mark(repositories, deleteUntagged: deleteUntagged)

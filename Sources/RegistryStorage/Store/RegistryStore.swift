@@ -128,23 +128,32 @@ public final class RegistryStore: Sendable {
         onLoaded: @Sendable (RepositoryContents) -> Void = { _ in }
     ) async -> [RepositoryContents] {
         var results = [RepositoryContents?](repeating: nil, count: entries.count)
-        await loadEach(entries, detail: detail, concurrency: concurrency) { i, contents in
+        await loadEach(entries, detail: detail, concurrency: concurrency, reduce: { $0 }) { i, contents in
             results[i] = contents
             onLoaded(contents)
         }
         return results.compactMap { $0 }
     }
 
-    /// Loads every repository with bounded concurrency and hands each to `body` (one at a time, in completion order,
-    /// with its position in `entries`) without keeping it: memory stays bounded by what `body` keeps.
-    public func loadEach(
-        _ entries: [RepositoryEntry], detail: LoadDetail = .full, concurrency: Int? = nil,
-        _ body: (Int, RepositoryContents) -> Void
-    ) async {
-        await loadEach(entries, detail: detail, concurrency: concurrency, reduce: { $0 }, body)
+    /// Every repository loaded and reduced on its own task, in `entries`' order; only the reduced values are kept.
+    /// `onLoaded(done, total)` follows progress (called one at a time).
+    public func loadAll<Reduced: Sendable>(
+        _ entries: [RepositoryEntry], detail: LoadDetail, reduce: @escaping @Sendable (RepositoryContents) -> Reduced,
+        onLoaded: (Int, Int) -> Void = { _, _ in }
+    ) async -> [Reduced] {
+        var results = [Reduced?](repeating: nil, count: entries.count)
+        var done = 0
+        await loadEach(entries, detail: detail, reduce: reduce) { i, reduced in
+            results[i] = reduced
+            done += 1
+            onLoaded(done, entries.count)
+        }
+        return results.compactMap { $0 }
     }
 
-    /// The same, with `reduce` run on each repository inside its own task (on any core), before `body` gets the result.
+    /// Loads every repository with bounded concurrency, runs `reduce` on each inside its own task (on any core), and
+    /// hands the result to `body` (one at a time, in completion order, with its position in `entries`): memory stays
+    /// bounded by what `reduce` keeps.
     public func loadEach<Reduced: Sendable>(
         _ entries: [RepositoryEntry], detail: LoadDetail = .full, concurrency: Int? = nil,
         reduce: @escaping @Sendable (RepositoryContents) -> Reduced, _ body: (Int, Reduced) -> Void
