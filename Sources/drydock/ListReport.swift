@@ -31,8 +31,19 @@ struct ListReport: Encodable {
         var platform: String?
     }
 
+    /// A tag whose pull needs the manifest, and the platform it is pulled for (nil: the tag's own manifest).
+    struct PullJSON: Encodable {
+        var tag: String
+        var platform: String?
+    }
+
     struct ManifestJSON: Encodable {
         var digest: String
+        /// Something reaches it: a tag, a reachable index (as a child) or a reachable subject (as a referrer).
+        /// False is what `gc --delete-untagged` removes.
+        var reachable: Bool
+        /// The tags whose pull needs it, directly or as an index child.
+        var neededBy: [PullJSON]
         var mediaType: String?
         /// Bytes of every blob the manifest needs (itself, config, layers; for an index its children's too).
         var size: Int64
@@ -85,7 +96,10 @@ struct ListReport: Encodable {
                 tags: repo.tags.map {
                     TagJSON(name: $0.name, digest: $0.current?.description, history: $0.history.map(\.description), problems: $0.problems.map(ProblemJSON.init))
                 },
-                manifests: repo.revisions.map { ListReport.manifestJSON($0, in: repo) },
+                manifests: { () -> [ManifestJSON] in
+                    let reach = ManifestReachability(repo)
+                    return repo.revisions.map { ListReport.manifestJSON($0, in: repo, reach: reach) }
+                }(),
                 layers: repo.layerLinks.map(\.digest.description),
                 uploads: repo.uploads.map {
                     UploadJSON(id: $0.id, startedAt: $0.startedAt.map { ISO8601DateFormatter().string(from: $0) }, size: $0.size)
@@ -96,7 +110,7 @@ struct ListReport: Encodable {
             )
     }
 
-    static func manifestJSON(_ r: ManifestRevision, in repo: RepositoryContents) -> ManifestJSON {
+    static func manifestJSON(_ r: ManifestRevision, in repo: RepositoryContents, reach: ManifestReachability) -> ManifestJSON {
         let refs = (r.manifest?.references ?? []).map { d in
             ReferenceJSON(
                 digest: d.digestText, mediaType: d.mediaType,
@@ -108,6 +122,8 @@ struct ListReport: Encodable {
         let platform = r.config.map { c in Platform(architecture: c.architecture, os: c.os, variant: c.variant).description }
         return ManifestJSON(
             digest: r.digest.description,
+            reachable: reach.isReachable(r.digest),
+            neededBy: reach.pulls(needing: r.digest).map { PullJSON(tag: $0.tag, platform: $0.platform) },
             mediaType: r.manifest?.format.mediaType,
             size: repo.size(of: r.digest),
             tags: r.tags,

@@ -18,7 +18,9 @@ enum ListTable {
             listedByRegistry = r.entry.isListedByRegistry
             tags = r.tags.count
             manifests = r.revisions.count
-            untagged = r.revisions.filter { !$0.isTagged }.count
+            // Untagged means nothing reaches it: a child of a tagged index is not garbage.
+            let reach = ManifestReachability(r)
+            untagged = r.revisions.filter { !reach.isReachable($0.digest) }.count
             problems = ListTable.problemSummary(r.allProblems)
             use = StoreIndex.BlobUse(r)
         }
@@ -57,11 +59,12 @@ enum ListTable {
                     ])
                 }
                 if r.tags.isEmpty { lines.append("  (no tags)") } else { lines.append(indent(table(tagRows))) }
-                var revRows = [["MANIFEST", "TYPE", "TAGS", "REFS", "SIZE", "PROBLEMS"]]
+                var revRows = [["MANIFEST", "TYPE", "TAGS / REACHED BY", "REFS", "SIZE", "PROBLEMS"]]
+                let reach = ManifestReachability(r)
                 for rev in r.revisions {
                     revRows.append([
                         rev.digest.description, rev.format?.shortName ?? "?",
-                        rev.tags.isEmpty ? "(untagged)" : rev.tags.map(SafeText.escaping).joined(separator: ","),
+                        rev.tags.isEmpty ? reach.summary(of: rev.digest) ?? "(untagged)" : rev.tags.map(SafeText.escaping).joined(separator: ","),
                         "\(rev.manifest?.references.count ?? 0)", ByteCount.format(r.size(of: rev.digest)), problemSummary(rev.problems),
                     ])
                 }

@@ -49,6 +49,9 @@ struct RemoveCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "When deleting an index, keep its children without asking.")
     var keepChildren = false
 
+    @Flag(name: .long, help: "Delete index children that kept tags still need (their pull breaks for that platform).")
+    var force = false
+
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var deleteOptions: DeleteOptions
 
@@ -132,14 +135,21 @@ struct RemoveCommand: AsyncParsableCommand {
                 plan = try makePlan(deleter, targets, loaded.all)
             }
         }
-        if !json { print(RemoveReport.text(plan, dryRun: dryRun)) }
+        if !json { print(RemoveReport.text(plan, dryRun: dryRun, force: force)) }
         if dryRun {
             if json { print(JSONOutput.string(RemoveReport(plan: plan, refusal: plan.refusal, dryRun: true))) }
             return
         }
+        if plan.breaksPulls && !force {
+            let refusal = "the delete removes index children that kept tags need (listed above); nothing was changed. "
+                + "Delete or untag the index first, or pass --force to break those pulls"
+            if json { print(JSONOutput.string(RemoveReport(plan: plan, refusal: refusal, dryRun: false))) }
+            FileHandleOutput.standardError("drydock: refused: \(refusal)")
+            throw ExitCode(1)
+        }
         try Confirm.require(yes: yes, question: "Delete \(plan.removals.count) item(s) listed above?", what: "delete")
         do {
-            let result = try await deleter.execute(plan)
+            let result = try await deleter.execute(plan, force: force)
             if json {
                 var report = RemoveReport(plan: plan, refusal: nil, dryRun: false)
                 report.journal = result.journalID
@@ -192,6 +202,14 @@ struct RemoveReport: Encodable {
         var digest: String
     }
 
+    struct BrokenPullJSON: Encodable {
+        var repository: String
+        var manifest: String
+        var index: String
+        var platform: String?
+        var tags: [String]
+    }
+
     var dryRun: Bool
     var executed: Bool
     var refusal: String?
@@ -200,6 +218,8 @@ struct RemoveReport: Encodable {
     var lostTags: [TagJSON] = []
     var untaggedManifests: [ManifestJSON] = []
     var orphanedChildren: [ManifestJSON] = []
+    /// Tags that would stop pulling (index children removed while the index stays): refused without --force.
+    var brokenPulls: [BrokenPullJSON] = []
     var warnings: [String] = []
     var reclaimableBytes: Int64 = 0
     var reclaimableBytesDeletingUntagged: Int64 = 0
@@ -214,6 +234,9 @@ struct RemoveReport: Encodable {
         lostTags = plan.lostTags.map { TagJSON(repository: $0.repository, tag: $0.tag, digest: $0.digest?.description) }
         untaggedManifests = plan.untaggedManifests.map { ManifestJSON(repository: $0.repository, digest: $0.digest.description) }
         orphanedChildren = plan.orphanedChildren.map { ManifestJSON(repository: $0.repository, digest: $0.digest.description) }
+        brokenPulls = plan.brokenPulls.map {
+            BrokenPullJSON(repository: $0.repository, manifest: $0.manifest.description, index: $0.index.description, platform: $0.platform, tags: $0.tags)
+        }
         warnings = plan.warnings
         reclaimableBytes = plan.reclaimableBytes
         reclaimableBytesDeletingUntagged = plan.reclaimableBytesDeletingUntagged
@@ -231,8 +254,15 @@ struct RemoveReport: Encodable {
         }
     }
 
-    static func text(_ plan: DeletePlan, dryRun: Bool) -> String {
+    static func text(_ plan: DeletePlan, dryRun: Bool, force: Bool = false) -> String {
         var lines = ["\(dryRun ? "Dry run, nothing is changed. " : "")Plan: " + plan.targets.map(\.description).joined(separator: "; ")]
+        if plan.breaksPulls {
+            lines.append("BREAKS PULLS: these kept tags would stop pulling for the platform shown (the index still lists the deleted child):")
+            for b in plan.brokenPulls {
+                lines.append("  \(b.description): child \(b.manifest) of index \(b.index.short)")
+            }
+            lines.append(force ? "--force given: the delete runs anyway." : "Refused without --force (delete or untag the index instead).")
+        }
         lines.append("Removes:")
         for r in plan.removals { lines.append("  \(SafeText.escaping(r.path.description))  (\(r.reason))") }
         if !plan.lostTags.isEmpty {
@@ -242,7 +272,7 @@ struct RemoveReport: Encodable {
             }
         }
         if !plan.untaggedManifests.isEmpty {
-            lines.append("Manifests left untagged (gc --delete-untagged would remove them):")
+            lines.append("Manifests nothing reaches any more (gc --delete-untagged would remove them):")
             for m in plan.untaggedManifests { lines.append("  \(SafeText.escaping(m.repository))@\(m.digest)") }
         }
         if !plan.orphanedChildren.isEmpty {

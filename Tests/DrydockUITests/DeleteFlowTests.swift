@@ -19,7 +19,7 @@ import Testing
             let action: Action
             switch effect {
             case .planDelete(let r, let c): action = .deletePlanned(r, includeChildren: c, await ops.plan(r, c))
-            case .executeDelete(let p, let l): action = .writeFinished(label: "delete \(l)", await ops.execute(p))
+            case .executeDelete(let p, let l, let force): action = .writeFinished(label: "delete \(l)", await ops.execute(p, force))
             case .previewUndo: action = .undoPreviewed(await ops.previewUndo())
             case .undo(let id): action = .writeFinished(label: "undo \(id)", await ops.undo(id))
             case .planGarbageCollection: action = .gcPlanned(await ops.planGC())

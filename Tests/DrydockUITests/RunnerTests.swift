@@ -141,7 +141,7 @@ func runScripted(
 @Suite struct DeleteGateTests {
     @Test func followsTheCoreDeletePolicy() {
         let off = DeleteGate(DeletePolicy.resolve(configuration: nil, environment: [:], deleteEnabledFlag: false, readOnlyFlag: false))
-        #expect(!off.isEnabled && off.statusText == "read-only")
+        #expect(!off.isEnabled && off.statusText == "deletes off")
         guard case .disabled(let reason) = off else { Issue.record("expected disabled"); return }
         #expect(reason.contains("--delete-enabled") && reason.contains("REGISTRY_STORAGE_DELETE_ENABLED"))
         let flag = DeleteGate(
@@ -152,6 +152,8 @@ func runScripted(
             configuration: nil, environment: ["REGISTRY_STORAGE_DELETE_ENABLED": "Yes"], deleteEnabledFlag: false, readOnlyFlag: false))
         #expect(env.isEnabled)
         let readOnly = DeleteGate(DeletePolicy.resolve(configuration: nil, environment: [:], deleteEnabledFlag: true, readOnlyFlag: true))
-        #expect(!readOnly.isEnabled)
+        #expect(!readOnly.isEnabled && readOnly.statusText == "read-only")
+        guard case .readOnly(let why) = readOnly else { Issue.record("expected read-only"); return }
+        #expect(why.contains("--read-only"))
     }
 }

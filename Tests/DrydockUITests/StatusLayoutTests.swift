@@ -8,7 +8,7 @@ import Testing
         var s = try await f.loadedState()
         let status = s.screen.lines[33]
         #expect(status.contains("/srv/registry"))
-        #expect(status.contains("read-only"))
+        #expect(status.contains("deletes off"))
         #expect(status.contains("3 repos · 6 manifests"))
         #expect(status.contains("row 1/3 · sort: name"))
         #expect(s.screen[33, 0].style.reverse)

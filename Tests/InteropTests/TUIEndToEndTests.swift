@@ -45,7 +45,7 @@ import Glibc
                 && !$0.contains("verifying")
         }
         #expect(screen.contains("Repositories (3)"))
-        #expect(screen.contains("read-only"), "delete is off by default")
+        #expect(screen.contains("deletes off"), "delete is off by default")
         #expect(screen.contains(store) || screen.contains("…"))
         #expect(try await tmux.display("#{alternate_on}") == "1")
 
@@ -87,7 +87,7 @@ import Glibc
         try await tmux.resize(width: 80, height: 24)
         screen = try await tmux.waitFor("the redraw at 80×24") { s in
             let lines = s.split(separator: "\n", omittingEmptySubsequences: false)
-            return s.contains("Layers (2") && lines.count <= 25 && (lines.dropFirst(21).contains { $0.contains("read-only") })
+            return s.contains("Layers (2") && lines.count <= 25 && (lines.dropFirst(21).contains { $0.contains("deletes off") })
         }
         for line in screen.split(separator: "\n") { #expect(line.count <= 80, "too wide: \(line)") }
         #expect(try await tmux.display("#{window_width}x#{window_height}") == "80x24")

@@ -49,7 +49,7 @@ public enum Effect: Sendable {
     case deepVerify(task: Int, RepositoryContents, [Digest])
     /// Build a delete preview off the UI thread (`StoreDeleter.plan` over freshly read repositories).
     case planDelete([DeleteRequest], includeChildren: Bool)
-    case executeDelete(DeletePlan, label: String)
+    case executeDelete(DeletePlan, label: String, force: Bool)
     /// Preview undoing the most recent journal entry.
     case previewUndo
     case undo(journalID: String)
@@ -67,7 +67,7 @@ public enum Effect: Sendable {
         case .verify(let r, _, _): "verify(\(r.name))"
         case .deepVerify(_, let r, let ds): "deepVerify(\(r.name), \(ds.count))"
         case .planDelete(let ds, let children): "planDelete(\(ds.map(\.label).joined(separator: ", "))\(children ? ", children" : ""))"
-        case .executeDelete(_, let label): "executeDelete(\(label))"
+        case .executeDelete(_, let label, let force): "executeDelete(\(label)\(force ? ", forced" : ""))"
         case .previewUndo: "previewUndo"
         case .undo(let id): "undo(\(id))"
         case .planGarbageCollection: "planGarbageCollection"

@@ -33,7 +33,9 @@ public struct RepositorySummary: Equatable, Sendable {
     public init(_ repo: RepositoryContents) {
         tagCount = repo.tags.count
         manifestCount = repo.revisions.count
-        untaggedCount = repo.revisions.filter { !$0.isTagged }.count
+        // Untagged means nothing reaches it (`ManifestReachability`): index children of a tagged index are not.
+        let reach = ManifestReachability(repo)
+        untaggedCount = repo.revisions.filter { !reach.isReachable($0.digest) }.count
         let blobs = repo.referencedBlobs.union(repo.revisions.flatMap(\.signatureLinks))
         totalSize = blobs.reduce(0) { $0 + (repo.blobSize($1) ?? 0) }
         newestCreated = repo.revisions.compactMap { $0.config?.createdDate }.max()

@@ -8,8 +8,9 @@ public struct UIError: Error, Equatable, Sendable {
 
 /// Something a confirm dialog asks before doing.
 public enum PendingAction: Equatable, Sendable {
-    /// Run a previewed delete; `label` names it in messages.
-    case delete(DeletePlan, label: String)
+    /// Run a previewed delete; `label` names it in messages. `force`: the user typed the repository name to break
+    /// the pulls the plan lists (`DeletePlan.brokenPulls`).
+    case delete(DeletePlan, label: String, force: Bool)
     /// Plan again with the index's unreferenced children included (the `c` answer).
     case replanWithChildren([DeleteRequest])
     /// Restore a journal entry.

@@ -15,6 +15,13 @@ enum DeleteDialogs {
             return Dialog(title: "Nothing to delete", lines: ["\(label) removes nothing."], kind: .info)
         }
         var lines = ["Delete \(label)?"]
+        if plan.breaksPulls {
+            // An index child is not garbage: deleting it breaks every tag that pulls the index for that platform.
+            var broken = "BREAKS PULLS: \(plan.brokenPulls.count == 1 ? "an index child" : "\(plan.brokenPulls.count) index children") that kept tags need; afterwards these stop pulling:"
+            for b in plan.brokenPulls.prefix(8) { broken += "\n  \(b.description)" }
+            if plan.brokenPulls.count > 8 { broken += "\n  … and \(plan.brokenPulls.count - 8) more" }
+            lines.append(broken)
+        }
         var removed = "Removes \(Format.plural(plan.removals.count, "path")):"
         for r in plan.removals.prefix(shownPaths) { removed += "\n  \(Format.safe(r.path.description))" }
         if plan.removals.count > shownPaths { removed += "\n  … and \(plan.removals.count - shownPaths) more" }
@@ -26,7 +33,7 @@ enum DeleteDialogs {
             lines.append("Tags losing their target: " + names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", …" : ""))
         }
         if !plan.untaggedManifests.isEmpty {
-            lines.append("Becomes untagged: \(Format.plural(plan.untaggedManifests.count, "manifest")).")
+            lines.append("Nothing reaches \(Format.plural(plan.untaggedManifests.count, "manifest")) any more (untagged).")
         }
         var gc = "Garbage collection would then free \(Format.size(plan.reclaimableBytes))"
         gc += " (\(Format.plural(plan.reclaimableBlobs.count, "blob")))"
@@ -43,15 +50,23 @@ enum DeleteDialogs {
             alternative = .replanWithChildren(requests)
         }
         var required: String?
-        if requests.count > 1 {
+        if plan.breaksPulls, let repository = plan.brokenPulls.first?.repository {
+            required = repository
+        } else if requests.count > 1 {
             required = String(requests.count)
         } else if case .repository(let name) = requests.first {
             required = name
         }
-        if let required { lines.append("Type \(Format.safe(required)) to confirm.") }
+        if let required {
+            lines.append(
+                plan.breaksPulls
+                    ? "Type the repository name \(Format.safe(required)) to break those pulls anyway."
+                    : "Type \(Format.safe(required)) to confirm.")
+        }
         lines.append("Undo with u while garbage collection has not run.")
         return Dialog(
-            title: "Delete?", lines: lines, kind: .confirm(.delete(plan, label: label)), requiredText: required,
+            title: plan.breaksPulls ? "Delete? This breaks pulls" : "Delete?", lines: lines,
+            kind: .confirm(.delete(plan, label: label, force: plan.breaksPulls)), requiredText: required,
             alternative: required == nil ? alternative : nil)
     }
 

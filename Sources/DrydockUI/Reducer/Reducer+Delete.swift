@@ -5,7 +5,7 @@ extension Reducer {
     /// `deletePlanned`.
     static func delete(_ s: inout AppState) -> [Effect] {
         guard case .enabled = s.deleteGate else {
-            if case .disabled(let reason) = s.deleteGate {
+            if let reason = s.deleteGate.refusal {
                 s.overlay = .dialog(
                     Dialog(
                         title: "Deleting is disabled",
@@ -45,6 +45,10 @@ extension Reducer {
 
     /// `X`: the garbage collection screen: plan first.
     static func collectGarbage(_ s: inout AppState) -> [Effect] {
+        if case .readOnly(let reason) = s.deleteGate {
+            s.overlay = .dialog(Dialog(title: "Garbage collection is refused", lines: [Format.safe(reason)], kind: .info))
+            return []
+        }
         guard notBusy(&s) else { return [] }
         s.message = Banner(.info, "Planning a garbage collection (marking every manifest, listing blobs)…")
         return [.planGarbageCollection]
@@ -187,8 +191,8 @@ extension Reducer {
         let effect: Effect
         let text: String
         switch pending {
-        case .delete(let plan, let label):
-            (effect, text) = (.executeDelete(plan, label: label), "Deleting \(label)…")
+        case .delete(let plan, let label, let force):
+            (effect, text) = (.executeDelete(plan, label: label, force: force), "Deleting \(label)…")
         case .replanWithChildren(let requests):
             s.message = Banner(.info, "Planning the delete with the unreferenced children…")
             return [.planDelete(requests, includeChildren: true)]

@@ -6,8 +6,9 @@ import RegistryStorage
 public struct DeleteOperations: Sendable {
     /// Previews the requests (`includeChildren`: an index's unreferenced children too).
     public var plan: @Sendable ([DeleteRequest], _ includeChildren: Bool) async -> Result<DeletePlan, UIError>
-    /// Runs a preview; the success text says what went and how to undo it.
-    public var execute: @Sendable (DeletePlan) async -> Result<String, UIError>
+    /// Runs a preview (`force`: break the pulls it lists, after the user typed the repository name); the success
+    /// text says what went and how to undo it.
+    public var execute: @Sendable (DeletePlan, _ force: Bool) async -> Result<String, UIError>
     /// Previews undoing the most recent journal entry.
     public var previewUndo: @Sendable () async -> Result<UndoPlan, UIError>
     public var undo: @Sendable (_ journalID: String) async -> Result<String, UIError>
@@ -17,7 +18,7 @@ public struct DeleteOperations: Sendable {
 
     public init(
         plan: @escaping @Sendable ([DeleteRequest], Bool) async -> Result<DeletePlan, UIError>,
-        execute: @escaping @Sendable (DeletePlan) async -> Result<String, UIError>,
+        execute: @escaping @Sendable (DeletePlan, Bool) async -> Result<String, UIError>,
         previewUndo: @escaping @Sendable () async -> Result<UndoPlan, UIError>,
         undo: @escaping @Sendable (String) async -> Result<String, UIError>,
         planGC: @escaping @Sendable () async -> Result<GCPlan, UIError>,
@@ -50,9 +51,9 @@ public struct DeleteOperations: Sendable {
                     return .success(try deleter.plan(requests.map { $0.target(includeChildren: children) }, repositories: repos))
                 } catch { return .failure(fail(error)) }
             },
-            execute: { plan in
+            execute: { plan, force in
                 do {
-                    let result = try await deleter.execute(plan)
+                    let result = try await deleter.execute(plan, force: force)
                     var text = "Deleted \(Format.plural(result.removed.count, "path")) (journal \(result.journalID); u undoes it)."
                     if !result.unrestorable.isEmpty { text += " Not restorable: \(result.unrestorable.count)." }
                     return .success(text)

@@ -71,9 +71,9 @@ public final class EffectRunner: Sendable {
                 let result = await handler.deletes?.plan(requests, children) ?? .failure(Self.unavailable)
                 queue.post(.deletePlanned(requests, includeChildren: children, result))
             }
-        case .executeDelete(let plan, let label):
+        case .executeDelete(let plan, let label, let force):
             spawn {
-                let result = await handler.deletes?.execute(plan) ?? .failure(Self.unavailable)
+                let result = await handler.deletes?.execute(plan, force) ?? .failure(Self.unavailable)
                 queue.post(.writeFinished(label: "delete \(label)", result))
             }
         case .previewUndo:

@@ -55,9 +55,16 @@ enum ManifestScreen {
         } else {
             b.section("Media type", .role("unknown (the manifest could not be read)", .error))
         }
+        let reach = ManifestReachability(repo)
         b.section(
             "Tags",
-            rev.isTagged ? StyledText(rev.tags.map(Format.safe).joined(separator: ", ")) : .role("(untagged)", .muted))
+            rev.isTagged
+                ? StyledText(rev.tags.map(Format.safe).joined(separator: ", "))
+                : reach.summary(of: rev.digest, limit: 8).map { StyledText($0) } ?? .role("(untagged: nothing reaches it)", .muted))
+        let needed = reach.pulls(needing: rev.digest).filter { $0.platform != nil }
+        if !needed.isEmpty {
+            b.section("Needed by", .role(needed.prefix(8).map(\.description).joined(separator: ", ") + (needed.count > 8 ? ", …" : ""), .warning))
+        }
         b.section("Size", StyledText("\(Format.size(repo.size(of: rev.digest))) in all · manifest \(Format.size(rev.blob.size))"))
         var placement: [String] = []
         if rev.placement.contains(.revisions) { placement.append("_manifests/revisions") }

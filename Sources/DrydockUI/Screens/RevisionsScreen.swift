@@ -17,8 +17,9 @@ enum RevisionsScreen {
         guard let contents = state.repositories[repo] else {
             return Unavailable.content(title: "Manifests", columns: columns, repo: repo, state)
         }
-        let rows = contents.revisions.map { row($0, contents, state) }
-        let untagged = contents.revisions.filter { !$0.isTagged }.count
+        let reach = ManifestReachability(contents)
+        let rows = contents.revisions.map { row($0, contents, reach, state) }
+        let untagged = contents.revisions.filter { !reach.isReachable($0.digest) }.count
         var content = ScreenContent(
             title: "Manifests (\(Format.manifestCount(rows.count, untagged: untagged))) · Tab: tags", columns: columns,
             rows: rows)
@@ -26,11 +27,13 @@ enum RevisionsScreen {
         return content
     }
 
-    static func row(_ rev: ManifestRevision, _ repo: RepositoryContents, _ state: AppState) -> Row {
+    static func row(_ rev: ManifestRevision, _ repo: RepositoryContents, _ reach: ManifestReachability, _ state: AppState) -> Row {
+        // What reaches an untagged manifest: `in stable (linux/s390x)` for an index child is not garbage.
+        let reachedBy = rev.isTagged ? nil : reach.summary(of: rev.digest)
         let tags: StyledText =
             rev.isTagged
             ? StyledText(rev.tags.map(Format.safe).joined(separator: ", "))
-            : .role("(untagged)", .muted)
+            : reachedBy.map { StyledText($0) } ?? .role("(untagged)", .muted)
         let seedEra = rev.placement.contains(.layers) && !rev.placement.contains(.revisions)
         let size = repo.size(of: rev.digest)
         return Row(
@@ -48,6 +51,6 @@ enum RevisionsScreen {
             target: .manifest(repository: repo.name, digest: rev.digest, tag: nil),
             sortName: rev.tags.first.map(Format.safe) ?? "~" + rev.digest.hex, sortSize: size,
             sortCreated: rev.config?.createdDate,
-            searchText: "\(rev.digest) \(rev.isTagged ? rev.tags.map(Format.safe).joined(separator: " ") : "untagged") \(rev.format?.shortName ?? "") \(Format.platforms(rev))")
+            searchText: "\(rev.digest) \(rev.isTagged ? rev.tags.map(Format.safe).joined(separator: " ") : reachedBy ?? "untagged") \(rev.format?.shortName ?? "") \(Format.platforms(rev))")
     }
 }

@@ -78,11 +78,34 @@ public struct DeletePlan: Sendable, Equatable {
         public static func < (a: Self, b: Self) -> Bool { (a.repository, a.digest) < (b.repository, b.digest) }
     }
 
+    /// An index child the plan removes while the index that lists it stays reachable: pulling `tags` for `platform`
+    /// would fail with MANIFEST_UNKNOWN afterwards.
+    public struct BrokenPull: Sendable, Equatable, Hashable {
+        public internal(set) var repository: String
+        /// The removed child manifest.
+        public internal(set) var manifest: Digest
+        /// The index that still lists it.
+        public internal(set) var index: Digest
+        public internal(set) var platform: String?
+        /// Every tag whose pull goes through that index, sorted.
+        public internal(set) var tags: [String]
+
+        /// `team/app:stable, team/app:latest (linux/s390x)`, escaped.
+        public var description: String {
+            tags.map { "\(SafeText.escaping(repository)):\(SafeText.escaping($0))" }.joined(separator: ", ")
+                + (platform.map { " (\(SafeText.escaping($0)))" } ?? "")
+        }
+    }
+
     public internal(set) var targets: [DeleteTarget]
     public internal(set) var removals: [Removal]
     public internal(set) var lostTags: [LostTag]
-    /// Manifests that become untagged (a `gc --delete-untagged` would then remove them).
+    /// Manifests that nothing reaches any more (not tagged, not a child of a reachable index, not a referrer of a
+    /// reachable manifest): a `gc --delete-untagged` would then remove them.
     public internal(set) var untaggedManifests: [ManifestRef]
+    /// Pulls this plan breaks: index children removed while a tagged index still lists them. `execute` refuses such a
+    /// plan unless forced.
+    public internal(set) var brokenPulls: [BrokenPull] = []
     /// Children of a deleted index that nothing else keeps: ask whether to delete them too
     /// (re-plan with `.manifest(..., includeChildren: true)`). Empty when they are already included.
     public internal(set) var orphanedChildren: [ManifestRef]
@@ -96,6 +119,9 @@ public struct DeletePlan: Sendable, Equatable {
     public internal(set) var refusal: String?
 
     public var isEmpty: Bool { removals.isEmpty }
+
+    /// True when running the plan breaks the pull of a kept tag (`brokenPulls`): it needs `force`.
+    public var breaksPulls: Bool { !brokenPulls.isEmpty }
 
     static func formatAge(_ seconds: Double) -> String {
         if seconds >= 86_400, seconds.truncatingRemainder(dividingBy: 3600) == 0 {

@@ -21,9 +21,19 @@ struct DeletePlanner {
 
     mutating func plan(_ targets: [DeleteTarget], policy: DeletePolicy) throws(DeleteError) -> DeletePlan {
         guard !targets.isEmpty else { throw .invalidTarget("nothing to delete: name at least one target") }
-        for target in targets {
+        var i = targets.startIndex
+        while i < targets.endIndex {
+            let target = targets[i]
+            i += 1
             switch target {
-            case .tag(let r, let t): try deleteTag(r, t)
+            case .tag(let r, let t):
+                // A run of untags in one repository is planned in one pass (a prune names thousands).
+                var names = [t]
+                while i < targets.endIndex, case .tag(r, let next) = targets[i] {
+                    names.append(next)
+                    i += 1
+                }
+                try deleteTags(r, names)
             case .manifest(let r, let d, let children): try deleteManifest(r, d, includeChildren: children)
             case .layer(let r, let d): try deleteLayer(r, d)
             case .repository(let r, let nested): try deleteRepository(r, includeNested: nested)
@@ -34,13 +44,7 @@ struct DeletePlanner {
             targets: targets, removals: Self.deduplicated(removals), lostTags: lostTags, untaggedManifests: [],
             orphanedChildren: orphanedChildren(), warnings: warnings, reclaimableBytes: 0, reclaimableBlobs: [],
             reclaimableBytesDeletingUntagged: 0, refusal: policy.refusal)
-        for (name, before) in Dictionary(repositories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }) {
-            guard let after = model[name] else { continue }
-            for r in after.revisions where r.tags.isEmpty && before.revision(r.digest)?.isTagged == true {
-                plan.untaggedManifests.append(.init(repository: name, digest: r.digest))
-            }
-        }
-        plan.untaggedManifests.sort()
+        reachabilityEffects(on: &plan)
         let sizes = repositories.reduce(into: [Digest: Int64]()) { acc, repo in
             for (d, size) in repo.declaredSizes { acc[d] = size }
             for (d, s) in repo.blobStates { if let size = s.size { acc[d] = size } }
@@ -73,46 +77,62 @@ struct DeletePlanner {
         return repo
     }
 
-    private mutating func deleteTag(_ name: String, _ tag: String) throws(DeleteError) {
-        let repo = try repository(name)
-        guard StoragePath.isSafeComponent(tag), let t = repo.tag(tag) else {
-            throw .notFound("tag \(SafeText.escaping(name)):\(SafeText.escaping(tag)) is not stored (MANIFEST_UNKNOWN)")
+    private mutating func deleteTags(_ name: String, _ names: [String]) throws(DeleteError) {
+        let (path, stored) = try { () throws(DeleteError) in
+            let repo = try repository(name)
+            return (repo.entry.path, Dictionary(repo.tags.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }))
+        }()
+        var gone: [Tag] = []
+        var seen = Set<String>()
+        for tag in names {
+            guard StoragePath.isSafeComponent(tag), let t = stored[tag], seen.insert(tag).inserted else {
+                throw .notFound("tag \(SafeText.escaping(name)):\(SafeText.escaping(tag)) is not stored (MANIFEST_UNKNOWN)")
+            }
+            gone.append(t)
         }
-        untag(repo, t, reason: "tag \(SafeText.escaping(tag))")
+        untag(name, path, gone) { "tag \(SafeText.escaping($0.name))" }
     }
 
-    private mutating func untag(_ repo: RepositoryContents, _ t: Tag, reason: String) {
-        removals.append(.init(repository: repo.name, kind: .tag(t.name), path: StoreLayout.tagDirectory(repo.entry.path, t.name), reason: reason))
-        lostTags.append(.init(repository: repo.name, tag: t.name, digest: t.current))
-        mutate(repo.name) { r in
-            r.tags.removeAll { $0.name == t.name }
-            if let c = t.current, let i = r.revisions.firstIndex(where: { $0.digest == c }) { r.revisions[i].tags.removeAll { $0 == t.name } }
+    /// Removes `gone` (tags of one repository) in one pass over its tags: linear in the tag count however many go.
+    private mutating func untag(_ name: String, _ path: StoragePath, _ gone: [Tag], reason: (Tag) -> String) {
+        guard !gone.isEmpty else { return }
+        for t in gone {
+            removals.append(.init(repository: name, kind: .tag(t.name), path: StoreLayout.tagDirectory(path, t.name), reason: reason(t)))
+            lostTags.append(.init(repository: name, tag: t.name, digest: t.current))
+        }
+        let names = Set(gone.map(\.name))
+        var byTarget: [Digest: Set<String>] = [:]
+        for t in gone { if let c = t.current { byTarget[c, default: []].insert(t.name) } }
+        mutate(name) { r in
+            r.tags.removeAll { names.contains($0.name) }
+            for (d, tags) in byTarget { r.updateRevision(d) { $0.tags.removeAll { tags.contains($0) } } }
         }
     }
 
     private mutating func deleteManifest(_ name: String, _ d: Digest, includeChildren: Bool) throws(DeleteError) {
-        let repo = try repository(name)
-        guard let revision = repo.revision(d) else {
-            if repositories.first(where: { $0.name == name })?.revision(d) != nil {
-                throw .invalidTarget("manifest \(SafeText.escaping(name))@\(d) is already removed by an earlier target")
+        // Read what the plan needs, then let go of the copy: holding it across `mutate` would copy the repository.
+        let (path, revision, pointing) = try { () throws(DeleteError) in
+            let repo = try repository(name)
+            guard let revision = repo.revision(d) else {
+                if repositories.first(where: { $0.name == name })?.revision(d) != nil {
+                    throw .invalidTarget("manifest \(SafeText.escaping(name))@\(d) is already removed by an earlier target")
+                }
+                throw .notFound("manifest \(SafeText.escaping(name))@\(d) is not stored (MANIFEST_UNKNOWN)")
             }
-            throw .notFound("manifest \(SafeText.escaping(name))@\(d) is not stored (MANIFEST_UNKNOWN)")
-        }
+            return (repo.entry.path, revision, repo.tags.filter { $0.current == d })
+        }()
         if !revision.blob.isPresent {
             warnings.append("\(SafeText.escaping(name))@\(d.short): its blob is missing, so the registry itself answers MANIFEST_UNKNOWN; its links are removed anyway")
         }
         if revision.placement.contains(.revisions) {
-            removals.append(.init(repository: name, kind: .revisionLink(d), path: StoreLayout.revisionLink(repo.entry.path, d), reason: "manifest \(d.short)"))
+            removals.append(.init(repository: name, kind: .revisionLink(d), path: StoreLayout.revisionLink(path, d), reason: "manifest \(d.short)"))
         }
         if revision.placement.contains(.layers) {
-            removals.append(.init(repository: name, kind: .layerLink(d), path: StoreLayout.layerLink(repo.entry.path, d), reason: "seed-era link of manifest \(d.short)"))
+            removals.append(.init(repository: name, kind: .layerLink(d), path: StoreLayout.layerLink(path, d), reason: "seed-era link of manifest \(d.short)"))
         }
-        for t in repo.tags where t.current == d {
-            untag(repo, t, reason: "tag \(SafeText.escaping(t.name)) pointed at manifest \(d.short)")
-        }
+        untag(name, path, pointing) { "tag \(SafeText.escaping($0.name)) pointed at manifest \(d.short)" }
         mutate(name) { r in r.revisions.removeAll { $0.digest == d } }
-        let after = try repository(name)
-        for referrer in after.revisions where referrer.manifest?.subject?.digest == d {
+        for referrer in model[name]?.revisions ?? [] where referrer.manifest?.subject?.digest == d {
             warnings.append("\(SafeText.escaping(name))@\(referrer.digest.short) refers to the deleted manifest (OCI subject) and stays; delete it too if it is a signature or attestation of it")
         }
         if revision.manifest?.format.isIndex == true {
@@ -199,10 +219,42 @@ struct DeletePlanner {
 
     // MARK: helpers
 
+    /// Changes the planned repository in place (a copy taken out and put back would copy its arrays every time).
     private mutating func mutate(_ name: String, _ body: (inout RepositoryContents) -> Void) {
-        guard var r = model[name] else { return }
-        body(&r)
-        model[name] = r
+        guard model[name] != nil else { return }
+        body(&model[name]!)
+    }
+
+    /// What the plan does to reachability (`ManifestReachability`) in the repositories it changes: manifests nothing
+    /// reaches any more (untagged), and index children removed while an index that lists them stays: a tag that
+    /// pulled before stops pulling for that platform (`brokenPulls`, which only `force` lets run), or, when no tag
+    /// reaches the index, a warning.
+    private func reachabilityEffects(on plan: inout DeletePlan) {
+        let originals = Dictionary(repositories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for name in Set(plan.removals.map(\.repository)).sorted() {
+            guard let before = originals[name], let after = model[name] else { continue }
+            let reachBefore = ManifestReachability(before)
+            let reachAfter = ManifestReachability(after)
+            for r in after.revisions where reachBefore.isReachable(r.digest) && !reachAfter.isReachable(r.digest) {
+                plan.untaggedManifests.append(.init(repository: name, digest: r.digest))
+            }
+            let removed = Set(before.revisions.lazy.map(\.digest).filter { after.revision($0) == nil })
+            guard !removed.isEmpty else { continue }
+            for index in after.revisions {
+                for child in index.manifest?.children ?? [] {
+                    guard let c = child.digest, removed.contains(c) else { continue }
+                    let platform = child.platform?.description
+                    let tags = reachAfter.pulls(needing: index.digest).map(\.tag)
+                    if tags.isEmpty {
+                        plan.warnings.append(
+                            "\(SafeText.escaping(name))@\(index.digest.short) (no tag reaches it) lists \(c.short)\(platform.map { " for \(SafeText.escaping($0))" } ?? ""): pulling it by digest would fail for that platform")
+                    } else {
+                        plan.brokenPulls.append(.init(repository: name, manifest: c, index: index.digest, platform: platform, tags: Array(Set(tags)).sorted()))
+                    }
+                }
+            }
+        }
+        plan.untaggedManifests.sort()
     }
 
     /// Children of deleted indexes that are still stored, untagged, and listed by no remaining index.

@@ -28,9 +28,16 @@ public struct StoreDeleter: Sendable {
 
     /// Runs a plan: the gate, then the journal entry (synced), then the removals. Reload the affected repositories
     /// afterwards (`DeleteResult.affectedRepositories`).
-    public func execute(_ plan: DeletePlan, now: Date = Date()) async throws(DeleteError) -> DeleteResult {
+    /// A plan that breaks the pull of a kept tag (`plan.breaksPulls`) runs only with `force`.
+    public func execute(_ plan: DeletePlan, force: Bool = false, now: Date = Date()) async throws(DeleteError) -> DeleteResult {
         try policy.checkDelete()
         guard !plan.isEmpty else { throw .invalidTarget("nothing to delete") }
+        if plan.breaksPulls && !force {
+            throw .notConfirmed(
+                "refusing to delete index children that kept tags need: "
+                    + plan.brokenPulls.prefix(5).map(\.description).joined(separator: "; ")
+                    + (plan.brokenPulls.count > 5 ? "; ..." : "") + " would stop pulling (force to delete anyway)")
+        }
         for r in plan.removals {
             guard r.path.hasPrefix(StoreLayout.repositories), r.path.components.count > 1 else {
                 throw .invalidTarget("refusing to remove \(r.path): not inside a repository")

@@ -123,7 +123,13 @@ public struct RepositoryContents: Sendable, Equatable {
     public var entry: RepositoryEntry
     public var tags: [Tag]
     /// Sorted by digest; includes untagged revisions and seed-era `_layers` placements.
-    public var revisions: [ManifestRevision] { didSet { revisionIndex = Self.index(revisions) } }
+    public var revisions: [ManifestRevision] {
+        get { storedRevisions }
+        set {
+            storedRevisions = newValue
+            revisionIndex = Self.index(newValue)
+        }
+    }
     public var layerLinks: [LayerLink]
     public var uploads: [Upload]
     /// What was found in `blobs/` for the blobs this repository references, by digest: every one after a `.full` load,
@@ -183,6 +189,17 @@ public struct RepositoryContents: Sendable, Equatable {
         return out
     }
 
+    /// Changes revision `d` in place, without re-indexing (the body must not change its digest). False when `d` is
+    /// not stored. Planning a delete of a manifest with 20 000 tags calls this once, not once per tag.
+    @discardableResult
+    mutating func updateRevision(_ d: Digest, _ body: (inout ManifestRevision) -> Void) -> Bool {
+        guard let i = revisionIndex[d] else { return false }
+        body(&storedRevisions[i])
+        precondition(storedRevisions[i].digest == d, "updateRevision must not change the digest")
+        return true
+    }
+
+    private var storedRevisions: [ManifestRevision]
     private var revisionIndex: [Digest: Int]
 
     public init(
@@ -191,7 +208,7 @@ public struct RepositoryContents: Sendable, Equatable {
     ) {
         self.entry = entry
         self.tags = tags
-        self.revisions = revisions
+        self.storedRevisions = revisions
         self.layerLinks = layerLinks
         self.uploads = uploads
         self.blobStates = blobStates
