@@ -45,6 +45,7 @@ struct GCCommand: AsyncParsableCommand {
     mutating func run() async throws {
         if storeOptions.config != nil, store != nil { throw ValidationError("give either STORE or --config, not both") }
         let registry = try await storeOptions.open(store: store)
+        defer { SkippedKeysWarning.report(registry.driver) }
         let policy = deleteOptions.policy(for: registry, storeOptions: storeOptions)
         if deleteOptions.deleteEnabled {
             FileHandleOutput.standardError("drydock: note: gc does not consult storage.delete.enabled (nor does the registry's garbage-collect); --delete-enabled changes nothing here")

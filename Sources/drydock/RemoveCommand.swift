@@ -118,6 +118,7 @@ struct RemoveCommand: AsyncParsableCommand {
     mutating func run() async throws {
         var (storeArgument, targets) = try parsedTargets()
         let registry = try await storeOptions.open(store: storeArgument)
+        defer { SkippedKeysWarning.report(registry.driver) }
         let policy = deleteOptions.policy(for: registry, storeOptions: storeOptions)
         if !dryRun, let refusal = policy.refusal {
             if json { print(JSONOutput.string(RemoveReport(plan: nil, refusal: refusal, dryRun: dryRun))) }

@@ -51,6 +51,7 @@ struct UndoCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let (storeArgument, id) = try split()
         let registry = try await storeOptions.open(store: storeArgument)
+        defer { SkippedKeysWarning.report(registry.driver) }
         let policy = deleteOptions.policy(for: registry, storeOptions: storeOptions)
         let undo = JournalUndo(store: registry, policy: policy)
         do {

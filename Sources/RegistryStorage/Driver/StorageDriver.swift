@@ -224,8 +224,13 @@ public protocol StorageDriver: Sendable {
     /// Writes a file, creating parent directories. Used only by undo and the journal.
     func write(_ path: StoragePath, contents: [UInt8]) async throws
 
-    /// Removes a file or a whole directory tree. Missing paths are not an error.
+    /// Removes a file or a whole directory tree. Missing paths are not an error. Objects below it whose keys are
+    /// unsafe to name in a request are left in place and recorded in `skippedKeys`.
     func delete(_ path: StoragePath) async throws
+
+    /// Object keys this driver has left alone so far (not readable as store paths, or unsafe to name in a request),
+    /// for the user to hear about. Empty for drivers that report odd names as problems on the entry instead.
+    var skippedKeys: SkippedKeys { get }
 }
 
 public struct WalkedFile: Sendable, Equatable {
@@ -242,6 +247,7 @@ public struct WalkedFile: Sendable, Equatable {
 
 extension StorageDriver {
     public var listsRecursivelyCheaply: Bool { false }
+    public var skippedKeys: SkippedKeys { SkippedKeys() }
 
     /// Retries transient failures with a short backoff; everything else is returned at once.
     public func withRetries<T: Sendable>(attempts: Int = 4, _ call: () async throws -> T) async throws -> T {

@@ -122,10 +122,14 @@ final class S3RegistryBed: @unchecked Sendable {
 
     // MARK: The bucket, read and written without Drydock's driver (plain signed requests to moto)
 
-    /// One signed path-style request to moto (signed with its key, so strict mode works too).
-    func s3Request(_ method: String, key: String?, query: [(String, String)] = [], body: [UInt8] = []) async throws -> RegistryStorage.HTTPResponse {
+    /// One signed path-style request to moto (signed with its key, so strict mode works too), to the store's bucket
+    /// unless `bucket` names another. A `.` or `..` segment of `key` is sent as `%2E` (moto decodes it back to the
+    /// same key): HTTP clients collapse literal dot segments, so tests could not plant such keys otherwise.
+    func s3Request(
+        _ method: String, bucket: String = S3RegistryBed.bucket, key: String?, query: [(String, String)] = [], body: [UInt8] = []
+    ) async throws -> RegistryStorage.HTTPResponse {
         let signer = SigV4Signer(accessKeyID: moto.accessKey, secretAccessKey: moto.secretKey, region: moto.region, service: "s3")
-        let path = "/" + Self.bucket + (key.map { "/" + SigV4Signer.encodePath($0) } ?? "")
+        let path = "/" + bucket + (key.map { "/" + Self.encodeKeepingDotSegments($0) } ?? "")
         let hostHeader = "127.0.0.1:\(moto.port)"
         let signed = signer.sign(
             method: method, encodedPath: path, query: query, headers: ["host": hostHeader],
@@ -135,6 +139,26 @@ final class S3RegistryBed: @unchecked Sendable {
         let queryText = SigV4Signer.canonicalQuery(query)
         let url = URL(string: "http://\(hostHeader)\(path)" + (queryText.isEmpty ? "" : "?" + queryText))!
         return try await URLSessionTransport(timeout: 30).send(HTTPRequest(method: method, url: url, headers: headers, body: body))
+    }
+
+    private static func encodeKeepingDotSegments(_ key: String) -> String {
+        SigV4Signer.encodePath(key).split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0 == "." || $0 == ".." ? $0.replacingOccurrences(of: ".", with: "%2E") : String($0) }
+            .joined(separator: "/")
+    }
+
+    /// Writes an object under any key of any bucket (keys outside the store, or hostile ones a test plants).
+    func putRawObject(bucket: String = S3RegistryBed.bucket, _ key: String, _ bytes: [UInt8]) async throws {
+        let answer = try await s3Request("PUT", bucket: bucket, key: key, body: bytes)
+        guard answer.status == 200 else { throw S3BedError("PUT \(SafeText.escaping(key)) in \(bucket): HTTP \(answer.status)") }
+    }
+
+    /// An object's bytes under any key of any bucket, or nil for 404.
+    func rawObject(bucket: String = S3RegistryBed.bucket, _ key: String) async throws -> [UInt8]? {
+        let answer = try await s3Request("GET", bucket: bucket, key: key)
+        if answer.status == 404 { return nil }
+        guard answer.status == 200 else { throw S3BedError("GET \(SafeText.escaping(key)) in \(bucket): HTTP \(answer.status)") }
+        return answer.body
     }
 
     /// An object's bytes below the v2 prefix, or nil for 404.

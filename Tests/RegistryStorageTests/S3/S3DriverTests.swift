@@ -35,26 +35,26 @@ import Testing
     @Test func pathStyleAndVirtualHostedURLs() {
         let custom = S3Location(bucket: "bk", endpoint: URL(string: "http://127.0.0.1:9000")!)
         #expect(custom.pathStyle)
-        #expect(custom.url(encodedPath: custom.encodedPath(key: "a b/c"), query: []).absoluteString
+        #expect(custom.url(encodedPath: custom.encodedPath(key: "a b/c"), query: [])?.absoluteString
             == "http://127.0.0.1:9000/bk/a%20b/c")
         #expect(custom.target.hostHeader == "127.0.0.1:9000")
-        #expect(custom.url(encodedPath: custom.encodedPath(key: nil), query: [("prefix", "x/")]).absoluteString
+        #expect(custom.url(encodedPath: custom.encodedPath(key: nil), query: [("prefix", "x/")])?.absoluteString
             == "http://127.0.0.1:9000/bk?prefix=x%2F")
 
         let aws = S3Location(bucket: "bk", region: "eu-west-1")
         #expect(!aws.pathStyle)
-        #expect(aws.url(encodedPath: aws.encodedPath(key: "k"), query: []).absoluteString
+        #expect(aws.url(encodedPath: aws.encodedPath(key: "k"), query: [])?.absoluteString
             == "https://bk.s3.eu-west-1.amazonaws.com/k")
-        #expect(aws.url(encodedPath: aws.encodedPath(key: nil), query: []).absoluteString
+        #expect(aws.url(encodedPath: aws.encodedPath(key: nil), query: [])?.absoluteString
             == "https://bk.s3.eu-west-1.amazonaws.com/")
 
         let awsPath = S3Location(bucket: "bk", region: "us-east-1", pathStyle: true)
-        #expect(awsPath.url(encodedPath: awsPath.encodedPath(key: "k"), query: []).absoluteString
+        #expect(awsPath.url(encodedPath: awsPath.encodedPath(key: "k"), query: [])?.absoluteString
             == "https://s3.us-east-1.amazonaws.com/bk/k")
 
         let virtualCustom = S3Location(bucket: "bk", endpoint: URL(string: "https://minio.example:443/base/")!, pathStyle: false)
         #expect(virtualCustom.target.hostHeader == "bk.minio.example")
-        #expect(virtualCustom.url(encodedPath: virtualCustom.encodedPath(key: "k"), query: []).absoluteString
+        #expect(virtualCustom.url(encodedPath: virtualCustom.encodedPath(key: "k"), query: [])?.absoluteString
             == "https://bk.minio.example/base/k")
 
         #expect(S3Location.endpointURL("minio:9000", secure: false)?.absoluteString == "http://minio:9000")
@@ -164,7 +164,44 @@ import Testing
         #expect(driver.skippedUnsafeKeys == 4)  // `/`, `./`, `../` prefixes and the `..` object
         let walked = try await driver.walkFiles(Self.p("d")).map(\.path.relativeString)
         #expect(walked == ["d/ok"])
-        #expect(driver.skippedUnsafeKeys == 8)
+        #expect(driver.skippedUnsafeKeys == 7, "the `..` object, met by both, counts once")
+        #expect(driver.skippedKeys.samples.allSatisfy { $0.reason == .pathSegment })
+    }
+
+    @Test func keysAreSafeToChangeOnlyBelowThePrefix() {
+        let location = S3Location(bucket: "bk", rootDirectory: "reg")
+        let v2 = "reg/docker/registry/v2/"
+        #expect(location.unsafeKeyReason(v2 + "blobs/sha256/ab/x/data") == nil)
+        #expect(location.unsafeKeyReason(v2 + "ünï & <x>+y z%41") == nil)
+        #expect(location.unsafeKeyReason("reg/victim") == .outsideStore)
+        #expect(location.unsafeKeyReason("reg/docker/registry/v2x/a") == .outsideStore)
+        #expect(location.unsafeKeyReason(v2 + "a/x", below: v2 + "b") == .outsideStore)
+        #expect(location.unsafeKeyReason(v2 + "b/x", below: v2 + "b") == nil)
+        #expect(location.unsafeKeyReason(v2 + "a//b") == .pathSegment)
+        #expect(location.unsafeKeyReason(v2 + "a/./b") == .pathSegment)
+        #expect(location.unsafeKeyReason(v2 + "a/") == .pathSegment)
+        #expect(location.unsafeKeyReason(v2 + "a/\u{1}/../../x") == .pathSegment)
+        for control in ["\u{0}", "\u{1}", "\t", "\n", "\u{1F}", "\u{7F}", "\u{80}", "\u{85}", "\u{9F}"] {
+            #expect(location.unsafeKeyReason(v2 + "a/x" + control) == .controlCharacter, "\(control.unicodeScalars.first!.value)")
+        }
+        #expect(location.unsafeKeyReason(v2 + "a/x\u{A0}") == nil, "no-break space is printable")
+        #expect(location.unsafeKeyReason(S3URLDecoding.undecodableMarker(v2 + "%FF")) == .undecodable)
+    }
+
+    @Test func requestURLsAreExactlyWhatIsSignedAndNeverHoldDotSegments() throws {
+        let location = S3Location(bucket: "bk", rootDirectory: "reg", endpoint: Self.endpoint)
+        for key in ["reg/docker/registry/v2/a b+c%25/\u{1}é~", "reg/x.y/..z/.a"] {
+            let encoded = location.encodedPath(key: key)
+            let url = try #require(location.url(encodedPath: encoded, query: [("prefix", "a/ b+")]))
+            #expect(url.path(percentEncoded: true) == encoded)
+            #expect(url.query(percentEncoded: true) == "prefix=a%2F%20b%2B")
+        }
+        for key in ["reg/docker/registry/v2/d/\u{1}/../../victim", "reg/./x", "reg/.."] {
+            #expect(location.url(encodedPath: location.encodedPath(key: key), query: []) == nil, "\(key)")
+        }
+        for encoded in ["/bk/a/%2E%2E/b", "/bk/a/.%2e/b", "/bk/%2e/b"] {
+            #expect(location.url(encodedPath: encoded, query: []) == nil, "\(encoded)")
+        }
     }
 
     @Test func walkFilesListsFlatWithSizes() async throws {
@@ -273,6 +310,65 @@ import Testing
         #expect(fake.keys == [Self.v2 + "a/linkxyz"])
         #expect(fake.requests.filter { $0.method == "DELETE" }.count == 2)
         await #expect(throws: DriverError.self) { try await driver.delete(.root) }
+    }
+
+    @Test func deleteLeavesUnsafeKeysInPlaceAndNeverNamesThem() async throws {
+        let fake = FakeS3()
+        let folder = Self.v2 + "blobs/sha256/ab/abc"
+        let planted = [
+            folder + "/\u{1}/" + String(repeating: "../", count: 9) + "victim",
+            folder + "/./data",
+            folder + "//data",
+            folder + "/x\u{7F}",
+            folder + "/x\u{85}",
+        ]
+        fake.put(folder + "/data", "blob")
+        for key in planted { fake.put(key, "planted") }
+        fake.put("victim", "outside the store")
+        let driver = Self.driver(fake)
+        try await driver.delete(Self.p("blobs/sha256/ab/abc"))
+        #expect(fake.keys == (planted + ["victim"]).sorted(by: FakeS3.byteOrder))
+        for request in fake.requests {
+            let path = request.url.path(percentEncoded: true)
+            #expect(!HTTPRequest.hasDotSegment(path, percentEncodedToo: true), "\(path)")
+            #expect(!path.contains("%01") && !path.contains("%7F") && !path.contains("%C2%85"), "\(path)")
+            let body = String(decoding: request.body, as: UTF8.self)
+            for key in planted { #expect(!body.contains(S3URLDecoding.xmlEscaped(key)), "\(SafeText.escaping(key)) named") }
+        }
+        let skipped = driver.skippedKeys
+        #expect(skipped.count == planted.count)
+        #expect(Set(skipped.samples.map(\.key)) == Set(planted))
+        #expect(skipped.samples.first { $0.key == planted[0] }?.reason == .pathSegment)
+        #expect(skipped.samples.first { $0.key == planted[4] }?.reason == .controlCharacter)
+        #expect(skipped.lines.count == planted.count && skipped.lines.allSatisfy { !SafeText.needsEscaping($0) })
+        #expect(skipped.lines.contains { $0.contains("\\x01/../") })
+    }
+
+    @Test func unsafeKeysAreNeverSentEvenFromATrustedPath() async throws {
+        let fake = FakeS3()
+        let driver = Self.driver(fake)
+        await #expect(throws: DriverError.self) {
+            try await driver.write(StoragePath(trusted: ["repositories", "a\u{1}b", "link"]), contents: [1])
+        }
+        await #expect(throws: DriverError.self) {
+            try await driver.read(StoragePath(trusted: ["repositories", "..", "..", "x"]), limit: 10)
+        }
+        try await driver.delete(StoragePath(trusted: ["repositories", "a", "_uploads", "id\u{9B}"]))
+        #expect(fake.requests.allSatisfy { $0.method == "GET" && $0.url.query(percentEncoded: true) != nil }, "listings only")
+        #expect(driver.skippedKeys.samples.map(\.reason) == [.controlCharacter, .controlCharacter])
+    }
+
+    @Test func theURLSessionTransportRefusesDotSegments() async throws {
+        // Nothing listens on loopback port 9: a request that went out would fail as "connection refused" instead.
+        let transport = URLSessionTransport(timeout: 5)
+        for path in ["/b/k/%01/../../victim", "/b/./k"] {
+            let request = HTTPRequest(method: "DELETE", url: try #require(URL(string: "http://127.0.0.1:9" + path)))
+            await #expect {
+                try await transport.send(request)
+            } throws: { error in
+                (error as? HTTPTransportError).map { $0.message.contains(". or .. segment") && !$0.isRetryable } == true
+            }
+        }
     }
 
     @Test func perKeyDeleteErrorsAreReported() async throws {

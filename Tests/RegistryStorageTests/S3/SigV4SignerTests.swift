@@ -100,6 +100,17 @@ import Testing
         #expect(SigV4Signer.encodePath("日本") == "%E6%97%A5%E6%9C%AC")
     }
 
+    /// Each byte outside `A-Z a-z 0-9 - . _ ~` becomes `%XX` once, per UTF-8 byte; `/` separates segments.
+    @Test func pathSegmentsAreEncodedExactlyOnce() {
+        #expect(SigV4Signer.encodePath("a/%41/%") == "a/%2541/%25", "`%` is data, never an escape")
+        #expect(SigV4Signer.encodePath(SigV4Signer.encodePath("a b")) == "a%2520b", "encoding twice shows")
+        #expect(SigV4Signer.encodePath("x+y z") == "x%2By%20z")
+        #expect(SigV4Signer.encodePath("\u{1}/\u{7F}/\u{85}/\t") == "%01/%7F/%C2%85/%09")
+        #expect(SigV4Signer.encodePath("é~-_.Az9") == "%C3%A9~-_.Az9")
+        // Dots are unreserved, so dot segments stay as they are: S3Location.url refuses to send them.
+        #expect(SigV4Signer.encodePath("a/./b/../c/.d/..e") == "a/./b/../c/.d/..e")
+    }
+
     @Test func sessionTokenIsSigned() {
         var signer = Self.signer
         signer.sessionToken = "token/with+chars="

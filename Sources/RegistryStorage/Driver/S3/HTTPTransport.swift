@@ -22,6 +22,17 @@ public struct HTTPRequest: Sendable, Equatable {
     public func header(_ name: String) -> String? {
         headers.first { $0.key.lowercased() == name.lowercased() }?.value
     }
+
+    /// True when the percent-encoded `path` has a `.` or `..` segment, which HTTP clients remove before sending
+    /// (libcurl does, whatever the URL says). With `percentEncodedToo`, `%2E` counts as a dot: some servers and
+    /// URL parsers decode it first.
+    public static func hasDotSegment(_ path: String, percentEncodedToo: Bool) -> Bool {
+        path.split(separator: "/", omittingEmptySubsequences: false).contains { segment in
+            let dots = percentEncodedToo
+                ? segment.replacingOccurrences(of: "%2e", with: ".", options: .caseInsensitive) : String(segment)
+            return dots == "." || dots == ".."
+        }
+    }
 }
 
 public struct HTTPResponse: Sendable, Equatable {
@@ -79,7 +90,19 @@ public final class URLSessionTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        // libcurl collapses `.` and `..` segments after the request was signed: that request would reach another
+        // object (or bucket) than the one named, so it is never sent.
+        guard !HTTPRequest.hasDotSegment(request.url.path(percentEncoded: true), percentEncodedToo: false) else {
+            throw HTTPTransportError(
+                message: "refusing to send \(request.method) \(request.url.absoluteString): its path has a . or .. segment",
+                isRetryable: false)
+        }
         var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+        guard urlRequest.url?.absoluteString == request.url.absoluteString else {
+            throw HTTPTransportError(
+                message: "refusing to send \(request.method) \(request.url.absoluteString): the request URL was rewritten",
+                isRetryable: false)
+        }
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers where name.lowercased() != "host" && name.lowercased() != "content-length" {
             urlRequest.setValue(value, forHTTPHeaderField: name)

@@ -20,7 +20,8 @@ public struct S3RetryPolicy: Sendable, Equatable {
 /// A registry store in an S3 bucket (or an S3-compatible endpoint), read with ListObjectsV2, GetObject and HeadObject.
 ///
 /// Directories are key prefixes. Keys whose components could not be a `StoragePath` (`a//b`, `.`, `..`) are never
-/// turned into paths; they are skipped and counted in `skippedUnsafeKeys`.
+/// turned into paths, and no request that changes the bucket names a key outside the store's prefix or one with such
+/// a segment or a control character; those keys are skipped and recorded in `skippedKeys`.
 public final class S3Driver: StorageDriver {
     public let s3Location: S3Location
     private let credentials: S3Credentials?
@@ -32,7 +33,7 @@ public final class S3Driver: StorageDriver {
 
     private struct Counters {
         var requests = S3RequestCounts()
-        var skippedUnsafeKeys = 0
+        var skipped = SkippedKeys()
     }
 
     /// The largest ranged GET `readChunks` makes; chunks handed to the caller are cut from it.
@@ -46,8 +47,11 @@ public final class S3Driver: StorageDriver {
     /// Requests sent so far, by kind (retries included).
     public var requestCounts: S3RequestCounts { counters.withLock { $0.requests } }
 
-    /// Keys seen in listings that could not be a store path and were left out.
-    public var skippedUnsafeKeys: Int { counters.withLock { $0.skippedUnsafeKeys } }
+    /// Keys left alone so far: seen in listings but not a store path, or not safe to name in a request.
+    public var skippedKeys: SkippedKeys { counters.withLock { $0.skipped } }
+
+    /// How many distinct keys `skippedKeys` holds.
+    public var skippedUnsafeKeys: Int { skippedKeys.count }
 
     public convenience init(
         location: S3Location, credentials: S3Credentials?, transport: any HTTPTransport = URLSessionTransport(),
@@ -84,11 +88,11 @@ public final class S3Driver: StorageDriver {
                 sawAnything = true
                 guard let name = relativeName(object.key, below: prefix), !name.isEmpty else {
                     // `prefix` itself (a folder marker object) only says the folder exists.
-                    if object.key != prefix { countSkipped() }
+                    if object.key != prefix { skip(object.key) }
                     continue
                 }
                 guard StoragePath.isSafeComponent(name) else {
-                    countSkipped()
+                    skip(object.key)
                     continue
                 }
                 entries.append(DirectoryEntry(name: name, kind: .file))
@@ -96,12 +100,12 @@ public final class S3Driver: StorageDriver {
             for common in page.commonPrefixes {
                 sawAnything = true
                 guard var name = relativeName(common, below: prefix), name.hasSuffix("/") else {
-                    countSkipped()
+                    skip(common)
                     continue
                 }
                 name.removeLast()
                 guard StoragePath.isSafeComponent(name) else {
-                    countSkipped()
+                    skip(common)
                     continue
                 }
                 entries.append(DirectoryEntry(name: name, kind: .directory))
@@ -202,7 +206,7 @@ public final class S3Driver: StorageDriver {
             for object in page.objects {
                 sawAnything = true
                 guard let relative = relativeName(object.key, below: prefix) else {
-                    countSkipped()
+                    skip(object.key)
                     continue
                 }
                 var parts = relative.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -212,7 +216,7 @@ public final class S3Driver: StorageDriver {
                     if parts.allSatisfy(StoragePath.isSafeComponent) { continue }
                 }
                 guard !parts.isEmpty, let sub = StoragePath(validating: parts) else {
-                    countSkipped()
+                    skip(object.key)
                     continue
                 }
                 out.append(WalkedFile(path: path.appending(sub.components), kind: .file, size: object.size))
@@ -230,7 +234,8 @@ public final class S3Driver: StorageDriver {
             body: contents, path: path)
     }
 
-    /// Removes the object at `path` and every object below `path/` (never siblings such as `pathxyz`).
+    /// Removes the object at `path` and every object below `path/` (never siblings such as `pathxyz`). Listed keys
+    /// that are unsafe to name in a request (see `S3Location.unsafeKeyReason`) stay, recorded in `skippedKeys`.
     public func delete(_ path: StoragePath) async throws {
         guard !path.components.isEmpty else { throw DriverError.io(path, "refusing to delete the store root") }
         let key = s3Location.key(for: path)
@@ -240,22 +245,29 @@ public final class S3Driver: StorageDriver {
             below.append(contentsOf: page.objects.map(\.key))
             return true
         }
+        if let reason = s3Location.unsafeKeyReason(key) {
+            skip(key, reason)
+            for listed in below { skip(listed) }
+            return
+        }
         if below.isEmpty {
             _ = try await send(.delete, "DELETE", key: key, path: path, passing: [404])
             return
         }
-        // Keys that did not decode cannot be named in a request; the rest go, and the caller hears about them.
-        let undecodable = below.filter { $0.unicodeScalars.contains("\u{0}") }.count
-        let keys = [key] + below.filter { !$0.unicodeScalars.contains("\u{0}") }
+        var keys = [key]
+        for listed in below {
+            if let reason = s3Location.unsafeKeyReason(listed, below: key) {
+                skip(listed, reason)
+            } else {
+                keys.append(listed)
+            }
+        }
         let batchable = keys.filter(S3URLDecoding.isXMLRepresentable)
         for start in stride(from: 0, to: batchable.count, by: Self.pageSize) {
             try await deleteBatch(Array(batchable[start..<min(start + Self.pageSize, batchable.count)]), path: path)
         }
         for single in keys where !S3URLDecoding.isXMLRepresentable(single) {
             _ = try await send(.delete, "DELETE", key: single, path: path, passing: [404])
-        }
-        if undecodable > 0 {
-            throw DriverError.io(path, "\(undecodable) object(s) below it have undecodable keys and were left in place")
         }
     }
 
@@ -310,8 +322,17 @@ public final class S3Driver: StorageDriver {
         _ kind: S3RequestKind, _ method: String, key: String?, query: [(String, String)] = [],
         headers: [String: String] = [:], body: [UInt8] = [], path: StoragePath, passing: Set<Int> = []
     ) async throws -> HTTPResponse {
+        // The last gate before the network: nothing that changes the bucket names an unsafe key, and no request is
+        // sent unless its URL is exactly the path and query that get signed.
+        if method != "GET" && method != "HEAD", let key, let reason = s3Location.unsafeKeyReason(key) {
+            skip(key, reason)
+            throw DriverError.io(path, "refusing to \(method) the key \(SafeText.escaping(key)): it \(reason)")
+        }
         let encodedPath = s3Location.encodedPath(key: key)
-        let url = s3Location.url(encodedPath: encodedPath, query: query)
+        guard let url = s3Location.url(encodedPath: encodedPath, query: query) else {
+            throw DriverError.io(
+                path, "refusing to send \(method) \(SafeText.escaping(encodedPath)): the URL sent would not be exactly the signed path")
+        }
         let payloadHash = body.isEmpty && method != "PUT" && method != "POST"
             ? SigV4Signer.unsignedPayload : SigV4Signer.sha256Hex(body)
         var delay = retryPolicy.initialDelay
@@ -366,7 +387,11 @@ public final class S3Driver: StorageDriver {
         return result
     }
 
-    private func countSkipped() { counters.withLock { $0.skippedUnsafeKeys += 1 } }
+    /// Records a key left alone, with the first reason that applies.
+    private func skip(_ key: String, _ reason: UnsafeKeyReason? = nil) {
+        let reason = reason ?? s3Location.unsafeKeyReason(key) ?? .notAStorePath
+        counters.withLock { $0.skipped.record(key, reason) }
+    }
 
     /// `key` without `prefix`, compared byte by byte (a `String.hasPrefix` would compare grapheme clusters).
     private func relativeName(_ key: String, below prefix: String) -> String? {

@@ -92,12 +92,37 @@ public struct S3Location: Sendable, Equatable, CustomStringConvertible {
         return base + "/" + SigV4Signer.encodePath(key)
     }
 
-    func url(encodedPath: String, query: [(String, String)]) -> URL {
+    /// The URL to send for a request signed over `encodedPath` and `query`, or nil when what would be sent could
+    /// differ from what was signed: a `.` or `..` segment (literal or percent-encoded) is collapsed by HTTP clients
+    /// after signing (libcurl under URLSession does it), which would address another key or bucket.
+    func url(encodedPath: String, query: [(String, String)]) -> URL? {
+        guard !HTTPRequest.hasDotSegment(encodedPath, percentEncodedToo: true) else { return nil }
         let t = target
         let queryString = SigV4Signer.canonicalQuery(query)
         let text = "\(t.scheme)://\(t.hostHeader)\(encodedPath)" + (queryString.isEmpty ? "" : "?" + queryString)
-        // Every part is percent-encoded to RFC 3986 unreserved, so this cannot fail for a valid host.
-        return URL(string: text) ?? URL(string: "\(t.scheme)://invalid.invalid/")!
+        guard let url = URL(string: text), url.path(percentEncoded: true) == encodedPath,
+            (url.query(percentEncoded: true) ?? "") == queryString
+        else { return nil }
+        return url
+    }
+
+    /// Why `key` must not be named in a request that changes the bucket, or nil when it may be. It must lie below
+    /// `folder` (a key of this store, the store's prefix when nil), have no empty, `.` or `..` segment below the
+    /// prefix and no control character: a listing can return such keys, and a request naming one could be
+    /// normalised into a request for an object outside the store.
+    func unsafeKeyReason(_ key: String, below folder: String? = nil) -> UnsafeKeyReason? {
+        if S3URLDecoding.isUndecodableMarker(key) { return .undecodable }
+        let storeBase = keyPrefix + "/"
+        guard key.utf8.starts(with: storeBase.utf8), key.utf8.starts(with: ((folder ?? keyPrefix) + "/").utf8) else {
+            return .outsideStore
+        }
+        let below = key.utf8.dropFirst(storeBase.utf8.count)
+        for segment in below.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            if segment.isEmpty || segment.elementsEqual(".".utf8) || segment.elementsEqual("..".utf8) {
+                return .pathSegment
+            }
+        }
+        return SafeText.needsEscaping(key) ? .controlCharacter : nil
     }
 }
 

@@ -76,12 +76,14 @@ struct ListObjectsPage: Sendable, Equatable {
         var page = ListObjectsPage()
         for item in root.all("Contents") {
             // A key that cannot be decoded is reported as one that cannot be a path (never guessed at).
-            let key = item.value("Key").flatMap(decode) ?? "\u{0}"
+            let raw = item.value("Key") ?? ""
+            let key = decode(raw) ?? S3URLDecoding.undecodableMarker(raw)
             page.objects.append(
                 Object(key: key, size: Int64(item.value("Size") ?? "") ?? -1, lastModified: item.value("LastModified")))
         }
         for prefix in root.all("CommonPrefixes") {
-            page.commonPrefixes.append(prefix.value("Prefix").flatMap(decode) ?? "\u{0}")
+            let raw = prefix.value("Prefix") ?? ""
+            page.commonPrefixes.append(decode(raw) ?? S3URLDecoding.undecodableMarker(raw))
         }
         page.isTruncated = root.value("IsTruncated")?.lowercased() == "true"
         page.nextContinuationToken = root.value("NextContinuationToken").flatMap { $0.isEmpty ? nil : $0 }
@@ -140,6 +142,12 @@ enum S3URLDecoding {
     static func decode(_ s: String) -> String? {
         s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
+
+    /// Stands for a listed key that did not decode: a NUL (which no store path holds) and the key as listed, so
+    /// it can still be shown.
+    static func undecodableMarker(_ raw: String) -> String { "\u{0}" + raw }
+
+    static func isUndecodableMarker(_ key: String) -> Bool { key.utf8.first == 0 }
 
     static func xmlEscaped(_ s: String) -> String {
         var out = ""
