@@ -106,7 +106,12 @@ struct RepositoryLoader {
         var out: [(digest: Digest, folder: StoragePath)] = []
         for algorithm in await listOrReport(base, acc) {
             guard algorithm.kind == .directory, algorithm.nameIsValidUTF8, StoragePath.isSafeComponent(algorithm.name) else {
-                acc.problems.append(Problem(.warning, .invalidPathComponent, "unexpected entry \"\(SafeText.escaping(algorithm.name))\" (\(algorithm.kind)) where \(what) folders are kept", at: base))
+                if algorithm.nameIsValidUTF8, StoragePath.isSafeComponent(algorithm.name), algorithm.kind != .file {
+                    // A symlinked or special algorithm folder hides every digest under it: not a stray name.
+                    acc.problems.append(Problem.notAFile(algorithm.kind, at: base.appending(algorithm.name), expected: "\(what) folder"))
+                } else {
+                    acc.problems.append(Problem(.warning, .invalidPathComponent, "unexpected entry \"\(SafeText.escaping(algorithm.name))\" (\(algorithm.kind)) where \(what) folders are kept", at: base))
+                }
                 continue
             }
             let algDir = base.appending(algorithm.name)
@@ -308,7 +313,15 @@ struct RepositoryLoader {
                     acc.problems.append(Problem(.error, .invalidPathComponent, "tag folder name \"\(SafeText.escaping(e.name))\" is not valid UTF-8", at: dir))
                     return nil
                 }
-                return e.kind == .directory ? e.name : nil
+                switch e.kind {
+                case .directory: return e.name
+                case .file: return nil
+                // The registry follows a symlinked tag folder and serves the tag; we cannot read it (a full load's
+                // walk of `_manifests` reports it already).
+                case .symlink, .special:
+                    if !detail.readsEveryLink { acc.problems.append(Problem.notAFile(e.kind, at: dir.appending(e.name), expected: "tag folder")) }
+                    return nil
+                }
             }
         } catch {
             let error = DriverError(error)
