@@ -52,13 +52,15 @@ struct RepositoryLoader {
             layerLinks = await loadLayerLinks(layerFiles, repo: repo, acc)
         } else {
             links = await scanManifestFolders(repo, tagNames: tagNames, acc)
-            layerLinks = await digestFolders(StoreLayout.layersDirectory(repo), what: "layer link", acc)
-                .map { LayerLink(digest: $0.digest, target: $0.digest, problems: []) }
+            layerLinks = await linkedDigestFolders(StoreLayout.layersDirectory(repo), acc)
+                .map { LayerLink(digest: $0, target: $0, problems: []) }
         }
         // Tag folders without `current/link` count too: the registry lists them in tags/list.
         for name in tagNames where links.current[name] == nil && links.index[name] == nil { links.index[name] = [] }
 
         var revisions = await loadRevisions(&links, repo: repo, layerLinks: layerLinks, acc)
+        // A manifest linked under `_layers` (registry 2.1.0 and earlier) is a revision, not a layer of the repository.
+        let layerLinksOnly = layerLinks.filter { revisions[$0.digest]?.placement.contains(.layers) != true }
         let tags = await loadTags(links, repo: repo, stored: Set(revisions.keys))
         for tag in tags { if let c = tag.current { revisions[c]?.tags.append(tag.name) } }
         for (d, sigs) in links.signatures {
@@ -70,12 +72,12 @@ struct RepositoryLoader {
         }
         let uploads = await loadUploads(repo, acc)
         // Unreferenced layer links are what a delete would free; a light load takes their sizes from descriptors only.
-        let extraBlobs = (detail.statsEveryBlob ? layerLinks.compactMap(\.target) : [])
+        let extraBlobs = (detail.statsEveryBlob ? layerLinksOnly.compactMap(\.target) : [])
             + links.signatures.values.flatMap { $0.map(\.digest) }
         for d in extraBlobs where acc.blobStates[d] == nil { acc.blobStates[d] = await blobs.state(of: d) }
 
         var contents = RepositoryContents(
-            entry: entry, tags: tags, revisions: revisions.values.sorted { $0.digest < $1.digest }, layerLinks: layerLinks,
+            entry: entry, tags: tags, revisions: revisions.values.sorted { $0.digest < $1.digest }, layerLinks: layerLinksOnly,
             uploads: uploads, blobStates: acc.blobStates, declaredSizes: acc.declaredSizes, detail: detail, problems: acc.problems)
         contents.tagHistoryKnown = detail.readsTagHistory || !links.scanned
         return contents
@@ -130,6 +132,22 @@ struct RepositoryLoader {
             }
         }
         return out.sorted { $0.digest < $1.digest }
+    }
+
+    /// `<base>/<alg>/<hex>/` folders that hold a `link` file, as the registry enumerates links (a folder whose link
+    /// was removed is no link): each folder is listed, its link is not opened. A link that is not a regular file is
+    /// reported, as the full walk reports it.
+    private func linkedDigestFolders(_ base: StoragePath, _ acc: Accumulator) async -> [Digest] {
+        var out: [Digest] = []
+        for (d, folder) in await digestFolders(base, what: "layer link", acc) {
+            guard let link = await listOrReport(folder, acc).first(where: { $0.name == "link" }) else { continue }
+            switch link.kind {
+            case .file: out.append(d)
+            case .directory: continue  // the full walk finds no link file in it either
+            case .symlink, .special: acc.problems.append(Problem.notAFile(link.kind, at: folder.appending("link"), expected: "layer link"))
+            }
+        }
+        return out
     }
 
     private func listOrReport(_ dir: StoragePath, _ acc: Accumulator) async -> [DirectoryEntry] {
