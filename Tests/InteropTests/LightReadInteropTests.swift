@@ -3,10 +3,13 @@ import RegistryStorage
 import Testing
 
 /// `ls` reads the store light (digests from folder names, sizes from descriptors); where the registry is the judge it
-/// must still say what the registry says: a layer its DELETE unlinked is gone.
+/// must still say what the registry says: a layer its DELETE unlinked is gone, and a layer whose blob is missing is a
+/// problem, not `ok`.
 @Suite struct LightReadInteropTests {
     struct Listed: Decodable {
-        struct Repository: Decodable { var name: String; var layers: [String] }
+        struct Problem: Decodable { var code: String }
+        struct Manifest: Decodable { var digest: String; var problems: [Problem] }
+        struct Repository: Decodable { var name: String; var layers: [String]; var manifests: [Manifest] }
         var repositories: [Repository]
     }
 
@@ -53,5 +56,34 @@ import Testing
         }
         let gc = try await GCInteropTests.drydockGC(root, deleteUntagged: false)
         #expect(gc.blobs.isEmpty, "the blob is still referenced by team/app:v1")
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aMissingLayerBlobIsAProblemNotOK() async throws {
+        try RequiredTool.require(all: RequiredTool.registryTools)
+        let scratch = try TemporaryDirectory(prefix: "drydock-light-missing")
+        defer { scratch.remove() }
+        let (root, app, _) = try await Self.push(scratch.url)
+        let layer = app.layerDigests[1]
+        try FileManager.default.removeItem(at: StoreFiles(root: root).blobData(layer).deletingLastPathComponent())
+        try await DeleteScenario.serve(root) { (api: RegistryAPI) async throws in
+            #expect(try await api.blobStatus("team/app", layer) == 404, "the registry cannot serve the layer")
+        }
+
+        let table = try await DeleteScenario.drydock(["ls", root.path])
+        #expect(table.exitCode == 0, "\(table.stderrString)")
+        let lines = table.stdoutString.split(separator: "\n")
+        let appLine = try #require(lines.first { $0.hasPrefix("team/app ") })
+        let otherLine = try #require(lines.first { $0.hasPrefix("other ") })
+        #expect(appLine.hasSuffix("1 error"), "\(appLine)")
+        #expect(otherLine.hasSuffix("ok"), "\(otherLine)")
+
+        for arguments in [[root.path], [root.path, "team/app"], [root.path, "team/app:v1"]] {
+            let listed = try await Self.ls(arguments)
+            let manifest = try #require(listed.repositories.first { $0.name == "team/app" }?.manifests.first)
+            #expect(manifest.problems.map(\.code) == ["blob.missing"], "\(arguments)")
+        }
+        let verify = try await DeleteScenario.drydock(["verify", root.path, "team/app"])
+        #expect(verify.exitCode == 1, "verify agrees: \(verify.stdoutString)")
     }
 }

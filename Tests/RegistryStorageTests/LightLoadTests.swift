@@ -180,6 +180,20 @@ import Testing
         #expect(contents.layerLinks.map(\.digest) == s1.layers.sorted())
     }
 
+    /// `ls` checks references against one listing of `blobs/` (a light load never stats them).
+    @Test func missingReferencedBlobsAreReportedAgainstTheStoredList() async throws {
+        let f = StoreFixture()
+        let img = f.image("r", tag: "v1", layers: ["a", "b"])
+        try await f.driver.delete(StoreLayout.blobDirectory(img.layers[1]))
+        let store = f.store()
+        var contents = try #require(await store.load(repository: "r", detail: .listing))
+        #expect(contents.allProblems.isEmpty, "the light load cannot tell")
+        contents.reportMissingBlobs(stored: try await store.storedBlobs())
+        let problems = contents.revision(img.manifest)?.problems ?? []
+        #expect(problems.map(\.code) == [.blobMissing])
+        #expect(problems.first?.path == StoreLayout.blobData(img.layers[1]))
+    }
+
     @Test func missingManifestBlobIsReportedWithoutAStat() async throws {
         let f = StoreFixture()
         let img = f.image("r", tag: "v1", layers: ["a"])

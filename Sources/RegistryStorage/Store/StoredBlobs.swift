@@ -1,4 +1,4 @@
-/// The store's `blobs/` listed once, for the garbage collector's sweep.
+/// The store's `blobs/` listed once, shared by the garbage collector's sweep and `ls`'s presence check.
 extension RegistryStore {
     /// Stored blobs: digest and size (-1 when not known yet; the plan stats only the blobs it sweeps).
     /// On a filesystem the three folder levels `blobs/<alg>/<hh>/` are listed and the blob folders themselves are not
@@ -61,5 +61,24 @@ extension RegistryStore {
             if e.isNotFound { return [:] }
             throw e
         }
+    }
+}
+
+extension RepositoryContents {
+    /// Adds an error to each revision that references a blob absent from `stored` (`RegistryStore.storedBlobs()`): a
+    /// light load takes sizes from descriptors and never stats references, so without this check `ls` would call an
+    /// image with a missing layer sound. Foreign layers (with URLs) are not stored, as the registry does not look them up.
+    public mutating func reportMissingBlobs(stored: [Digest: Int64]) {
+        var checked = revisions
+        for i in checked.indices {
+            guard let m = checked[i].manifest else { continue }
+            var seen = Set<Digest>()
+            for ref in m.references where ref.urls.isEmpty {
+                guard let d = ref.digest, stored[d] == nil, seen.insert(d).inserted else { continue }
+                checked[i].problems.append(
+                    Problem(.error, .blobMissing, "references \(d), which is not stored: the registry cannot serve this image (drydock verify runs every check)", at: StoreLayout.blobData(d)))
+            }
+        }
+        revisions = checked
     }
 }
