@@ -91,7 +91,7 @@ struct RepositoryLoader {
         var links = ManifestLinks()
         links.scanned = true
         let revisionsDir = StoreLayout.manifestsDirectory(repo).appending("revisions")
-        for (d, folder) in await digestFolders(revisionsDir, what: "revision", acc) {
+        for (d, folder, _) in await digestFolders(revisionsDir, what: "revision", acc) {
             links.revisions[d] = folder.appending("link")
         }
         for name in tagNames {
@@ -103,9 +103,12 @@ struct RepositoryLoader {
         return links
     }
 
-    /// `<base>/<alg>/<hex>/` folders named by digests, listed two levels deep (the folders themselves are not opened).
-    private func digestFolders(_ base: StoragePath, what: String, _ acc: Accumulator) async -> [(digest: Digest, folder: StoragePath)] {
-        var out: [(digest: Digest, folder: StoragePath)] = []
+    /// `<base>/<alg>/<hex>/` folders named by digests, listed two levels deep (the folders themselves are not opened),
+    /// with the kind of each folder's entry `entryName` when asked (`StorageDriver.listFolders`).
+    private func digestFolders(
+        _ base: StoragePath, what: String, withEntry entryName: String? = nil, _ acc: Accumulator
+    ) async -> [(digest: Digest, folder: StoragePath, entry: EntryKind?)] {
+        var out: [(digest: Digest, folder: StoragePath, entry: EntryKind?)] = []
         for algorithm in await listOrReport(base, acc) {
             guard algorithm.kind == .directory, algorithm.nameIsValidUTF8, StoragePath.isSafeComponent(algorithm.name) else {
                 if algorithm.nameIsValidUTF8, StoragePath.isSafeComponent(algorithm.name), algorithm.kind != .file {
@@ -117,7 +120,12 @@ struct RepositoryLoader {
                 continue
             }
             let algDir = base.appending(algorithm.name)
-            for e in await listOrReport(algDir, acc) {
+            let listed = if let entryName {
+                await listFoldersOrReport(algDir, withEntry: entryName, acc)
+            } else {
+                await listOrReport(algDir, acc).map { (folder: $0, entry: EntryKind?.none) }
+            }
+            for (e, entry) in listed {
                 guard e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name),
                     let d = StoreLayout.digest(algorithm: algorithm.name, hex: e.name)
                 else {
@@ -128,26 +136,35 @@ struct RepositoryLoader {
                     acc.problems.append(Problem.notAFile(e.kind, at: algDir.appending(e.name), expected: "\(what) folder"))
                     continue
                 }
-                out.append((d, algDir.appending(e.name)))
+                out.append((d, algDir.appending(e.name), entry))
             }
         }
         return out.sorted { $0.digest < $1.digest }
     }
 
     /// `<base>/<alg>/<hex>/` folders that hold a `link` file, as the registry enumerates links (a folder whose link
-    /// was removed is no link): each folder is listed, its link is not opened. A link that is not a regular file is
+    /// was removed is no link): the link's presence is seen, it is not opened. A link that is not a regular file is
     /// reported, as the full walk reports it.
     private func linkedDigestFolders(_ base: StoragePath, _ acc: Accumulator) async -> [Digest] {
         var out: [Digest] = []
-        for (d, folder) in await digestFolders(base, what: "layer link", acc) {
-            guard let link = await listOrReport(folder, acc).first(where: { $0.name == "link" }) else { continue }
-            switch link.kind {
-            case .file: out.append(d)
-            case .directory: continue  // the full walk finds no link file in it either
-            case .symlink, .special: acc.problems.append(Problem.notAFile(link.kind, at: folder.appending("link"), expected: "layer link"))
+        for (d, folder, link) in await digestFolders(base, what: "layer link", withEntry: "link", acc) {
+            switch link {
+            case .file?: out.append(d)
+            case nil, .directory?: continue  // the full walk finds no link file there either
+            case let kind?: acc.problems.append(Problem.notAFile(kind, at: folder.appending("link"), expected: "layer link"))
             }
         }
         return out
+    }
+
+    private func listFoldersOrReport(_ dir: StoragePath, withEntry name: String, _ acc: Accumulator) async -> [(folder: DirectoryEntry, entry: EntryKind?)] {
+        do {
+            return try await driver.withRetries { try await driver.listFolders(dir, withEntry: name) }
+        } catch {
+            let error = DriverError(error)
+            if !error.isNotFound { acc.problems.append(Problem.from(error, context: "cannot list \(dir.lastComponent ?? "") folder")) }
+            return []
+        }
     }
 
     private func listOrReport(_ dir: StoragePath, _ acc: Accumulator) async -> [DirectoryEntry] {

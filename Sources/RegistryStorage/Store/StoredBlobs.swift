@@ -70,6 +70,7 @@ extension RepositoryContents {
     /// image with a missing layer sound. Foreign layers (with URLs) are not stored, as the registry does not look them up.
     public mutating func reportMissingBlobs(stored: [Digest: Int64]) {
         var checked = revisions
+        var found = false
         for i in checked.indices {
             guard let m = checked[i].manifest else { continue }
             var seen = Set<Digest>()
@@ -77,8 +78,10 @@ extension RepositoryContents {
                 guard let d = ref.digest, stored[d] == nil, seen.insert(d).inserted else { continue }
                 checked[i].problems.append(
                     Problem(.error, .blobMissing, "references \(d), which is not stored: the registry cannot serve this image (drydock verify runs every check)", at: StoreLayout.blobData(d)))
+                found = true
             }
         }
-        revisions = checked
+        // Assigning `revisions` rebuilds its index: only when something was added.
+        if found { revisions = checked }
     }
 }
