@@ -161,10 +161,12 @@ public struct GarbageCollector: Sendable {
         return plan
     }
 
-    /// `path: message` (both escaped), for a blocker line.
+    /// `path: message` (both escaped), for a blocker line; driver failures name their path already.
     static func describe(_ problem: Problem) -> String {
-        guard let path = problem.path else { return problem.message }
-        return "\(SafeText.escaping(path.description)): \(problem.message)"
+        guard let path = problem.path.map({ SafeText.escaping($0.description) }), !problem.message.contains(path) else {
+            return problem.message
+        }
+        return "\(path): \(problem.message)"
     }
 
     /// Which tags' histories list each digest: from the load when it read them, else listed now (`tags/<t>/index/`).
