@@ -21,14 +21,16 @@ struct ListCommand: AsyncParsableCommand {
         let (storeArgument, reference) = try selection.resolved()
         let registry = try await selection.storeOptions.open(store: storeArgument)
         // Light loads never stat references: one listing of blobs/ tells which are missing (PROBLEMS, `problems`).
-        let stored: [Digest: Int64]
+        let stored: [Digest: Int64]?
         do {
             stored = try await registry.storedBlobs()
         } catch {
-            FileHandleOutput.standardError("drydock: cannot list blobs in \(registry.driver.location): \(error)")
-            throw ExitCode(1)
+            // The listing is what reads the store; without it the rest is still worth showing.
+            FileHandleOutput.standardError("drydock: note: cannot list blobs (\(error)); missing blobs are not checked (see drydock verify)")
+            stored = nil
         }
         @Sendable func checked(_ repo: RepositoryContents) -> RepositoryContents {
+            guard let stored else { return repo }
             var repo = repo
             repo.reportMissingBlobs(stored: stored)
             return repo
