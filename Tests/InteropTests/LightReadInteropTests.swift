@@ -86,4 +86,22 @@ import Testing
         let verify = try await DeleteScenario.drydock(["verify", root.path, "team/app"])
         #expect(verify.exitCode == 1, "verify agrees: \(verify.stdoutString)")
     }
+
+    /// `blobs/` linked out of the store: ls still lists (every manifest then reports its unreadable blob) and says
+    /// the missing-blob check did not run, rather than failing.
+    @Test(.timeLimit(.minutes(3)))
+    func unlistableBlobsAreNotCheckedRatherThanFatal() async throws {
+        try RequiredTool.require(all: RequiredTool.registryTools)
+        let scratch = try TemporaryDirectory(prefix: "drydock-light-blobs-link")
+        defer { scratch.remove() }
+        let (root, _, _) = try await Self.push(scratch.url)
+        let blobs = StoreFiles(root: root).v2.appendingPathComponent("blobs")
+        let moved = scratch.url.appendingPathComponent("blobs-elsewhere")
+        try FileManager.default.moveItem(at: blobs, to: moved)
+        try FileManager.default.createSymbolicLink(at: blobs, withDestinationURL: moved)
+        let table = try await DeleteScenario.drydock(["ls", root.path])
+        #expect(table.exitCode == 0, "\(table.stderrString)")
+        #expect(table.stderrString.contains("missing blobs are not checked"), "\(table.stderrString)")
+        #expect(table.stdoutString.contains("team/app"))
+    }
 }
