@@ -20,7 +20,12 @@ struct GCCommand: AsyncParsableCommand {
             be restored. Like the registry's collector it ignores storage.delete.enabled; --read-only and \
             storage.maintenance.readonly.enabled refuse a real run.
 
-            Exit status: 0 done, 1 refused or failed, 2 usage.
+            Anything the walk skipped or could not read blocks a real run, and makes the dry run exit 1: a symlink \
+            not followed under repositories/ or on a manifest blob, an unreadable or non-regular manifest, link or \
+            folder. What lies there is unknown, so the sweep would delete the blobs only it references. The blockers \
+            are named; --follow-symlinks collects a store spread over symlinks on purpose.
+
+            Exit status: 0 done, 1 refused (blocked, also for --dry-run) or failed, 2 usage.
             """
     )
 
@@ -54,17 +59,26 @@ struct GCCommand: AsyncParsableCommand {
             FileHandleOutput.standardError("drydock: refused: \(refusal)")
             throw ExitCode(1)
         }
-        let facts = try await StoreSelection.collectorFacts(registry, progress: isatty(2) == 1)
         let collector = GarbageCollector(store: registry)
+        let progress = isatty(2) == 1
         let plan: GCPlan
         do {
-            plan = try await collector.plan(facts: facts, deleteUntagged: deleteUntagged)
+            plan = try await collector.plan(deleteUntagged: deleteUntagged) { done, total in
+                if progress && (done % 50 == 0 || done == total) { FileHandleOutput.progress("indexed \(done)/\(total) repositories") }
+            }
+            if progress { FileHandleOutput.progress(nil) }
         } catch {
+            if progress { FileHandleOutput.progress(nil) }
             FileHandleOutput.standardError("drydock: \(error)")
             throw ExitCode(1)
         }
         if dryRun {
             print(json ? JSONOutput.string(GCReport(plan, dryRun: true, journal: nil)) : GCReport.text(plan, dryRun: true))
+            // A dry run of a store that cannot be collected says so in its status too.
+            guard plan.blockers.isEmpty else {
+                FileHandleOutput.standardError("drydock: a real run would refuse: \(DeleteError.blocked(plan.blockers))")
+                throw ExitCode(1)
+            }
             return
         }
         if !json { print(GCReport.text(plan, dryRun: false)) }

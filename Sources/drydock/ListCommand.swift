@@ -20,10 +20,25 @@ struct ListCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let (storeArgument, reference) = try selection.resolved()
         let registry = try await selection.storeOptions.open(store: storeArgument)
+        // Light loads never stat references: one listing of blobs/ tells which are missing (PROBLEMS, `problems`).
+        let stored: [Digest: Int64]?
+        do {
+            stored = try await registry.storedBlobs()
+        } catch {
+            // The listing is what reads the store; without it the rest is still worth showing.
+            FileHandleOutput.standardError("drydock: note: cannot list blobs (\(error)); missing blobs are not checked (see drydock verify)")
+            stored = nil
+        }
+        @Sendable func checked(_ repo: RepositoryContents) -> RepositoryContents {
+            guard let stored else { return repo }
+            var repo = repo
+            repo.reportMissingBlobs(stored: stored)
+            return repo
+        }
         if json && reference == nil {
             // The whole store: streamed, so memory never holds every manifest at once.
             let listing = try await StoreSelection.repositories(registry)
-            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: StreamedListReport.render)
+            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: { StreamedListReport.render(checked($0)) })
             try StreamedListReport.write(
                 store: registry.driver.location, problems: listing.problems, repositories: all,
                 index: StoreIndex(uses: all.map(\.use)))
@@ -32,12 +47,13 @@ struct ListCommand: AsyncParsableCommand {
         if !json && reference == nil {
             // The whole-store table: counts and sizes only, streamed like the JSON document.
             let listing = try await StoreSelection.repositories(registry)
-            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: ListTable.RepositoryLine.init)
+            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: { ListTable.RepositoryLine(checked($0)) })
             print(ListTable.render([], index: StoreIndex(uses: all.map(\.use)), target: nil, storeProblems: listing.problems,
                                    repositoryLines: all))
             return
         }
-        let loaded = try await StoreSelection.load(registry, reference: reference, detail: .listing)
+        var loaded = try await StoreSelection.load(registry, reference: reference, detail: .listing)
+        loaded.shown = loaded.shown.map(checked)
         if json {
             print(try ListReport(store: registry.driver.location, repositories: loaded.shown, index: loaded.index, problems: loaded.listing.problems).jsonString())
         } else {

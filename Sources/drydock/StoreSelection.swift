@@ -42,17 +42,6 @@ struct StoreSelection {
         }
     }
 
-    /// What the garbage collector needs of every repository, loaded light and reduced as each arrives (a store-wide
-    /// run never holds all manifests), with a progress line on a terminal.
-    static func collectorFacts(_ registry: RegistryStore, progress: Bool) async throws -> [RepositoryGCFacts] {
-        let listing = try await repositories(registry)
-        let facts = await GarbageCollector(store: registry).facts(listing.repositories) { done, total in
-            if progress && (done % 50 == 0 || done == total) { FileHandleOutput.progress("indexed \(done)/\(total) repositories") }
-        }
-        if progress { FileHandleOutput.progress(nil) }
-        return facts
-    }
-
     /// Narrows a repository to one tag or manifest (and an index's children), or nil when it is not there.
     static func select(_ ref: TargetReference, in repo: RepositoryContents) -> RepositoryContents? {
         var out = repo

@@ -34,9 +34,10 @@ import Testing
         var asRegistry: RegistryGC { RegistryGC(blobs: Set(blobs), manifests: Set(manifests.map(\.digest))) }
     }
 
-    static func drydockGC(_ root: URL, deleteUntagged: Bool, dryRun: Bool = true) async throws -> DrydockGC {
+    static func drydockGC(_ root: URL, deleteUntagged: Bool, dryRun: Bool = true, followSymlinks: Bool = false) async throws -> DrydockGC {
         var arguments = ["gc", "--json"] + (dryRun ? ["--dry-run"] : ["--yes"])
         if deleteUntagged { arguments.append("--delete-untagged") }
+        if followSymlinks { arguments.append("--follow-symlinks") }
         let result = try await DeleteScenario.drydock(arguments + [root.path])
         try #require(result.exitCode == 0, "\(result.commandLine): \(result.stderrString)")
         return try JSONDecoder().decode(DrydockGC.self, from: Data(result.stdout))

@@ -152,6 +152,48 @@ import Testing
         #expect(codes.filter { $0 == .invalidPathComponent }.count == 2)
     }
 
+    /// The registry's layer DELETE removes the `link` and leaves its folder: no layer link, to light loads as to the
+    /// full one (the registry enumerates link files, not folders).
+    @Test(arguments: [false, true])
+    func layerFolderWithoutLinkIsNoLayerLink(walking: Bool) async throws {
+        let f = StoreFixture()
+        let img = f.image("r", tag: "v1", layers: ["a", "b"])
+        let link = StoreLayout.layerLink(f.repo("r"), img.layers[1])
+        try await f.driver.delete(link)
+        f.driver.makeDirectory(link.parent)
+        for detail in [LoadDetail.full, .listing, .marking] {
+            let store = RegistryStore(driver: CountingDriver(base: f.driver, listsRecursivelyCheaply: walking))
+            let contents = try #require(await store.load(repository: "r", detail: detail))
+            #expect(contents.layerLinks.map(\.digest) == [img.config, img.layers[0]].sorted(), "\(detail)")
+            #expect(contents.allProblems.isEmpty, "\(detail): \(contents.allProblems)")
+        }
+    }
+
+    /// Registry 2.1.0 and earlier linked manifests under `_layers`: such a link is a revision, not a layer too.
+    @Test(arguments: [LoadDetail.full, .listing, .marking], [false, true])
+    func seedEraManifestLinkIsNoLayer(detail: LoadDetail, walking: Bool) async throws {
+        let f = StoreFixture()
+        let s1 = f.schema1Image("old/app", tag: "latest", layers: ["l1", "l2"], seedEra: true)
+        let store = RegistryStore(driver: CountingDriver(base: f.driver, listsRecursivelyCheaply: walking))
+        let contents = try #require(await store.load(repository: "old/app", detail: detail))
+        #expect(contents.revision(s1.digest)?.placement == .layers)
+        #expect(contents.layerLinks.map(\.digest) == s1.layers.sorted())
+    }
+
+    /// `ls` checks references against one listing of `blobs/` (a light load never stats them).
+    @Test func missingReferencedBlobsAreReportedAgainstTheStoredList() async throws {
+        let f = StoreFixture()
+        let img = f.image("r", tag: "v1", layers: ["a", "b"])
+        try await f.driver.delete(StoreLayout.blobDirectory(img.layers[1]))
+        let store = f.store()
+        var contents = try #require(await store.load(repository: "r", detail: .listing))
+        #expect(contents.allProblems.isEmpty, "the light load cannot tell")
+        contents.reportMissingBlobs(stored: try await store.storedBlobs())
+        let problems = contents.revision(img.manifest)?.problems ?? []
+        #expect(problems.map(\.code) == [.blobMissing])
+        #expect(problems.first?.path == StoreLayout.blobData(img.layers[1]))
+    }
+
     @Test func missingManifestBlobIsReportedWithoutAStat() async throws {
         let f = StoreFixture()
         let img = f.image("r", tag: "v1", layers: ["a"])

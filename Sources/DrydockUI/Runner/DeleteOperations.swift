@@ -71,8 +71,7 @@ public struct DeleteOperations: Sendable {
             planGC: {
                 do {
                     store.blobCache.invalidateAll()
-                    let listing = try await store.repositories(onRepository: { _ in })
-                    return .success(try await collector.plan(facts: await collector.facts(listing.repositories), deleteUntagged: false))
+                    return .success(try await collector.plan(deleteUntagged: false))
                 } catch { return .failure(fail(error)) }
             },
             collect: { plan, progress in

@@ -12,7 +12,7 @@ public enum DeleteError: Error, Sendable, Equatable, CustomStringConvertible {
     case blobsGone([Digest], String)
     /// Undo would overwrite something written since the delete.
     case conflict(String)
-    /// A garbage collection cannot decide safely (manifests it cannot read).
+    /// A garbage collection cannot decide safely: manifests it cannot read, parts of the store the walk did not enter.
     case blocked([String])
     /// Reading or writing the journal failed.
     case journal(String)

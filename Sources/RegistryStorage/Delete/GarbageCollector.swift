@@ -75,24 +75,41 @@ public struct GarbageCollector: Sendable {
         return keep
     }
 
-    /// What a run would do: the mark over `repositories` (every repository of the store), then the sweep over the
-    /// store's `blobs/`.
-    public func plan(repositories: [RepositoryContents], deleteUntagged: Bool) async throws(DeleteError) -> GCPlan {
-        try await plan(facts: repositories.map(RepositoryGCFacts.init), deleteUntagged: deleteUntagged)
+    /// What a run over the whole store would do: the catalog walk, every repository loaded light and reduced to facts
+    /// as it arrives (`onLoaded(done, total)`), the mark, then the sweep over `blobs/`. The command line and the
+    /// browser both plan through here, so what the walk could not read blocks both.
+    public func plan(deleteUntagged: Bool, onLoaded: (Int, Int) -> Void = { _, _ in }) async throws(DeleteError) -> GCPlan {
+        let listing: Catalog.Listing
+        do {
+            listing = try await store.repositories()
+        } catch {
+            throw .driver(DriverError(error), done: "listing repositories; nothing was changed")
+        }
+        let facts = await store.loadAll(listing.repositories, detail: .marking, reduce: RepositoryGCFacts.init, onLoaded: onLoaded)
+        return try await plan(facts: facts, storeProblems: listing.problems, deleteUntagged: deleteUntagged)
     }
 
-    /// What the collector needs of every repository: a light load, reduced to facts as each repository arrives.
-    public func facts(
-        _ entries: [RepositoryEntry], onLoaded: (Int, Int) -> Void = { _, _ in }
-    ) async -> [RepositoryGCFacts] {
-        await store.loadAll(entries, detail: .marking, reduce: RepositoryGCFacts.init, onLoaded: onLoaded)
+    /// The same over repositories the caller loaded; `storeProblems` are the catalog walk's.
+    public func plan(
+        repositories: [RepositoryContents], storeProblems: [Problem] = [], deleteUntagged: Bool
+    ) async throws(DeleteError) -> GCPlan {
+        try await plan(facts: repositories.map(RepositoryGCFacts.init), storeProblems: storeProblems, deleteUntagged: deleteUntagged)
     }
 
-    /// The same from compact facts, so a store-wide run need not hold every manifest.
-    public func plan(facts repositories: [RepositoryGCFacts], deleteUntagged: Bool) async throws(DeleteError) -> GCPlan {
+    /// The same from compact facts, so a store-wide run need not hold every manifest. `storeProblems` (the catalog
+    /// walk's) and each repository's `unread` block a run when they say something was not read: the sweep would
+    /// delete every blob only that part references.
+    public func plan(
+        facts repositories: [RepositoryGCFacts], storeProblems: [Problem], deleteUntagged: Bool
+    ) async throws(DeleteError) -> GCPlan {
         let ours = Self.mark(repositories, deleteUntagged: deleteUntagged)
         let registry = Self.mark(repositories, deleteUntagged: deleteUntagged, rules: .registry282)
-        let stored = try await storedBlobs()
+        let stored: [Digest: Int64]
+        do {
+            stored = try await store.storedBlobs()
+        } catch {
+            throw .driver(error, done: "listing blobs; nothing was changed")
+        }
         var plan = GCPlan(deleteUntagged: deleteUntagged, markedCount: ours.marked.count)
         let byName = Dictionary(repositories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
@@ -126,8 +143,14 @@ public struct GarbageCollector: Sendable {
         let oursDeleted = Set(ours.deletions)
         plan.keptAgainstRegistry = registry.deletions.filter { !oursDeleted.contains($0) }.sorted()
         plan.blobsKeptAgainstRegistry = stored.keys.filter { ours.marked.contains($0) && !registry.marked.contains($0) }.sorted()
-        plan.blockers = ours.unreadable.map {
-            "\(SafeText.escaping($0.repository))@\($0.digest) cannot be read, so what it references is unknown (see drydock verify)"
+        plan.blockers = ours.unreadable.map { ref in
+            let why = byName[ref.repository]?.revision(ref.digest)?.unreadableBecause.map { " (\($0))" } ?? ""
+            return "\(SafeText.escaping(ref.repository))@\(ref.digest) cannot be read\(why), so what it references is unknown (see drydock verify)"
+        }
+        var seen = Set<String>()
+        for problem in storeProblems.filter(\.leavesContentUnknown) + repositories.flatMap(\.unread) {
+            let text = "not read: \(Self.describe(problem)); the blobs only it references would be swept"
+            if seen.insert(text).inserted { plan.blockers.append(text) }
         }
         if !plan.keptAgainstRegistry.isEmpty || !plan.blobsKeptAgainstRegistry.isEmpty {
             plan.notes.append(
@@ -136,6 +159,14 @@ public struct GarbageCollector: Sendable {
                     + "seed-era manifests and signatures); Drydock keeps them")
         }
         return plan
+    }
+
+    /// `path: message` (both escaped), for a blocker line; driver failures name their path already.
+    static func describe(_ problem: Problem) -> String {
+        guard let path = problem.path.map({ SafeText.escaping($0.description) }), !problem.message.contains(path) else {
+            return problem.message
+        }
+        return "\(path): \(problem.message)"
     }
 
     /// Which tags' histories list each digest: from the load when it read them, else listed now (`tags/<t>/index/`).
@@ -160,69 +191,6 @@ public struct GarbageCollector: Sendable {
         }
         return history
     }
-
-    /// Stored blobs: digest and size (-1 when not known yet; the plan stats only the blobs it sweeps).
-    /// On a filesystem the three folder levels `blobs/<alg>/<hh>/` are listed and the blob folders themselves are not
-    /// opened (a 180k-blob store is 257 listings, not 180k); a blob folder without `data` is dropped when stat'ed,
-    /// as the registry's own walk never sees it. Object stores list the prefix flat, sizes included.
-    func storedBlobs() async throws(DeleteError) -> [Digest: Int64] {
-        let driver = store.driver
-        do {
-            if driver.listsRecursivelyCheaply {
-                let files = try await driver.withRetries { try await driver.walkFiles(StoreLayout.blobs) }
-                var out: [Digest: Int64] = [:]
-                for f in files where f.kind == .file {
-                    let c = f.path.components
-                    guard c.count == 5, c[4] == "data", let d = StoreLayout.digest(algorithm: c[1], hex: c[3]),
-                        c[2] == String(d.hex.prefix(2))
-                    else { continue }
-                    out[d] = f.size
-                }
-                return out
-            }
-            var out: [Digest: Int64] = [:]
-            for algorithm in try await driver.withRetries({ try await driver.list(StoreLayout.blobs) }) where algorithm.kind == .directory {
-                guard StoragePath.isSafeComponent(algorithm.name) else { continue }
-                let algDir = StoreLayout.blobs.appending(algorithm.name)
-                let prefixes = try await driver.withRetries({ try await driver.list(algDir) })
-                    .filter { $0.kind == .directory && StoragePath.isSafeComponent($0.name) }.map(\.name)
-                // The 256 prefix folders are independent: list them on every core.
-                try await withThrowingTaskGroup(of: [Digest].self) { group in
-                    var next = 0
-                    func addNext() {
-                        guard next < prefixes.count else { return }
-                        let prefix = prefixes[next]
-                        next += 1
-                        group.addTask {
-                            let entries: [DirectoryEntry]
-                            do {
-                                entries = try await driver.withRetries { try await driver.list(algDir.appending(prefix)) }
-                            } catch {
-                                if DriverError(error).isNotFound { return [] }  // removed while we listed
-                                throw error
-                            }
-                            return entries.compactMap { e in
-                                guard e.kind == .directory, let d = StoreLayout.digest(algorithm: algorithm.name, hex: e.name),
-                                    prefix == String(d.hex.prefix(2))
-                                else { return nil }
-                                return d
-                            }
-                        }
-                    }
-                    for _ in 0..<store.loadConcurrency { addNext() }
-                    while let found = try await group.next() {
-                        for d in found { out[d] = -1 }
-                        addNext()
-                    }
-                }
-            }
-            return out
-        } catch {
-            let e = DriverError(error)
-            if e.isNotFound { return [:] }
-            throw .driver(e, done: "listing blobs; nothing was changed")
-        }
-    }
 }
 
 /// What the collector needs of one repository: digests and flags, not manifests (a few hundred bytes per revision).
@@ -231,8 +199,11 @@ public struct RepositoryGCFacts: Sendable, Equatable {
         public var digest: Digest
         public var placement: LinkPlacement
         public var blobPresent: Bool
-        /// Present but not parsable, or not readable: what it references is unknown.
-        public var unreadable: Bool
+        /// Present but not parsable, or not readable (a symlink not followed, a FIFO, a folder): what it references
+        /// is unknown.
+        public var unreadable: Bool { unreadableBecause != nil }
+        /// Why it cannot be read (escaped), when it cannot.
+        public var unreadableBecause: String?
         public var tagged: Bool
         /// Blobs and manifests it references (config, layers; an index's children).
         public var references: [Digest]
@@ -251,24 +222,31 @@ public struct RepositoryGCFacts: Sendable, Equatable {
     /// lists the histories of the repositories it deletes manifests from).
     public var tagHistory: [Digest: [String]]?
     public var tagNames: [String]
+    /// What the load skipped or could not read (symlinks, unreadable or non-regular links and folders): the
+    /// repository's own problems of that kind, not its manifests' (`Revision.unreadable`).
+    public var unread: [Problem]
 
     public init(_ repo: RepositoryContents) {
         name = repo.name
         path = repo.entry.path
         hasLayersFolder = repo.entry.hasLayersFolder
         revisions = repo.revisions.map { r in
+            // A missing blob is no manifest to the registry either; anything else that did not parse is unknown.
             let unreadable: Bool = switch r.blob {
             case .present: r.manifest == nil
-            case .unreadable: true
-            case .missing, .notRegular: false
+            case .unreadable, .notRegular: true
+            case .missing: false
             }
+            let because = !unreadable ? nil : r.problems.first { $0.severity == .error }.map(GarbageCollector.describe) ?? "unparsable"
             return Revision(
-                digest: r.digest, placement: r.placement, blobPresent: r.blob.isPresent, unreadable: unreadable, tagged: r.isTagged,
+                digest: r.digest, placement: r.placement, blobPresent: r.blob.isPresent, unreadableBecause: because, tagged: r.isTagged,
                 references: r.manifest?.references.compactMap(\.digest) ?? [], children: r.manifest?.children.compactMap(\.digest) ?? [],
                 subject: r.manifest?.subject?.digest, signatureLinks: r.signatureLinks)
         }
         layerLinks = repo.layerLinks.map(\.digest)
         tagNames = repo.tags.map(\.name)
+        unread = (repo.entry.problems + repo.problems + repo.tags.flatMap(\.problems) + repo.layerLinks.flatMap(\.problems))
+            .filter(\.leavesContentUnknown)
         if repo.tagHistoryKnown {
             var history: [Digest: [String]] = [:]
             for tag in repo.tags { for d in tag.history { history[d, default: []].append(tag.name) } }

@@ -221,6 +221,11 @@ public protocol StorageDriver: Sendable {
     /// when it opens every folder (a filesystem), so callers list only the levels they need instead.
     var listsRecursivelyCheaply: Bool { get }
 
+    /// The entries of `dir`, each folder with the kind of its entry `name` (nil when it has none; always nil for
+    /// entries that are not folders): what listing every sub-folder would tell, for stores of one-file folders
+    /// (`_layers/<alg>/<hex>/link`). `notFound` when `dir` does not exist.
+    func listFolders(_ dir: StoragePath, withEntry name: String) async throws -> [(folder: DirectoryEntry, entry: EntryKind?)]
+
     /// Writes a file, creating parent directories. Used only by undo and the journal.
     func write(_ path: StoragePath, contents: [UInt8]) async throws
 
@@ -248,6 +253,26 @@ public struct WalkedFile: Sendable, Equatable {
 extension StorageDriver {
     public var listsRecursivelyCheaply: Bool { false }
     public var skippedKeys: SkippedKeys { SkippedKeys() }
+
+    /// One listing per sub-folder.
+    public func listFolders(_ dir: StoragePath, withEntry name: String) async throws -> [(folder: DirectoryEntry, entry: EntryKind?)] {
+        var out: [(folder: DirectoryEntry, entry: EntryKind?)] = []
+        for e in try await withRetries({ try await list(dir) }) {
+            guard e.kind == .directory, e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name) else {
+                out.append((e, nil))
+                continue
+            }
+            do {
+                let inside = try await withRetries { try await list(dir.appending(e.name)) }
+                out.append((e, inside.first { $0.name == name }?.kind))
+            } catch {
+                // Removed since the listing: a folder without the entry.
+                guard DriverError(error).isNotFound else { throw error }
+                out.append((e, nil))
+            }
+        }
+        return out
+    }
 
     /// Retries transient failures with a short backoff; everything else is returned at once.
     public func withRetries<T: Sendable>(attempts: Int = 4, _ call: () async throws -> T) async throws -> T {

@@ -61,6 +61,18 @@ public struct Problem: Sendable, Equatable, Hashable, CustomStringConvertible {
         return "\(severity.rawValue): \(message)"
     }
 
+    /// True when the problem means something was skipped or not read: a symlink not followed, a file that is not
+    /// regular or cannot be read, a link whose content is no digest, an entry whose name cannot be opened. What lies
+    /// there is unknown, so neither can be what it keeps alive (a garbage collection refuses to run).
+    public var leavesContentUnknown: Bool {
+        switch code {
+        case .symlinkLeavesRoot, .unreadable, .notARegularFile, .invalidLink, .vanished, .fileTooLarge: true
+        // Warnings of this code are stray names the registry ignores too; errors are entries that were skipped.
+        case .invalidPathComponent: severity == .error
+        default: false
+        }
+    }
+
     /// Maps a driver failure on `path` to a problem.
     public static func from(_ error: DriverError, severity: Severity = .error, context: String) -> Problem {
         let code: Code

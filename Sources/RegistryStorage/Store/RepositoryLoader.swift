@@ -52,13 +52,15 @@ struct RepositoryLoader {
             layerLinks = await loadLayerLinks(layerFiles, repo: repo, acc)
         } else {
             links = await scanManifestFolders(repo, tagNames: tagNames, acc)
-            layerLinks = await digestFolders(StoreLayout.layersDirectory(repo), what: "layer link", acc)
-                .map { LayerLink(digest: $0.digest, target: $0.digest, problems: []) }
+            layerLinks = await linkedDigestFolders(StoreLayout.layersDirectory(repo), acc)
+                .map { LayerLink(digest: $0, target: $0, problems: []) }
         }
         // Tag folders without `current/link` count too: the registry lists them in tags/list.
         for name in tagNames where links.current[name] == nil && links.index[name] == nil { links.index[name] = [] }
 
         var revisions = await loadRevisions(&links, repo: repo, layerLinks: layerLinks, acc)
+        // A manifest linked under `_layers` (registry 2.1.0 and earlier) is a revision, not a layer of the repository.
+        let layerLinksOnly = layerLinks.filter { revisions[$0.digest]?.placement.contains(.layers) != true }
         let tags = await loadTags(links, repo: repo, stored: Set(revisions.keys))
         for tag in tags { if let c = tag.current { revisions[c]?.tags.append(tag.name) } }
         for (d, sigs) in links.signatures {
@@ -70,12 +72,12 @@ struct RepositoryLoader {
         }
         let uploads = await loadUploads(repo, acc)
         // Unreferenced layer links are what a delete would free; a light load takes their sizes from descriptors only.
-        let extraBlobs = (detail.statsEveryBlob ? layerLinks.compactMap(\.target) : [])
+        let extraBlobs = (detail.statsEveryBlob ? layerLinksOnly.compactMap(\.target) : [])
             + links.signatures.values.flatMap { $0.map(\.digest) }
         for d in extraBlobs where acc.blobStates[d] == nil { acc.blobStates[d] = await blobs.state(of: d) }
 
         var contents = RepositoryContents(
-            entry: entry, tags: tags, revisions: revisions.values.sorted { $0.digest < $1.digest }, layerLinks: layerLinks,
+            entry: entry, tags: tags, revisions: revisions.values.sorted { $0.digest < $1.digest }, layerLinks: layerLinksOnly,
             uploads: uploads, blobStates: acc.blobStates, declaredSizes: acc.declaredSizes, detail: detail, problems: acc.problems)
         contents.tagHistoryKnown = detail.readsTagHistory || !links.scanned
         return contents
@@ -89,7 +91,7 @@ struct RepositoryLoader {
         var links = ManifestLinks()
         links.scanned = true
         let revisionsDir = StoreLayout.manifestsDirectory(repo).appending("revisions")
-        for (d, folder) in await digestFolders(revisionsDir, what: "revision", acc) {
+        for (d, folder, _) in await digestFolders(revisionsDir, what: "revision", acc) {
             links.revisions[d] = folder.appending("link")
         }
         for name in tagNames {
@@ -101,16 +103,29 @@ struct RepositoryLoader {
         return links
     }
 
-    /// `<base>/<alg>/<hex>/` folders named by digests, listed two levels deep (the folders themselves are not opened).
-    private func digestFolders(_ base: StoragePath, what: String, _ acc: Accumulator) async -> [(digest: Digest, folder: StoragePath)] {
-        var out: [(digest: Digest, folder: StoragePath)] = []
+    /// `<base>/<alg>/<hex>/` folders named by digests, listed two levels deep (the folders themselves are not opened),
+    /// with the kind of each folder's entry `entryName` when asked (`StorageDriver.listFolders`).
+    private func digestFolders(
+        _ base: StoragePath, what: String, withEntry entryName: String? = nil, _ acc: Accumulator
+    ) async -> [(digest: Digest, folder: StoragePath, entry: EntryKind?)] {
+        var out: [(digest: Digest, folder: StoragePath, entry: EntryKind?)] = []
         for algorithm in await listOrReport(base, acc) {
             guard algorithm.kind == .directory, algorithm.nameIsValidUTF8, StoragePath.isSafeComponent(algorithm.name) else {
-                acc.problems.append(Problem(.warning, .invalidPathComponent, "unexpected entry \"\(SafeText.escaping(algorithm.name))\" (\(algorithm.kind)) where \(what) folders are kept", at: base))
+                if algorithm.nameIsValidUTF8, StoragePath.isSafeComponent(algorithm.name), algorithm.kind != .file {
+                    // A symlinked or special algorithm folder hides every digest under it: not a stray name.
+                    acc.problems.append(Problem.notAFile(algorithm.kind, at: base.appending(algorithm.name), expected: "\(what) folder"))
+                } else {
+                    acc.problems.append(Problem(.warning, .invalidPathComponent, "unexpected entry \"\(SafeText.escaping(algorithm.name))\" (\(algorithm.kind)) where \(what) folders are kept", at: base))
+                }
                 continue
             }
             let algDir = base.appending(algorithm.name)
-            for e in await listOrReport(algDir, acc) {
+            let listed = if let entryName {
+                await listFoldersOrReport(algDir, withEntry: entryName, acc)
+            } else {
+                await listOrReport(algDir, acc).map { (folder: $0, entry: EntryKind?.none) }
+            }
+            for (e, entry) in listed {
                 guard e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name),
                     let d = StoreLayout.digest(algorithm: algorithm.name, hex: e.name)
                 else {
@@ -121,10 +136,35 @@ struct RepositoryLoader {
                     acc.problems.append(Problem.notAFile(e.kind, at: algDir.appending(e.name), expected: "\(what) folder"))
                     continue
                 }
-                out.append((d, algDir.appending(e.name)))
+                out.append((d, algDir.appending(e.name), entry))
             }
         }
         return out.sorted { $0.digest < $1.digest }
+    }
+
+    /// `<base>/<alg>/<hex>/` folders that hold a `link` file, as the registry enumerates links (a folder whose link
+    /// was removed is no link): the link's presence is seen, it is not opened. A link that is not a regular file is
+    /// reported, as the full walk reports it.
+    private func linkedDigestFolders(_ base: StoragePath, _ acc: Accumulator) async -> [Digest] {
+        var out: [Digest] = []
+        for (d, folder, link) in await digestFolders(base, what: "layer link", withEntry: "link", acc) {
+            switch link {
+            case .file?: out.append(d)
+            case nil, .directory?: continue  // the full walk finds no link file there either
+            case let kind?: acc.problems.append(Problem.notAFile(kind, at: folder.appending("link"), expected: "layer link"))
+            }
+        }
+        return out
+    }
+
+    private func listFoldersOrReport(_ dir: StoragePath, withEntry name: String, _ acc: Accumulator) async -> [(folder: DirectoryEntry, entry: EntryKind?)] {
+        do {
+            return try await driver.withRetries { try await driver.listFolders(dir, withEntry: name) }
+        } catch {
+            let error = DriverError(error)
+            if !error.isNotFound { acc.problems.append(Problem.from(error, context: "cannot list \(dir.lastComponent ?? "") folder")) }
+            return []
+        }
     }
 
     private func listOrReport(_ dir: StoragePath, _ acc: Accumulator) async -> [DirectoryEntry] {
@@ -308,7 +348,15 @@ struct RepositoryLoader {
                     acc.problems.append(Problem(.error, .invalidPathComponent, "tag folder name \"\(SafeText.escaping(e.name))\" is not valid UTF-8", at: dir))
                     return nil
                 }
-                return e.kind == .directory ? e.name : nil
+                switch e.kind {
+                case .directory: return e.name
+                case .file: return nil
+                // The registry follows a symlinked tag folder and serves the tag; we cannot read it (a full load's
+                // walk of `_manifests` reports it already).
+                case .symlink, .special:
+                    if !detail.readsEveryLink { acc.problems.append(Problem.notAFile(e.kind, at: dir.appending(e.name), expected: "tag folder")) }
+                    return nil
+                }
             }
         } catch {
             let error = DriverError(error)
