@@ -57,12 +57,12 @@ struct UndoCommand: AsyncParsableCommand {
             if list {
                 let (entries, problems) = try await undo.list()
                 for p in problems { FileHandleOutput.standardError("drydock: warning: \(p)") }
-                print(json ? JSONOutput.string(entries.map(EntryJSON.init)) : Self.listing(entries))
+                if json { FileHandleOutput.json(JSONOutput.string(entries.map(EntryJSON.init))) } else { FileHandleOutput.standardOutput(Self.listing(entries)) }
                 return
             }
             try policy.checkWrite()
             let plan = try await undo.preview(id)
-            if !json { print(Self.describe(plan)) }
+            if !json { FileHandleOutput.standardOutput(Self.describe(plan)) }
             if let refusal = plan.refusal {
                 FileHandleOutput.standardError("drydock: \(refusal)")
                 throw ExitCode(1)
@@ -70,9 +70,9 @@ struct UndoCommand: AsyncParsableCommand {
             try Confirm.require(yes: yes, question: "Restore \(plan.restore.count) link(s) of \(plan.entry.id)?", what: "undo")
             let result = try await undo.undo(plan.entry.id)
             if json {
-                print(JSONOutput.string(UndoJSON(journal: result.journalID, restored: result.restored.map(\.summary), notRestorable: result.notRestorable)))
+                FileHandleOutput.json(JSONOutput.string(UndoJSON(journal: result.journalID, restored: result.restored.map(\.summary), notRestorable: result.notRestorable)))
             } else {
-                print("Restored \(result.restored.count) link(s) of \(result.journalID).")
+                FileHandleOutput.standardOutput("Restored \(result.restored.count) link(s) of \(result.journalID).")
             }
         } catch let error as DeleteError {
             FileHandleOutput.standardError("drydock: \(error)")
@@ -86,18 +86,22 @@ struct UndoCommand: AsyncParsableCommand {
         for e in entries.reversed() {
             let state = e.isUndone ? "undone" : (e.completed ? "done" : "INCOMPLETE")
             let blobs = e.blobs.isEmpty ? "" : ", \(e.blobs.count) blob(s) swept"
-            lines.append("\(e.id)  \(e.operation.rawValue)  \(state)  \(e.links.count) link(s)\(blobs)  \(e.targets.joined(separator: "; "))")
+            lines.append("\(SafeText.escaping(e.id))  \(e.operation.rawValue)  \(state)  \(e.links.count) link(s)\(blobs)  \(targetList(e.targets))")
         }
         return lines.joined(separator: "\n")
     }
 
     static func describe(_ plan: UndoPlan) -> String {
-        var lines = ["Undo \(plan.entry.id) (\(plan.entry.operation.rawValue): \(plan.entry.targets.joined(separator: "; ")))"]
+        var lines = ["Undo \(SafeText.escaping(plan.entry.id)) (\(plan.entry.operation.rawValue): \(targetList(plan.entry.targets)))"]
         for l in plan.restore { lines.append("  restore \(l.summary)") }
         if !plan.alreadyPresent.isEmpty { lines.append("  \(plan.alreadyPresent.count) link(s) already in place") }
         for n in plan.notRestorable.prefix(10) { lines.append("  cannot restore: \(SafeText.escaping(n))") }
         if plan.notRestorable.count > 10 { lines.append("  ... and \(plan.notRestorable.count - 10) more that cannot be restored") }
         return lines.joined(separator: "\n")
+    }
+
+    private static func targetList(_ targets: [String]) -> String {
+        targets.map(SafeText.escaping).joined(separator: "; ")
     }
 
     struct EntryJSON: Encodable {
