@@ -105,11 +105,19 @@ public struct Journal: Sendable {
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
+        let entry: JournalEntry
         do {
-            return try decoder.decode(JournalEntry.self, from: Data(bytes))
+            entry = try decoder.decode(JournalEntry.self, from: Data(bytes))
         } catch {
             throw .journal("\(path) is not a journal entry: \(error)")
         }
+        // Undo previews the entry it read here, then restores by the entry's own id: the two must name one file.
+        guard entry.id == id else { throw Journal.forged(path, innerID: entry.id) }
+        return entry
+    }
+
+    private static func forged(_ path: StoragePath, innerID: String) -> DeleteError {
+        .journal("\(path) holds an entry whose id is \"\(SafeText.escaping(innerID))\", not its file name: a forged or damaged entry, refused (nothing changed)")
     }
 
     /// Every entry, oldest first. Unreadable files are reported in `problems`, never skipped silently.
