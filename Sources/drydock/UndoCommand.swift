@@ -80,13 +80,15 @@ struct UndoCommand: AsyncParsableCommand {
         }
     }
 
-    static func listing(_ entries: [JournalEntry]) -> String {
+    static func listing(_ entries: [JournalSummary]) -> String {
         guard !entries.isEmpty else { return "The journal is empty." }
         var lines: [String] = []
         for e in entries.reversed() {
             let state = e.isUndone ? "undone" : (e.completed ? "done" : "INCOMPLETE")
-            let blobs = e.blobs.isEmpty ? "" : ", \(e.blobs.count) blob(s) swept"
-            lines.append("\(SafeText.escaping(e.id))  \(e.operation.rawValue)  \(state)  \(e.links.count) link(s)\(blobs)  \(targetList(e.targets))")
+            let blobs = e.blobCount == 0 ? "" : ", \(e.blobCount) blob(s) swept"
+            let more = e.targetCount > e.targets.count ? "; ... and \(e.targetCount - e.targets.count) more" : ""
+            lines.append(
+                "\(SafeText.escaping(e.id))  \(e.operation.rawValue)  \(state)  \(e.linkCount) link(s)\(blobs)  \(targetList(e.targets))\(more)")
         }
         return lines.joined(separator: "\n")
     }
@@ -108,19 +110,22 @@ struct UndoCommand: AsyncParsableCommand {
         var id: String
         var created: Date
         var operation: String
+        /// The first `JournalSummary.maxTargets` targets; `targetCount` counts them all.
         var targets: [String]
+        var targetCount: Int
         var links: Int
         var blobs: Int
         var completed: Bool
         var undone: Date?
 
-        init(_ e: JournalEntry) {
+        init(_ e: JournalSummary) {
             id = e.id
             created = e.created
             operation = e.operation.rawValue
             targets = e.targets
-            links = e.links.count
-            blobs = e.blobs.count
+            targetCount = e.targetCount
+            links = e.linkCount
+            blobs = e.blobCount
             completed = e.completed
             undone = e.undone
         }

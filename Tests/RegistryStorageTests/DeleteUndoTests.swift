@@ -97,7 +97,7 @@ import Testing
         let (entries, problems) = try await JournalUndo(store: f.store(), policy: .unrestricted).list()
         #expect(entries.count == 1)
         #expect(problems.count == 1)
-        var entry = try #require(entries.first)
+        var entry = try await Journal(driver: f.driver).entry(try #require(entries.first).id)
         entry.links[0].repository = "../../escape"
         entry.id = "20990101T000000.000Z-00000000"
         try await Journal(driver: f.driver).write(entry)
@@ -106,6 +106,7 @@ import Testing
         #expect(preview.invalid.count == 1)
         await #expect(throws: DeleteError.self) { try await undo.undo(entry.id) }
     }
+
     /// A journal file whose inner id is not its file name: undo would preview that file, then restore the entry the
     /// inner id names. It is refused before anything is read from it, and listed as a problem.
     @Test func entryWhoseIdIsNotItsFileNameIsRefused() async throws {
