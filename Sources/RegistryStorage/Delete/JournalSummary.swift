@@ -60,7 +60,17 @@ struct JournalSummaryScanner {
     mutating func feed(_ bytes: UnsafeRawBufferPointer) {
         guard failure == nil else { return }
         do {
-            for b in bytes { try consume(b) }
+            var i = 0
+            while i < bytes.count {
+                if inString && capture == nil && !escaped {
+                    // The body of a string nobody keeps (most of a large entry: the links' fields), skipped in a
+                    // tight loop up to the next quote or backslash.
+                    while i < bytes.count && bytes[i] != 0x22 && bytes[i] != 0x5C { i += 1 }
+                    if i == bytes.count { break }
+                }
+                try consume(bytes[i])
+                i += 1
+            }
         } catch {
             failure = error
         }
