@@ -82,13 +82,13 @@ import Testing
     }
 
     @Test func wellFormedHandWrittenEntryLists() async throws {
-        // Escapes, nesting and whitespace the encoder never writes, to show the scanner reads JSON, not our layout.
+        // Escapes, nesting, whitespace and a long field the encoder never writes: the scanner reads JSON, not our layout.
         let f = StoreFixture()
         let id = "20240501T100000.000Z-0000abcd"
         let text = """
             { "version" : 1, "id" : "\(id)", "created" : "2024-05-01T10:00:00Z", "operation" : "gc",
               "targets" : [ "tag \\"a\\" \\u00e9\\\\", "x" ], "links" : [ { "nested" : [ [ ], { "id" : "no" } ] }, { } ],
-              "blobs" : [ "b1", "b2", "b3" ], "removed" : [ ], "unrestorable" : [ ], "completed" : false, "undone" : null }
+              "blobs" : [ "b1", "b2", "b3" ], "removed" : [ ], "note" : "\(String(repeating: "n", count: 10_000))", "unrestorable" : [ ], "completed" : false, "undone" : null }
             """
         f.driver.put(Journal.directory.appending(id + ".json"), text)
         let summary = try await Journal(driver: f.driver).summary(id)

@@ -33,6 +33,8 @@ struct JournalSummaryScanner {
     /// scalar fields make the entry malformed.
     static let maxCapturedString = 4096
     private static let maxDepth = 64
+    /// The top-level string fields a listing shows.
+    private static let listedFields: Set<String> = ["id", "created", "operation", "undone"]
 
     private var containers: [UInt8] = []
     private var expectKey = false
@@ -102,8 +104,11 @@ struct JournalSummaryScanner {
             if !stringIsKey { countValue() }
             inString = true
             captureOverflowed = false
-            // Keep top-level keys and values and the targets; the links' own fields are only skipped over.
-            capture = containers.count == 1 || (containers.count == 2 && key == "targets") ? [] : nil
+            // Keep top-level keys, the fields listed and the targets; everything else is only skipped over.
+            let keep = containers.count == 1
+                ? stringIsKey || key.map(Self.listedFields.contains) == true
+                : containers.count == 2 && key == "targets"
+            capture = keep ? [] : nil
         case 0x7B, 0x5B:
             try endLiteral()
             guard !rootClosed, containers.count < Self.maxDepth else { throw Malformed(description: "unexpected nesting") }
