@@ -165,16 +165,27 @@ import RegistryStorage
         #expect(StoreFiles(root: store.root).allFiles() == before, "dry runs, previews and refused undos change nothing")
     }
 
-    @Test func jsonOutputStaysValidJSONWithTheTextEscaped() async throws {
+    /// True when `value` (a parsed JSON document) holds `text` in any string, key or value.
+    static func holds(_ value: Any, _ text: String) -> Bool {
+        switch value {
+        case let s as String: s.contains(text)
+        case let a as [Any]: a.contains { holds($0, text) }
+        case let d as [String: Any]: d.contains { $0.key.contains(text) || holds($0.value, text) }
+        default: false
+        }
+    }
+
+    @Test func jsonOutputIsValidJSONWithEveryControlEscaped() async throws {
         let store = try HostileStore()
         defer { store.remove() }
-        for arguments in [["ls", "--json"], ["ls", "--json", "STORE", "app"], ["verify", "--json"], ["gc", "--dry-run", "--json"], ["undo", "--list", "--json"]] {
+        for arguments in [["ls", "--json"], ["ls", "--json", "STORE", "app"], ["verify", "--json"], ["gc", "--dry-run", "--delete-untagged", "--json"], ["undo", "--list", "--json"]] {
             var args = arguments.map { $0 == "STORE" ? store.root.path : $0 }
             if !arguments.contains("STORE") { args.append(store.root.path) }
             let result = try await DrydockBinary.run(args)
             let command = arguments.joined(separator: " ")
-            #expect(!result.stdout.contains(0x1B) && !result.stdout.contains(0x07), "\(command): the encoder writes \\u001b, \\u0007")
-            #expect((try? JSONSerialization.jsonObject(with: Data(result.stdout))) != nil, "\(command): \(result.stdoutString)")
+            #expect(Self.firstControl(result.stdout) == nil, "\(command): \(SafeText.escaping(result.stdoutString))")
+            let document = try JSONSerialization.jsonObject(with: Data(result.stdout))
+            #expect(Self.holds(document, Self.hostile), "\(command): the text itself survives, escaped as JSON")
         }
     }
 }
