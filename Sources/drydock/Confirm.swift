@@ -12,7 +12,7 @@ enum Confirm {
 
     /// Asks on standard error and reads one line; true only for `y` or `yes`.
     static func ask(_ question: String) -> Bool {
-        FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+        FileHandleOutput.prompt("\(question) [y/N] ")
         guard let answer = readLine(strippingNewline: true) else { return false }
         return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }

@@ -45,12 +45,12 @@ struct DemoCommand: AsyncParsableCommand {
             let builder = DemoStoreBuilder()
             let facts = try await builder.write(toDirectory: directory)
             let output = builder.build()
-            print("wrote the demo store to \(directory): \(output.files.count) files, \(ByteCount.format(Int64(output.totalBytes)))")
+            FileHandleOutput.standardOutput("wrote the demo store to \(directory): \(output.files.count) files, \(ByteCount.format(Int64(output.totalBytes)))")
             for (repo, shows) in DemoStoreBuilder.tour {
-                print("  \(repo): \(shows)")
+                FileHandleOutput.standardOutput("  \(repo): \(shows)")
             }
-            print("  cosign signature tag: \(DemoStoreBuilder.api):\(facts.apiSignatureTag)")
-            print("verify the cosign signature with: drydock verify --key \((directory as NSString).appendingPathComponent(DemoStoreBuilder.cosignPublicKeyFileName)) \(directory)")
+            FileHandleOutput.standardOutput("  cosign signature tag: \(DemoStoreBuilder.api):\(facts.apiSignatureTag)")
+            FileHandleOutput.standardOutput("verify the cosign signature with: drydock verify --key \((directory as NSString).appendingPathComponent(DemoStoreBuilder.cosignPublicKeyFileName)) \(directory)")
         }
     }
 
@@ -61,7 +61,7 @@ struct DemoCommand: AsyncParsableCommand {
         )
 
         func run() {
-            print(DemoStoreBuilder.cosignPublicKeyPEM)
+            FileHandleOutput.standardOutput(DemoStoreBuilder.cosignPublicKeyPEM)
         }
     }
 }

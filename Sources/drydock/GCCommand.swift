@@ -73,7 +73,7 @@ struct GCCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if dryRun {
-            print(json ? JSONOutput.string(GCReport(plan, dryRun: true, journal: nil)) : GCReport.text(plan, dryRun: true))
+            if json { FileHandleOutput.json(JSONOutput.string(GCReport(plan, dryRun: true, journal: nil))) } else { FileHandleOutput.standardOutput(GCReport.text(plan, dryRun: true)) }
             // A dry run of a store that cannot be collected says so in its status too.
             guard plan.blockers.isEmpty else {
                 FileHandleOutput.standardError("drydock: a real run would refuse: \(DeleteError.blocked(plan.blockers))")
@@ -81,13 +81,13 @@ struct GCCommand: AsyncParsableCommand {
             }
             return
         }
-        if !json { print(GCReport.text(plan, dryRun: false)) }
+        if !json { FileHandleOutput.standardOutput(GCReport.text(plan, dryRun: false)) }
         guard plan.blockers.isEmpty else {
             FileHandleOutput.standardError("drydock: \(DeleteError.blocked(plan.blockers))")
             throw ExitCode(1)
         }
         if plan.isEmpty {
-            if json { print(JSONOutput.string(GCReport(plan, dryRun: false, journal: nil))) } else { print("Nothing to collect.") }
+            if json { FileHandleOutput.json(JSONOutput.string(GCReport(plan, dryRun: false, journal: nil))) } else { FileHandleOutput.standardOutput("Nothing to collect.") }
             return
         }
         try Confirm.require(
@@ -101,10 +101,10 @@ struct GCCommand: AsyncParsableCommand {
             }
             if showProgress { FileHandleOutput.progress(nil) }
             if json {
-                print(JSONOutput.string(GCReport(plan, dryRun: false, journal: result.journalID)))
+                FileHandleOutput.json(JSONOutput.string(GCReport(plan, dryRun: false, journal: result.journalID)))
             } else {
-                print("Removed \(result.manifestsRemoved) manifest(s), \(result.blobsRemoved) blob(s) (\(ByteCount.format(result.bytes))) and \(result.layerLinksRemoved) layer link(s); journal entry \(result.journalID).")
-                print("Blob deletion cannot be undone; `drydock undo` restores only links whose blobs still exist.")
+                FileHandleOutput.standardOutput("Removed \(result.manifestsRemoved) manifest(s), \(result.blobsRemoved) blob(s) (\(ByteCount.format(result.bytes))) and \(result.layerLinksRemoved) layer link(s); journal entry \(result.journalID).")
+                FileHandleOutput.standardOutput("Blob deletion cannot be undone; `drydock undo` restores only links whose blobs still exist.")
             }
         } catch {
             FileHandleOutput.standardError("drydock: \(error)")

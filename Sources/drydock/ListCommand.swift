@@ -48,16 +48,16 @@ struct ListCommand: AsyncParsableCommand {
             // The whole-store table: counts and sizes only, streamed like the JSON document.
             let listing = try await StoreSelection.repositories(registry)
             let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: { ListTable.RepositoryLine(checked($0)) })
-            print(ListTable.render([], index: StoreIndex(uses: all.map(\.use)), target: nil, storeProblems: listing.problems,
-                                   repositoryLines: all))
+            FileHandleOutput.standardOutput(ListTable.render(
+                [], index: StoreIndex(uses: all.map(\.use)), target: nil, storeProblems: listing.problems, repositoryLines: all))
             return
         }
         var loaded = try await StoreSelection.load(registry, reference: reference, detail: .listing)
         loaded.shown = loaded.shown.map(checked)
         if json {
-            print(try ListReport(store: registry.driver.location, repositories: loaded.shown, index: loaded.index, problems: loaded.listing.problems).jsonString())
+            FileHandleOutput.json(try ListReport(store: registry.driver.location, repositories: loaded.shown, index: loaded.index, problems: loaded.listing.problems).jsonString())
         } else {
-            print(ListTable.render(loaded.shown, index: loaded.index, target: reference, storeProblems: loaded.listing.problems))
+            FileHandleOutput.standardOutput(ListTable.render(loaded.shown, index: loaded.index, target: reference, storeProblems: loaded.listing.problems))
         }
     }
 }

@@ -217,11 +217,10 @@ enum StreamedListReport {
     }
 
     static func write(store: String, problems: [Problem], repositories: [RenderedRepository], index: StoreIndex) throws {
-        let out = FileHandle.standardOutput
         var buffer: [UInt8] = []
         func flush(force: Bool = false) {
             guard force || buffer.count >= 1 << 20 else { return }
-            out.write(Data(buffer))
+            FileHandleOutput.jsonBytes(buffer)
             buffer.removeAll(keepingCapacity: true)
         }
         let problemsJSON = [UInt8](try encoder().encode(problems.map(ListReport.ProblemJSON.init)))

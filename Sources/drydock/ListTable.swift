@@ -54,7 +54,7 @@ enum ListTable {
                     let rev = t.current.flatMap { r.revision($0) }
                     tagRows.append([
                         SafeText.escaping(t.name), t.current.map { $0.short } ?? "(none)", rev?.format?.shortName ?? "-",
-                        platforms(rev, in: r), rev?.config?.created.map { String($0.prefix(19)) } ?? "-",
+                        platforms(rev, in: r), rev?.config?.created.map { SafeText.escapedPrefix($0, maxLength: 19) } ?? "-",
                         t.current.map { ByteCount.format(r.size(of: $0)) } ?? "-",
                     ])
                 }
@@ -103,7 +103,9 @@ enum ListTable {
         return Platform(architecture: c.architecture, os: c.os, variant: c.variant).description
     }
 
-    static func table(_ rows: [[String]]) -> String {
+    /// Cells are escaped here, before widths are measured, so store text (a platform, a tag) cannot break a row.
+    static func table(_ cells: [[String]]) -> String {
+        let rows = cells.map { $0.map(SafeText.escaping) }
         guard let header = rows.first else { return "" }
         var widths = header.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }

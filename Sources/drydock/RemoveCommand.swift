@@ -121,7 +121,7 @@ struct RemoveCommand: AsyncParsableCommand {
         defer { SkippedKeysWarning.report(registry.driver) }
         let policy = deleteOptions.policy(for: registry, storeOptions: storeOptions)
         if !dryRun, let refusal = policy.refusal {
-            if json { print(JSONOutput.string(RemoveReport(plan: nil, refusal: refusal, dryRun: dryRun))) }
+            if json { FileHandleOutput.json(JSONOutput.string(RemoveReport(plan: nil, refusal: refusal, dryRun: dryRun))) }
             FileHandleOutput.standardError("drydock: refused: \(refusal)")
             throw ExitCode(1)
         }
@@ -136,15 +136,15 @@ struct RemoveCommand: AsyncParsableCommand {
                 plan = try makePlan(deleter, targets, loaded.all)
             }
         }
-        if !json { print(RemoveReport.text(plan, dryRun: dryRun, force: force)) }
+        if !json { FileHandleOutput.standardOutput(RemoveReport.text(plan, dryRun: dryRun, force: force)) }
         if dryRun {
-            if json { print(JSONOutput.string(RemoveReport(plan: plan, refusal: plan.refusal, dryRun: true))) }
+            if json { FileHandleOutput.json(JSONOutput.string(RemoveReport(plan: plan, refusal: plan.refusal, dryRun: true))) }
             return
         }
         if plan.breaksPulls && !force {
             let refusal = "the delete removes index children that kept tags need (listed above); nothing was changed. "
                 + "Delete or untag the index first, or pass --force to break those pulls"
-            if json { print(JSONOutput.string(RemoveReport(plan: plan, refusal: refusal, dryRun: false))) }
+            if json { FileHandleOutput.json(JSONOutput.string(RemoveReport(plan: plan, refusal: refusal, dryRun: false))) }
             FileHandleOutput.standardError("drydock: refused: \(refusal)")
             throw ExitCode(1)
         }
@@ -154,12 +154,12 @@ struct RemoveCommand: AsyncParsableCommand {
             if json {
                 var report = RemoveReport(plan: plan, refusal: nil, dryRun: false)
                 report.journal = result.journalID
-                print(JSONOutput.string(report))
+                FileHandleOutput.json(JSONOutput.string(report))
             } else {
-                print("Removed \(result.removed.count) item(s); journal entry \(result.journalID).")
-                print("Undo with: drydock undo \(undoHint) \(result.journalID)  (possible until a garbage collection sweeps the blobs)")
+                FileHandleOutput.standardOutput("Removed \(result.removed.count) item(s); journal entry \(result.journalID).")
+                FileHandleOutput.standardOutput("Undo with: drydock undo \(undoHint) \(result.journalID)  (possible until a garbage collection sweeps the blobs)")
                 if !result.unrestorable.isEmpty {
-                    print("\(result.unrestorable.count) removed file(s) cannot be restored by undo (upload data, stray files).")
+                    FileHandleOutput.standardOutput("\(result.unrestorable.count) removed file(s) cannot be restored by undo (upload data, stray files).")
                 }
             }
         } catch {

@@ -58,12 +58,12 @@ struct UndoCommand: AsyncParsableCommand {
             if list {
                 let (entries, problems) = try await undo.list()
                 for p in problems { FileHandleOutput.standardError("drydock: warning: \(p)") }
-                print(json ? JSONOutput.string(entries.map(EntryJSON.init)) : Self.listing(entries))
+                if json { FileHandleOutput.json(JSONOutput.string(entries.map(EntryJSON.init))) } else { FileHandleOutput.standardOutput(Self.listing(entries)) }
                 return
             }
             try policy.checkWrite()
             let plan = try await undo.preview(id)
-            if !json { print(Self.describe(plan)) }
+            if !json { FileHandleOutput.standardOutput(Self.describe(plan)) }
             if let refusal = plan.refusal {
                 FileHandleOutput.standardError("drydock: \(refusal)")
                 throw ExitCode(1)
@@ -71,9 +71,9 @@ struct UndoCommand: AsyncParsableCommand {
             try Confirm.require(yes: yes, question: "Restore \(plan.restore.count) link(s) of \(plan.entry.id)?", what: "undo")
             let result = try await undo.undo(plan.entry.id)
             if json {
-                print(JSONOutput.string(UndoJSON(journal: result.journalID, restored: result.restored.map(\.summary), notRestorable: result.notRestorable)))
+                FileHandleOutput.json(JSONOutput.string(UndoJSON(journal: result.journalID, restored: result.restored.map(\.summary), notRestorable: result.notRestorable)))
             } else {
-                print("Restored \(result.restored.count) link(s) of \(result.journalID).")
+                FileHandleOutput.standardOutput("Restored \(result.restored.count) link(s) of \(result.journalID).")
             }
         } catch let error as DeleteError {
             FileHandleOutput.standardError("drydock: \(error)")
@@ -81,19 +81,21 @@ struct UndoCommand: AsyncParsableCommand {
         }
     }
 
-    static func listing(_ entries: [JournalEntry]) -> String {
+    static func listing(_ entries: [JournalSummary]) -> String {
         guard !entries.isEmpty else { return "The journal is empty." }
         var lines: [String] = []
         for e in entries.reversed() {
             let state = e.isUndone ? "undone" : (e.completed ? "done" : "INCOMPLETE")
-            let blobs = e.blobs.isEmpty ? "" : ", \(e.blobs.count) blob(s) swept"
-            lines.append("\(e.id)  \(e.operation.rawValue)  \(state)  \(e.links.count) link(s)\(blobs)  \(e.targets.joined(separator: "; "))")
+            let blobs = e.blobCount == 0 ? "" : ", \(e.blobCount) blob(s) swept"
+            let more = e.targetCount > e.targets.count ? "; ... and \(e.targetCount - e.targets.count) more" : ""
+            lines.append(
+                "\(SafeText.escaping(e.id))  \(e.operation.rawValue)  \(state)  \(e.linkCount) link(s)\(blobs)  \(targetList(e.targets))\(more)")
         }
         return lines.joined(separator: "\n")
     }
 
     static func describe(_ plan: UndoPlan) -> String {
-        var lines = ["Undo \(plan.entry.id) (\(plan.entry.operation.rawValue): \(plan.entry.targets.joined(separator: "; ")))"]
+        var lines = ["Undo \(SafeText.escaping(plan.entry.id)) (\(plan.entry.operation.rawValue): \(targetList(plan.entry.targets)))"]
         for l in plan.restore { lines.append("  restore \(l.summary)") }
         if !plan.alreadyPresent.isEmpty { lines.append("  \(plan.alreadyPresent.count) link(s) already in place") }
         for n in plan.notRestorable.prefix(10) { lines.append("  cannot restore: \(SafeText.escaping(n))") }
@@ -101,23 +103,30 @@ struct UndoCommand: AsyncParsableCommand {
         return lines.joined(separator: "\n")
     }
 
+    private static func targetList(_ targets: [String]) -> String {
+        targets.map(SafeText.escaping).joined(separator: "; ")
+    }
+
     struct EntryJSON: Encodable {
         var id: String
         var created: Date
         var operation: String
+        /// The first `JournalSummary.maxTargets` targets; `targetCount` counts them all.
         var targets: [String]
+        var targetCount: Int
         var links: Int
         var blobs: Int
         var completed: Bool
         var undone: Date?
 
-        init(_ e: JournalEntry) {
+        init(_ e: JournalSummary) {
             id = e.id
             created = e.created
             operation = e.operation.rawValue
             targets = e.targets
-            links = e.links.count
-            blobs = e.blobs.count
+            targetCount = e.targetCount
+            links = e.linkCount
+            blobs = e.blobCount
             completed = e.completed
             undone = e.undone
         }

@@ -57,7 +57,7 @@ struct VerifyCommand: AsyncParsableCommand {
             findings = findings.filter { $0.repository == reference.repository }
         }
         let report = VerifyReport(manifests: manifests, findings: findings)
-        print(json ? try report.jsonString() : report.text())
+        if json { FileHandleOutput.json(try report.jsonString()) } else { FileHandleOutput.standardOutput(report.text()) }
         if !report.ok { throw ExitCode(1) }
     }
 }

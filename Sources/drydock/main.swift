@@ -18,7 +18,7 @@ do {
     let message = Drydock.fullMessage(for: error)
     if !message.isEmpty {
         if exit == .success {
-            print(message)
+            FileHandleOutput.standardOutput(message)
         } else {
             FileHandleOutput.standardError(message)
         }

@@ -97,7 +97,7 @@ import Testing
         let (entries, problems) = try await JournalUndo(store: f.store(), policy: .unrestricted).list()
         #expect(entries.count == 1)
         #expect(problems.count == 1)
-        var entry = try #require(entries.first)
+        var entry = try await Journal(driver: f.driver).entry(try #require(entries.first).id)
         entry.links[0].repository = "../../escape"
         entry.id = "20990101T000000.000Z-00000000"
         try await Journal(driver: f.driver).write(entry)
@@ -105,5 +105,37 @@ import Testing
         let preview = try await undo.preview(entry.id)
         #expect(preview.invalid.count == 1)
         await #expect(throws: DeleteError.self) { try await undo.undo(entry.id) }
+    }
+
+    /// A journal file whose inner id is not its file name: undo would preview that file, then restore the entry the
+    /// inner id names. It is refused before anything is read from it, and listed as a problem.
+    @Test func entryWhoseIdIsNotItsFileNameIsRefused() async throws {
+        let (f, _) = Self.store()
+        let (_, old) = try await f.delete([.tag(repository: "team/app", tag: "old")])
+        let (_, latest) = try await f.delete([.tag(repository: "team/app", tag: "latest")])
+        let journal = Journal(driver: f.driver)
+        var forged = try await journal.entry(old.journalID)
+        forged.id = latest.journalID
+        let forgedFile = "20990101T000000.000Z-0000f00d"
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        f.driver.put(Journal.directory.appending(forgedFile + ".json"), Array(try encoder.encode(forged)))
+        let before = f.driver.allFiles
+        let undo = JournalUndo(store: f.store(), policy: .unrestricted)
+        for attempt in [{ _ = try await undo.preview(forgedFile) }, { _ = try await undo.undo(forgedFile) }] as [() async throws -> Void] {
+            do {
+                try await attempt()
+                Issue.record("the forged entry was used")
+            } catch let error as DeleteError {
+                #expect(error.description.contains("forged or damaged entry"), "\(error)")
+                #expect(error.description.contains(latest.journalID))
+            }
+        }
+        #expect(f.driver.allFiles == before, "nothing changed")
+        let (entries, problems) = try await undo.list()
+        #expect(entries.map(\.id) == [old.journalID, latest.journalID])
+        #expect(problems.count == 1 && problems[0].contains(forgedFile), "\(problems)")
+        // Undo without an id takes the newest readable entry, never the forged file.
+        #expect(try await undo.undo(nil).journalID == latest.journalID)
     }
 }

@@ -209,6 +209,9 @@ final class CountingDriver: StorageDriver, @unchecked Sendable {
     let base: any StorageDriver
     let reads = Locked<[StoragePath]>([])
     let stats = Locked<[StoragePath]>([])
+    /// Bytes handed out by `read` and `readChunks`, and the largest single chunk.
+    let bytesRead = Locked<Int>(0)
+    let largestChunk = Locked<Int>(0)
     let listsRecursivelyCheaply: Bool
 
     init(base: any StorageDriver, listsRecursivelyCheaply: Bool = false) {
@@ -224,10 +227,16 @@ final class CountingDriver: StorageDriver, @unchecked Sendable {
     }
     func read(_ path: StoragePath, limit: Int) async throws -> [UInt8] {
         reads.withLock { $0.append(path) }
-        return try await base.read(path, limit: limit)
+        let bytes = try await base.read(path, limit: limit)
+        bytesRead.withLock { $0 += bytes.count }
+        return bytes
     }
     func readChunks(_ path: StoragePath, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) async throws {
-        try await base.readChunks(path, chunkSize: chunkSize, body)
+        try await base.readChunks(path, chunkSize: chunkSize) { chunk in
+            bytesRead.withLock { $0 += chunk.count }
+            largestChunk.withLock { $0 = max($0, chunk.count) }
+            try body(chunk)
+        }
     }
     func walkFiles(_ path: StoragePath) async throws -> [WalkedFile] { try await base.walkFiles(path) }
     func write(_ path: StoragePath, contents: [UInt8]) async throws { try await base.write(path, contents: contents) }

@@ -1,3 +1,5 @@
+import RegistryStorage
+
 /// Measures text in terminal columns. The terminal injects `wcwidth` (so the grid and ncurses agree on every
 /// character); tests and non-curses callers use the built-in Unicode table, which agrees with glibc on common text.
 public struct TextWidth: Sendable {
@@ -20,6 +22,10 @@ public struct TextWidth: Sendable {
     /// Splits text into terminal cells. Zero-width joiners and variation selectors are dropped (terminals disagree
     /// on how wide the sequences they build are); control characters become U+FFFD; at most 4 combining marks are kept
     /// per cell (ncurses' `cchar_t` limit).
+    ///
+    /// Every text the browser draws passes here, so this is where store text (names, platforms, labels) is made safe:
+    /// controls are replaced whatever the injected width says of them (`wcwidth` gives NUL width 0, and a locale's
+    /// table may not know C1 controls).
     public func glyphs(_ s: String) -> [Glyph] {
         var out: [Glyph] = []
         out.reserveCapacity(s.utf8.count)
@@ -28,7 +34,7 @@ public struct TextWidth: Sendable {
             case 0x200D, 0xFE0E, 0xFE0F: continue
             default: break
             }
-            let w = scalarWidth(scalar)
+            let w = SafeText.isControl(scalar) ? -1 : scalarWidth(scalar)
             if w < 0 {
                 out.append(Glyph(text: "\u{FFFD}", width: 1))
             } else if w == 0 {

@@ -105,27 +105,83 @@ public struct Journal: Sendable {
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
+        let entry: JournalEntry
         do {
-            return try decoder.decode(JournalEntry.self, from: Data(bytes))
+            entry = try decoder.decode(JournalEntry.self, from: Data(bytes))
         } catch {
             throw .journal("\(path) is not a journal entry: \(error)")
         }
+        // Undo previews the entry it read here, then restores by the entry's own id: the two must name one file.
+        guard entry.id == id else { throw Journal.forged(path, innerID: entry.id) }
+        return entry
     }
 
-    /// Every entry, oldest first. Unreadable files are reported in `problems`, never skipped silently.
-    public func entries() async throws(DeleteError) -> (entries: [JournalEntry], problems: [String]) {
+    private static func forged(_ path: StoragePath, innerID: String) -> DeleteError {
+        .journal("\(path) holds an entry whose id is \"\(SafeText.escaping(innerID))\", not its file name: a forged or damaged entry, refused (nothing changed)")
+    }
+
+    /// Chunks of this size are all a summary read holds of an entry at once.
+    static let summaryChunkSize = 64 << 10
+
+    /// What a listing shows of one entry, read in a single streaming pass (constant memory, whatever the entry's size).
+    public func summary(_ id: String) async throws(DeleteError) -> JournalSummary {
+        guard let path = Journal.path(id) else { throw .notFound("no journal entry \"\(SafeText.escaping(id))\"") }
+        let scanner: JournalSummaryScanner
+        do {
+            scanner = try await driver.withRetries {
+                // A fresh scanner per attempt: a retried read starts again from the first byte.
+                var scanner = JournalSummaryScanner()
+                try await driver.readChunks(path, chunkSize: Journal.summaryChunkSize) { chunk in scanner.feed(chunk) }
+                return scanner
+            }
+        } catch {
+            let e = DriverError(error)
+            if e.isNotFound { throw .notFound("no journal entry \"\(SafeText.escaping(id))\"") }
+            throw .journal("cannot read \(path): \(e)")
+        }
+        let summary: JournalSummary
+        do {
+            summary = try scanner.finish()
+        } catch {
+            throw .journal("\(path) is not a journal entry: \(error)")
+        }
+        guard summary.id == id else { throw Journal.forged(path, innerID: summary.id) }
+        return summary
+    }
+
+    /// Every entry's summary, oldest first, without loading any entry whole. Unreadable and forged files are reported
+    /// in `problems`, never skipped silently.
+    public func summaries() async throws(DeleteError) -> (summaries: [JournalSummary], problems: [String]) {
+        var out: [JournalSummary] = []
+        var problems: [String] = []
+        for id in try await entryIDs() {
+            do {
+                out.append(try await summary(id))
+            } catch {
+                problems.append(error.description)
+            }
+        }
+        out.sort { ($0.created, $0.id) < ($1.created, $1.id) }
+        return (out, problems)
+    }
+
+    private func entryIDs() async throws(DeleteError) -> [String] {
         let names: [DirectoryEntry]
         do {
             names = try await driver.withRetries { try await driver.list(Journal.directory) }
         } catch {
             let e = DriverError(error)
-            if e.isNotFound { return ([], []) }
+            if e.isNotFound { return [] }
             throw .journal("cannot list \(Journal.directory): \(e)")
         }
+        return names.filter { $0.kind == .file && $0.name.hasSuffix(".json") && !$0.name.hasPrefix(".") }.map { String($0.name.dropLast(5)) }
+    }
+
+    /// Every entry, oldest first, each loaded whole. Unreadable files are reported in `problems`, never skipped silently.
+    public func entries() async throws(DeleteError) -> (entries: [JournalEntry], problems: [String]) {
         var out: [JournalEntry] = []
         var problems: [String] = []
-        for n in names where n.kind == .file && n.name.hasSuffix(".json") && !n.name.hasPrefix(".") {
-            let id = String(n.name.dropLast(5))
+        for id in try await entryIDs() {
             do {
                 out.append(try await entry(id))
             } catch {

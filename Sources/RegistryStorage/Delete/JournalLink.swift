@@ -100,13 +100,15 @@ public struct JournalLink: Codable, Sendable, Equatable, Hashable {
 
     /// For messages: `team/app: tag v1 (current)`.
     public var summary: String {
+        // Every field comes from a journal file, which anyone with write access to the store can edit.
         let repo = SafeText.escaping(repository)
+        let digest = SafeText.escaping(self.digest ?? "?")
         switch kind {
-        case .layer: return "\(repo): layer link \(digest ?? "?")"
-        case .revision: return "\(repo): manifest link \(digest ?? "?")"
-        case .signature: return "\(repo): signature link \(signature ?? "?") of \(digest ?? "?")"
+        case .layer: return "\(repo): layer link \(digest)"
+        case .revision: return "\(repo): manifest link \(digest)"
+        case .signature: return "\(repo): signature link \(SafeText.escaping(signature ?? "?")) of \(digest)"
         case .tagCurrent: return "\(repo): tag \(SafeText.escaping(tag ?? "?")) -> \(target?.description ?? "?")"
-        case .tagIndex: return "\(repo): tag \(SafeText.escaping(tag ?? "?")) history entry \(digest ?? "?")"
+        case .tagIndex: return "\(repo): tag \(SafeText.escaping(tag ?? "?")) history entry \(digest)"
         }
     }
 }

@@ -43,19 +43,20 @@ public struct JournalUndo: Sendable {
         self.policy = policy
     }
 
-    /// Every journal entry, oldest first, and the journal files that could not be read.
-    public func list() async throws(DeleteError) -> (entries: [JournalEntry], problems: [String]) {
-        try await Journal(driver: store.driver).entries()
+    /// What a listing shows of every journal entry, oldest first, and the journal files that could not be read.
+    public func list() async throws(DeleteError) -> (entries: [JournalSummary], problems: [String]) {
+        let (summaries, problems) = try await Journal(driver: store.driver).summaries()
+        return (summaries, problems)
     }
 
     /// The entry named by `id`, or the most recent one not undone yet.
     public func select(_ id: String?) async throws(DeleteError) -> JournalEntry {
         let journal = Journal(driver: store.driver)
         if let id { return try await journal.entry(id) }
-        guard let last = try await journal.entries().entries.last(where: { !$0.isUndone }) else {
+        guard let last = try await journal.summaries().summaries.last(where: { !$0.isUndone }) else {
             throw .notFound("the journal holds nothing to undo")
         }
-        return last
+        return try await journal.entry(last.id)
     }
 
     /// Checks an entry against the store as it is now. Reads only.

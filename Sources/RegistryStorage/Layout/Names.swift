@@ -76,22 +76,52 @@ public enum SafeText {
     public static func escaping(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
+        for scalar in s.unicodeScalars { appendEscaped(scalar, to: &out) }
+        return out
+    }
+
+    /// `s` escaped, keeping its line feeds: for whole blocks of output whose line breaks are the program's own.
+    public static func escapingKeepingLineFeeds(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
         for scalar in s.unicodeScalars {
-            switch scalar.value {
-            case 0x00..<0x20, 0x7F, 0x80..<0xA0:
-                out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            case 0xFFFD:
-                out += "\u{FFFD}"
-            default:
-                out.unicodeScalars.append(scalar)
-            }
+            if scalar == "\n" { out.unicodeScalars.append(scalar) } else { appendEscaped(scalar, to: &out) }
         }
         return out
     }
 
+    /// `s` escaped, then cut to at most `maxLength` scalars. Escaping first means a cut never leaves half a terminal
+    /// sequence, and the cut never splits an escape such as `\x1b`.
+    public static func escapedPrefix(_ s: String, maxLength: Int) -> String {
+        var out = ""
+        var length = 0
+        for scalar in s.unicodeScalars {
+            var piece = ""
+            appendEscaped(scalar, to: &piece)
+            let pieceLength = piece.unicodeScalars.count
+            guard length + pieceLength <= maxLength else { break }
+            out += piece
+            length += pieceLength
+        }
+        return out
+    }
+
+    private static func appendEscaped(_ scalar: Unicode.Scalar, to out: inout String) {
+        if isControl(scalar) {
+            out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+
+    /// C0 controls, DEL and C1 controls (U+0080–U+009F, which some terminals obey as ESC sequences).
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || scalar.value == 0x7F || (scalar.value >= 0x80 && scalar.value < 0xA0)
+    }
+
     /// True when printing `s` raw could move the cursor, change colours or otherwise confuse a terminal.
     public static func needsEscaping(_ s: String) -> Bool {
-        s.unicodeScalars.contains { v in v.value < 0x20 || v.value == 0x7F || (v.value >= 0x80 && v.value < 0xA0) }
+        s.unicodeScalars.contains(where: isControl)
     }
 }
 
