@@ -234,3 +234,47 @@ import Testing
         #expect(!s.text.contains("removing blobs"))
     }
 }
+
+/// A child of a tagged index is reached, not untagged, and deleting it breaks a pull: the browser names the pulls and
+/// asks for the repository name before it forces the delete.
+@Suite struct IndexChildDeleteTests {
+    @Test func aChildOfATaggedIndexShowsWhatReachesItAndNeedsTheRepositoryNameTyped() async throws {
+        let (f, _, _, _, amd64, arm64, _) = UIFixture.standard()
+        var s = try await DeleteFlowTests.enabled(f)
+        #expect(!s.text.contains("untagged)"), "no repository counts an index child as untagged: \(s.text)")
+        press(&s, .char("j"), .char("j"), .enter, .tab)
+        var text = s.text
+        #expect(text.contains("Manifests (3)"), "the index and its two children, none untagged")
+        #expect(text.contains("in multi (linux/arm64)") && text.contains("in multi (linux/amd64)"))
+        #expect(!text.contains("(untagged)"))
+
+        press(&s, .char("/"))
+        type(&s, String(arm64.manifest.hex.prefix(16)))
+        press(&s, .enter)
+        let planning = press(&s, .char("d"))
+        #expect(planning.map(\.summary) == ["planDelete(manifest team/multi@\(arm64.manifest))"])
+        await DeleteFlowTests.perform(planning, &s, f)
+        text = s.text
+        #expect(text.contains("This breaks pulls"))
+        #expect(text.contains("BREAKS PULLS") && text.contains("team/multi:multi (linux/arm64)"))
+        #expect(text.contains("Type the repository name team/multi"))
+        #expect(press(&s, .char("y")).isEmpty, "y alone does not confirm a delete that breaks pulls")
+        press(&s, .ctrl("u"))
+        type(&s, "team/multi")
+        let effects = press(&s, .enter)
+        #expect(effects.map(\.summary) == ["executeDelete(manifest team/multi@\(arm64.manifest), forced)"])
+        await DeleteFlowTests.perform(effects, &s, f)
+        let listing = try await f.store.repositories()
+        let multi = await f.store.load(try #require(listing.repositories.first { $0.name == "team/multi" }))
+        #expect(multi.revision(arm64.manifest) == nil && multi.revision(amd64.manifest) != nil)
+    }
+
+    @Test func theCoreRefusesAnUnforcedExecuteOfAPlanThatBreaksPulls() async throws {
+        let (f, _, _, _, _, arm64, _) = UIFixture.standard()
+        let ops = DeleteOperations.store(f.store, policy: DeleteFlowTests.policy)
+        let plan = try await ops.plan([.manifest(repository: "team/multi", digest: arm64.manifest)], false).get()
+        #expect(plan.breaksPulls)
+        guard case .failure(let e) = await ops.execute(plan, false) else { Issue.record("executed without force"); return }
+        #expect(e.message.contains("kept tags need") && e.message.contains("team/multi:multi (linux/arm64)"))
+    }
+}
