@@ -150,8 +150,12 @@ struct ListReport: Encodable {
 /// byte for byte the document `ListReport` encodes. Bytes, not `String`: splicing 100 MB of text must stay cheap.
 enum StreamedListReport {
     struct RenderedRepository: Sendable {
-        /// The repository object, pretty-printed with sorted keys, without `size` and `uniqueSize`.
+        /// The repository object, pretty-printed with sorted keys, without `size` and `uniqueSize`, and with an empty
+        /// `manifests` array.
         var json: [UInt8]
+        /// Each manifest object, pretty-printed on its own: one encoder tree for a repository of large manifests
+        /// costs several times their text.
+        var manifests: [[UInt8]]
         var use: StoreIndex.BlobUse
     }
 
@@ -162,17 +166,57 @@ enum StreamedListReport {
     }
 
     static func render(_ repo: RepositoryContents) -> RenderedRepository {
-        let object = ListReport.repositoryJSON(repo, sizes: nil)
-        let json = (try? encoder().encode(object)).map { [UInt8]($0) } ?? Array("{}".utf8)
-        return RenderedRepository(json: json, use: StoreIndex.BlobUse(repo))
+        let encoder = encoder()
+        var object = ListReport.repositoryJSON(repo, sizes: nil)
+        object.manifests = []
+        let json = (try? encoder.encode(object)).map { [UInt8]($0) } ?? Array("{}".utf8)
+        let manifests = repo.revisions.map { r in
+            (try? encoder.encode(ListReport.manifestJSON(r, in: repo))).map { [UInt8]($0) } ?? Array("{}".utf8)
+        }
+        return RenderedRepository(json: json, manifests: manifests, use: StoreIndex.BlobUse(repo))
     }
 
     private static let tagsKey = Array("\n  \"tags\" : ".utf8)
     private static let uploadsKey = Array("\n  \"uploads\" : ".utf8)
+    /// How the encoder writes the repository's empty `manifests` array.
+    private static let emptyManifests = Array("\n  \"manifests\" : [\n\n  ]".utf8)
+    private static let manifestsOpening = Array("\n  \"manifests\" : [".utf8)
 
     /// Appends `json` to `out` with every non-blank line after the first indented by `pad` (blank lines inside empty
     /// arrays stay blank, as the encoder writes them), and the store-wide sizes where sorted keys place them: `size`
     /// before `tags`, `uniqueSize` before `uploads` (top-level keys are the only lines indented by exactly two spaces).
+    /// The manifests go where the encoder would have put them, each indented as an element of `manifests`; `flush`
+    /// is called between them, so the whole repository's text is never copied at once.
+    static func appendRepository(
+        _ repo: RenderedRepository, sizes: StoreIndex.RepositorySizes, pad: Int, to out: inout [UInt8], flush: (inout [UInt8]) -> Void
+    ) {
+        var skeleton: [UInt8] = []
+        appendRepository(repo.json, sizes: sizes, pad: pad, to: &skeleton)
+        var emptyArray: [UInt8] = []
+        appendIndented(emptyManifests, pad: pad, firstLine: false, to: &emptyArray)
+        guard !repo.manifests.isEmpty, let at = firstRange(of: emptyArray, in: skeleton) else {
+            out += skeleton
+            return
+        }
+        // Up to and including the newline after `[`, the elements, then the closing bracket on its own line.
+        out += skeleton[..<(at.lowerBound + manifestsOpening.count + pad + 1)]
+        for (i, manifest) in repo.manifests.enumerated() {
+            if i > 0 { out += Array(",\n".utf8) }
+            appendIndented(manifest, pad: pad + 4, firstLine: true, to: &out)
+            flush(&out)
+        }
+        out += Array("\n".utf8) + [UInt8](repeating: 0x20, count: pad + 2) + Array("]".utf8)
+        out += skeleton[at.upperBound...]
+    }
+
+    private static func firstRange(of pattern: [UInt8], in text: [UInt8]) -> Range<Int>? {
+        guard !pattern.isEmpty, pattern.count <= text.count else { return nil }
+        for start in 0...(text.count - pattern.count) where text[start..<start + pattern.count].elementsEqual(pattern) {
+            return start..<start + pattern.count
+        }
+        return nil
+    }
+
     static func appendRepository(_ json: [UInt8], sizes: StoreIndex.RepositorySizes, pad: Int, to out: inout [UInt8]) {
         let size = Array("\n  \"size\" : \(sizes.total),".utf8)
         let unique = Array("\n  \"uniqueSize\" : \(sizes.unique),".utf8)
@@ -218,7 +262,7 @@ enum StreamedListReport {
 
     static func write(store: String, problems: [Problem], repositories: [RenderedRepository], index: StoreIndex) throws {
         var buffer: [UInt8] = []
-        func flush(force: Bool = false) {
+        func flush(_ buffer: inout [UInt8], force: Bool = false) {
             guard force || buffer.count >= 1 << 20 else { return }
             FileHandleOutput.jsonBytes(buffer)
             buffer.removeAll(keepingCapacity: true)
@@ -232,10 +276,10 @@ enum StreamedListReport {
         for (i, repo) in repositories.enumerated() {
             let sizes = index.sizes[repo.use.repository] ?? StoreIndex.RepositorySizes(total: 0, unique: 0)
             buffer += Array((i == 0 ? "\n" : ",\n").utf8)
-            appendRepository(repo.json, sizes: sizes, pad: 4, to: &buffer)
-            flush()
+            appendRepository(repo, sizes: sizes, pad: 4, to: &buffer) { flush(&$0) }
+            flush(&buffer)
         }
         buffer += Array(((repositories.isEmpty ? "" : "\n  ") + "],\n  \"store\" : " + storeJSON + "\n}\n").utf8)
-        flush(force: true)
+        flush(&buffer, force: true)
     }
 }

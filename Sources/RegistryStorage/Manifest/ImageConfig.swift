@@ -28,17 +28,20 @@ public struct ImageConfig: Sendable, Equatable {
         }
     }
 
+    /// The config a schema1 manifest's history describes (read when the manifest is parsed).
+    public static func fromSchema1(_ details: Schema1Details) -> ImageConfig? { details.config }
+
     /// Schema1 keeps the config of each layer as a JSON string in `history[i].v1Compatibility`, top layer first.
-    public static func fromSchema1(_ details: Schema1Details) -> ImageConfig? {
-        guard let top = details.history.first, case .success(var config) = parse(Array(top.utf8)) else { return nil }
-        config.history = details.history.reversed().map { entry in
+    static func fromSchema1(history: [String], architecture: String) -> ImageConfig? {
+        guard let top = history.first, case .success(var config) = parse(Array(top.utf8)) else { return nil }
+        config.history = history.reversed().map { entry in
             // An entry that does not read is shown empty rather than dropped.
             let layer = try? JSONReadFailure.reading(Array(entry.utf8), { (document) throws(JSONDocument.TypeError) in try V1Layer(document) }).get()
             return HistoryEntry(
                 created: layer?.created, createdBy: layer?.command?.joined(separator: " "),
                 comment: layer?.comment, emptyLayer: layer?.throwaway ?? false)
         }
-        if config.architecture == nil || config.architecture == "" { config.architecture = details.architecture }
+        if config.architecture == nil || config.architecture == "" { config.architecture = architecture }
         return config
     }
 

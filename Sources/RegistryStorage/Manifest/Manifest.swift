@@ -28,30 +28,142 @@ public struct Platform: Sendable, Equatable, Hashable, Codable, CustomStringConv
 public struct Descriptor: Sendable, Equatable, Hashable {
     public var mediaType: String?
     /// The digest as written; `digest` is nil when it does not satisfy the registry's digest grammar.
-    public var digestText: String { writtenDigest ?? digest?.description ?? "" }
+    public var digestText: String { extras?.writtenDigest ?? digest?.description ?? "" }
     public var digest: Digest?
-    /// The text only when it is not the digest's own spelling: a store holds hundreds of thousands of descriptors.
-    private var writtenDigest: String?
     public var size: Int64?
-    public var urls: [String]
-    public var annotations: [String: String]
-    public var platform: Platform?
-    public var artifactType: String?
+    /// Fields most descriptors lack, boxed: a store holds hundreds of thousands of descriptors and one manifest can
+    /// hold tens of thousands, so the common one stays a media type, a digest and a size.
+    private var extras: Extras?
+
+    public var urls: [String] {
+        get { extras?.urls ?? [] }
+        set { updateExtras { $0.urls = newValue } }
+    }
+    public var annotations: [String: String] {
+        get { extras?.annotations.dictionary ?? [:] }
+        set { updateExtras { $0.annotations = CompactStringMap(newValue) } }
+    }
+    public var platform: Platform? {
+        get { extras?.platform }
+        set { updateExtras { $0.platform = newValue } }
+    }
+    public var artifactType: String? {
+        get { extras?.artifactType }
+        set { updateExtras { $0.artifactType = newValue } }
+    }
+
+    /// One annotation, without building the whole dictionary.
+    public func annotation(_ key: String) -> String? { extras?.annotations[key] }
 
     public init(
         mediaType: String?, digestText: String, size: Int64?, urls: [String] = [], annotations: [String: String] = [:],
         platform: Platform? = nil, artifactType: String? = nil
     ) {
+        self.init(mediaType: mediaType, digestText: digestText, size: size, urls: urls, annotations: CompactStringMap(annotations),
+                  platform: platform, artifactType: artifactType)
+    }
+
+    init(
+        mediaType: String?, digestText: String, size: Int64?, urls: [String], annotations: CompactStringMap,
+        platform: Platform?, artifactType: String?
+    ) {
         // Parsed media types already share the constants (`JSONDocument.commonMediaTypes`).
         self.mediaType = mediaType
         let digest = Digest(digestText)
         self.digest = digest
-        self.writtenDigest = digest?.description == digestText ? nil : digestText
         self.size = size
-        self.urls = urls
-        self.annotations = annotations
-        self.platform = platform
-        self.artifactType = artifactType
+        // The text only when it is not the digest's own spelling.
+        let written = digest?.description == digestText ? nil : digestText
+        let extras = Extras(writtenDigest: written, urls: urls, annotations: annotations, platform: platform, artifactType: artifactType)
+        self.extras = extras.isEmpty ? nil : extras
+    }
+
+    private mutating func updateExtras(_ change: (inout Extras.Fields) -> Void) {
+        var fields = extras?.fields ?? Extras.Fields()
+        change(&fields)
+        let updated = Extras(fields)
+        extras = updated.isEmpty ? nil : updated
+    }
+
+    /// Immutable, so descriptors can share one box; a change makes a new one.
+    private final class Extras: Sendable, Hashable {
+        struct Fields: Sendable, Hashable {
+            var writtenDigest: String?
+            var urls: [String] = []
+            var annotations = CompactStringMap()
+            var platform: Platform?
+            var artifactType: String?
+        }
+
+        let fields: Fields
+        var writtenDigest: String? { fields.writtenDigest }
+        var urls: [String] { fields.urls }
+        var annotations: CompactStringMap { fields.annotations }
+        var platform: Platform? { fields.platform }
+        var artifactType: String? { fields.artifactType }
+        var isEmpty: Bool { fields == Fields() }
+
+        init(_ fields: Fields) { self.fields = fields }
+
+        convenience init(writtenDigest: String?, urls: [String], annotations: CompactStringMap, platform: Platform?, artifactType: String?) {
+            self.init(Fields(writtenDigest: writtenDigest, urls: urls, annotations: annotations, platform: platform, artifactType: artifactType))
+        }
+
+        static func == (a: Extras, b: Extras) -> Bool { a === b || a.fields == b.fields }
+        func hash(into hasher: inout Hasher) { hasher.combine(fields) }
+    }
+}
+
+/// String pairs in one buffer, sorted by key, a key at most once. A manifest may carry megabytes of annotations, and a
+/// `[String: String]` of them costs about three times their text (a heap string per key and per value, and the table).
+public struct CompactStringMap: Sendable, Hashable {
+    /// Keys and values back to back.
+    private var text: [UInt8] = []
+    /// `ends[2k]` is where key k ends in `text`, `ends[2k + 1]` where its value ends.
+    private var ends: [UInt32] = []
+
+    public init() {}
+
+    public init(_ dictionary: [String: String]) {
+        self.init(pairs: dictionary.sorted { $0.key < $1.key })
+    }
+
+    /// Pairs sorted by key, each key once.
+    private init(pairs: [(key: String, value: String)]) {
+        text.reserveCapacity(pairs.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count })
+        ends.reserveCapacity(pairs.count * 2)
+        for (key, value) in pairs {
+            text += key.utf8
+            ends.append(UInt32(text.count))
+            text += value.utf8
+            ends.append(UInt32(text.count))
+        }
+    }
+
+    public var count: Int { ends.count / 2 }
+    public var isEmpty: Bool { ends.isEmpty }
+
+    private func piece(_ i: Int) -> String {
+        let start = i == 0 ? 0 : Int(ends[i - 1])
+        return String(decoding: text[start..<Int(ends[i])], as: UTF8.self)
+    }
+
+    public var dictionary: [String: String] {
+        var out = [String: String](minimumCapacity: count)
+        for k in 0..<count { out[piece(2 * k)] = piece(2 * k + 1) }
+        return out
+    }
+
+    /// The value for `key` (a binary search over the sorted keys).
+    public subscript(key: String) -> String? {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            let candidate = piece(2 * mid)
+            if candidate == key { return piece(2 * mid + 1) }
+            if candidate < key { low = mid + 1 } else { high = mid }
+        }
+        return nil
     }
 }
 
@@ -62,12 +174,16 @@ public struct Schema1Details: Sendable, Equatable {
     public var architecture: String
     /// `fsLayers[].blobSum` as listed, top layer first, duplicates kept.
     public var fsLayers: [Descriptor]
-    /// `history[].v1Compatibility` JSON strings.
-    public var history: [String]
+    /// How many `history[].v1Compatibility` entries there are. The entries themselves are read into `config` and
+    /// dropped: they are most of a schema1 manifest's bytes.
+    public var historyCount: Int
+    /// The image config the history describes (`ImageConfig.fromSchema1`); nil when the top entry does not read.
+    public var config: ImageConfig?
     /// True when the stored bytes carried a `signatures` key (a 2.5+ registry stores only the payload).
     public var signatureCount: Int
-    /// The payload the digest is computed over: equal to the stored bytes unless those were a signed document.
-    public var payload: [UInt8]
+    /// The payload the digest is computed over, when the stored bytes are a signed document; nil when the stored
+    /// bytes are the payload themselves (they are not kept twice).
+    public var signedPayload: [UInt8]?
 }
 
 /// One parsed manifest of any format (spec §3), in one shape.
@@ -82,8 +198,41 @@ public struct Manifest: Sendable, Equatable {
     public var children: [Descriptor]
     public var subject: Descriptor?
     public var artifactType: String?
-    public var annotations: [String: String]
+    public var annotations: [String: String] {
+        get { compactAnnotations.dictionary }
+        set { compactAnnotations = CompactStringMap(newValue) }
+    }
+    /// Held compactly: a manifest may carry megabytes of annotations.
+    var compactAnnotations: CompactStringMap
     public var schema1: Schema1Details?
+
+    init(
+        format: ManifestFormat, schemaVersion: Int, declaredMediaType: String?, config: Descriptor?, layers: [Descriptor],
+        children: [Descriptor], subject: Descriptor?, artifactType: String?, annotations: CompactStringMap,
+        schema1: Schema1Details?
+    ) {
+        self.format = format
+        self.schemaVersion = schemaVersion
+        self.declaredMediaType = declaredMediaType
+        self.config = config
+        self.layers = layers
+        self.children = children
+        self.subject = subject
+        self.artifactType = artifactType
+        self.compactAnnotations = annotations
+        self.schema1 = schema1
+    }
+
+    init(
+        format: ManifestFormat, schemaVersion: Int, declaredMediaType: String?, config: Descriptor?, layers: [Descriptor],
+        children: [Descriptor], subject: Descriptor?, artifactType: String?, annotations: [String: String],
+        schema1: Schema1Details?
+    ) {
+        self.init(
+            format: format, schemaVersion: schemaVersion, declaredMediaType: declaredMediaType, config: config, layers: layers,
+            children: children, subject: subject, artifactType: artifactType, annotations: CompactStringMap(annotations),
+            schema1: schema1)
+    }
 
     /// Everything the manifest references, in the manifest's own order: config then layers; schema1 blobSums as listed;
     /// an index's children. `subject` is not a reference (the registry does not follow it).
@@ -95,6 +244,16 @@ public struct Manifest: Sendable, Equatable {
 
     /// Blob references (config and layers), excluding child manifests.
     public var blobReferences: [Descriptor] { format.isIndex ? [] : references }
+
+    /// `blobReferences` one by one, without building the array (it copies every layer descriptor).
+    public func forEachBlobReference(_ body: (Descriptor) throws -> Void) rethrows {
+        if let s1 = schema1 {
+            try s1.fsLayers.forEach(body)
+        } else if !format.isIndex {
+            if let config { try body(config) }
+            try layers.forEach(body)
+        }
+    }
 
     /// The kind of artifact, for OCI 1.1 referrers: `artifactType`, else the config media type.
     public var effectiveArtifactType: String? {

@@ -89,22 +89,22 @@ public enum ManifestParser {
             children: format.isIndex ? raw.manifests ?? [] : [],
             subject: raw.subject,
             artifactType: raw.artifactType,
-            annotations: raw.annotations ?? [:],
+            annotations: raw.annotations ?? CompactStringMap(),
             schema1: nil
         )
     }
 
     private static func parseSchema1(_ whole: RawManifest, bytes: [UInt8]) -> Result<Manifest, ManifestParseError> {
         var raw = whole
-        var payload = bytes
+        var signedPayload: [UInt8]?
         var signatureCount = 0
         if whole.signatureCount != nil {
             // A signed document: every field must come from the signed payload (§4.3).
             switch LibtrustJWS.parse(document: bytes) {
             case .success(let jws):
-                payload = jws.payload
+                signedPayload = jws.payload
                 signatureCount = jws.signatures.count
-                switch RawManifest.read(payload) {
+                switch RawManifest.read(jws.payload) {
                 case .success(let r): raw = r
                 case .failure(let e):
                     if e.isTooDeep { return .failure(.nestedTooDeeply) }
@@ -121,9 +121,10 @@ public enum ManifestParser {
             fsLayers: (raw.fsLayers ?? []).map {
                 Descriptor(mediaType: MediaType.schema1Layer, digestText: $0 ?? "", size: nil)
             },
-            history: (raw.history ?? []).map { $0 ?? "" },
+            historyCount: raw.history?.count ?? 0,
+            config: ImageConfig.fromSchema1(history: (raw.history ?? []).map { $0 ?? "" }, architecture: raw.architecture ?? ""),
             signatureCount: signatureCount,
-            payload: payload
+            signedPayload: signedPayload
         )
         return .success(
             Manifest(
@@ -131,7 +132,7 @@ public enum ManifestParser {
                 schemaVersion: 1,
                 declaredMediaType: raw.mediaType,
                 config: nil, layers: [], children: [], subject: nil, artifactType: nil,
-                annotations: [:],
+                annotations: CompactStringMap(),
                 schema1: details
             ))
     }
@@ -177,7 +178,7 @@ extension JSONDocument {
     /// A descriptor object (`config`, `layers[]`, `manifests[]`, `subject`).
     func descriptor(_ i: Int) throws(TypeError) -> Descriptor {
         try requireObject(i)
-        var mediaType: String?, digest: String?, size: Int64?, urls: [String]?, annotations: [String: String]?
+        var mediaType: String?, digest: String?, size: Int64?, urls: [String]?, annotations: CompactStringMap?
         var platform: Platform?, artifactType: String?
         for key in keys(i) {
             let value = key + 1
@@ -190,7 +191,7 @@ extension JSONDocument {
             } else if stringEquals(key, "urls") {
                 urls = try optionalStrings(value)
             } else if stringEquals(key, "annotations") {
-                annotations = try optionalStringMap(value)
+                annotations = try optionalCompactStringMap(value)
             } else if stringEquals(key, "platform") {
                 platform = try self.platform(value)
             } else if stringEquals(key, "artifactType") {
@@ -198,7 +199,7 @@ extension JSONDocument {
             }
         }
         return Descriptor(
-            mediaType: mediaType, digestText: digest ?? "", size: size, urls: urls ?? [], annotations: annotations ?? [:],
+            mediaType: mediaType, digestText: digest ?? "", size: size, urls: urls ?? [], annotations: annotations ?? CompactStringMap(),
             platform: platform, artifactType: artifactType)
     }
 
@@ -223,6 +224,11 @@ extension JSONDocument {
             }
         }
         return p
+    }
+
+    /// An object of string values kept in one buffer (`annotations`), or nil for null.
+    func optionalCompactStringMap(_ i: Int) throws(TypeError) -> CompactStringMap? {
+        try optionalStringMap(i).map(CompactStringMap.init)
     }
 
     func optionalDescriptor(_ i: Int) throws(TypeError) -> Descriptor? {
@@ -262,7 +268,7 @@ struct RawManifest {
     var manifests: [Descriptor]?
     var subject: Descriptor?
     var artifactType: String?
-    var annotations: [String: String]?
+    var annotations: CompactStringMap?
     var name: String?
     var tag: String?
     var architecture: String?
@@ -296,7 +302,7 @@ struct RawManifest {
             } else if d.stringEquals(key, "artifactType") {
                 artifactType = try d.optionalString(value)
             } else if d.stringEquals(key, "annotations") {
-                annotations = try d.optionalStringMap(value)
+                annotations = try d.optionalCompactStringMap(value)
             } else if d.stringEquals(key, "name") {
                 name = try d.optionalString(value)
             } else if d.stringEquals(key, "tag") {

@@ -240,7 +240,11 @@ struct RepositoryLoader {
                 await scanSignatures(repo, d, into: &links, acc)
             }
         }
-        let referenced = Set(revisions.values.flatMap { $0.manifest?.blobReferences.compactMap(\.digest) ?? [] })
+        // Built in place: a flattened array of every reference first costs more than the manifests themselves.
+        var referenced = Set<Digest>()
+        for revision in revisions.values {
+            revision.manifest?.forEachBlobReference { if let d = $0.digest { referenced.insert(d) } }
+        }
         for link in layerLinks {
             guard var target = link.target else { continue }
             if revisions[link.digest] != nil {
@@ -424,7 +428,7 @@ struct RepositoryLoader {
                 switch ManifestParser.parse(bytes) {
                 case .success(let m):
                     revision.manifest = m
-                    if let payload = m.schema1?.payload, payload != bytes { revision.contentDigest = d.recomputed(over: payload) }
+                    if let payload = m.schema1?.signedPayload { revision.contentDigest = d.recomputed(over: payload) }
                 case .failure(let e):
                     let code: Problem.Code = if case .unrecognizedMediaType = e { .manifestUnknownType } else { .manifestUnparsable }
                     revision.problems.append(Problem(.error, code, e.description, at: StoreLayout.blobData(target)))

@@ -56,10 +56,10 @@ public struct ManifestChecks: Sendable {
 
     func historyLength(_ m: Manifest) -> CheckResult {
         guard let s1 = m.schema1 else { return CheckResult(.historyLength, .notApplicable, "only schema1 has history entries") }
-        if s1.history.count == s1.fsLayers.count {
-            return CheckResult(.historyLength, .pass, "\(s1.fsLayers.count) layers, \(s1.history.count) history entries")
+        if s1.historyCount == s1.fsLayers.count {
+            return CheckResult(.historyLength, .pass, "\(s1.fsLayers.count) layers, \(s1.historyCount) history entries")
         }
-        return CheckResult(.historyLength, .fail, "mismatched history and fslayer cardinality (\(s1.history.count) vs \(s1.fsLayers.count))")
+        return CheckResult(.historyLength, .fail, "mismatched history and fslayer cardinality (\(s1.historyCount) vs \(s1.fsLayers.count))")
     }
 
     /// 2.8.2's rules per reference: foreign/URL-bearing layers are not looked up; manifest-typed references must be

@@ -24,7 +24,20 @@ struct Schema1SignatureCheck {
                     return invalid("signature blob \(d) linked under signatures/ cannot be read: \(DriverError(error))")
                 }
             }
-            switch LibtrustJWS.reassemble(payload: s1.payload, signatureBlobs: blobs) {
+            // Unsigned stored bytes are the payload itself; the model does not keep them, so they are read again.
+            let payload: [UInt8]
+            if let signedPayload = s1.signedPayload {
+                payload = signedPayload
+            } else {
+                do {
+                    payload = try await driver.withRetries {
+                        try await driver.read(StoreLayout.blobData(r.digest), limit: ManifestParser.maxManifestSize)
+                    }
+                } catch {
+                    return invalid("cannot re-read the manifest payload: \(DriverError(error))")
+                }
+            }
+            switch LibtrustJWS.reassemble(payload: payload, signatureBlobs: blobs) {
             case .success(let doc): document = doc
             case .failure(let e): return invalid("seed-era signatures cannot be reassembled: \(e)")
             }

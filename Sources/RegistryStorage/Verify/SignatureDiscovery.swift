@@ -103,13 +103,13 @@ struct SignatureDiscovery {
             return SignatureStatus(kind: .cosign, status: .signedUnverified, detail: "cosign artifact without simple-signing layers, not verified", source: source)
         }
         guard let key = cosignKeyPEM else {
-            let keyless = layers.contains { $0.annotations[SignatureDiscovery.cosignCertificateAnnotation] != nil }
+            let keyless = layers.contains { $0.annotation(SignatureDiscovery.cosignCertificateAnnotation) != nil }
             return SignatureStatus(kind: .cosign, status: .signedUnverified, detail: "\(layers.count) cosign signature(s)\(keyless ? " (keyless, with certificate)" : ""), not verified: pass --key to verify", source: source)
         }
         var failures: [String] = []
         var valid = 0
         for layer in layers {
-            guard let d = layer.digest, let signature = layer.annotations[SignatureDiscovery.cosignAnnotation] else {
+            guard let d = layer.digest, let signature = layer.annotation(SignatureDiscovery.cosignAnnotation) else {
                 failures.append("layer without a signature annotation")
                 continue
             }

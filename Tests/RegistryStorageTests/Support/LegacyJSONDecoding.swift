@@ -46,16 +46,16 @@ enum LegacyJSONDecoding {
 
     private static func parseSchema1(_ whole: RawManifest, bytes: [UInt8]) -> Result<Manifest, ManifestParseError> {
         var raw = whole
-        var payload = bytes
+        var signedPayload: [UInt8]?
         var signatureCount = 0
         if whole.signatureCount != nil {
             switch LibtrustJWS.parse(document: bytes) {
             case .success(let jws):
-                payload = jws.payload
+                signedPayload = jws.payload
                 signatureCount = jws.signatures.count
-                guard JSONShape.depth(of: payload) <= JSONShape.maxDepth else { return .failure(.nestedTooDeeply) }
+                guard JSONShape.depth(of: jws.payload) <= JSONShape.maxDepth else { return .failure(.nestedTooDeeply) }
                 do {
-                    raw = try JSONDecoder().decode(RawManifest.self, from: Data(payload))
+                    raw = try JSONDecoder().decode(RawManifest.self, from: Data(jws.payload))
                 } catch {
                     return .failure(.invalidSchema1("signed payload is not valid JSON: \(error)"))
                 }
@@ -70,9 +70,10 @@ enum LegacyJSONDecoding {
             fsLayers: (raw.fsLayers ?? []).map {
                 Descriptor(mediaType: MediaType.schema1Layer, digestText: $0.blobSum ?? "", size: nil)
             },
-            history: (raw.history ?? []).map { $0.v1Compatibility ?? "" },
+            historyCount: raw.history?.count ?? 0,
+            config: fromSchema1(history: (raw.history ?? []).map { $0.v1Compatibility ?? "" }, architecture: raw.architecture ?? ""),
             signatureCount: signatureCount,
-            payload: payload
+            signedPayload: signedPayload
         )
         return .success(
             Manifest(
@@ -108,15 +109,15 @@ enum LegacyJSONDecoding {
         }
     }
 
-    static func fromSchema1(_ details: Schema1Details) -> ImageConfig? {
-        guard let top = details.history.first, case .success(var config) = parseConfig(Array(top.utf8)) else { return nil }
-        config.history = details.history.reversed().map { entry in
+    static func fromSchema1(history: [String], architecture: String) -> ImageConfig? {
+        guard let top = history.first, case .success(var config) = parseConfig(Array(top.utf8)) else { return nil }
+        config.history = history.reversed().map { entry in
             let layer = (try? JSONDecoder().decode(RawV1Layer.self, from: Data(entry.utf8)))
             return ImageConfig.HistoryEntry(
                 created: layer?.created, createdBy: layer?.container_config?.Cmd?.joined(separator: " "),
                 comment: layer?.comment, emptyLayer: layer?.throwaway ?? false)
         }
-        if config.architecture == nil || config.architecture == "" { config.architecture = details.architecture }
+        if config.architecture == nil || config.architecture == "" { config.architecture = architecture }
         return config
     }
 
