@@ -89,7 +89,8 @@ struct ListReport: Encodable {
         }
     }
 
-    static func repositoryJSON(_ repo: RepositoryContents, sizes: StoreIndex.RepositorySizes?) -> RepositoryJSON {
+    /// `withManifests: false` leaves `manifests` empty, for the streamed document that encodes them one by one.
+    static func repositoryJSON(_ repo: RepositoryContents, sizes: StoreIndex.RepositorySizes?, withManifests: Bool = true) -> RepositoryJSON {
             RepositoryJSON(
                 name: repo.name,
                 listedByRegistry: repo.entry.isListedByRegistry,
@@ -97,6 +98,7 @@ struct ListReport: Encodable {
                     TagJSON(name: $0.name, digest: $0.current?.description, history: $0.history.map(\.description), problems: $0.problems.map(ProblemJSON.init))
                 },
                 manifests: { () -> [ManifestJSON] in
+                    guard withManifests else { return [] }
                     let reach = ManifestReachability(repo)
                     return repo.revisions.map { ListReport.manifestJSON($0, in: repo, reach: reach) }
                 }(),
@@ -167,11 +169,11 @@ enum StreamedListReport {
 
     static func render(_ repo: RepositoryContents) -> RenderedRepository {
         let encoder = encoder()
-        var object = ListReport.repositoryJSON(repo, sizes: nil)
-        object.manifests = []
+        let object = ListReport.repositoryJSON(repo, sizes: nil, withManifests: false)
         let json = (try? encoder.encode(object)).map { [UInt8]($0) } ?? Array("{}".utf8)
+        let reach = ManifestReachability(repo)
         let manifests = repo.revisions.map { r in
-            (try? encoder.encode(ListReport.manifestJSON(r, in: repo))).map { [UInt8]($0) } ?? Array("{}".utf8)
+            (try? encoder.encode(ListReport.manifestJSON(r, in: repo, reach: reach))).map { [UInt8]($0) } ?? Array("{}".utf8)
         }
         return RenderedRepository(json: json, manifests: manifests, use: StoreIndex.BlobUse(repo))
     }
