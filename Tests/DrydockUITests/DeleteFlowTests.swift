@@ -1,4 +1,4 @@
-import RegistryStorage
+@testable import RegistryStorage
 import Testing
 @testable import DrydockUI
 
@@ -278,5 +278,41 @@ import Testing
         #expect(plan.breaksPulls)
         guard case .failure(let e) = await ops.execute(plan, false) else { Issue.record("executed without force"); return }
         #expect(e.message.contains("kept tags need") && e.message.contains("team/multi:multi (linux/arm64)"))
+    }
+}
+
+/// Keys an object-store driver leaves untouched during a browser delete are said in the result, escaped, as `rm` says
+/// them on standard error.
+@Suite struct SkippedKeysInTheBrowserTests {
+    /// The fixture's in-memory store, with a driver that skips one hostile key on every delete (as the S3 driver skips
+    /// keys with `..` segments or control characters).
+    final class SkippingDriver: StorageDriver, @unchecked Sendable {
+        let base: InMemoryDriver
+        private let skipped = Locked(SkippedKeys())
+        init(_ base: InMemoryDriver) { self.base = base }
+        var location: String { base.location }
+        func list(_ path: StoragePath) async throws -> [DirectoryEntry] { try await base.list(path) }
+        func stat(_ path: StoragePath) async throws -> FileInfo { try await base.stat(path) }
+        func read(_ path: StoragePath, limit: Int) async throws -> [UInt8] { try await base.read(path, limit: limit) }
+        func readChunks(_ path: StoragePath, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) async throws {
+            try await base.readChunks(path, chunkSize: chunkSize, body)
+        }
+        func walkFiles(_ path: StoragePath) async throws -> [WalkedFile] { try await base.walkFiles(path) }
+        func write(_ path: StoragePath, contents: [UInt8]) async throws { try await base.write(path, contents: contents) }
+        func delete(_ path: StoragePath) async throws {
+            skipped.withLock { $0.record("reg/docker/registry/v2/\(path)/\u{1}/../../victim", .pathSegment) }
+            try await base.delete(path)
+        }
+        var skippedKeys: SkippedKeys { skipped.withLock { $0 } }
+    }
+
+    @Test func aDeleteThatLeftUnsafeKeysSaysSoEscaped() async throws {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        let store = RegistryStore(driver: SkippingDriver(f.driver))
+        let ops = DeleteOperations.store(store, policy: DeleteFlowTests.policy)
+        let plan = try await ops.plan([.tag(repository: "team/app", tag: "latest")], false).get()
+        let text = try await ops.execute(plan, false).get()
+        #expect(text.contains("1 object key left untouched as unsafe") && text.contains("\\x01/../../victim"), "\(text)")
+        #expect(!SafeText.needsEscaping(text))
     }
 }

@@ -44,6 +44,13 @@ public struct DeleteOperations: Sendable {
             return await store.loadAll(listing.repositories, onLoaded: { _ in })
         }
         @Sendable func fail(_ error: any Error) -> UIError { UIError(SafeText.escaping(String(describing: error))) }
+        /// Object keys the driver left untouched during this write (unsafe to name in a request; see `SkippedKeys`),
+        /// said after the result as `drydock rm` and `gc` say it on standard error.
+        @Sendable func skippedNote(since before: Int) -> String {
+            let skipped = store.driver.skippedKeys
+            guard skipped.count > before, let first = skipped.lines.first else { return "" }
+            return " ! \(Format.plural(skipped.count - before, "object key")) left untouched as unsafe (e.g. \(first))."
+        }
         return DeleteOperations(
             plan: { requests, children in
                 do {
@@ -53,10 +60,11 @@ public struct DeleteOperations: Sendable {
             },
             execute: { plan, force in
                 do {
+                    let skippedBefore = store.driver.skippedKeys.count
                     let result = try await deleter.execute(plan, force: force)
                     var text = "Deleted \(Format.plural(result.removed.count, "path")) (journal \(result.journalID); u undoes it)."
                     if !result.unrestorable.isEmpty { text += " Not restorable: \(result.unrestorable.count)." }
-                    return .success(text)
+                    return .success(text + skippedNote(since: skippedBefore))
                 } catch { return .failure(fail(error)) }
             },
             previewUndo: {
@@ -76,10 +84,12 @@ public struct DeleteOperations: Sendable {
             },
             collect: { plan, progress in
                 do {
+                    let skippedBefore = store.driver.skippedKeys.count
                     let r = try await collector.collect(plan, policy: policy, registryStopped: true) { progress($0.description) }
                     return .success(
                         "Garbage collection removed \(Format.plural(r.blobsRemoved, "blob")) (\(Format.size(r.bytes))), "
-                            + "\(Format.plural(r.manifestsRemoved, "manifest")), \(Format.plural(r.layerLinksRemoved, "layer link")) (journal \(r.journalID)).")
+                            + "\(Format.plural(r.manifestsRemoved, "manifest")), \(Format.plural(r.layerLinksRemoved, "layer link")) (journal \(r.journalID))."
+                            + skippedNote(since: skippedBefore))
                 } catch { return .failure(fail(error)) }
             })
     }
