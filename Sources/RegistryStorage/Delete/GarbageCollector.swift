@@ -58,21 +58,12 @@ public struct GarbageCollector: Sendable {
 
     /// Tagged revisions and (Drydock) everything they keep alive: index children and OCI referrers, transitively.
     private static func keptRevisions(_ revisions: [RepositoryGCFacts.Revision], rules: Rules) -> Set<Digest> {
-        var keep = Set(revisions.filter(\.tagged).map(\.digest))
-        guard rules == .drydock else { return keep }
-        var byDigest: [Digest: RepositoryGCFacts.Revision] = [:]
-        var referrers: [Digest: [Digest]] = [:]
-        for r in revisions {
-            byDigest[r.digest] = r
-            if let s = r.subject { referrers[s, default: []].append(r.digest) }
-        }
-        var queue = Array(keep)
-        while let d = queue.popLast() {
-            for next in (byDigest[d]?.children ?? []) + (referrers[d] ?? []) where byDigest[next] != nil && keep.insert(next).inserted {
-                queue.append(next)
-            }
-        }
-        return keep
+        guard rules == .drydock else { return Set(revisions.filter(\.tagged).map(\.digest)) }
+        // What the listings call reachable is exactly what is kept: one definition (`ManifestReachability`).
+        let reach = ManifestReachability(
+            tags: revisions.filter(\.tagged).map { ("", $0.digest) },
+            manifests: revisions.map { r in (r.digest, r.children.map { ($0, nil) }, r.subject) })
+        return Set(revisions.lazy.map(\.digest).filter(reach.isReachable))
     }
 
     /// What a run over the whole store would do: the catalog walk, every repository loaded light and reduced to facts
