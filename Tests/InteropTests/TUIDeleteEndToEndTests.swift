@@ -74,3 +74,62 @@ import Testing
         #expect(tags == ["v2"])
     }
 }
+
+/// Under tmux, on a store the real registry wrote: the s390x child of `team/frontend:stable` is listed as reached by
+/// stable, `d` on it names the pull that breaks and `y` does not confirm; typing the repository name does; the
+/// registry then fails that platform, as the dialog said.
+@Suite(.serialized) struct TUIIndexChildEndToEndTests {
+    @Test(.timeLimit(.minutes(3)))
+    func deletingAnIndexChildNamesTheBrokenPullAndNeedsTheRepositoryName() async throws {
+        try RequiredTool.require(all: RequiredTool.registryTools + ["tmux"])
+        let drydock = try DrydockBinary.path()
+        let scratch = try TemporaryDirectory(prefix: "drydock-tui-child")
+        defer { scratch.remove() }
+        let layout = try OCIImageBuilder(directory: scratch.url.appendingPathComponent("layout"))
+        let base = LayerSpec(seed: "tui-child-base")
+        let amd = try layout.addImage(tag: nil, layers: [base, LayerSpec(seed: "tui-child-amd")])
+        let s390x = try layout.addImage(tag: nil, layers: [base, LayerSpec(seed: "tui-child-s390x")], architecture: "s390x")
+        try layout.addIndex(tag: "stable", images: [amd, s390x])
+        var options = RegistryServer.Options()
+        options.rootDirectory = scratch.url.appendingPathComponent("store", isDirectory: true)
+        try await RegistryServer.with(options) { server in
+            _ = try await Skopeo.copy(layout: layout, tag: "stable", to: server, repository: "team/frontend", all: true)
+        }
+        let store = options.rootDirectory!
+        let files = StoreFiles(root: store)
+
+        let tmux = try await TmuxSession.start([drydock, store.path, "--delete-enabled"], width: 120, height: 40)
+        defer { tmux.stop() }
+        try await tmux.waitFor("the indexed repository list") {
+            $0.contains("team/frontend") && $0.contains("delete enabled") && !$0.contains("indexing") && !$0.contains("verifying")
+        }
+        try await tmux.send("Enter")
+        try await tmux.waitFor("the tags of team/frontend") { $0.contains("Tags (1)") && $0.contains("stable") }
+        try await tmux.send("Tab")
+        let list = try await tmux.waitFor("the manifests, none untagged") { $0.contains("Manifests (3)") && $0.contains("in stable (linux/s390x)") }
+        #expect(!list.contains("(untagged)"), "\(list)")
+        try await tmux.send("/")
+        try await tmux.type(String(s390x.manifestDigest.dropFirst(7).prefix(16)))
+        try await tmux.send("Enter")
+        let before = files.allFiles()
+        try await tmux.send("d")
+        try await tmux.waitFor("the delete dialog naming the broken pull") {
+            $0.contains("BREAKS PULLS") && $0.contains("team/frontend:stable (linux/s390x)") && $0.contains("Type the repository name")
+        }
+        try await tmux.send("y", "Enter")
+        try await tmux.waitFor("the typed-name warning") { $0.contains("Type exactly team/frontend") }
+        #expect(files.allFiles() == before, "y alone deleted nothing")
+        try await tmux.send("C-u")
+        try await tmux.type("team/frontend")
+        try await tmux.send("Enter")
+        try await tmux.waitFor("the delete's result") { $0.contains("✓ Deleted") }
+        try await tmux.send("q")
+        #expect(try await tmux.waitForExit() == 0)
+
+        try await RegistryServer.with(options) { server in
+            let child = try await server.api.manifest("team/frontend", s390x.manifestDigest)
+            #expect(child.status == 404, "the s390x child is gone, as the dialog said")
+            #expect(try await server.api.manifest("team/frontend", amd.manifestDigest).status == 200)
+        }
+    }
+}
