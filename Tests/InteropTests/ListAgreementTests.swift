@@ -92,7 +92,7 @@ import Testing
         let noStore = try await DrydockBinary.run(["ls", "--json"])
         #expect(noStore.exitCode == 2, "\(noStore.stderrString)")
 
-        // A name outside the repository grammar (spec §2) that no folder carries.
+        // A name outside the repository grammar (storage-format §2) that no folder carries.
         let badName = try await DrydockBinary.run(["ls", "--json", store.path, "bad name!"])
         #expect(badName.stderrString.contains("bad name!"), "\(badName.stderrString)")
         #expect(badName.stdout.isEmpty)

@@ -4,7 +4,7 @@ import Testing
 import _CryptoExtras
 @testable import RegistryStorage
 
-/// cosign key-based signatures over simple-signing payloads (spec §9).
+/// cosign key-based signatures over simple-signing payloads (storage-format §9).
 @Suite struct SignatureCosignTests {
     static let digest = "sha256:02fee8c3220ba806531f606525eceb83f4feb654f62b207191b1c9209188dedd"
     static let payload = Array(#"{"critical":{"identity":{"docker-reference":"registry.example/demo/app"},"image":{"docker-manifest-digest":"\#(digest)"},"type":"cosign container image signature"},"optional":{"creator":"drydock","n":3}}"#.utf8)

@@ -2,7 +2,7 @@ import Crypto
 import Testing
 @testable import RegistryStorage
 
-/// Real signed schema1 documents (moby fixtures) and published keys (spec §10).
+/// Real signed schema1 documents (moby fixtures) and published keys (storage-format §10).
 @Suite struct SignatureFixtureTests {
     static let fixtureKid = "OIH7:HQFS:44FK:45VB:3B53:OIAG:TPL4:ATF5:6PNE:MGHN:NHQX:2GE4"
     static let payloadDigest = "sha256:02fee8c3220ba806531f606525eceb83f4feb654f62b207191b1c9209188dedd"

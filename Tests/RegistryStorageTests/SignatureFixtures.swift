@@ -1,5 +1,5 @@
 /// Byte-exact copies of moby's `distribution/fixtures/validate_manifest/` files (real signed
-/// library/hello-world schema1, ES256), used as test vectors (spec §10).
+/// library/hello-world schema1, ES256), used as test vectors (storage-format §10).
 /// `good_manifest` has no trailing newline; the other two end with one.
 enum SignatureFixtures {
     /// 3844 bytes, sha256 b2adb1fb02d8bfac5617625965c475e1035f08dc84b7719f5902528dc1363845

@@ -58,7 +58,7 @@ public struct RegistryConfiguration: Sendable, Equatable {
         }
     }
 
-    /// `storage.maintenance.uploadpurging` (spec §7.5).
+    /// `storage.maintenance.uploadpurging` (storage-format §7.5).
     public struct UploadPurging: Sendable, Equatable {
         /// False only when the YAML says literally `enabled: false` (or `no`/`off`).
         public var enabled: Bool
@@ -80,7 +80,7 @@ public struct RegistryConfiguration: Sendable, Equatable {
                                                           intervalSeconds: 24 * 3600, dryRun: false)
     }
 
-    /// `validation.*` (spec §5): whether URLs of foreign layers are checked, and against what.
+    /// `validation.*` (storage-format §5): whether URLs of foreign layers are checked, and against what.
     public struct ManifestValidation: Sendable, Equatable {
         /// `validation.enabled || !validation.disabled` (so true by default).
         public var enabled: Bool

@@ -23,7 +23,7 @@ public struct S3Access: Sendable {
     /// `s3://BUCKET/ROOT` (ROOT without leading or trailing slashes), the form `drydock` accepts and shows.
     public var displayLocation: String { location.description }
 
-    /// The key prefix of the store: `ROOT/docker/registry/v2/` (spec §1.1).
+    /// The key prefix of the store: `ROOT/docker/registry/v2/` (storage-format §1.1).
     public var v2KeyPrefix: String {
         (location.rootDirectory.isEmpty ? "" : location.rootDirectory + "/") + "docker/registry/v2/"
     }

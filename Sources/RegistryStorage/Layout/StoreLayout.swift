@@ -70,7 +70,7 @@ public enum StoreLayout {
     }
 }
 
-/// The content of a `link` file: exactly a digest string, no trailing newline (§1.3).
+/// The content of a `link` file: exactly a digest string, no trailing newline (storage-format §1.3).
 public struct LinkContent: Sendable, Equatable {
     public var target: Digest
     /// False when the file held extra whitespace around the digest: the registry (go-digest 1.0) rejects it.

@@ -167,7 +167,8 @@ public struct CompactStringMap: Sendable, Hashable {
     }
 }
 
-/// Fields of a schema1 manifest, read from the signed payload (never from the whole signed document, §4.3).
+/// Fields of a schema1 manifest, read from the signed payload (never from the whole signed document,
+/// storage-format §4.3).
 public struct Schema1Details: Sendable, Equatable {
     public var name: String
     public var tag: String
@@ -186,7 +187,7 @@ public struct Schema1Details: Sendable, Equatable {
     public var signedPayload: [UInt8]?
 }
 
-/// One parsed manifest of any format (spec §3), in one shape.
+/// One parsed manifest of any format (storage-format §3), in one shape.
 public struct Manifest: Sendable, Equatable {
     public var format: ManifestFormat
     public var schemaVersion: Int

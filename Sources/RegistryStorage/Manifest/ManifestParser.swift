@@ -48,7 +48,8 @@ public enum JSONShape {
     }
 }
 
-/// Recognises and parses stored manifest bytes the way registry 2.8.2 does when reading a revision (§3.2).
+/// Recognises and parses stored manifest bytes the way registry 2.8.2 does when reading a revision
+/// (storage-format §3.2).
 public enum ManifestParser {
     public static let maxManifestSize = 4 * 1024 * 1024
 
@@ -99,7 +100,7 @@ public enum ManifestParser {
         var signedPayload: [UInt8]?
         var signatureCount = 0
         if whole.signatureCount != nil {
-            // A signed document: every field must come from the signed payload (§4.3).
+            // A signed document: every field must come from the signed payload (storage-format §4.3).
             switch LibtrustJWS.parse(document: bytes) {
             case .success(let jws):
                 signedPayload = jws.payload

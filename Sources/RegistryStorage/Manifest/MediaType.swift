@@ -1,4 +1,4 @@
-/// Media type strings of spec §3.1.
+/// Media type strings of storage-format §3.1.
 public enum MediaType {
     public static let schema1 = "application/vnd.docker.distribution.manifest.v1+json"
     public static let schema1Signed = "application/vnd.docker.distribution.manifest.v1+prettyjws"
@@ -27,7 +27,7 @@ public enum MediaType {
     public static func isIndex(_ t: String?) -> Bool { t == dockerManifestList || t == ociIndex }
 }
 
-/// How a stored manifest was recognised (spec §3.2).
+/// How a stored manifest was recognised (storage-format §3.2).
 public enum ManifestFormat: String, Sendable, CaseIterable, Codable {
     case schema1
     case schema1Signed

@@ -2,7 +2,7 @@ import Crypto
 import _CryptoExtras
 import Foundation
 
-/// The cosign "simple signing" payload a `.sig` layer carries (spec §9).
+/// The cosign "simple signing" payload a `.sig` layer carries (storage-format §9).
 public struct SimpleSigningPayload: Sendable, Equatable {
     /// `critical.image.docker-manifest-digest`: the manifest this signature is about.
     public var dockerManifestDigest: Digest

@@ -2,7 +2,7 @@ import Crypto
 import _CryptoExtras
 import Foundation
 
-/// A libtrust JSON Web Key (spec §4.6). Holds the raw key numbers; a crypto key is made on demand
+/// A libtrust JSON Web Key (storage-format §4.6). Holds the raw key numbers; a crypto key is made on demand
 /// with `publicKey()`, so a JWK that names a point off its curve still parses and reports
 /// "invalid signature" at verification, as libtrust does.
 public struct JWK: Sendable, Equatable {

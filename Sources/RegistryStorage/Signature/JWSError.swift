@@ -1,5 +1,5 @@
 /// Failures from parsing, verifying, signing and reassembling libtrust schema1 signatures.
-/// Descriptions use libtrust's wording (spec §4.8), because the registry decides between
+/// Descriptions use libtrust's wording (storage-format §4.8), because the registry decides between
 /// MANIFEST_UNVERIFIED and UNKNOWN by the exact error, and a browser should show the same text.
 public enum JWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The document has no `signatures` key (`ErrMissingSignatureKey`).

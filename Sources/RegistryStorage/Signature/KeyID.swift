@@ -1,6 +1,6 @@
 import Crypto
 
-/// libtrust key IDs (spec §4.9): SHA-256 over the DER SubjectPublicKeyInfo, first 240 bits,
+/// libtrust key IDs (storage-format §4.9): SHA-256 over the DER SubjectPublicKeyInfo, first 240 bits,
 /// base32 without padding, in 12 groups of 4 joined by `:`.
 public enum LibtrustKeyID {
     public static func keyID(spkiDER: [UInt8]) -> String {

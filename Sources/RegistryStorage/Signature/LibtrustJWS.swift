@@ -32,7 +32,7 @@ public struct JWSSignatureEntry: Sendable, Equatable {
     public var keyID: String? { jwk?.keyID }
 }
 
-/// A signed schema1 document, split as libtrust's `ParsePrettySignature` splits it (spec §4.3).
+/// A signed schema1 document, split as libtrust's `ParsePrettySignature` splits it (storage-format §4.3).
 public struct ParsedSchema1JWS: Sendable, Equatable {
     /// The signed bytes: document `[0, formatLength)` + `formatTail`. Digest and revision blob use these.
     public var payload: [UInt8]
@@ -40,7 +40,7 @@ public struct ParsedSchema1JWS: Sendable, Equatable {
     public var formatTail: [UInt8]
     public var signatures: [JWSSignatureEntry]
 
-    /// sha256 of the payload: the manifest's digest in every era (spec §4.10).
+    /// sha256 of the payload: the manifest's digest in every era (storage-format §4.10).
     public var payloadDigest: Digest { Digest.sha256(of: payload) }
 
     /// libtrust's indent detection on the payload (whitespace between `{\n` and the first `"`).

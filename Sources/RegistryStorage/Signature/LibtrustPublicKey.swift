@@ -2,7 +2,7 @@ import Crypto
 import _CryptoExtras
 import Foundation
 
-/// A public key that can check libtrust JWS signatures (spec §4.5).
+/// A public key that can check libtrust JWS signatures (storage-format §4.5).
 public enum LibtrustPublicKey: Sendable {
     case p256(P256.Signing.PublicKey)
     case p384(P384.Signing.PublicKey)

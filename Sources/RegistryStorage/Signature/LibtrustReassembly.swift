@@ -1,5 +1,5 @@
 /// Writing libtrust documents: the "pretty signature" layout (`PrettySignature`), the per-signature
-/// blobs seed-era registries stored, and the seed-era reassembly of payload + blobs (spec §4.10).
+/// blobs seed-era registries stored, and the seed-era reassembly of payload + blobs (storage-format §4.10).
 extension LibtrustJWS {
     /// Seed-era (registry 2.0–2.4) GET: rebuilds the document from the stored payload and the
     /// separately stored signature blobs, as `NewJSONSignature(payload, blobs...)` +
@@ -39,7 +39,7 @@ extension LibtrustJWS {
         sortedForOutput(document.signatures).map { GoJSONWriter.marshal(signatureValue($0)) }
     }
 
-    /// Where the signed range ends, found as libtrust's `NewJSONSignature` finds it (spec §4.3).
+    /// Where the signed range ends, found as libtrust's `NewJSONSignature` finds it (storage-format §4.3).
     struct ContentLayout {
         var formatLength: Int
         var indent: String

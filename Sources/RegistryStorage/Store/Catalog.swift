@@ -1,6 +1,7 @@
-/// The repository list, walked as registry 2.8.2's catalog walks it (§1.5): depth first, each folder's entries in
-/// bytewise order, a repository emitted when its `_layers` marker is reached. Folders that hold `_manifests` but no
-/// `_layers` are hidden by 2.8.2; we report them too, flagged, at the place their `_manifests` folder sorts.
+/// The repository list, walked as registry 2.8.2's catalog walks it (storage-format §1.5): depth first, each
+/// folder's entries in bytewise order, a repository emitted when its `_layers` marker is reached. Folders that hold
+/// `_manifests` but no `_layers` are hidden by 2.8.2; we report them too, flagged, at the place their `_manifests`
+/// folder sorts.
 public enum Catalog {
     /// Name components are at most 255 bytes in total, so deeper folders can only be a symlink loop or garbage.
     static let maxDepth = 128

@@ -211,7 +211,7 @@ struct RepositoryLoader {
         return layerLinks.sorted { $0.digest < $1.digest }
     }
 
-    /// The registry's own revision links first, then seed-era placements under `_layers` (§1.6).
+    /// The registry's own revision links first, then seed-era placements under `_layers` (storage-format §1.6).
     private func loadRevisions(
         _ links: inout ManifestLinks, repo: StoragePath, layerLinks: [LayerLink], _ acc: Accumulator
     ) async -> [Digest: ManifestRevision] {
@@ -504,7 +504,7 @@ struct RepositoryLoader {
         }
     }
 
-    /// A `_layers` link whose blob turns out to be a manifest: the May 2015 to v2.1.0 placement (§1.6).
+    /// A `_layers` link whose blob turns out to be a manifest: the May 2015 to v2.1.0 placement (storage-format §1.6).
     private func seedRevision(_ d: Digest, target: Digest, hinted: Bool, _ acc: Accumulator) async -> ManifestRevision? {
         let state = await blobs.state(of: target)
         guard let size = state.size, size <= RepositoryLoader.seedCandidateMaxSize || hinted else { return nil }

@@ -15,7 +15,7 @@ public struct RepositoryEntry: Sendable, Equatable, Hashable {
     public var nameIsValid: Bool { NameGrammar.isValidRepositoryName(name) }
 }
 
-/// Where a manifest revision's link was found (§1.6).
+/// Where a manifest revision's link was found (storage-format §1.6).
 public struct LinkPlacement: OptionSet, Sendable, Hashable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }

@@ -1,4 +1,5 @@
-/// The push-time checks of registry 2.8.2 (spec §5) and the browser-only ones, run on what a repository stores.
+/// The push-time checks of registry 2.8.2 (storage-format §5) and the browser-only ones, run on what a repository
+/// stores.
 /// Pure: everything comes from the loaded `RepositoryContents`; nothing is read here.
 public struct ManifestChecks: Sendable {
     public let repo: RepositoryContents

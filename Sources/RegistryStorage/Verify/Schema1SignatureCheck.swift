@@ -1,5 +1,5 @@
-/// Schema1 signature status (spec §4): signatures come from the stored document itself, or, in stores written by
-/// registry 2.0 to 2.4, from the revision's `signatures/` links, reassembled as that registry served them.
+/// Schema1 signature status (storage-format §4): signatures come from the stored document itself, or, in stores
+/// written by registry 2.0 to 2.4, from the revision's `signatures/` links, reassembled as that registry served them.
 struct Schema1SignatureCheck {
     let driver: any StorageDriver
 

@@ -1,4 +1,4 @@
-/// Finds signatures and other attached artifacts of schema2/OCI manifests (spec §9): cosign companion tags,
+/// Finds signatures and other attached artifacts of schema2/OCI manifests (storage-format §9): cosign companion tags,
 /// OCI 1.1 referrers through `subject`, and the referrers fallback tag. The registry indexes none of these, so we
 /// build the lookups once per repository.
 struct SignatureDiscovery {

@@ -27,7 +27,7 @@ public enum CheckStatus: String, Sendable, Equatable, Comparable, CaseIterable {
     }
 }
 
-/// The checks the registry applies on push (spec §5), run against what is stored, plus browser-only ones.
+/// The checks the registry applies on push (storage-format §5), run against what is stored, plus browser-only ones.
 public enum CheckName: String, Sendable, Equatable, CaseIterable {
     /// sha256 of the stored bytes (schema1: of the payload) equals the revision digest.
     case contentDigest = "content-digest"

@@ -80,8 +80,8 @@ struct RegistryAPI: Sendable {
     // MARK: Catalog and tags
 
     /// `GET /v2/_catalog?n=PAGE`, following `Link: <...>; rel="next"` until a page carries none.
-    /// Note (spec §1.5): a page without `Link` does not prove the listing ended; with the default page size of
-    /// 1000 that quirk needs more than 1000 repositories.
+    /// Note (storage-format §1.5): a page without `Link` does not prove the listing ended; with the default page size
+    /// of 1000 that quirk needs more than 1000 repositories.
     func catalog(pageSize: Int = 1000) async throws -> [String] {
         var names: [String] = []
         var path: String? = "/v2/_catalog?n=\(pageSize)"

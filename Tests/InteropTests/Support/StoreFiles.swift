@@ -1,7 +1,7 @@
 import Foundation
 import RegistryStorage
 
-/// Paths inside a filesystem store (spec §1.2), for checking what the real registry wrote.
+/// Paths inside a filesystem store (storage-format §1.2), for checking what the real registry wrote.
 /// `root` is the folder that contains `docker/registry/v2` (`RegistryServer.rootDirectory`).
 struct StoreFiles: Sendable {
     let root: URL

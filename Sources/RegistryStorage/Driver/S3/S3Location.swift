@@ -3,7 +3,7 @@ import Foundation
 /// Where a registry's S3 store lives, as the registry's `storage.s3` section names it.
 public struct S3Location: Sendable, Equatable, CustomStringConvertible {
     public var bucket: String
-    /// The registry's `rootdirectory`; keys are `rootdirectory/docker/registry/v2/...` (spec §1.1).
+    /// The registry's `rootdirectory`; keys are `rootdirectory/docker/registry/v2/...` (storage-format §1.1).
     public var rootDirectory: String
     public var region: String
     /// The registry's `regionendpoint`; nil means AWS itself.
