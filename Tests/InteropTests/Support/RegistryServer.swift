@@ -129,10 +129,11 @@ final class RegistryServer: @unchecked Sendable {
         let server = try await start(options)
         do {
             let value = try await body(server)
-            server.stop()
+            // Stopping waits for the child to exit: off the concurrency pool (see OffPool).
+            await OffPool.run { server.stop() }
             return value
         } catch {
-            server.stop()
+            await OffPool.run { server.stop() }
             throw error
         }
     }
