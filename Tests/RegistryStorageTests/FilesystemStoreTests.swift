@@ -58,7 +58,9 @@ private func hasControlCharacters(_ s: String) -> Bool {
 }
 
 /// Runs `operation` off the test's own task and gives up (recording a failure) when it takes longer than `seconds`:
-/// a read that blocks on a FIFO must fail the test, not hang the suite.
+/// a read that blocks on a FIFO must fail the test, not hang the suite. The limit is wall time on a shared machine
+/// running the whole suite in parallel, so it is generous: what it catches (a blocked read, a walk of 2^40 paths)
+/// never finishes at all.
 private func withinTimeLimit<T: Sendable>(
     _ seconds: Int = 60, sourceLocation: SourceLocation = #_sourceLocation, _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T? {
@@ -668,7 +670,7 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
             try disk.symlink(repo.appending("self"), to: ".")
             try disk.symlink(repo.appending("self2"), to: ".")
             let store = try disk.store()
-            let loaded = try await withinTimeLimit(20) { () -> (Catalog.Listing, RepositoryContents?) in
+            let loaded = try await withinTimeLimit() { () -> (Catalog.Listing, RepositoryContents?) in
                 (try await store.repositories(), await store.load(repository: "r"))
             }
             let (listing, contents) = try #require(loaded)
@@ -700,7 +702,7 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
             try disk.symlink(repo.appending("self2"), to: ".")
             try disk.symlink(StoreLayout.repositories.appending("up"), to: "..")
             let store = try disk.store(followSymlinks: true)
-            let loaded = try await withinTimeLimit(20) { () -> (Catalog.Listing, RepositoryContents?, [WalkedFile]) in
+            let loaded = try await withinTimeLimit() { () -> (Catalog.Listing, RepositoryContents?, [WalkedFile]) in
                 (try await store.repositories(), await store.load(repository: "r"), try await disk.driver(followSymlinks: true).walkFiles(layers))
             }
             let (listing, contents, walked) = try #require(loaded)
@@ -788,10 +790,10 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
                 let why = String(cString: strerror(errno))
                 if ProcessInfo.processInfo.environment["CI"] == "true" {
                     Issue.record("cannot create a device node under CI=true (\(why)): this test must run there")
-                } else {
-                    print("note: cannot create a device node (\(why)); characterDeviceInTheStoreIsNotRead checked nothing")
+                    return
                 }
-                return
+                // Reported as skipped, not passed: nothing was checked.
+                try Test.cancel("skipped: cannot create a device node (\(why)); run as root or under CI=true")
             }
             let driver = try disk.driver()
             let done = try await withinTimeLimit { () async throws -> Bool in
