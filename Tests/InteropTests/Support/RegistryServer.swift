@@ -111,6 +111,7 @@ final class RegistryServer: @unchecked Sendable {
     /// Starts a registry and waits until `GET /v2/` answers 200. Retries with a new port if the first one was taken.
     static func start(_ options: Options = Options()) async throws -> RegistryServer {
         try RequiredTool.require("docker-registry")
+        try await OffPool.run { try versionCheck.get() }
         var lastError: Error?
         for _ in 0..<3 {
             do {
@@ -121,6 +122,24 @@ final class RegistryServer: @unchecked Sendable {
         }
         throw lastError!
     }
+
+    /// The interop assertions encode distribution 2.8.x (schema1 stored as payload, what its DELETE leaves on disk,
+    /// its garbage collector's mistakes); another registry would make them fail for the wrong reason, or pass
+    /// without meaning. Checked once per process (`docker-registry --version`).
+    static let versionCheck: Result<Void, RegistryServerError> = {
+        let found: String
+        do {
+            found = try Shell.runSync("docker-registry", ["--version"], timeout: 60).stdoutString
+        } catch {
+            return .failure(RegistryServerError(message: "docker-registry --version failed: \(error)", log: ""))
+        }
+        // "docker-registry github.com/docker/distribution 2.8.2+ds1" (Debian), "... v2.8.3" (upstream builds)
+        let words = found.split(whereSeparator: \.isWhitespace)
+        guard words.contains(where: { $0.hasPrefix("2.8.") || $0.hasPrefix("v2.8.") }) else {
+            return .failure(RegistryServerError(message: "the interop tests need docker-registry 2.8.x; found: \(found)", log: ""))
+        }
+        return .success(())
+    }()
 
     /// Starts a registry, runs `body`, and stops the registry whatever happens.
     static func with<T>(
