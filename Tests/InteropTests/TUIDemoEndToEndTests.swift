@@ -3,7 +3,7 @@ import Testing
 
 /// Bare `drydock` opens the bundled demo store: browse to the layers of an index child, see the planted faults,
 /// filter, help, resize, quit with the terminal restored.
-@Suite(.serialized) struct TUIDemoEndToEndTests {
+@Suite(.serialized, .heavy) struct TUIDemoEndToEndTests {
     @Test(.timeLimit(.minutes(2)))
     func demoStoreBrowsesToLayersAndShowsPlantedFaults() async throws {
         try RequiredTool.require("tmux")
@@ -12,7 +12,7 @@ import Testing
         defer { tmux.stop() }
 
         var screen = try await tmux.waitFor("the demo repository list, verified") {
-            $0.contains("DEMO registry") && $0.contains("legacy/tampered") && !$0.contains("indexing") && !$0.contains("verifying")
+            $0.contains("DEMO registry") && $0.contains("legacy/tampered") && TmuxSession.isSettled($0)
         }
         #expect(screen.contains("Repositories (8)"))
         // The planted faults show as failed repositories; marks are text, not colour alone.

@@ -7,7 +7,7 @@ import Glibc
 
 /// The built `drydock` under tmux, on a store the real registry wrote: browse to a layer list, filter, help, resize,
 /// quit, and the terminal comes back each time (after `q` and after SIGTERM).
-@Suite(.serialized) struct TUIEndToEndTests {
+@Suite(.serialized, .heavy) struct TUIEndToEndTests {
     /// Three repositories pushed by skopeo into docker-registry 2.8.2; the registry is stopped before the UI starts.
     static func makeStore(in scratch: TemporaryDirectory) async throws -> (store: String, app: ImageInfo) {
         let layout = try OCIImageBuilder(directory: scratch.url.appendingPathComponent("layout"))
@@ -41,8 +41,8 @@ import Glibc
 
         // The catalog, then sizes and verification fill in.
         var screen = try await tmux.waitFor("the indexed repository list") {
-            $0.contains("base") && $0.contains("team/app") && $0.contains("team/multi") && !$0.contains("indexing")
-                && !$0.contains("verifying")
+            $0.contains("base") && $0.contains("team/app") && $0.contains("team/multi")
+                && TmuxSession.isSettled($0)
         }
         #expect(screen.contains("Repositories (3)"))
         #expect(screen.contains("deletes off"), "delete is off by default")

@@ -339,15 +339,24 @@ final class RegistryServer: @unchecked Sendable {
         ].joined(separator: "\n")
     }
 
-    /// A TCP port on 127.0.0.1 that was free a moment ago: bind port 0, read it back, close.
+    /// A TCP port on 127.0.0.1 that was free a moment ago: bind port 0, read it back, close. Another test may take
+    /// it before the server binds; `start` retries on "address already in use".
     static func freeLoopbackPort() throws -> Int {
+        let (fd, port) = try boundLoopbackSocket()
+        close(fd)
+        return port
+    }
+
+    /// A socket bound to a fresh port on 127.0.0.1 (never listening), and that port.
+    static func boundLoopbackSocket() throws -> (fd: Int32, port: Int) {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
         let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw RegistryServerError(message: "socket() failed: errno \(errno)", log: "") }
-        defer { close(fd) }
+        var keep = false
+        defer { if !keep { close(fd) } }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -363,6 +372,21 @@ final class RegistryServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         guard named == 0 else { throw RegistryServerError(message: "getsockname() failed: errno \(errno)", log: "") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        keep = true
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
+}
+
+/// A port on 127.0.0.1 where nothing listens, for as long as this value lives: the socket stays bound (without
+/// SO_REUSEADDR, never listening), so connecting is refused and no server started by a parallel test can take it.
+/// A port merely found free and closed again could be handed to such a server a moment later.
+final class ClosedLoopbackPort: @unchecked Sendable {
+    let port: Int
+    private let fd: Int32
+
+    init() throws {
+        (fd, port) = try RegistryServer.boundLoopbackSocket()
+    }
+
+    deinit { close(fd) }
 }
