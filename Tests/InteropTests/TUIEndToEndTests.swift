@@ -75,7 +75,11 @@ import Glibc
         #expect(screen.contains("Repositories › team/app › v1 › sha256:\(Self.short(app.manifestDigest))"))
         #expect(screen.contains("café ☕ 日本"))
         try await tmux.send("Enter")
-        screen = try await tmux.waitFor("the layer list") { $0.contains("Layers (2") }
+        // The list itself, not just its title: a capture can catch a frame whose top line is redrawn and whose body
+        // is still the manifest.
+        screen = try await tmux.waitFor("the layer list") { s in
+            s.contains("Layers (2") && s.contains("✓ present") && app.layerDigests.allSatisfy { s.contains(Self.short($0)) }
+        }
         for layer in app.layerDigests { #expect(screen.contains(Self.short(layer)), "layer \(layer) missing:\n\(screen)") }
         #expect(screen.contains(Self.short(app.configDigest)))
         #expect(screen.contains("✓ present"))
