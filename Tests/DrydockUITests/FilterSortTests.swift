@@ -81,25 +81,36 @@ import Testing
 
     @Test func sortCyclesNameSizeCreated() async throws {
         let (f, _, _, _, _, _, _) = UIFixture.standard()
+        // Two more repositories so that each order differs from the others: "alpha" is first by name, oldest and
+        // smallest; "zeta" last by name, newest. (team/app and team/multi are both newest at 2024-05-01 10:00, so
+        // created keeps their catalog order.)
+        f.image("alpha", tags: ["1"], layers: ["a"], created: "2020-01-01T00:00:00Z")
+        f.image("zeta", tags: ["1"], layers: ["base layer", "zeta layer"], created: "2026-01-01T00:00:00Z")
         var s = try await f.loadedState()
+        let names = ["alpha", "base", "team/app", "team/multi", "zeta"]
         func order() -> [String] {
-            s.screen.lines.compactMap { line in ["base", "team/app", "team/multi"].first { line.hasPrefix(" \($0) ") } }
+            s.screen.lines.compactMap { line in names.first { line.hasPrefix(" \($0) ") } }
         }
-        #expect(order() == ["base", "team/app", "team/multi"])
+        #expect(order() == ["alpha", "base", "team/app", "team/multi", "zeta"])
         #expect(s.text.contains("sort: name"))
         press(&s, .char("s"))
         #expect(s.top.list.sort == .size)
         #expect(s.text.contains("sort: size") && s.text.contains("Sorted by size."))
         #expect(order().first == "base")
+        #expect(order().last == "alpha")
         press(&s, .char("s"))
         #expect(s.top.list.sort == .created)
-        #expect(order() == ["base", "team/app", "team/multi"] || order().first == "base")
+        #expect(s.text.contains("sort: created"))
+        #expect(order() == ["zeta", "base", "team/app", "team/multi", "alpha"])
         press(&s, .char("s"))
         #expect(s.top.list.sort == .name)
+        #expect(order() == names)
         // The selection follows its row through a re-sort.
         press(&s, .char("G"))
+        #expect(s.top.list.selectedID == "zeta")
         press(&s, .char("s"))
-        #expect(s.top.list.selectedID == "team/multi")
+        #expect(s.top.list.selectedID == "zeta")
+        #expect(order().first == "base" && order().last == "alpha")
     }
 
     @Test func nameSortIsNaturalAndCaseInsensitive() {

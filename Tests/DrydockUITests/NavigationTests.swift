@@ -88,7 +88,11 @@ import Testing
         text = s.text
         #expect(text.contains("Repositories › team/app › v1 › sha256:\(app.manifest.short)"))
         #expect(text.contains("Media type") && text.contains(MediaType.schema2))
-        #expect(text.contains("Tags                latest, v1") || text.contains("latest, v1"))
+        // The Tags row holds exactly the manifest's two tags, and the screen shows them on that row.
+        let tagsRow = ScreenContent.make(s.top.id, in: s).rows.first { $0.id == "Tags" }
+        #expect(tagsRow?.cells.map(\.text) == ["Tags", "latest, v1"])
+        let tagsLine = try #require(s.screen.lines.first { $0.hasPrefix(" Tags ") })
+        #expect(tagsLine.contains(" latest, v1"))
         #expect(text.contains("org.example.title = Café ☕ 日本"))
         #expect(text.contains("✓ content-digest"))
         // The cursor starts on the line that opens the layers.

@@ -59,6 +59,8 @@ struct ScriptedRun: Sendable {
     var lastSize: GridSize?
     var top: ScreenID
     var indexed: Bool
+    /// Wall time from the terminal's creation to the loop's end, on the UI thread (the script's deadline covers this).
+    var scriptSeconds: Double = 0
 }
 
 /// Runs the loop on its own thread, as `drydock` does: the loop blocks, so it must not hold a concurrency thread.
@@ -66,6 +68,7 @@ func runScripted(
     size: GridSize, steps: @escaping @Sendable () -> [ScriptedTerminal.Step], handler: EffectHandler
 ) async -> ScriptedRun {
     await UIThread.run {
+        let started = Date()
         let terminal = ScriptedTerminal(size: size, steps: steps())
         let runner = AppRunner(
             terminal: terminal, state: AppState(store: StoreDescription(location: "/srv/registry"), deleteGate: .disabled(reason: "off")),
@@ -76,6 +79,7 @@ func runScripted(
         run.lastSize = terminal.frames.last?.size
         run.top = runner.state.top.id
         run.indexed = runner.state.index != nil
+        run.scriptSeconds = Date().timeIntervalSince(started)
         return run
     }
 }
@@ -105,7 +109,7 @@ func runScripted(
                     .send([.key(.char("q"))]),
                 ]
             }, handler: handler)
-        #expect(run.failure == nil, "\(run.failure ?? "")")
+        #expect(run.failure == nil, "\(run.failure ?? "") (the script ran \(run.scriptSeconds) s)")
         #expect(run.outcome == .quit)
         #expect(run.top == .layers(repository: "team/app", digest: app.manifest))
         #expect(run.lastSize == GridSize(rows: 24, cols: 80))

@@ -6,7 +6,7 @@ import Testing
 /// registry wrote, the registry started on that store must answer as after its own DELETE, and the tree must equal
 /// the one the registry's own DELETE leaves. With deletion disabled by any source, every path refuses and the store
 /// stays byte for byte the same. Undo makes the registry serve what was deleted again.
-@Suite struct DeleteInteropTests {
+@Suite(.heavy) struct DeleteInteropTests {
     @Test(.timeLimit(.minutes(3)))
     func eachDeleteLeavesWhatTheRegistrysOwnDeleteLeaves() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools)

@@ -5,7 +5,7 @@ import Testing
 /// `drydock gc` against `docker-registry garbage-collect` (distribution 2.8.2): the same marks on stores without
 /// indexes; on a multi-arch store Drydock keeps the children the registry's `--delete-untagged` would sweep, and after
 /// a real `drydock gc` the registry serves every kept image completely.
-@Suite struct GCInteropTests {
+@Suite(.heavy) struct GCInteropTests {
     /// The "eligible for deletion" lines of the registry's collector.
     struct RegistryGC: Equatable {
         var blobs: Set<String> = []

@@ -6,7 +6,7 @@ import Testing
 /// (and its collector keeps) what lies behind it; Drydock does not follow it without `--follow-symlinks`, so it cannot
 /// know what that part references. A real `drydock gc` must refuse and name the link, the dry run must say the same
 /// and exit 1, and with `--follow-symlinks` the collection runs and the registry still serves every tag completely.
-@Suite(.serialized) struct GCSymlinkInteropTests {
+@Suite(.serialized, .heavy) struct GCSymlinkInteropTests {
     enum Variant: String, CaseIterable, Sendable, CustomTestStringConvertible {
         /// `repositories/tools/ci` moved out of the store and linked back.
         case repositoryOutside

@@ -5,7 +5,7 @@ import StoreGenerator
 
 /// The benchmark's generated stores must be real: registry 2.8.2 serves every tag and blob, and its collector marks
 /// exactly what the generator predicts.
-@Suite struct GeneratorInteropTests {
+@Suite(.heavy) struct GeneratorInteropTests {
     @Test(.timeLimit(.minutes(3)))
     func registryServesGeneratedStoreAndCollectsWhatIsPredicted() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools)

@@ -3,7 +3,7 @@ import Testing
 
 /// Proves the interop harness end to end: build an OCI layout, start the real registry, push every manifest format
 /// with skopeo, and check what the HTTP API serves against what landed on disk.
-@Suite struct HarnessSmokeTests {
+@Suite(.heavy) struct HarnessSmokeTests {
     @Test(.timeLimit(.minutes(2)))
     func pushesEveryFormatAndReadsItBack() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools)

@@ -5,7 +5,7 @@ import Testing
 /// `ls` reads the store light (digests from folder names, sizes from descriptors); where the registry is the judge it
 /// must still say what the registry says: a layer its DELETE unlinked is gone, and a layer whose blob is missing is a
 /// problem, not `ok`.
-@Suite struct LightReadInteropTests {
+@Suite(.heavy) struct LightReadInteropTests {
     struct Listed: Decodable {
         struct Problem: Decodable { var code: String }
         struct Manifest: Decodable { var digest: String; var problems: [Problem] }

@@ -14,8 +14,10 @@ import Testing
 /// reports the stored format, `application/vnd.docker.distribution.manifest.v1+json`, while the registry answers
 /// `Content-Type: application/vnd.docker.distribution.manifest.v1+prettyjws` with the same `Docker-Content-Digest`
 /// (the payload's digest). Every other type is served under the media type Drydock reports.
-@Suite struct ListAgreementTests {
-    @Test(.timeLimit(.minutes(1)))
+@Suite(.heavy) struct ListAgreementTests {
+    // A dozen pushes and a hundred requests: minutes of wall time on a loaded 2-core machine; a hang is what the
+    // limit is for.
+    @Test(.timeLimit(.minutes(5)))
     func libraryAndBinaryAgreeWithTheRegistryAPI() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools)
         _ = try DrydockBinary.path()
@@ -64,7 +66,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func exitCodesForMissingStoresAndBadUsage() async throws {
         let scratch = try TemporaryDirectory(prefix: "drydock-agree-cli")
         defer { scratch.remove() }

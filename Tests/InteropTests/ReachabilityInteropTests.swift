@@ -5,7 +5,7 @@ import Testing
 /// A child of a tagged multi-arch index is not garbage (issue: `rm` and the browser called deleting the s390x child
 /// of `team/frontend:stable` harmless, and the tag then stopped pulling for s390x). On a store the real registry wrote:
 /// `ls` says what reaches each manifest, `rm` refuses such a delete unless `--force`, and the registry judges both.
-@Suite struct ReachabilityInteropTests {
+@Suite(.heavy) struct ReachabilityInteropTests {
     @Test(.timeLimit(.minutes(3)))
     func aChildOfATaggedIndexIsListedAsNeededAndItsDeleteIsRefusedUnlessForced() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools)

@@ -3,7 +3,7 @@ import RegistryStorage
 import Testing
 
 /// The S3 driver against a real S3 endpoint (moto) that checks every signature.
-@Suite(.serialized) struct S3DriverMotoTests {
+@Suite(.serialized, .heavy) struct S3DriverMotoTests {
     static func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separator: "/").map(String.init)) }
 
     static func driver(
@@ -152,7 +152,9 @@ import Testing
     }
 
     @Test func aClosedPortIsANetworkFailure() async throws {
-        let port = try RegistryServer.freeLoopbackPort()
+        let closed = try ClosedLoopbackPort()
+        defer { withExtendedLifetime(closed) {} }
+        let port = closed.port
         let driver = S3Driver(
             location: S3Location(bucket: "b", endpoint: URL(string: "http://127.0.0.1:\(port)")!),
             credentials: S3Credentials(accessKeyID: "a", secretAccessKey: "b"),

@@ -5,7 +5,7 @@ import Testing
 /// Drydock on a registry that stores in S3: the real registry (distribution 2.8.2, `storage.s3`) writes a bucket on
 /// a real S3 endpoint (moto), and Drydock, through the direct form (`s3://BUCKET/ROOT --endpoint URL`) and the
 /// registry's own config (`--config`), must read, verify, delete and collect exactly as on a filesystem store.
-@Suite(.serialized) struct S3InteropTests {
+@Suite(.serialized, .heavy) struct S3InteropTests {
     // MARK: Reading and verifying
 
     @Test(.timeLimit(.minutes(3)))
@@ -306,7 +306,7 @@ import Testing
             let tmux = try await TmuxSession.start([drydock] + bed.direct, environment: environment, width: 140, height: 30)
             defer { tmux.stop() }
             let screen = try await tmux.waitFor("the indexed S3 store") {
-                $0.contains("team/app") && $0.contains("base") && !$0.contains("indexing") && !$0.contains("verifying")
+                $0.contains("team/app") && $0.contains("base") && TmuxSession.isSettled($0)
             }
             #expect(screen.contains(bed.storeURL), "the status line names the s3:// location:\n\(screen)")
             #expect(screen.contains("Repositories (2)"))
@@ -341,7 +341,9 @@ import Testing
         #expect(emptyPrefix.exitCode == 1)
         #expect(emptyPrefix.stderrString.contains("holds no docker/registry/v2"), "\(emptyPrefix.stderrString)")
 
-        let port = try RegistryServer.freeLoopbackPort()
+        let closed = try ClosedLoopbackPort()
+        defer { withExtendedLifetime(closed) {} }
+        let port = closed.port
         let unreachable = try await drydock(["ls", "s3://empty-bucket/r", "--endpoint", "http://127.0.0.1:\(port)"])
         #expect(unreachable.exitCode == 1)
         #expect(unreachable.stderrString.contains("cannot reach"), "\(unreachable.stderrString)")

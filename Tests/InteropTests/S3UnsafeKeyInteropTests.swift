@@ -6,7 +6,7 @@ import Testing
 /// its dot segments collapsed by the HTTP client after signing, so deleting it once deleted objects outside the store
 /// and in other buckets. `drydock gc` and `drydock rm --uploads-older-than` must leave those keys in place, say which
 /// (escaped), touch nothing outside the store, and still remove the real garbage.
-@Suite(.serialized) struct S3UnsafeKeyInteropTests {
+@Suite(.serialized, .heavy) struct S3UnsafeKeyInteropTests {
     static let otherBucket = "drydock-victims"
     static let victimBytes = Array("keep me".utf8)
     static let plantedBytes = Array("planted".utf8)

@@ -4,7 +4,7 @@ import Testing
 /// The TUI confirm flow under tmux, on a store the real registry wrote: `d` on a tag shows the preview, `n` cancels
 /// with the store unchanged, `d` then `y` deletes (the tag folder goes, the list updates), and the real registry then
 /// answers 404 for the tag.
-@Suite(.serialized) struct TUIDeleteEndToEndTests {
+@Suite(.serialized, .heavy) struct TUIDeleteEndToEndTests {
     @Test(.timeLimit(.minutes(3)))
     func deleteATagThroughTheConfirmDialog() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools + ["tmux"])
@@ -31,7 +31,7 @@ import Testing
         let tmux = try await TmuxSession.start([drydock, store.path, "--delete-enabled"], width: 120, height: 40)
         defer { tmux.stop() }
         try await tmux.waitFor("the indexed repository list") {
-            $0.contains("team/app") && $0.contains("delete enabled") && !$0.contains("indexing") && !$0.contains("verifying")
+            $0.contains("team/app") && $0.contains("delete enabled") && TmuxSession.isSettled($0)
         }
         try await tmux.send("Enter")
         try await tmux.waitFor("the tags of team/app") { $0.contains("Tags (2)") && $0.contains("v1") && $0.contains("v2") }

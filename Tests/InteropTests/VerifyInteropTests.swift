@@ -3,7 +3,7 @@ import Testing
 @testable import RegistryStorage
 
 /// Verification against stores and signatures produced by the real registry 2.8.2.
-@Suite struct VerifyInteropTests {
+@Suite(.heavy) struct VerifyInteropTests {
     @Test(.timeLimit(.minutes(3)))
     func registryWrittenStoreIsAllGreenAndSchema1SignaturesVerify() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools)

@@ -586,7 +586,8 @@ import Testing
         try Self.filesystemYAML.write(toFile: file, atomically: true, encoding: .utf8)
         // A folder where the file should be is unreadable for everyone, root included.
         if case .unreadable? = Self.loadError(dir.path) {} else { Issue.record("a folder given as the config should be reported") }
-        // Permissions bind only non-root users (CI runs as root; there the folder case above is the check).
+        // Permissions bind only non-root users. CI runs as root: there UnprivilegedReadTests (InteropTests) runs the
+        // same load as uid 65534 through the drydock binary.
         guard geteuid() != 0 else { return }
         try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: file)
         if case .unreadable(_, let reason)? = Self.loadError(file) {

@@ -58,7 +58,9 @@ private func hasControlCharacters(_ s: String) -> Bool {
 }
 
 /// Runs `operation` off the test's own task and gives up (recording a failure) when it takes longer than `seconds`:
-/// a read that blocks on a FIFO must fail the test, not hang the suite.
+/// a read that blocks on a FIFO must fail the test, not hang the suite. The limit is wall time on a shared machine
+/// running the whole suite in parallel, so it is generous: what it catches (a blocked read, a walk of 2^40 paths)
+/// never finishes at all.
 private func withinTimeLimit<T: Sendable>(
     _ seconds: Int = 60, sourceLocation: SourceLocation = #_sourceLocation, _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T? {
@@ -73,6 +75,8 @@ private func withinTimeLimit<T: Sendable>(
         if let result = box.withLock({ $0 }) { return try result.get() }
         try await Task.sleep(for: .milliseconds(5))
     }
+    // This loop may itself have waited past the deadline for a thread: look once more before calling it a hang.
+    if let result = box.withLock({ $0 }) { return try result.get() }
     Issue.record("did not finish within \(seconds) s: a read blocked", sourceLocation: sourceLocation)
     return nil
 }
@@ -668,7 +672,7 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
             try disk.symlink(repo.appending("self"), to: ".")
             try disk.symlink(repo.appending("self2"), to: ".")
             let store = try disk.store()
-            let loaded = try await withinTimeLimit(20) { () -> (Catalog.Listing, RepositoryContents?) in
+            let loaded = try await withinTimeLimit() { () -> (Catalog.Listing, RepositoryContents?) in
                 (try await store.repositories(), await store.load(repository: "r"))
             }
             let (listing, contents) = try #require(loaded)
@@ -700,7 +704,7 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
             try disk.symlink(repo.appending("self2"), to: ".")
             try disk.symlink(StoreLayout.repositories.appending("up"), to: "..")
             let store = try disk.store(followSymlinks: true)
-            let loaded = try await withinTimeLimit(20) { () -> (Catalog.Listing, RepositoryContents?, [WalkedFile]) in
+            let loaded = try await withinTimeLimit() { () -> (Catalog.Listing, RepositoryContents?, [WalkedFile]) in
                 (try await store.repositories(), await store.load(repository: "r"), try await disk.driver(followSymlinks: true).walkFiles(layers))
             }
             let (listing, contents, walked) = try #require(loaded)
@@ -788,10 +792,10 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
                 let why = String(cString: strerror(errno))
                 if ProcessInfo.processInfo.environment["CI"] == "true" {
                     Issue.record("cannot create a device node under CI=true (\(why)): this test must run there")
-                } else {
-                    print("note: cannot create a device node (\(why)); characterDeviceInTheStoreIsNotRead checked nothing")
+                    return
                 }
-                return
+                // Reported as skipped, not passed: nothing was checked.
+                try Test.cancel("skipped: cannot create a device node (\(why)); run as root or under CI=true")
             }
             let driver = try disk.driver()
             let done = try await withinTimeLimit { () async throws -> Bool in
@@ -821,7 +825,8 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
             let driver = try disk.driver()
             let contents = try #require(await disk.store().load(repository: "r"))
             if geteuid() == 0 {
-                // Root ignores permission bits: the read simply succeeds.
+                // Root ignores permission bits: the read simply succeeds. The denied path is covered as uid 65534 by
+                // UnprivilegedReadTests (InteropTests), which runs the drydock binary under setpriv.
                 #expect(try await driver.read(link, limit: 1024) == Array(img.layers[0].description.utf8))
                 #expect(contents.layerLinks.first { $0.digest == img.layers[0] }?.target == img.layers[0])
                 #expect(contents.tag("v1")?.current == img.manifest)

@@ -105,7 +105,9 @@ public final class EffectRunner: Sendable {
     }
 
     private func spawn(_ body: @escaping @Sendable () async -> Void) {
-        let task = Task.detached { await body() }
+        // What the screen waits for is user-initiated work: at that priority it does not queue behind default-priority
+        // tasks of the same process (on Linux each priority has its own libdispatch thread pool).
+        let task = Task.detached(priority: .userInitiated) { await body() }
         tasks.withLock { list in
             list.removeAll { $0.isCancelled }
             list.append(task)

@@ -132,12 +132,15 @@ final class MotoServer: @unchecked Sendable {
                     self.uri = saved
 
             _auth.ActionAuthenticatorMixin._authenticate_and_authorize_action = _with_raw_uri
-            sys.stderr.write("drydock: moto signature check patched to use the raw request URI\\n")
+            import moto as _moto
+            sys.stderr.write("drydock: moto signature check patched to use the raw request URI (moto %s)\\n" % (_moto.__version__,))
         except Exception as error:
             sys.stderr.write("drydock: moto signature check NOT patched: %r\\n" % (error,))
 
         """
     static let patchMarker = "drydock: moto signature check patched"
+    /// The moto the patch (and the strict-mode assertions) were written against; `.ci/run` installs exactly this one.
+    static let patchedVersion = "5.2.1"
 
     private static func startOnce(tool: String, patchSignatureCheck: Bool, timeout: TimeInterval) async throws -> MotoServer {
         let work = try TemporaryDirectory(prefix: "drydock-moto")
@@ -186,6 +189,14 @@ final class MotoServer: @unchecked Sendable {
                     let log = server.logTail()
                     server.stop()
                     throw MotoServerError(message: "moto started without the signature-check patch", log: log)
+                }
+                // Another moto may canonicalise differently: what strict mode asserts would then be untested.
+                if patchSignatureCheck && !server.logTail(lines: 1000).contains("(moto \(patchedVersion))") {
+                    let log = server.logTail()
+                    server.stop()
+                    throw MotoServerError(
+                        message: "the signature-check patch targets moto \(patchedVersion) (pip install 'moto[server]==\(patchedVersion)')",
+                        log: log)
                 }
                 return server
             }

@@ -111,6 +111,7 @@ final class RegistryServer: @unchecked Sendable {
     /// Starts a registry and waits until `GET /v2/` answers 200. Retries with a new port if the first one was taken.
     static func start(_ options: Options = Options()) async throws -> RegistryServer {
         try RequiredTool.require("docker-registry")
+        try await OffPool.run { try versionCheck.get() }
         var lastError: Error?
         for _ in 0..<3 {
             do {
@@ -122,6 +123,24 @@ final class RegistryServer: @unchecked Sendable {
         throw lastError!
     }
 
+    /// The interop assertions encode distribution 2.8.x (schema1 stored as payload, what its DELETE leaves on disk,
+    /// its garbage collector's mistakes); another registry would make them fail for the wrong reason, or pass
+    /// without meaning. Checked once per process (`docker-registry --version`).
+    static let versionCheck: Result<Void, RegistryServerError> = {
+        let found: String
+        do {
+            found = try Shell.runSync("docker-registry", ["--version"], timeout: 60).stdoutString
+        } catch {
+            return .failure(RegistryServerError(message: "docker-registry --version failed: \(error)", log: ""))
+        }
+        // "docker-registry github.com/docker/distribution 2.8.2+ds1" (Debian), "... v2.8.3" (upstream builds)
+        let words = found.split(whereSeparator: \.isWhitespace)
+        guard words.contains(where: { $0.hasPrefix("2.8.") || $0.hasPrefix("v2.8.") }) else {
+            return .failure(RegistryServerError(message: "the interop tests need docker-registry 2.8.x; found: \(found)", log: ""))
+        }
+        return .success(())
+    }()
+
     /// Starts a registry, runs `body`, and stops the registry whatever happens.
     static func with<T>(
         _ options: Options = Options(), _ body: (RegistryServer) async throws -> T
@@ -129,10 +148,11 @@ final class RegistryServer: @unchecked Sendable {
         let server = try await start(options)
         do {
             let value = try await body(server)
-            server.stop()
+            // Stopping waits for the child to exit: off the concurrency pool (see OffPool).
+            await OffPool.run { server.stop() }
             return value
         } catch {
-            server.stop()
+            await OffPool.run { server.stop() }
             throw error
         }
     }
@@ -319,15 +339,24 @@ final class RegistryServer: @unchecked Sendable {
         ].joined(separator: "\n")
     }
 
-    /// A TCP port on 127.0.0.1 that was free a moment ago: bind port 0, read it back, close.
+    /// A TCP port on 127.0.0.1 that was free a moment ago: bind port 0, read it back, close. Another test may take
+    /// it before the server binds; `start` retries on "address already in use".
     static func freeLoopbackPort() throws -> Int {
+        let (fd, port) = try boundLoopbackSocket()
+        close(fd)
+        return port
+    }
+
+    /// A socket bound to a fresh port on 127.0.0.1 (never listening), and that port.
+    static func boundLoopbackSocket() throws -> (fd: Int32, port: Int) {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
         let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw RegistryServerError(message: "socket() failed: errno \(errno)", log: "") }
-        defer { close(fd) }
+        var keep = false
+        defer { if !keep { close(fd) } }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -343,6 +372,21 @@ final class RegistryServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         guard named == 0 else { throw RegistryServerError(message: "getsockname() failed: errno \(errno)", log: "") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        keep = true
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
+}
+
+/// A port on 127.0.0.1 where nothing listens, for as long as this value lives: the socket stays bound (without
+/// SO_REUSEADDR, never listening), so connecting is refused and no server started by a parallel test can take it.
+/// A port merely found free and closed again could be handed to such a server a moment later.
+final class ClosedLoopbackPort: @unchecked Sendable {
+    let port: Int
+    private let fd: Int32
+
+    init() throws {
+        (fd, port) = try RegistryServer.boundLoopbackSocket()
+    }
+
+    deinit { close(fd) }
 }

@@ -9,7 +9,8 @@ struct ToolMissingError: Error, CustomStringConvertible {
     var description: String {
         if underCI {
             return "required tool '\(tool)' is not on PATH although CI=true: .ci/run must install it "
-                + (tool == "moto_server" ? "(python3 -m pip install 'moto[server]')" : "(apt-get install docker-registry skopeo umoci tmux)")
+                + (tool == "moto_server" ? "(python3 -m pip install 'moto[server]==\(MotoServer.patchedVersion)')"
+                    : "(apt-get install docker-registry skopeo tmux util-linux)")
         }
         return "required tool '\(tool)' is not on PATH"
     }

@@ -66,10 +66,11 @@ final class S3RegistryBed: @unchecked Sendable {
         let bed = try await start(strictAuth: strictAuth, options)
         do {
             let value = try await body(bed)
-            bed.stop()
+            // Stopping waits for the child to exit: off the concurrency pool (see OffPool).
+            await OffPool.run { bed.stop() }
             return value
         } catch {
-            bed.stop()
+            await OffPool.run { bed.stop() }
             throw error
         }
     }

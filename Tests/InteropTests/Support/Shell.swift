@@ -115,7 +115,7 @@ enum Shell {
         )
     }
 
-    /// Same as `runSync`, but waits on a Dispatch thread so the Swift concurrency pool stays free.
+    /// Same as `runSync`, but waits on a thread of its own (`OffPool`) so the Swift concurrency pool stays free.
     static func run(
         _ executable: String,
         _ arguments: [String],
@@ -123,15 +123,8 @@ enum Shell {
         currentDirectory: URL? = nil,
         timeout: TimeInterval = 300
     ) async throws -> ProcessResult {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Result {
-                        try runSync(
-                            executable, arguments, environment: environment, currentDirectory: currentDirectory,
-                            timeout: timeout)
-                    })
-            }
+        try await OffPool.run {
+            try runSync(executable, arguments, environment: environment, currentDirectory: currentDirectory, timeout: timeout)
         }
     }
 
@@ -149,6 +142,30 @@ enum Shell {
         let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+%")
         if !word.isEmpty && word.allSatisfy({ safe.contains($0) }) { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+/// Runs blocking work (a child process wait, a sleep loop) on a new thread and resumes the caller when it is done.
+///
+/// Not `DispatchQueue.global()`: on Linux the Swift concurrency executor runs jobs on libdispatch's global queues, so
+/// a wait parked there holds one of the same few worker threads (about twice the core count, i.e. 4 on 2 cores) that
+/// every test task needs. A dozen registry tests waiting for skopeo that way starved the in-memory UI test
+/// (`RunnerTests.runsAgainstAStoreInTheBackgroundAndQuits`) for 20 s. A plain `Thread` is outside that pool.
+enum OffPool {
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try body() }) }
+            thread.name = "drydock-test-wait"
+            thread.start()
+        }
+    }
+
+    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: body()) }
+            thread.name = "drydock-test-wait"
+            thread.start()
+        }
     }
 }
 

@@ -104,6 +104,13 @@ final class TmuxSession: @unchecked Sendable {
         }
     }
 
+    /// True once the browser has nothing left to load: the catalog is read, indexing is over and verification is
+    /// done. A screen drawn while the catalog streams in ("reading catalog…") already lists names but is not the end
+    /// state, and neither "indexing" nor "verifying" shows there yet.
+    static func isSettled(_ screen: String) -> Bool {
+        !screen.contains("reading catalog") && !screen.contains("indexing") && !screen.contains("verifying")
+    }
+
     /// Polls until the command has exited; returns its exit status.
     func waitForExit(timeout: TimeInterval = 20) async throws -> Int {
         let screen = try await waitFor("the command to exit", timeout: timeout) { $0.contains("[exited: ") }
