@@ -1,7 +1,8 @@
 import Foundation
 
 /// A repository name pattern: `*` matches within one path segment, `**` across segments (`team/**` matches
-/// `team/app` and `team/a/b`; `**` alone matches every repository). Every other character matches itself.
+/// `team/app` and `team/a/b`; `**` alone matches every repository). `**/` also matches no segment at all, so
+/// `team/**/api` matches `team/api`. Every other character matches itself.
 public struct RepositoryGlob: Sendable, Equatable, CustomStringConvertible {
     public let pattern: String
     private let parts: [Part]
@@ -10,6 +11,8 @@ public struct RepositoryGlob: Sendable, Equatable, CustomStringConvertible {
         case literal(Character)
         case segmentWildcard
         case anyWildcard
+        /// `**/`: nothing, or anything ending in `/`.
+        case anySegments
     }
 
     public init(_ pattern: String) throws(RetentionRuleError) {
@@ -21,7 +24,12 @@ public struct RepositoryGlob: Sendable, Equatable, CustomStringConvertible {
                 if chars.first == "*" {
                     chars = chars.dropFirst()
                     if chars.first == "*" { throw .invalidGlob(pattern, "*** is not a pattern: use * (one segment) or ** (any depth)") }
-                    parts.append(.anyWildcard)
+                    if chars.first == "/" {
+                        chars = chars.dropFirst()
+                        parts.append(.anySegments)
+                    } else {
+                        parts.append(.anyWildcard)
+                    }
                 } else {
                     parts.append(.segmentWildcard)
                 }
@@ -50,6 +58,7 @@ public struct RepositoryGlob: Sendable, Equatable, CustomStringConvertible {
                 case .literal(let c): result = j < text.count && text[j] == c && match(i + 1, j + 1)
                 case .segmentWildcard: result = match(i + 1, j) || (j < text.count && text[j] != "/" && match(i, j + 1))
                 case .anyWildcard: result = match(i + 1, j) || (j < text.count && match(i, j + 1))
+                case .anySegments: result = match(i + 1, j) || (j..<text.count).contains { k in text[k] == "/" && match(i + 1, k + 1) }
                 }
             }
             memo[i][j] = result
