@@ -100,7 +100,7 @@ struct PruneCommand: AsyncParsableCommand {
         if policy != nil, ruleFlagsGiven { throw ValidationError("give rule flags or --policy, not both") }
         if planOut != nil, dryRun { throw ValidationError("--plan-out changes nothing already; drop --dry-run") }
         _ = try caps()
-        if policy == nil { _ = try ruleSets() }
+        _ = try ruleSets()
     }
 
     func caps() throws -> RetentionCaps {
