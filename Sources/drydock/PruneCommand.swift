@@ -194,7 +194,7 @@ struct PruneCommand: AsyncParsableCommand {
         }
         if let planOut {
             try writePlan(plan, to: planOut, location: registry.driver.location)
-            if json { print(JSONOutput.string(report)) } else { print("Plan written to \(planOut); apply it with: drydock prune \(storeWords) --apply \(Shellish.quote(planOut))") }
+            if json { print(JSONOutput.string(report)) } else { print("Plan written to \(Shellish.quote(planOut)); apply it with: drydock prune \(storeWords) --apply \(Shellish.quote(planOut))") }
             return
         }
         guard changes, let deletePlan else {
