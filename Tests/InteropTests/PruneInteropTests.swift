@@ -129,6 +129,15 @@ import Testing
         #expect(plan.bytes > 0 && !plan.executed)
         #expect(DeleteScenario.snapshot(s.root, includingJournal: true) == pristine, "a dry run changes nothing")
 
+        // The same rules as a policy file give the same plan.
+        let policy = scratch.url.appendingPathComponent("policy.yml")
+        try Data("rules:\n  - repositories: [\"team/**\"]\n    keep-last: 1\n    keep-tags: ['^multi$']\n".utf8).write(to: policy)
+        let viaPolicy = try await DeleteScenario.drydock(["prune", "--dry-run", "--json", root, "--policy", policy.path, "--untagged"])
+        try #require(viaPolicy.exitCode == 0, "\(viaPolicy.stderrString)")
+        let policyPlan = try JSONDecoder().decode(Report.self, from: Data(viaPolicy.stdout))
+        #expect(policyPlan.repositories.map(\.name) == ["team/app"])
+        #expect(policyPlan.repositories.first?.keep.map(\.tag) == app.keep.map(\.tag) && policyPlan.repositories.first?.manifests == app.manifests)
+
         // Caps fail closed and change nothing.
         let capped = try await DeleteScenario.drydock(["prune", "--yes", "--delete-enabled", root, "--max-delete", "2"] + Self.rules)
         #expect(capped.exitCode == 1 && capped.stderrString.contains("--max-delete 2"), "\(capped.stderrString)")
