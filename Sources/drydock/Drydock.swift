@@ -12,7 +12,7 @@ struct Drydock: AsyncParsableCommand {
             applied as the registry applies them).
             """,
         version: "0.1.0",
-        subcommands: [BrowseCommand.self, ListCommand.self, VerifyCommand.self, DemoCommand.self, RemoveCommand.self, UndoCommand.self, GCCommand.self],
+        subcommands: [BrowseCommand.self, ListCommand.self, VerifyCommand.self, DemoCommand.self, RemoveCommand.self, PruneCommand.self, UndoCommand.self, GCCommand.self],
         defaultSubcommand: BrowseCommand.self
     )
 }

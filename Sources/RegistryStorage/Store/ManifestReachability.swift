@@ -40,9 +40,10 @@ public struct ManifestReachability: Sendable, Equatable {
     /// The edges into each reachable manifest from a reachable one (or a tag); absent: nothing reaches it.
     public private(set) var edges: [Digest: [Edge]]
 
-    public init(_ repo: RepositoryContents) {
+    /// What reaches each manifest of `repo`, or of `repo` once the tags named in `withoutTags` are gone.
+    public init(_ repo: RepositoryContents, withoutTags: Set<String> = []) {
         self.init(
-            tags: repo.tags.compactMap { t in t.current.map { (t.name, $0) } },
+            tags: repo.tags.compactMap { t in withoutTags.contains(t.name) ? nil : t.current.map { (t.name, $0) } },
             manifests: repo.revisions.map { r in
                 (r.digest, r.manifest?.children.compactMap { c in c.digest.map { ($0, c.platform?.description) } } ?? [],
                  r.manifest?.subject?.digest)

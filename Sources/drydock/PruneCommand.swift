@@ -1,0 +1,288 @@
+import ArgumentParser
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import RegistryStorage
+
+struct PruneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune",
+        abstract: "Remove tags by retention rules (keep the last N, those pushed within a time, those matching a pattern).",
+        discussion: """
+            Candidates are the tags of the repositories in scope (--repository GLOB: * within a path segment, ** \
+            across segments; default every repository) that match --tag REGEX (default every tag). Any retain rule \
+            keeps a candidate: --keep-last N (the N newest by --order), --keep-within DURATION (90d, 2w, 12h), \
+            --keep-tag REGEX. Every other candidate is untagged, as the registry's untag does. A prune with no retain \
+            rule is refused. Push time is when the tag's current/link was last written (mtime on disk, LastModified \
+            on S3). cosign signature tags (sha256-<hex>.sig, .att, .sbom) are never candidates: they stay while their \
+            manifest is stored. --untagged also removes the manifests nothing reaches afterwards (not tagged, not a \
+            child of a kept index, not a referrer of a kept manifest), and their signature tags.
+
+            --policy FILE gives the rules as YAML (see the README). Every prune is planned first and shown; --plan-out \
+            FILE saves the plan with a fingerprint of every tag link read, and --apply FILE runs exactly that plan, \
+            refusing when any of those tags moved since. Caps fail closed: a plan that leaves a repository in scope \
+            with no tag needs --allow-empty; --max-delete N or P% limits the tags removed.
+
+            Applying goes through the delete gate (storage.delete.enabled, --delete-enabled, --read-only), asks for \
+            confirmation unless --yes, and writes one journal entry: `drydock undo ID` restores the whole prune. \
+            Blobs stay until `drydock gc`.
+
+            Exit status: 0 done (or planned), 1 refused or failed (a dry run that a cap would refuse too), 2 usage.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Repositories in scope (repeatable): * within a segment, ** across segments.", valueName: "GLOB"))
+    var repository: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Only tags matching this regular expression are candidates (repeatable).", valueName: "REGEX"))
+    var tag: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Keep the N newest candidates of each repository.", valueName: "N"))
+    var keepLast: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Keep candidates pushed within this long (90d, 2w, 12h, 1h30m).", valueName: "DURATION"))
+    var keepWithin: String?
+
+    @Option(name: .long, help: ArgumentHelp("Keep candidates matching this regular expression (repeatable).", valueName: "REGEX"))
+    var keepTag: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("What --keep-last counts as newest: pushed, created or semver.", valueName: "ORDER"))
+    var order: String = TagOrder.pushed.rawValue
+
+    @Option(name: .long, help: ArgumentHelp("Retention rules as YAML (instead of the rule flags).", valueName: "FILE"))
+    var policy: String?
+
+    @Flag(name: .long, help: "Also remove the manifests nothing reaches once the tags are gone.")
+    var untagged = false
+
+    @Flag(name: .long, help: "Show the plan only; change nothing.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Print the plan (and the journal id) as JSON.")
+    var json = false
+
+    @Flag(name: .long, help: "Do not ask for confirmation.")
+    var yes = false
+
+    @Option(name: .long, help: ArgumentHelp("Write the plan, with a fingerprint of every tag link read, to FILE; change nothing.", valueName: "FILE"))
+    var planOut: String?
+
+    @Option(name: .long, help: ArgumentHelp("Apply the plan saved in FILE by --plan-out, if nothing it read has moved.", valueName: "FILE"))
+    var apply: String?
+
+    @Option(name: .long, help: ArgumentHelp("Refuse a plan that removes more than N tags, or P% of the tags in scope.", valueName: "N|P%"))
+    var maxDelete: String?
+
+    @Flag(name: .long, help: "Allow a plan that leaves a repository in scope with no tag.")
+    var allowEmpty = false
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var deleteOptions: DeleteOptions
+
+    @Argument(help: ArgumentHelp("The store root or s3://BUCKET/ROOTDIRECTORY; omit with --config.", valueName: "STORE"))
+    var store: String?
+
+    private var ruleFlagsGiven: Bool {
+        !repository.isEmpty || !tag.isEmpty || keepLast != nil || keepWithin != nil || !keepTag.isEmpty || order != TagOrder.pushed.rawValue
+    }
+
+    func validate() throws {
+        if storeOptions.config != nil, store != nil { throw ValidationError("give either STORE or --config, not both") }
+        if storeOptions.config == nil, store == nil { throw ValidationError("name a store: drydock prune STORE ..., or --config FILE ...") }
+        if let apply {
+            if ruleFlagsGiven || policy != nil || untagged || planOut != nil || maxDelete != nil || allowEmpty {
+                throw ValidationError("--apply \(SafeText.escaping(apply)) runs the saved plan as it is: give no rules, --untagged, caps or --plan-out with it")
+            }
+            if dryRun { throw ValidationError("--apply and --dry-run contradict each other") }
+            return
+        }
+        if policy != nil, ruleFlagsGiven { throw ValidationError("give rule flags or --policy, not both") }
+        if planOut != nil, dryRun { throw ValidationError("--plan-out changes nothing already; drop --dry-run") }
+        _ = try caps()
+        _ = try ruleSets()
+    }
+
+    func caps() throws -> RetentionCaps {
+        do {
+            return RetentionCaps(maxDelete: try maxDelete.map { text throws(RetentionRuleError) in try RetentionCaps.MaxDelete(parsing: text) }, allowEmpty: allowEmpty)
+        } catch {
+            throw ValidationError("--max-delete: \(error)")
+        }
+    }
+
+    /// The rule sets from the flags or the policy file; a bad pattern, duration or file is a usage error.
+    func ruleSets() throws -> [RetentionRuleSet] {
+        do {
+            if let policy {
+                let text: String
+                do {
+                    text = try String(contentsOfFile: policy, encoding: .utf8)
+                } catch {
+                    throw RetentionRuleError.policy("cannot read \(SafeText.escaping(policy)): \(error.localizedDescription)")
+                }
+                return try RetentionPolicyFile.parse(text)
+            }
+            guard let order = TagOrder(rawValue: order) else {
+                throw RetentionRuleError.policy("--order \(SafeText.escaping(order)) is not one of pushed, created, semver")
+            }
+            if let n = keepLast, n < 0 { throw RetentionRuleError.invalidCount(String(n)) }
+            return [
+                try RetentionRuleSet(
+                    repositories: try repository.map { p throws(RetentionRuleError) in try RepositoryGlob(p) },
+                    tags: try tag.map { p throws(RetentionRuleError) in try TagPattern(p) },
+                    keepLast: keepLast,
+                    keepWithin: try keepWithin.map { d throws(RetentionRuleError) in (d, try RetentionDuration.seconds(d)) },
+                    keepTags: try keepTag.map { p throws(RetentionRuleError) in try TagPattern(p) },
+                    order: order)
+            ]
+        } catch let error as RetentionRuleError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    mutating func run() async throws {
+        let registry = try await storeOptions.open(store: store)
+        defer { SkippedKeysWarning.report(registry.driver) }
+        let gate = deleteOptions.policy(for: registry, storeOptions: storeOptions)
+        let changes = !dryRun && planOut == nil
+        if changes, let refusal = gate.refusal { try refuse(refusal, report: nil) }
+
+        let saved = try apply.map(readPlan)
+        let rules = saved == nil ? try ruleSets() : []
+        let needsConfigs = rules.contains { $0.order == .created }
+        let progress = isatty(2) == 1 && !json
+        let all = try await load(registry, detail: needsConfigs ? .listing : .marking, progress: progress)
+        let inScope = saved.map { s in Set(s.repositories.map(\.name)) }
+        let scoped = all.filter { repo in inScope.map { $0.contains(repo.name) } ?? rules.contains { $0.covers(repository: repo.name) } }
+        var read: [String: [TagFingerprint]] = [:]
+        for (i, repo) in scoped.enumerated() {
+            if progress && (i % 50 == 0 || i == scoped.count - 1) { FileHandleOutput.progress("read tag links of \(i + 1)/\(scoped.count) repositories") }
+            read[repo.name] = await TagLinkReader.fingerprints(repo, driver: registry.driver)
+        }
+        if progress { FileHandleOutput.progress(nil) }
+
+        let plan: RetentionPlan
+        if let saved {
+            let moved = saved.changes(current: read, repositories: scoped)
+            if !moved.isEmpty {
+                try refuse("the store changed since the plan was made; nothing was changed:\n" + moved.map { "  " + $0 }.joined(separator: "\n"), report: nil)
+            }
+            plan = saved
+        } else {
+            plan = RetentionPlan.make(all, rules: rules, fingerprints: read, untagged: untagged, now: Date())
+        }
+        let deleter = StoreDeleter(store: registry, policy: gate)
+        let deletePlan: DeletePlan?
+        do {
+            deletePlan = plan.isEmpty ? nil : try deleter.plan(plan.deleteTargets, repositories: all)
+        } catch {
+            FileHandleOutput.standardError("drydock: \(error)")
+            throw ExitCode(1)
+        }
+        var report = PruneReport(plan: plan, deletePlan: deletePlan, dryRun: !changes)
+        report.gc = "drydock gc " + storeWords
+        if !json { print(PruneReport.text(plan, deletePlan: deletePlan, dryRun: !changes)) }
+
+        var refusals = saved == nil ? try caps().refusals(plan) : []
+        if deletePlan?.breaksPulls == true {
+            refusals.append("the prune would remove index children that kept tags need")
+        }
+        if !refusals.isEmpty {
+            report.refusal = refusals.joined(separator: "; ")
+            try refuse(refusals.joined(separator: "\n  "), report: report)
+        }
+        if let planOut {
+            try writePlan(plan, to: planOut, location: registry.driver.location)
+            if json { print(JSONOutput.string(report)) } else { print("Plan written to \(Shellish.quote(planOut)); apply it with: drydock prune \(storeWords) --apply \(Shellish.quote(planOut))") }
+            return
+        }
+        guard changes, let deletePlan else {
+            if json { print(JSONOutput.string(report)) }
+            if !json && deletePlan == nil { print("Nothing to prune.") }
+            return
+        }
+        try Confirm.require(
+            yes: yes, question: "Remove \(plan.removedTagCount) tag(s) and \(plan.removedManifestCount) manifest(s) listed above?", what: "prune")
+        let result: DeleteResult
+        do {
+            result = try await deleter.execute(deletePlan)
+        } catch {
+            FileHandleOutput.standardError("drydock: \(error)")
+            throw ExitCode(1)
+        }
+        report.executed = true
+        report.journal = result.journalID
+        if json {
+            print(JSONOutput.string(report))
+        } else {
+            print("Pruned \(plan.removedTagCount) tag(s) and \(plan.removedManifestCount) manifest(s); journal entry \(result.journalID).")
+            print("Undo with: drydock undo \(storeWords) \(result.journalID)  (possible until a garbage collection sweeps the blobs)")
+            print("Free the space with: drydock gc \(storeWords)")
+        }
+    }
+
+    /// How the store was named, for the commands we suggest.
+    private var storeWords: String {
+        if let config = storeOptions.config { return "--config \(Shellish.quote(config))" }
+        return ([store ?? "STORE"] + storeOptions.s3OnlyArguments).map(Shellish.quote).joined(separator: " ")
+    }
+
+    private func refuse(_ reason: String, report: PruneReport?) throws -> Never {
+        if json, let report { print(JSONOutput.string(report)) }
+        FileHandleOutput.standardError("drydock: refused: \(reason)")
+        throw ExitCode(1)
+    }
+
+    private func load(_ registry: RegistryStore, detail: LoadDetail, progress: Bool) async throws -> [RepositoryContents] {
+        let listing = try await StoreSelection.repositories(registry)
+        let loaded = await registry.loadAll(listing.repositories, detail: detail, reduce: { $0 }) { done, total in
+            if progress && (done % 50 == 0 || done == total) { FileHandleOutput.progress("indexed \(done)/\(total) repositories") }
+        }
+        return loaded
+    }
+
+    private func readPlan(_ path: String) throws -> RetentionPlan {
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let file = try JSONDecoder.prunePlan.decode(PrunePlanFile.self, from: data)
+            guard file.format == PrunePlanFile.formatName else { throw ValidationError("\(SafeText.escaping(path)) is not a drydock prune plan") }
+            return file.plan
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("--apply \(SafeText.escaping(path)): not a readable prune plan (\(error))")
+        }
+    }
+
+    private func writePlan(_ plan: RetentionPlan, to path: String, location: String) throws {
+        let file = PrunePlanFile(format: PrunePlanFile.formatName, store: location, created: Date(), plan: plan)
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            try encoder.encode(file).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            FileHandleOutput.standardError("drydock: cannot write the plan to \(SafeText.escaping(path)): \(error.localizedDescription)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// A plan saved by `--plan-out`.
+struct PrunePlanFile: Codable {
+    static let formatName = "drydock-prune-plan/1"
+    var format: String
+    /// Where the plan was made (shown; the fingerprints decide whether it still applies).
+    var store: String
+    var created: Date
+    var plan: RetentionPlan
+}
+
+extension JSONDecoder {
+    static var prunePlan: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}
