@@ -182,7 +182,7 @@ struct PruneCommand: AsyncParsableCommand {
         }
         var report = PruneReport(plan: plan, deletePlan: deletePlan, dryRun: !changes)
         report.gc = "drydock gc " + storeWords
-        if !json { print(PruneReport.text(plan, deletePlan: deletePlan, dryRun: !changes)) }
+        if !json { FileHandleOutput.standardOutput(PruneReport.text(plan, deletePlan: deletePlan, dryRun: !changes)) }
 
         var refusals = saved == nil ? try caps().refusals(plan) : []
         if deletePlan?.breaksPulls == true {
@@ -194,12 +194,12 @@ struct PruneCommand: AsyncParsableCommand {
         }
         if let planOut {
             try writePlan(plan, to: planOut, location: registry.driver.location)
-            if json { print(JSONOutput.string(report)) } else { print("Plan written to \(Shellish.quote(planOut)); apply it with: drydock prune \(storeWords) --apply \(Shellish.quote(planOut))") }
+            if json { FileHandleOutput.json(JSONOutput.string(report)) } else { FileHandleOutput.standardOutput("Plan written to \(Shellish.quote(planOut)); apply it with: drydock prune \(storeWords) --apply \(Shellish.quote(planOut))") }
             return
         }
         guard changes, let deletePlan else {
-            if json { print(JSONOutput.string(report)) }
-            if !json && deletePlan == nil { print("Nothing to prune.") }
+            if json { FileHandleOutput.json(JSONOutput.string(report)) }
+            if !json && deletePlan == nil { FileHandleOutput.standardOutput("Nothing to prune.") }
             return
         }
         try Confirm.require(
@@ -214,11 +214,11 @@ struct PruneCommand: AsyncParsableCommand {
         report.executed = true
         report.journal = result.journalID
         if json {
-            print(JSONOutput.string(report))
+            FileHandleOutput.json(JSONOutput.string(report))
         } else {
-            print("Pruned \(plan.removedTagCount) tag(s) and \(plan.removedManifestCount) manifest(s); journal entry \(result.journalID).")
-            print("Undo with: drydock undo \(storeWords) \(result.journalID)  (possible until a garbage collection sweeps the blobs)")
-            print("Free the space with: drydock gc \(storeWords)")
+            FileHandleOutput.standardOutput("Pruned \(plan.removedTagCount) tag(s) and \(plan.removedManifestCount) manifest(s); journal entry \(result.journalID).")
+            FileHandleOutput.standardOutput("Undo with: drydock undo \(storeWords) \(result.journalID)  (possible until a garbage collection sweeps the blobs)")
+            FileHandleOutput.standardOutput("Free the space with: drydock gc \(storeWords)")
         }
     }
 
@@ -229,7 +229,7 @@ struct PruneCommand: AsyncParsableCommand {
     }
 
     private func refuse(_ reason: String, report: PruneReport?) throws -> Never {
-        if json, let report { print(JSONOutput.string(report)) }
+        if json, let report { FileHandleOutput.json(JSONOutput.string(report)) }
         FileHandleOutput.standardError("drydock: refused: \(reason)")
         throw ExitCode(1)
     }

@@ -10,7 +10,7 @@ import Glibc
 /// `verify` or `rm --dry-run`. Peak memory is the kernel's count for the child process (`wait4`'s `ru_maxrss`), not a
 /// timing; each command runs once on the large store and once on a store of the same shape with small manifests,
 /// and the difference must stay within twice the manifests' bytes (before the fix: 3.6× with annotations, 2.6× with schema1 history).
-@Suite(.serialized) struct ManifestMemoryTests {
+@Suite(.serialized, .heavy) struct ManifestMemoryTests {
     static let manifestCount = 20
     static let manifestSize = 4 * 1024 * 1024 - 8192
 

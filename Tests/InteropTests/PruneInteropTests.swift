@@ -4,7 +4,7 @@ import Testing
 
 /// `drydock prune` on a store the real registry (2.8.2) wrote, with push times set on the tag links: the registry
 /// judges what is kept (tags/list, complete pulls of every platform and referrer) and what is gone (404).
-@Suite struct PruneInteropTests {
+@Suite(.heavy) struct PruneInteropTests {
     /// `team/app`: v1..v4 pushed 40, 30, 20, 10 days ago; `multi` an index over amd64 and s390x pushed 50 days ago;
     /// v1 and v4 each signed by a cosign-style tag (`sha256-<hex>.sig`) and by an OCI referrer (`subject`).
     /// `other/app`: one tag, `only`.

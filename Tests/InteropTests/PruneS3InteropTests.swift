@@ -3,7 +3,7 @@ import RegistryStorage
 import Testing
 
 /// `drydock prune` over S3 (the real registry on moto): push times come from the tag links' `LastModified`.
-@Suite struct PruneS3InteropTests {
+@Suite(.heavy) struct PruneS3InteropTests {
     @Test(.timeLimit(.minutes(5)))
     func pushTimesComeFromLastModifiedAndThePruneAppliesAndUndoes() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools + ["moto_server"])

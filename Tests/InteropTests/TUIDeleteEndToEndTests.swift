@@ -78,7 +78,7 @@ import Testing
 /// Under tmux, on a store the real registry wrote: the s390x child of `team/frontend:stable` is listed as reached by
 /// stable, `d` on it names the pull that breaks and `y` does not confirm; typing the repository name does; the
 /// registry then fails that platform, as the dialog said.
-@Suite(.serialized) struct TUIIndexChildEndToEndTests {
+@Suite(.serialized, .heavy) struct TUIIndexChildEndToEndTests {
     @Test(.timeLimit(.minutes(3)))
     func deletingAnIndexChildNamesTheBrokenPullAndNeedsTheRepositoryName() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools + ["tmux"])
