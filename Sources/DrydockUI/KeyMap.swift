@@ -3,7 +3,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case down, up, pageDown, pageUp, first, last
     case open, back, switchView
     case filter, sort
-    case verify, rescan, delete, mark, undo, collectGarbage
+    case verify, rescan, delete, mark, markAll, invertMarks, clearMarks, undo, collectGarbage
     case help, quit
 }
 
@@ -32,6 +32,9 @@ public enum KeyMap {
         Binding(command: .rescan, keys: [.char("r"), .ctrl("r")], section: "Actions", help: "rescan the store"),
         Binding(command: .delete, keys: [.char("d"), .delete], section: "Actions", help: "delete the selection (when enabled)"),
         Binding(command: .mark, keys: [.char(" ")], section: "Actions", help: "mark / unmark a tag or manifest (d deletes all marked)"),
+        Binding(command: .markAll, keys: [.char("A")], section: "Actions", help: "mark every row the filter shows"),
+        Binding(command: .invertMarks, keys: [.char("I")], section: "Actions", help: "invert the marks of the rows the filter shows"),
+        Binding(command: .clearMarks, keys: [.char("C")], section: "Actions", help: "clear every mark on this list"),
         Binding(command: .undo, keys: [.char("u")], section: "Actions", help: "undo the most recent delete (preview first)"),
         Binding(command: .collectGarbage, keys: [.char("X")], section: "Actions", help: "garbage collection: plan, confirm, run"),
         Binding(command: .help, keys: [.char("?"), .function(1)], section: "Other", help: "this help"),

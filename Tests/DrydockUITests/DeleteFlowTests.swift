@@ -316,3 +316,32 @@ import Testing
         #expect(!SafeText.needsEscaping(text))
     }
 }
+
+/// Marking at scale: `A` marks what the filter shows, `I` inverts those, `C` clears every mark; `d` then plans them all.
+@Suite struct BulkMarkTests {
+    @Test func markAllInvertAndClearFollowTheFilter() async throws {
+        let (f, app, old, _, _, _, _) = UIFixture.standard()
+        var s = try await DeleteFlowTests.enabled(f)
+        press(&s, .char("j"), .enter)  // team/app: tags latest, v1
+        press(&s, .char("A"))
+        #expect(s.top.list.marks == ["tag:latest", "tag:v1"])
+        press(&s, .char("I"))
+        #expect(s.top.list.marks.isEmpty)
+        press(&s, .char("/"))
+        type(&s, "v1")
+        press(&s, .enter, .char("A"))
+        #expect(s.top.list.marks == ["tag:v1"], "only what the filter shows")
+        press(&s, .escape, .char("I"))
+        #expect(s.top.list.marks == ["tag:latest"], "inverted over the whole list once the filter is cleared")
+        let planning = press(&s, .char("d"))
+        #expect(planning.map(\.summary) == ["planDelete(tag team/app:latest)"])
+        press(&s, .char("C"))
+        #expect(s.top.list.marks.isEmpty && s.text.contains("No marks."))
+        // The manifests list: both revisions (the tagged image and the untagged older one).
+        press(&s, .tab, .char("A"))
+        #expect(s.top.list.marks == [app.manifest.description, old.manifest.description])
+        // Not on the repository list.
+        press(&s, .escape, .escape, .char("A"))
+        #expect(s.text.contains("A, I and C mark tags and manifests"))
+    }
+}

@@ -36,6 +36,28 @@ extension Reducer {
         moveCursor(&s) { $0 + 1 }
     }
 
+    /// `A`, `I`, `C`: marks at scale. `marked(wasMarked)` decides each markable row the filter shows, so a filter then
+    /// `A` then `d` deletes exactly what the filter matched; `clearAll` drops every mark, hidden ones too.
+    static func bulkMark(_ s: inout AppState, clearAll: Bool = false, _ marked: (Bool) -> Bool) {
+        switch s.top.id {
+        case .tags, .revisions: break
+        default:
+            s.message = Banner(.info, "A, I and C mark tags and manifests (on their lists) to delete several at once.")
+            return
+        }
+        var marks = s.top.list.marks
+        if clearAll {
+            marks = []
+        } else {
+            for row in visibleRows(s) where row.target != nil || row.id.hasPrefix("tag:") {
+                if marked(marks.contains(row.id)) { marks.insert(row.id) } else { marks.remove(row.id) }
+            }
+        }
+        s.top.list.marks = marks
+        let n = marks.count
+        s.message = Banner(.info, n == 0 ? "No marks." : "\(Format.plural(n, "item")) marked: d deletes them all.")
+    }
+
     /// `u`: previews undoing the most recent journaled delete.
     static func undo(_ s: inout AppState) -> [Effect] {
         guard notBusy(&s) else { return [] }

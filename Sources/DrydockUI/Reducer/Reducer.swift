@@ -71,6 +71,9 @@ enum Reducer {
         case .rescan: return rescan(&s)
         case .delete: return delete(&s)
         case .mark: toggleMark(&s)
+        case .markAll: bulkMark(&s) { _ in true }
+        case .invertMarks: bulkMark(&s) { !$0 }
+        case .clearMarks: bulkMark(&s, clearAll: true) { _ in false }
         case .undo: return undo(&s)
         case .collectGarbage: return collectGarbage(&s)
         }
