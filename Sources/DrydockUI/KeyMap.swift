@@ -3,7 +3,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case down, up, pageDown, pageUp, first, last
     case open, back, switchView
     case filter, sort
-    case verify, rescan, delete, mark, markAll, invertMarks, clearMarks, undo, collectGarbage
+    case verify, rescan, delete, mark, markAll, invertMarks, clearMarks, undo, prune, collectGarbage
     case help, quit
 }
 
@@ -36,6 +36,9 @@ public enum KeyMap {
         Binding(command: .invertMarks, keys: [.char("I")], section: "Actions", help: "invert the marks of the rows the filter shows"),
         Binding(command: .clearMarks, keys: [.char("C")], section: "Actions", help: "clear every mark on this list"),
         Binding(command: .undo, keys: [.char("u")], section: "Actions", help: "undo the most recent delete (preview first)"),
+        Binding(
+            command: .prune, keys: [.char("P")], section: "Actions",
+            help: "prune by rules (keep last N, within, tag regex): plan, confirm, apply"),
         Binding(command: .collectGarbage, keys: [.char("X")], section: "Actions", help: "garbage collection: plan, confirm, run"),
         Binding(command: .help, keys: [.char("?"), .function(1)], section: "Other", help: "this help"),
         Binding(command: .quit, keys: [.char("q"), .ctrl("c")], section: "Other", help: "quit"),
@@ -49,6 +52,9 @@ public enum KeyMap {
         ("Dialogs", "c", "delete an index and its unreferenced children"),
         ("Dialogs", "type + Enter", "confirm by typing the name, count or yes"),
         ("Dialogs", "? Esc q", "close this help (j/k scroll it)"),
+        ("Prune", "Tab ↑↓", "next / previous field"),
+        ("Prune", "Space", "toggle also untagged, cycle the order"),
+        ("Prune", "Enter", "plan; Enter on the plan shown applies it (confirm by typing the count)"),
     ]
 
     private static let table: [Key: Command] = {
@@ -76,6 +82,9 @@ public enum KeyMap {
     ]
     public static let confirmFooter: [(keys: String, help: String)] = [("y", "yes"), ("n", "no"), ("Esc", "cancel")]
     public static let typedFooter: [(keys: String, help: String)] = [("type", "to confirm"), ("Enter", "confirm"), ("Esc", "cancel")]
+    public static let pruneFooter: [(keys: String, help: String)] = [
+        ("Tab ↑↓", "field"), ("type", "edit"), ("Space", "toggle"), ("Enter", "plan / apply"), ("Esc", "cancel"),
+    ]
     public static let infoFooter: [(keys: String, help: String)] = [("Esc", "close")]
     public static let helpFooter: [(keys: String, help: String)] = [("j k", "scroll"), ("Esc ? q", "close help")]
 }

@@ -20,6 +20,8 @@ public enum Action: Sendable {
     /// A delete preview came back (or could not be built).
     case deletePlanned([DeleteRequest], includeChildren: Bool, Result<DeletePlan, UIError>)
     case undoPreviewed(Result<UndoPlan, UIError>)
+    /// A prune preview came back for `request`.
+    case prunePlanned(PruneRequest, Result<PrunePreview, UIError>)
     case gcPlanned(Result<GCPlan, UIError>)
     /// A delete, undo or garbage collection ended: the success message, or why it failed. `label` names it.
     case writeFinished(label: String, Result<String, UIError>)
@@ -50,6 +52,8 @@ public enum Effect: Sendable {
     /// Build a delete preview off the UI thread (`StoreDeleter.plan` over freshly read repositories).
     case planDelete([DeleteRequest], includeChildren: Bool)
     case executeDelete(DeletePlan, label: String, force: Bool)
+    /// Build a prune preview off the UI thread (the core's `RetentionPlan` over freshly read repositories).
+    case planPrune(PruneRequest)
     /// Preview undoing the most recent journal entry.
     case previewUndo
     case undo(journalID: String)
@@ -68,6 +72,7 @@ public enum Effect: Sendable {
         case .deepVerify(_, let r, let ds): "deepVerify(\(r.name), \(ds.count))"
         case .planDelete(let ds, let children): "planDelete(\(ds.map(\.label).joined(separator: ", "))\(children ? ", children" : ""))"
         case .executeDelete(_, let label, let force): "executeDelete(\(label)\(force ? ", forced" : ""))"
+        case .planPrune(let r): "planPrune(\(r.repository.map(SafeText.escaping) ?? "every repository"))"
         case .previewUndo: "previewUndo"
         case .undo(let id): "undo(\(id))"
         case .planGarbageCollection: "planGarbageCollection"

@@ -45,4 +45,6 @@ public enum Overlay: Equatable, Sendable {
     /// The key list; the value is its scroll offset.
     case help(scroll: Int)
     case dialog(Dialog)
+    /// The prune form (`P`) and its preview.
+    case prune(PruneForm)
 }

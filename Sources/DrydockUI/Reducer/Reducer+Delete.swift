@@ -5,13 +5,7 @@ extension Reducer {
     /// `deletePlanned`.
     static func delete(_ s: inout AppState) -> [Effect] {
         guard case .enabled = s.deleteGate else {
-            if let reason = s.deleteGate.refusal {
-                s.overlay = .dialog(
-                    Dialog(
-                        title: "Deleting is disabled",
-                        lines: [reason.prefix(1).uppercased() + reason.dropFirst(), "Settings: \(DeleteGate.settings)."],
-                        kind: .info))
-            }
+            refuseDisabledDelete(&s)
             return []
         }
         guard notBusy(&s) else { return [] }
@@ -19,6 +13,16 @@ extension Reducer {
         guard !requests.isEmpty else { return [] }
         s.message = Banner(.info, "Planning the delete of \(DeleteRequest.label(requests))…")
         return [.planDelete(requests, includeChildren: false)]
+    }
+
+    /// Says why the delete gate is closed, and where it is set.
+    static func refuseDisabledDelete(_ s: inout AppState) {
+        guard let reason = s.deleteGate.refusal else { return }
+        s.overlay = .dialog(
+            Dialog(
+                title: "Deleting is disabled",
+                lines: [reason.prefix(1).uppercased() + reason.dropFirst(), "Settings: \(DeleteGate.settings)."],
+                kind: .info))
     }
 
     /// Space: marks or unmarks the selected tag or manifest.
@@ -76,7 +80,7 @@ extension Reducer {
         return [.planGarbageCollection]
     }
 
-    private static func notBusy(_ s: inout AppState) -> Bool {
+    static func notBusy(_ s: inout AppState) -> Bool {
         guard let op = s.operation else { return true }
         s.message = Banner(.info, "Wait: \(op)")
         return false

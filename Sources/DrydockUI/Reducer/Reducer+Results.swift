@@ -80,7 +80,7 @@ extension Reducer {
             }
             return []
 
-        case .start, .key, .mouse, .resize, .deletePlanned, .undoPreviewed, .gcPlanned, .writeFinished, .writeProgress:
+        case .start, .key, .mouse, .resize, .deletePlanned, .undoPreviewed, .prunePlanned, .gcPlanned, .writeFinished, .writeProgress:
             return []
         }
     }

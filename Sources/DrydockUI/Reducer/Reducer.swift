@@ -26,6 +26,9 @@ enum Reducer {
             return handleResult(&s, action)
         case .deletePlanned, .undoPreviewed, .gcPlanned, .writeFinished, .writeProgress:
             return handleWriteResult(&s, action)
+        case .prunePlanned(let request, let result):
+            prunePlanned(&s, request, result)
+            return []
         }
     }
 
@@ -34,6 +37,7 @@ enum Reducer {
     static func handleKey(_ s: inout AppState, _ key: Key) -> [Effect] {
         switch s.overlay {
         case .dialog(let dialog)?: return dialogKey(&s, dialog, key)
+        case .prune(let form)?: return pruneKey(&s, form, key)
         case .help(let scroll)?:
             helpKey(&s, scroll, key)
             return []
@@ -76,6 +80,7 @@ enum Reducer {
         case .clearMarks: bulkMark(&s, clearAll: true) { _ in false }
         case .undo: return undo(&s)
         case .collectGarbage: return collectGarbage(&s)
+        case .prune: openPrune(&s)
         }
         return []
     }

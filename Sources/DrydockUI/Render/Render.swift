@@ -28,6 +28,7 @@ enum Renderer {
         switch s.overlay {
         case .help(let scroll)?: HelpOverlay.draw(&g, scroll: scroll)
         case .dialog(let dialog)?: DialogOverlay.draw(&g, dialog)
+        case .prune(let form)?: PruneOverlay.draw(&g, form)
         case nil: break
         }
         return g
@@ -91,6 +92,7 @@ enum Renderer {
             } else {
                 hints = KeyMap.infoFooter
             }
+        case .prune?: hints = KeyMap.pruneFooter
         case nil: hints = s.top.list.editingFilter ? KeyMap.filterFooter : KeyMap.footer
         }
         // Two spaces between hints when they fit, else one; then the last ones (help, quit) stay and middle ones go.

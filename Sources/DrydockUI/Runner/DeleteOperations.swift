@@ -1,3 +1,4 @@
+import Foundation
 import RegistryStorage
 
 /// Deletes, undo and garbage collection for the browser, as closures (a real store, or a test double). Every one
@@ -9,6 +10,8 @@ public struct DeleteOperations: Sendable {
     /// Runs a preview (`force`: break the pulls it lists, after the user typed the repository name); the success
     /// text says what went and how to undo it.
     public var execute: @Sendable (DeletePlan, _ force: Bool) async -> Result<String, UIError>
+    /// Previews a prune: the retention plan, and the delete plan it becomes (run through `execute`, one journal entry).
+    public var planPrune: @Sendable (PruneRequest) async -> Result<PrunePreview, UIError>
     /// Previews undoing the most recent journal entry.
     public var previewUndo: @Sendable () async -> Result<UndoPlan, UIError>
     public var undo: @Sendable (_ journalID: String) async -> Result<String, UIError>
@@ -19,6 +22,7 @@ public struct DeleteOperations: Sendable {
     public init(
         plan: @escaping @Sendable ([DeleteRequest], Bool) async -> Result<DeletePlan, UIError>,
         execute: @escaping @Sendable (DeletePlan, Bool) async -> Result<String, UIError>,
+        planPrune: @escaping @Sendable (PruneRequest) async -> Result<PrunePreview, UIError>,
         previewUndo: @escaping @Sendable () async -> Result<UndoPlan, UIError>,
         undo: @escaping @Sendable (String) async -> Result<String, UIError>,
         planGC: @escaping @Sendable () async -> Result<GCPlan, UIError>,
@@ -26,6 +30,7 @@ public struct DeleteOperations: Sendable {
     ) {
         self.plan = plan
         self.execute = execute
+        self.planPrune = planPrune
         self.previewUndo = previewUndo
         self.undo = undo
         self.planGC = planGC
@@ -65,6 +70,19 @@ public struct DeleteOperations: Sendable {
                     var text = "Deleted \(Format.plural(result.removed.count, "path")) (journal \(result.journalID); u undoes it)."
                     if !result.unrestorable.isEmpty { text += " Not restorable: \(result.unrestorable.count)." }
                     return .success(text + skippedNote(since: skippedBefore))
+                } catch { return .failure(fail(error)) }
+            },
+            planPrune: { request in
+                do {
+                    // As `drydock prune` plans: every repository read (what a GC frees depends on all of them), the
+                    // tag links of those in scope stat-ed for their push times.
+                    let repos = try await everything()
+                    let scoped = request.repository.map { name in repos.filter { $0.name == name } } ?? repos
+                    var read: [String: [TagFingerprint]] = [:]
+                    for repo in scoped { read[repo.name] = await TagLinkReader.fingerprints(repo, driver: store.driver) }
+                    let plan = RetentionPlan.make(scoped, rules: [request.rules], fingerprints: read, untagged: request.untagged, now: Date())
+                    let delete = plan.isEmpty ? nil : try deleter.plan(plan.deleteTargets, repositories: repos)
+                    return .success(PrunePreview(plan: plan, delete: delete))
                 } catch { return .failure(fail(error)) }
             },
             previewUndo: {

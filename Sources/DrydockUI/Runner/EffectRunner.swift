@@ -76,6 +76,8 @@ public final class EffectRunner: Sendable {
                 let result = await handler.deletes?.execute(plan, force) ?? .failure(Self.unavailable)
                 queue.post(.writeFinished(label: "delete \(label)", result))
             }
+        case .planPrune(let request):
+            spawn { queue.post(.prunePlanned(request, await handler.deletes?.planPrune(request) ?? .failure(Self.unavailable))) }
         case .previewUndo:
             spawn { queue.post(.undoPreviewed(await handler.deletes?.previewUndo() ?? .failure(Self.unavailable))) }
         case .undo(let id):

@@ -1,0 +1,155 @@
+@testable import RegistryStorage
+import Testing
+@testable import DrydockUI
+
+/// The prune screen (`P`): the form, the preview built by the real `DeleteOperations.planPrune` on the in-memory store,
+/// the typed confirmation, and `u` undoing the whole prune. The in-memory driver reports no modification times, so
+/// push time is unknown here: these tests rank by `created` (the Order field), which the fixture's configs set.
+@Suite struct PruneFlowTests {
+    /// `team/app` gets two older images, tagged v0.8 and v0.9, besides `latest` and `v1` (one image, 2024-05-01).
+    static func fixture() -> UIFixture {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        f.image("team/app", tags: ["v0.8"], layers: ["base layer", "app 0.8"], created: "2022-01-01T00:00:00Z")
+        f.image("team/app", tags: ["v0.9"], layers: ["base layer", "app 0.9"], created: "2022-06-01T00:00:00Z")
+        return f
+    }
+
+    /// Runs prune previews here, every other write effect as `DeleteFlowTests` does.
+    @discardableResult
+    static func perform(_ effects: [Effect], _ s: inout AppState, _ f: UIFixture) async -> [Effect] {
+        let ops = DeleteOperations.store(f.store, policy: DeleteFlowTests.policy)
+        var next: [Effect] = []
+        for effect in effects {
+            if case .planPrune(let request) = effect {
+                let (state, e) = reduce(s, .prunePlanned(request, await ops.planPrune(request)))
+                s = state
+                next += e
+            } else {
+                next += await DeleteFlowTests.perform([effect], &s, f)
+            }
+        }
+        return next
+    }
+
+    /// Opens `team/app`, then the form; sets keep last 2, order created.
+    static func openAppForm(_ s: inout AppState) {
+        press(&s, .char("j"), .enter)
+        press(&s, .char("P"))
+        press(&s, .backspace)
+        type(&s, "2")
+        press(&s, .tab, .tab, .tab, .char(" "))
+    }
+
+    @Test func opensOnARepositoryOrEveryRepository() async throws {
+        let f = Self.fixture()
+        var s = try await f.loadedState()
+        #expect(press(&s, .char("P")).isEmpty)
+        guard case .prune(let all)? = s.overlay else {
+            Issue.record("P opens the prune form")
+            return
+        }
+        #expect(all.repository == nil)
+        var text = s.text
+        #expect(text.contains("Prune every repository"))
+        #expect(text.contains("Keep last N:     5_"))
+        #expect(text.contains("Keep tag regex:  ^latest$"))
+        #expect(text.contains("Also untagged:   [ ]"))
+        press(&s, .escape)
+        #expect(s.overlay == nil && s.text.contains("Cancelled: nothing was changed."))
+
+        press(&s, .char("j"), .enter, .char("P"))
+        guard case .prune(let one)? = s.overlay else {
+            Issue.record("P opens the prune form inside a repository")
+            return
+        }
+        #expect(one.repository == "team/app")
+        text = s.text
+        #expect(text.contains("Prune repository team/app"))
+        // Keys type into the form, not the list: q does not quit, j does not move.
+        press(&s, .tab, .tab, .char("q"), .char("j"))
+        guard case .prune(let typed)? = s.overlay else { return }
+        #expect(typed.keepTag == "^latest$qj" && !s.quitRequested)
+    }
+
+    @Test func invalidRulesAreExplainedInTheForm() async throws {
+        let f = Self.fixture()
+        var s = try await f.loadedState()
+        press(&s, .char("P"), .tab, .tab, .ctrl("u"))
+        type(&s, "v(")
+        #expect(press(&s, .enter).isEmpty, "nothing is planned from a bad regex")
+        #expect(s.text.contains("✗ Regular expression \"v(\""))
+
+        press(&s, .ctrl("u"), .up)
+        type(&s, "3 weeks")
+        #expect(press(&s, .enter).isEmpty)
+        #expect(s.text.contains("is not a duration such as 90d"))
+
+        // No keep rule at all.
+        press(&s, .ctrl("u"), .up, .ctrl("u"))
+        #expect(press(&s, .enter).isEmpty)
+        #expect(s.text.contains("Say what to keep"))
+        #expect(s.overlay != nil)
+    }
+
+    @Test func planShowsEveryTagKeptOrRemovedWithWhy() async throws {
+        let f = Self.fixture()
+        var s = try await f.loadedState(gate: .enabled(source: "--delete-enabled"))
+        Self.openAppForm(&s)
+        let planning = press(&s, .enter)
+        #expect(planning.map(\.summary) == ["planPrune(team/app)"])
+        #expect(s.text.contains("Planning…"))
+        await Self.perform(planning, &s, f)
+        let text = s.text
+        #expect(text.contains("team/app: keeps 2, removes 2 of 4 tags"))
+        #expect(text.contains("keep    latest  keep-tag ^latest$; keep-last 2 by created"))
+        #expect(text.contains("keep    v1  keep-last 2 by created"))
+        #expect(text.contains("remove  v0.9  pushed unknown"))
+        #expect(text.contains("remove  v0.8  pushed unknown"))
+        #expect(text.contains("Removes 2 tags and 0 manifests; garbage collection would then free"))
+        #expect(text.contains("[Enter] apply this plan"))
+
+        // Also untagged: an edit drops the plan; planning again lists the three manifests nothing reaches.
+        press(&s, .tab, .char(" "))
+        #expect(!s.text.contains("Removes 2 tags"))
+        await Self.perform(press(&s, .enter), &s, f)
+        #expect(s.text.contains("team/app: keeps 2, removes 2 of 4 tags, 3 untagged manifests"))
+        #expect(s.text.contains("Removes 2 tags and 3 manifests"))
+    }
+
+    @Test func applyNeedsTheGate() async throws {
+        let f = Self.fixture()
+        var s = try await f.loadedState()
+        Self.openAppForm(&s)
+        await Self.perform(press(&s, .enter), &s, f)
+        #expect(press(&s, .enter).isEmpty)
+        #expect(s.text.contains("Deleting is disabled"))
+        #expect(try await DeleteFlowTests.tags(f, "team/app") == ["latest", "v0.8", "v0.9", "v1"])
+    }
+
+    @Test func typedCountAppliesAndUUndoesTheWholePrune() async throws {
+        let f = Self.fixture()
+        var s = try await f.loadedState(gate: .enabled(source: "--delete-enabled"))
+        Self.openAppForm(&s)
+        await Self.perform(press(&s, .enter), &s, f)
+        #expect(press(&s, .enter).isEmpty)
+        #expect(s.text.contains("Prune team/app: remove 2 tags and 0 manifests?"))
+        #expect(s.text.contains("Type 2 to confirm."))
+
+        // y alone is not an answer here.
+        #expect(press(&s, .char("y"), .enter).isEmpty)
+        #expect(try await DeleteFlowTests.tags(f, "team/app") == ["latest", "v0.8", "v0.9", "v1"])
+
+        type(&s, "2")
+        let executing = press(&s, .enter)
+        #expect(executing.map(\.summary) == ["executeDelete(prune of team/app (2 tags and 0 manifests))"])
+        await Self.perform(executing, &s, f)
+        #expect(s.text.contains("u undoes it"))
+        #expect(try await DeleteFlowTests.tags(f, "team/app") == ["latest", "v1"])
+
+        // u: one journal entry restores both tags.
+        await Self.perform(press(&s, .char("u")), &s, f)
+        #expect(s.text.contains("Undo?") && s.text.contains("tag team/app:v0.8"))
+        await Self.perform(press(&s, .char("y")), &s, f)
+        #expect(try await DeleteFlowTests.tags(f, "team/app") == ["latest", "v0.8", "v0.9", "v1"])
+    }
+}
