@@ -152,4 +152,41 @@ import Testing
         await Self.perform(press(&s, .char("y")), &s, f)
         #expect(try await DeleteFlowTests.tags(f, "team/app") == ["latest", "v0.8", "v0.9", "v1"])
     }
+
+    @Test func everyRepositoryAndStaleAnswers() async throws {
+        let f = Self.fixture()
+        var s = try await f.loadedState()
+        press(&s, .char("P"))
+        let planning = press(&s, .enter)
+        #expect(planning.map(\.summary) == ["planPrune(every repository)"])
+        // An edit while the plan is built: its answer is for rules no longer on screen, and is dropped.
+        press(&s, .char("0"))
+        await Self.perform(planning, &s, f)
+        guard case .prune(let edited)? = s.overlay else {
+            Issue.record("the form stays open")
+            return
+        }
+        #expect(edited.preview == nil && edited.keepLast == "50")
+        #expect(!s.text.contains("Nothing to prune"))
+
+        // Keep last 50 over every repository keeps every tag.
+        await Self.perform(press(&s, .enter), &s, f)
+        let text = s.text
+        #expect(text.contains("base: keeps 1, removes 0 of 1 tag"))
+        #expect(text.contains("team/app: keeps 4, removes 0 of 4 tags"))
+        #expect(text.contains("team/multi: keeps 1, removes 0 of 1 tag"))
+        #expect(text.contains("Nothing to prune: these rules keep every tag."))
+        press(&s, .enter)
+        #expect(s.text.contains("Nothing to prune") && s.text.contains("These rules keep every tag."))
+    }
+
+    @Test func tagNamesFromTheStoreAreEscaped() async throws {
+        let f = Self.fixture()
+        let hostile = f.image("team/app", tags: [], layers: ["base layer", "hostile"], created: "2021-01-01T00:00:00Z")
+        f.tag("team/app", "t\u{1b}]0;pwned\u{07}", hostile.manifest)
+        var s = try await f.loadedState()
+        Self.openAppForm(&s)
+        await Self.perform(press(&s, .enter), &s, f)
+        #expect(s.text.contains("remove  t\\x1b]0;pwned\\x07  pushed unknown"))
+    }
 }

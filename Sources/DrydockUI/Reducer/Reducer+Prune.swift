@@ -89,6 +89,11 @@ extension Reducer {
 
     /// Enter on a shown plan: the delete gate, then a confirmation by typing the count of removed tags.
     private static func confirmPrune(_ s: inout AppState, _ preview: PrunePreview) -> [Effect] {
+        // A plan that removes nothing is said as such, whatever the gate.
+        guard preview.delete != nil else {
+            s.overlay = .dialog(PruneText.confirm(preview))
+            return []
+        }
         guard case .enabled = s.deleteGate else {
             refuseDisabledDelete(&s)
             return []
