@@ -133,3 +133,78 @@ import Testing
         }
     }
 }
+
+/// The prune form under tmux, on a store the real registry wrote with push times set on the tag links: `P`, keep last
+/// 1 (plus the default `^latest$`), Enter plans, Enter asks for the count, typing it applies as one journal entry;
+/// the registry then lists exactly the kept tags and serves them completely; `u` `y` brings every tag back.
+@Suite(.serialized, .heavy) struct TUIPruneEndToEndTests {
+    @Test(.timeLimit(.minutes(3)))
+    func pruneFromTheBrowserKeepsTheRuleAndUndoRestores() async throws {
+        try RequiredTool.require(all: RequiredTool.registryTools + ["tmux"])
+        let drydock = try DrydockBinary.path()
+        let scratch = try TemporaryDirectory(prefix: "drydock-tui-prune")
+        defer { scratch.remove() }
+        let layout = try OCIImageBuilder(directory: scratch.url.appendingPathComponent("layout"))
+        let base = LayerSpec(seed: "tui-prune-base")
+        for v in ["v1", "v2", "v3"] {
+            try layout.addImage(tag: v, layers: [base, LayerSpec(seed: "tui-prune-\(v)")], labels: ["v": v])
+        }
+        var options = RegistryServer.Options()
+        options.rootDirectory = scratch.url.appendingPathComponent("store", isDirectory: true)
+        try await RegistryServer.with(options) { server in
+            for v in ["v1", "v2", "v3"] {
+                try await Skopeo.copy(layout: layout, tag: v, to: server, repository: "team/app", format: .oci)
+            }
+            try await Skopeo.copy(layout: layout, tag: "v1", to: server, repository: "team/app", destinationTag: "latest", format: .oci)
+        }
+        let store = options.rootDirectory!
+        let tags = StoreFiles(root: store).repository("team/app").appendingPathComponent("_manifests/tags")
+        // Pushed: v1 3 h ago, v2 2 h ago, latest 1 h ago, v3 10 min ago.
+        for (tag, age) in [("v1", 3.0 * 3600), ("v2", 2.0 * 3600), ("latest", 3600.0), ("v3", 600.0)] {
+            let link = tags.appendingPathComponent("\(tag)/current/link").path
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-age)], ofItemAtPath: link)
+        }
+
+        let tmux = try await TmuxSession.start([drydock, store.path, "--delete-enabled"], width: 120, height: 40)
+        defer { tmux.stop() }
+        try await tmux.waitFor("the indexed repository list") {
+            $0.contains("team/app") && $0.contains("delete enabled") && !$0.contains("indexing") && !$0.contains("verifying")
+        }
+        try await tmux.send("Enter")
+        try await tmux.waitFor("the tags of team/app") { $0.contains("Tags (4)") }
+        try await tmux.send("P")
+        try await tmux.waitFor("the prune form") { $0.contains("Prune") && $0.contains("^latest$") }
+        try await tmux.send("C-u")
+        try await tmux.type("1")
+        try await tmux.send("Enter")
+        try await tmux.waitFor("the plan") { 
+            $0.contains("team/app: keeps 2, removes 2 of 4 tags") && $0.contains("keep    v3  keep-last 1 by pushed")
+                && $0.contains("remove  v2") && $0.contains("remove  v1")
+        }
+        try await tmux.send("Enter")
+        try await tmux.waitFor("the typed-count confirmation") { $0.contains("Type 2 to confirm") }
+        try await tmux.type("2")
+        try await tmux.send("Enter")
+        try await tmux.waitFor("the prune's result") { $0.contains("u undoes it") && $0.contains("Tags (2)") }
+
+        let afterPrune = try await RegistryServer.with(options) { server throws -> [String] in
+            for tag in ["latest", "v3"] { try await DeleteScenario.pullCompletely(server.api, "team/app", tag) }
+            #expect(try await server.api.manifest("team/app", "v1").status == 404)
+            return try await server.api.tags("team/app").sorted()
+        }
+        #expect(afterPrune == ["latest", "v3"])
+
+        // u: the whole prune is one journal entry.
+        try await tmux.send("u")
+        try await tmux.waitFor("the undo preview") { $0.contains("Undo?") }
+        try await tmux.send("y")
+        try await tmux.waitFor("the restored tags") { $0.contains("Restored") && $0.contains("Tags (4)") }
+        try await tmux.send("q")
+        #expect(try await tmux.waitForExit() == 0)
+        let restored = try await RegistryServer.with(options) { server throws -> [String] in
+            for tag in ["v1", "v2"] { try await DeleteScenario.pullCompletely(server.api, "team/app", tag) }
+            return try await server.api.tags("team/app").sorted()
+        }
+        #expect(restored == ["latest", "v1", "v2", "v3"])
+    }
+}
