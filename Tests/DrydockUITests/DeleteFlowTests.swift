@@ -23,6 +23,7 @@ import Testing
             case .previewUndo: action = .undoPreviewed(await ops.previewUndo())
             case .undo(let id): action = .writeFinished(label: "undo \(id)", await ops.undo(id))
             case .planGarbageCollection: action = .gcPlanned(await ops.planGC())
+            case .planPrune(let request): action = .prunePlanned(request, await ops.planPrune(request))
             case .collectGarbage(let p):
                 // Progress lines arrive while the run goes on; the browser shows each in the busy banner.
                 let lines = Locked<[String]>([])

@@ -14,23 +14,6 @@ import Testing
         return f
     }
 
-    /// Runs prune previews here, every other write effect as `DeleteFlowTests` does.
-    @discardableResult
-    static func perform(_ effects: [Effect], _ s: inout AppState, _ f: UIFixture) async -> [Effect] {
-        let ops = DeleteOperations.store(f.store, policy: DeleteFlowTests.policy)
-        var next: [Effect] = []
-        for effect in effects {
-            if case .planPrune(let request) = effect {
-                let (state, e) = reduce(s, .prunePlanned(request, await ops.planPrune(request)))
-                s = state
-                next += e
-            } else {
-                next += await DeleteFlowTests.perform([effect], &s, f)
-            }
-        }
-        return next
-    }
-
     /// Opens `team/app`, then the form; sets keep last 2, order created.
     static func openAppForm(_ s: inout AppState) {
         press(&s, .char("j"), .enter)
@@ -98,7 +81,7 @@ import Testing
         let planning = press(&s, .enter)
         #expect(planning.map(\.summary) == ["planPrune(team/app)"])
         #expect(s.text.contains("Planning…"))
-        await Self.perform(planning, &s, f)
+        await DeleteFlowTests.perform(planning, &s, f)
         let text = s.text
         #expect(text.contains("team/app: keeps 2, removes 2 of 4 tags"))
         #expect(text.contains("keep    latest  keep-tag ^latest$; keep-last 2 by created"))
@@ -111,7 +94,7 @@ import Testing
         // Also untagged: an edit drops the plan; planning again lists the three manifests nothing reaches.
         press(&s, .tab, .char(" "))
         #expect(!s.text.contains("Removes 2 tags"))
-        await Self.perform(press(&s, .enter), &s, f)
+        await DeleteFlowTests.perform(press(&s, .enter), &s, f)
         #expect(s.text.contains("team/app: keeps 2, removes 2 of 4 tags, 3 untagged manifests"))
         #expect(s.text.contains("Removes 2 tags and 3 manifests"))
     }
@@ -120,7 +103,7 @@ import Testing
         let f = Self.fixture()
         var s = try await f.loadedState()
         Self.openAppForm(&s)
-        await Self.perform(press(&s, .enter), &s, f)
+        await DeleteFlowTests.perform(press(&s, .enter), &s, f)
         #expect(press(&s, .enter).isEmpty)
         #expect(s.text.contains("Deleting is disabled"))
         #expect(try await DeleteFlowTests.tags(f, "team/app") == ["latest", "v0.8", "v0.9", "v1"])
@@ -130,7 +113,7 @@ import Testing
         let f = Self.fixture()
         var s = try await f.loadedState(gate: .enabled(source: "--delete-enabled"))
         Self.openAppForm(&s)
-        await Self.perform(press(&s, .enter), &s, f)
+        await DeleteFlowTests.perform(press(&s, .enter), &s, f)
         #expect(press(&s, .enter).isEmpty)
         #expect(s.text.contains("Prune team/app: remove 2 tags and 0 manifests?"))
         #expect(s.text.contains("Type 2 to confirm."))
@@ -142,14 +125,14 @@ import Testing
         type(&s, "2")
         let executing = press(&s, .enter)
         #expect(executing.map(\.summary) == ["executeDelete(prune of team/app (2 tags and 0 manifests))"])
-        await Self.perform(executing, &s, f)
+        await DeleteFlowTests.perform(executing, &s, f)
         #expect(s.text.contains("u undoes it"))
         #expect(try await DeleteFlowTests.tags(f, "team/app") == ["latest", "v1"])
 
         // u: one journal entry restores both tags.
-        await Self.perform(press(&s, .char("u")), &s, f)
+        await DeleteFlowTests.perform(press(&s, .char("u")), &s, f)
         #expect(s.text.contains("Undo?") && s.text.contains("tag team/app:v0.8"))
-        await Self.perform(press(&s, .char("y")), &s, f)
+        await DeleteFlowTests.perform(press(&s, .char("y")), &s, f)
         #expect(try await DeleteFlowTests.tags(f, "team/app") == ["latest", "v0.8", "v0.9", "v1"])
     }
 
@@ -161,7 +144,7 @@ import Testing
         #expect(planning.map(\.summary) == ["planPrune(every repository)"])
         // An edit while the plan is built: its answer is for rules no longer on screen, and is dropped.
         press(&s, .char("0"))
-        await Self.perform(planning, &s, f)
+        await DeleteFlowTests.perform(planning, &s, f)
         guard case .prune(let edited)? = s.overlay else {
             Issue.record("the form stays open")
             return
@@ -170,7 +153,7 @@ import Testing
         #expect(!s.text.contains("Nothing to prune"))
 
         // Keep last 50 over every repository keeps every tag.
-        await Self.perform(press(&s, .enter), &s, f)
+        await DeleteFlowTests.perform(press(&s, .enter), &s, f)
         let text = s.text
         #expect(text.contains("base: keeps 1, removes 0 of 1 tag"))
         #expect(text.contains("team/app: keeps 4, removes 0 of 4 tags"))
@@ -186,7 +169,7 @@ import Testing
         f.tag("team/app", "t\u{1b}]0;pwned\u{07}", hostile.manifest)
         var s = try await f.loadedState()
         Self.openAppForm(&s)
-        await Self.perform(press(&s, .enter), &s, f)
+        await DeleteFlowTests.perform(press(&s, .enter), &s, f)
         #expect(s.text.contains("remove  t\\x1b]0;pwned\\x07  pushed unknown"))
     }
 }
