@@ -143,7 +143,7 @@ public struct DemoStoreBuilder: Sendable {
 
 // MARK: - JSON as Go writes it
 
-private typealias J = LibtrustJSON
+private typealias J = JSONValue
 
 private func str(_ s: String) -> J { .string(s) }
 private func num(_ n: Int) -> J { .number(String(n)) }
