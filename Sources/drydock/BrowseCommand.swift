@@ -1,5 +1,6 @@
 import ArgumentParser
 import CursesTerminal
+import DemoRegistry
 import DrydockResources
 import DrydockUI
 import Foundation
