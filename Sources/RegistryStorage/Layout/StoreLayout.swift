@@ -1,5 +1,6 @@
 /// Path templates of registry 2.8.2 (`registry/storage/paths.go`), relative to `docker/registry/v2`.
 /// Every path is built from a validated `Digest` or from name components checked by the caller, never from raw text.
+/// `StoreEntry` reads paths back; the two are kept inverse by `StoreEntryTests`.
 public enum StoreLayout {
     public static let repositories = StoragePath(trusted: ["repositories"])
     public static let blobs = StoragePath(trusted: ["blobs"])
@@ -63,6 +64,19 @@ public enum StoreLayout {
     public static func uploadDirectory(_ repo: StoragePath, _ id: String) -> StoragePath {
         uploadsDirectory(repo).appending(id)
     }
+
+    public static func uploadData(_ repo: StoragePath, _ id: String) -> StoragePath {
+        uploadDirectory(repo, id).appending("data")
+    }
+
+    public static func uploadStartedAt(_ repo: StoragePath, _ id: String) -> StoragePath {
+        uploadDirectory(repo, id).appending("startedat")
+    }
+
+    public static let journalDirectory = drydock.appending("journal")
+
+    /// `id` must satisfy `StoreEntry.isJournalID`.
+    public static func journalEntry(_ id: String) -> StoragePath { journalDirectory.appending(id + ".json") }
 
     /// Reads `<alg>/<hex>` path components back into a digest (the registry's `digestFromPath` without fan-out).
     public static func digest(algorithm: String, hex: String) -> Digest? {

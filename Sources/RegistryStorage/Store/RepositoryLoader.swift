@@ -48,7 +48,7 @@ struct RepositoryLoader {
             let manifestsDir = StoreLayout.manifestsDirectory(repo)
             let manifestFiles = await walk(manifestsDir, acc)
             let layerFiles = await walk(StoreLayout.layersDirectory(repo), acc)
-            links = classifyManifestFiles(manifestFiles, base: manifestsDir, acc)
+            links = classifyManifestFiles(manifestFiles, repo: repo, acc)
             layerLinks = await loadLayerLinks(layerFiles, repo: repo, acc)
         } else {
             links = await scanManifestFolders(repo, tagNames: tagNames, acc)
@@ -194,8 +194,7 @@ struct RepositoryLoader {
                 acc.problems.append(Problem.notAFile(f.kind, at: f.path, expected: "layer link"))
                 continue
             }
-            let rel = Array(f.path.components.dropFirst(repo.components.count + 1))
-            guard rel.count == 3, rel[2] == "link", let d = StoreLayout.digest(algorithm: rel[0], hex: rel[1]) else {
+            guard case .layerLink(let d)? = StoreEntry.RepositoryFile(relative: f.path.components.dropFirst(repo.components.count)) else {
                 if f.path.lastComponent == "link" {
                     acc.problems.append(Problem(.warning, .invalidPathComponent, "layer link at a path that names no valid digest", at: f.path))
                 }
@@ -307,38 +306,27 @@ struct RepositoryLoader {
         }
     }
 
-    private func classifyManifestFiles(_ files: [WalkedFile], base: StoragePath, _ acc: Accumulator) -> ManifestLinks {
+    private func classifyManifestFiles(_ files: [WalkedFile], repo: StoragePath, _ acc: Accumulator) -> ManifestLinks {
         var links = ManifestLinks()
         for f in files {
-            let rel = Array(f.path.components.dropFirst(base.components.count))
-            guard rel.last == "link" || f.kind != .file else { continue }
+            guard f.path.lastComponent == "link" || f.kind != .file else { continue }
             if f.kind != .file {
                 acc.problems.append(Problem.notAFile(f.kind, at: f.path, expected: "link file"))
                 continue
             }
-            switch rel.count {
-            case 4 where rel[0] == "revisions":
-                guard let d = StoreLayout.digest(algorithm: rel[1], hex: rel[2]) else { break }
+            switch StoreEntry.RepositoryFile(relative: f.path.components.dropFirst(repo.components.count)) {
+            case .revisionLink(let d)?:
                 links.revisions[d] = f.path
-                continue
-            case 7 where rel[0] == "revisions" && rel[3] == "signatures":
-                guard let d = StoreLayout.digest(algorithm: rel[1], hex: rel[2]),
-                    let s = StoreLayout.digest(algorithm: rel[4], hex: rel[5])
-                else { break }
+            case .signatureLink(let d, let s)?:
                 links.signatures[d, default: []].append((s, f.path))
                 links.revisionFolders.insert(d)
-                continue
-            case 4 where rel[0] == "tags" && rel[2] == "current":
-                links.current[rel[1]] = f.path
-                continue
-            case 6 where rel[0] == "tags" && rel[2] == "index":
-                guard let d = StoreLayout.digest(algorithm: rel[3], hex: rel[4]) else { break }
-                links.index[rel[1], default: []].append((d, f.path))
-                continue
-            default:
-                break
+            case .tagCurrentLink(let tag)?:
+                links.current[tag] = f.path
+            case .tagIndexLink(let tag, let d)?:
+                links.index[tag, default: []].append((d, f.path))
+            case nil, .layerLink?, .uploadData?, .uploadStartedAt?:
+                acc.problems.append(Problem(.warning, .invalidPathComponent, "link file at an unexpected place or with an invalid digest in its path", at: f.path))
             }
-            acc.problems.append(Problem(.warning, .invalidPathComponent, "link file at an unexpected place or with an invalid digest in its path", at: f.path))
         }
         return links
     }
@@ -547,10 +535,10 @@ struct RepositoryLoader {
                 acc.problems.append(Problem(.warning, .invalidPathComponent, "upload folder \"\(SafeText.escaping(e.name))\" has a name that is not valid UTF-8; skipped", at: dir))
                 continue
             }
-            let path = dir.appending(e.name)
+            let path = StoreLayout.uploadDirectory(repo, e.name)
             var upload = Upload(id: e.name, path: path, startedAt: nil, size: nil, problems: [])
             do {
-                let bytes = try await driver.read(path.appending("startedat"), limit: 128)
+                let bytes = try await driver.read(StoreLayout.uploadStartedAt(repo, e.name), limit: 128)
                 let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
                 upload.startedAt = ImageConfig.parseTimestamp(text)
                 if upload.startedAt == nil {
@@ -560,7 +548,7 @@ struct RepositoryLoader {
                 let error = DriverError(error)
                 upload.problems.append(Problem(.warning, .uploadUnreadable, "no readable startedat (\(SafeText.escaping(DriverError(error).description))); the registry never purges this upload", at: path))
             }
-            upload.size = try? await driver.stat(path.appending("data")).size
+            upload.size = try? await driver.stat(StoreLayout.uploadData(repo, e.name)).size
             uploads.append(upload)
         }
         return uploads.sorted { $0.id < $1.id }
