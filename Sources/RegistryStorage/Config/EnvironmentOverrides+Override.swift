@@ -71,6 +71,10 @@ extension EnvironmentOverrides {
                 if rest.count == 1 {
                     config.catalogMaxEntries = try document().map { (node: YAMLNode) throws(ConfigurationError) in try YAMLV2.decodeInt(node, path: name) } ?? 0
                 }
+            case "HTTP":
+                try overwriteHTTP(&config.http, rest)
+            case "REDIS":
+                try overwriteRedis(&config.redis, rest)
             default:
                 if !EnvironmentOverrides.unreadTopLevelFields.contains(head) { unrecognized() }
             }

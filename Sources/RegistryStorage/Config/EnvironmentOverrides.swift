@@ -8,7 +8,7 @@ enum EnvironmentOverrides {
     static let prefix = "REGISTRY_"
     /// Top-level Configuration fields drydock does not read; overrides to them are accepted silently.
     static let unreadTopLevelFields: Set<String> = [
-        "LOG", "LOGLEVEL", "AUTH", "MIDDLEWARE", "REPORTING", "HTTP", "NOTIFICATIONS", "REDIS", "HEALTH", "PROXY",
+        "LOG", "LOGLEVEL", "AUTH", "MIDDLEWARE", "REPORTING", "NOTIFICATIONS", "HEALTH", "PROXY",
     ]
     static let maxPathParts = 32
 

@@ -72,6 +72,16 @@ extension GoRegistryConfig {
             }
         }
 
+        let cache = Self.blobDescriptorCache(storage["cache"], warnings: &warnings)
+        let redisSettings = redisSettings()
+        if redis.tlsWritten {
+            warnings.append("redis.tls is ignored: registry 2.8.2 has no TLS for redis and connects in plain TCP (so does Drydock)")
+        }
+        if cache == .redis && redisSettings == nil {
+            throw .invalidValue(key: "storage.cache.blobdescriptor",
+                                reason: "redis, but redis.addr is empty (registry 2.8.2 panics: \"redis configuration required to use for layerinfo cache\")")
+        }
+
         return RegistryConfiguration(
             storage: storageSetting,
             deleteEnabled: deleteEnabled,
@@ -84,7 +94,50 @@ extension GoRegistryConfig {
                 urlAllow: validation.allow, urlDeny: validation.deny),
             repositoryClasses: policyClasses,
             catalogMaxEntries: catalogMaxEntries > 0 ? catalogMaxEntries : RegistryConfiguration.defaultCatalogMaxEntries,
+            http: try httpSettings(),
+            blobDescriptorCache: cache,
+            redis: redisSettings,
             warnings: warnings)
+    }
+
+    /// registry/listener `NewListener`: `net` empty or `tcp`, or `unix`; anything else stops the registry.
+    private func httpSettings() throws(ConfigurationError) -> HTTPSettings {
+        let network: HTTPSettings.Network
+        switch http.net {
+        case "", "tcp": network = .tcp
+        case "unix": network = .unix
+        default:
+            throw .invalidValue(key: "http.net", reason: "\"\(http.net)\" is neither tcp nor unix (registry 2.8.2 refuses to start: \"unknown address type\")")
+        }
+        // registry.go ListenAndServe: TLS from a certificate or from Let's Encrypt.
+        return HTTPSettings(addr: http.addr, net: network, host: http.host, prefix: http.prefix,
+                            tls: !http.tlsCertificate.isEmpty || !http.letsEncryptCacheFile.isEmpty)
+    }
+
+    /// handlers/app.go `configureRedis`: no redis at all when `addr` is empty.
+    private func redisSettings() -> RedisSettings? {
+        guard !redis.addr.isEmpty else { return nil }
+        func seconds(_ ns: Int64) -> Double { Double(ns) / 1_000_000_000 }
+        return RedisSettings(addr: redis.addr, password: redis.password, db: redis.db,
+                             dialTimeout: seconds(redis.dialTimeout), readTimeout: seconds(redis.readTimeout),
+                             writeTimeout: seconds(redis.writeTimeout))
+    }
+
+    /// handlers/app.go `NewApp`: `blobdescriptor`, or `layerinfo` when that key is absent (not merely null); the
+    /// value is compared with the Go strings "redis" and "inmemory", so only those exact strings count.
+    private static func blobDescriptorCache(_ cache: [String: GoValue]?, warnings: inout [String]) -> BlobDescriptorCacheSetting {
+        guard let cache else { return .none }
+        let key = cache["blobdescriptor"] != nil ? "blobdescriptor" : "layerinfo"
+        guard let value = cache[key] else { return .none }
+        switch value {
+        case .string("redis"): return .redis
+        case .string("inmemory"): return .inMemory
+        case .string(""): return .none
+        default:
+            warnings.append("storage.cache.\(key) is \(value.brief): registry 2.8.2 knows only redis and inmemory "
+                            + "(it logs \"unknown cache type\") and runs without a blob descriptor cache")
+            return .none
+        }
     }
 
     private static func maintenanceOverrideWarning(_ variable: String, key: String) -> String {

@@ -6,10 +6,34 @@ struct GoRegistryConfig {
     var validation = Validation()
     var policyClasses: [String] = []
     var catalogMaxEntries = 0
+    var http = HTTP()
+    var redis = Redis()
 
     struct Schema1 {
         var trustKey = ""
         var enabled = false
+    }
+
+    /// `HTTP` (the fields drydock reads).
+    struct HTTP {
+        var addr = ""
+        var net = ""
+        var host = ""
+        var prefix = ""
+        var tlsCertificate = ""
+        var letsEncryptCacheFile = ""
+    }
+
+    /// `Redis`. Durations in nanoseconds, as Go's `time.Duration`.
+    struct Redis {
+        var addr = ""
+        var password = ""
+        var db = 0
+        var dialTimeout: Int64 = 0
+        var readTimeout: Int64 = 0
+        var writeTimeout: Int64 = 0
+        /// `redis.tls` was written; 2.8.2 has no such field and ignores it.
+        var tlsWritten = false
     }
 
     struct Validation {
@@ -29,6 +53,8 @@ struct GoRegistryConfig {
             case "validation": c.validation = try decodeValidation(value, path: path)
             case "policy": c.policyClasses = try decodePolicy(value, path: path)
             case "catalog": c.catalogMaxEntries = try decodeCatalog(value, path: path)
+            case "http": c.http = try decodeHTTP(value, path: path)
+            case "redis": c.redis = try decodeRedis(value, path: path)
             default: break
             }
         }
@@ -111,5 +137,71 @@ struct GoRegistryConfig {
             if name == "maxentries" { maxEntries = try YAMLV2.decodeInt(value, path: path) }
         }
         return maxEntries
+    }
+
+    static func decodeHTTP(_ node: YAMLNode, path: String) throws(ConfigurationError) -> HTTP {
+        var http = HTTP()
+        try YAMLV2.decodeStruct(node, path: path) { (name: String, value: YAMLNode, path: String) throws(ConfigurationError) in
+            switch name {
+            case "addr": http.addr = try YAMLV2.decodeString(value, path: path)
+            case "net": http.net = try YAMLV2.decodeString(value, path: path)
+            case "host": http.host = try YAMLV2.decodeString(value, path: path)
+            case "prefix": http.prefix = try YAMLV2.decodeString(value, path: path)
+            case "tls": (http.tlsCertificate, http.letsEncryptCacheFile) = try decodeTLS(value, path: path)
+            default: break
+            }
+        }
+        return http
+    }
+
+    /// `http.tls`: the certificate, and Let's Encrypt's cache file (either one turns TLS on).
+    static func decodeTLS(_ node: YAMLNode, path: String) throws(ConfigurationError) -> (String, String) {
+        var certificate = ""
+        var cacheFile = ""
+        try YAMLV2.decodeStruct(node, path: path) { (name: String, value: YAMLNode, path: String) throws(ConfigurationError) in
+            switch name {
+            case "certificate": certificate = try YAMLV2.decodeString(value, path: path)
+            case "letsencrypt": cacheFile = try decodeLetsEncrypt(value, path: path)
+            default: break
+            }
+        }
+        return (certificate, cacheFile)
+    }
+
+    static func decodeLetsEncrypt(_ node: YAMLNode, path: String) throws(ConfigurationError) -> String {
+        var cacheFile = ""
+        try YAMLV2.decodeStruct(node, path: path) { (name: String, value: YAMLNode, path: String) throws(ConfigurationError) in
+            if name == "cachefile" { cacheFile = try YAMLV2.decodeString(value, path: path) }
+        }
+        return cacheFile
+    }
+
+    static func decodeRedis(_ node: YAMLNode, path: String) throws(ConfigurationError) -> Redis {
+        var redis = Redis()
+        try YAMLV2.decodeStruct(node, path: path) { (name: String, value: YAMLNode, path: String) throws(ConfigurationError) in
+            switch name {
+            case "addr": redis.addr = try YAMLV2.decodeString(value, path: path)
+            case "password": redis.password = try YAMLV2.decodeString(value, path: path)
+            case "db": redis.db = try YAMLV2.decodeInt(value, path: path)
+            case "dialtimeout": redis.dialTimeout = try YAMLV2.decodeDuration(value, path: path)
+            case "readtimeout": redis.readTimeout = try YAMLV2.decodeDuration(value, path: path)
+            case "writetimeout": redis.writeTimeout = try YAMLV2.decodeDuration(value, path: path)
+            case "pool": try decodeRedisPool(value, path: path)
+            case "tls": redis.tlsWritten = true
+            default: break
+            }
+        }
+        return redis
+    }
+
+    /// `redis.pool`: not used by drydock, but a value of the wrong type stops the registry at start, so it is checked.
+    static func decodeRedisPool(_ node: YAMLNode, path: String) throws(ConfigurationError) {
+        try YAMLV2.decodeStruct(node, path: path) { (name: String, value: YAMLNode, path: String) throws(ConfigurationError) in
+            switch name {
+            case "maxidle", "maxactive": _ = try YAMLV2.decodeInt(value, path: path)
+            case "idletimeout": _ = try YAMLV2.decodeDuration(value, path: path)
+            default: break
+            }
+        }
     }
 }

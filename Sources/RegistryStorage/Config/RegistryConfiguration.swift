@@ -110,6 +110,12 @@ public struct RegistryConfiguration: Sendable, Equatable {
     public var repositoryClasses: [String]
     /// `catalog.maxentries`; 1000 when unset or not positive.
     public var catalogMaxEntries: Int
+    /// `http.*`: where the registry serves its API (for `RegistryLiveness`).
+    public var http: HTTPSettings
+    /// `storage.cache.blobdescriptor` (or `layerinfo`).
+    public var blobDescriptorCache: BlobDescriptorCacheSetting
+    /// The `redis:` block; nil when `redis.addr` is empty (the registry then has no redis).
+    public var redis: RedisSettings?
     /// Things worth telling the user: environment overrides the registry ignores, odd root directories...
     public var warnings: [String]
 
@@ -117,7 +123,8 @@ public struct RegistryConfiguration: Sendable, Equatable {
                 uploadPurging: UploadPurging? = nil, schema1Enabled: Bool = false,
                 schema1SigningKeyFile: String? = nil, validation: ManifestValidation = ManifestValidation(),
                 repositoryClasses: [String] = [], catalogMaxEntries: Int = RegistryConfiguration.defaultCatalogMaxEntries,
-                warnings: [String] = []) {
+                http: HTTPSettings = HTTPSettings(), blobDescriptorCache: BlobDescriptorCacheSetting = .none,
+                redis: RedisSettings? = nil, warnings: [String] = []) {
         self.storage = storage
         self.deleteEnabled = deleteEnabled
         self.readOnly = readOnly
@@ -127,6 +134,9 @@ public struct RegistryConfiguration: Sendable, Equatable {
         self.validation = validation
         self.repositoryClasses = repositoryClasses
         self.catalogMaxEntries = catalogMaxEntries
+        self.http = http
+        self.blobDescriptorCache = blobDescriptorCache
+        self.redis = redis
         self.warnings = warnings
     }
 

@@ -74,6 +74,22 @@ extension YAMLV2 {
         throw mismatch(node, into: "an integer", path: path)
     }
 
+    /// Into a `time.Duration` field (nanoseconds): yaml.v2 parses a string with `time.ParseDuration` (`5s`,
+    /// `1h30m`) and takes a number as nanoseconds (`dialtimeout: 5` is 5 ns); anything else fails the document.
+    static func decodeDuration(_ node: YAMLNode, path: String) throws(ConfigurationError) -> Int64 {
+        if case .scalar(let s) = node {
+            switch try resolve(s) {
+            case .string(let text): if let ns = GoDuration.nanoseconds(text) { return ns }
+            case .int(let i): return i
+            case .uint(let u): if let v = Int64(exactly: u) { return v }
+            case .float(let f): if f.isFinite, f > -9.2e18, f < 9.2e18 { return Int64(f.rounded(.towardZero)) }
+            case .null: return 0
+            default: break
+            }
+        }
+        throw mismatch(node, into: "a duration such as 5s, 500ms or 1m30s", path: path)
+    }
+
     /// Into `[]string`.
     static func decodeStringList(_ node: YAMLNode, path: String) throws(ConfigurationError) -> [String] {
         switch node {
