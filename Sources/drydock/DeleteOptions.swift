@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import RegistryStorage
 
-/// The delete gate's flags, shared by `rm`, `undo` and `gc`.
+/// The delete gate's flags, shared by `rm`, `undo` and the browser (`gc` takes `GCWriteOptions`).
 struct DeleteOptions: ParsableArguments {
     @Flag(
         name: .long,
@@ -17,6 +17,10 @@ struct DeleteOptions: ParsableArguments {
 
     /// The effective policy for a store opened through `storeOptions`; prints the policy's notes.
     func policy(for registry: RegistryStore, storeOptions: StoreOptions) -> DeletePolicy {
+        Self.policy(deleteEnabled: deleteEnabled, readOnly: readOnly, for: registry, storeOptions: storeOptions)
+    }
+
+    static func policy(deleteEnabled: Bool, readOnly: Bool, for registry: RegistryStore, storeOptions: StoreOptions) -> DeletePolicy {
         let policy = DeletePolicy.resolve(
             configuration: registry.configuration, environment: ProcessInfo.processInfo.environment,
             deleteEnabledFlag: deleteEnabled, readOnlyFlag: readOnly, configPath: storeOptions.config)

@@ -42,7 +42,7 @@ struct GCCommand: AsyncParsableCommand {
     var yes = false
 
     @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var deleteOptions: DeleteOptions
+    @OptionGroup var deleteOptions: GCWriteOptions
 
     @Argument(help: ArgumentHelp("The store root (folder holding docker/registry/v2) or s3://BUCKET/ROOTDIRECTORY; omit with --config.", valueName: "STORE"))
     var store: String?

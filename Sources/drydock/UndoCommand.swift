@@ -94,7 +94,8 @@ struct UndoCommand: AsyncParsableCommand {
 
     static func describe(_ plan: UndoPlan) -> String {
         var lines = ["Undo \(SafeText.escaping(plan.entry.id)) (\(plan.entry.operation.rawValue): \(targetList(plan.entry.targets)))"]
-        for l in plan.restore { lines.append("  restore \(l.summary)") }
+        // A tag's current link and its history entries are one line: the tag (JournalLinkGroup).
+        for g in JournalLinkGroup.grouping(plan.restore) { lines.append("  restore \(g.summary)") }
         if !plan.alreadyPresent.isEmpty { lines.append("  \(plan.alreadyPresent.count) link(s) already in place") }
         for n in plan.notRestorable.prefix(10) { lines.append("  cannot restore: \(SafeText.escaping(n))") }
         if plan.notRestorable.count > 10 { lines.append("  ... and \(plan.notRestorable.count - 10) more that cannot be restored") }

@@ -136,8 +136,19 @@ struct VerifyReport: Encodable {
             lines.append("  \(f.severity.rawValue) \(f.kind.rawValue): \(repo)\(f.message)\(size)")
         }
         let s = summary
+        // Errors are counted per repository as `ls` counts them (its PROBLEMS column): a failed manifest check is an
+        // error of that repository, not only a failed manifest, so "0 errors" never stands beside an `ls` error.
+        var errorsByRepository: [String: Int] = [:]
+        for v in verifications { errorsByRepository[v.repository, default: 0] += v.checks.filter { $0.status == .fail }.count }
+        for f in findings where f.severity == .error { errorsByRepository[f.repository ?? "(store)", default: 0] += 1 }
+        let failing = errorsByRepository.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+        let errors = failing.reduce(0) { $0 + $1.value }
+        if !failing.isEmpty {
+            lines.append("Errors by repository: " + failing.map { "\(SafeText.escaping($0.key)) \($0.value)" }.joined(separator: ", "))
+        }
         lines.append(
-            "\(s.manifests) manifests: \(s.ok) ok (\(s.warnings) with warnings), \(s.failed) failed; store: \(s.errorFindings) errors, \(s.warningFindings) warnings, \(s.infoFindings) info"
+            "\(s.manifests) manifests: \(s.ok) ok (\(s.warnings) with warnings), \(s.failed) failed; \(errors) error\(errors == 1 ? "" : "s") in \(failing.count) repositor\(failing.count == 1 ? "y" : "ies");"
+                + " store findings: \(s.errorFindings) errors, \(s.warningFindings) warnings, \(s.infoFindings) info"
                 + " (orphan blobs \(ByteCount.format(s.orphanBlobBytes)), stale uploads \(ByteCount.format(s.staleUploadBytes)))")
         return lines.joined(separator: "\n")
     }

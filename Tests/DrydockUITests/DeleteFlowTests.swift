@@ -195,6 +195,8 @@ import Testing
         #expect(s.text.contains("Undo tag team/app:latest"))
         #expect(s.text.contains("Restores"))
         #expect(s.text.contains("tag team/app:latest"))
+        // The tag's current link and its history entry are one line: the title and that line name it, nothing else.
+        #expect(s.text.components(separatedBy: "tag team/app:latest").count - 1 == 2, "\(s.text)")
         #expect(press(&s, .char("n")).isEmpty)
         await Self.perform(press(&s, .char("u")), &s, f)
         let undoing = press(&s, .char("y"))

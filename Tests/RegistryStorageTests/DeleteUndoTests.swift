@@ -51,6 +51,25 @@ import Testing
         #expect(f.registryFiles == before)
     }
 
+    @Test func previewGroupsATagWithItsHistory() async throws {
+        let (f, img) = Self.store()
+        // team/app:v1 was pushed twice (current link and two history entries); team/app/sub:v1 is the same tag name
+        // in another repository.
+        let (_, result) = try await f.delete([.tag(repository: "team/app", tag: "v1"), .tag(repository: "team/app/sub", tag: "v1")])
+        let preview = try await JournalUndo(store: f.store(), policy: .unrestricted).preview(result.journalID)
+        let groups = JournalLinkGroup.grouping(preview.restore)
+        let v1 = groups.filter { $0.head.repository == "team/app" }
+        #expect(v1.count == 1)
+        #expect(v1.first?.head.kind == .tagCurrent)
+        #expect(v1.first?.historyEntries == 2)
+        #expect(v1.first?.summary == "team/app: tag v1 -> \(img.manifest) (and 2 history entries)")
+        // Every link is in exactly one group, and the other repository's tag stays apart from team/app's.
+        #expect(preview.restore.count == 5)
+        #expect(Set(groups.flatMap(\.links)) == Set(preview.restore))
+        #expect(groups.map(\.summary).filter { $0.hasPrefix("team/app/sub: tag v1 -> ") && $0.hasSuffix("(and 1 history entry)") }.count == 1)
+        #expect(groups.count == 2)
+    }
+
     @Test func undoRefusesWhenABlobIsGone() async throws {
         let (f, img) = Self.store()
         let (_, result) = try await f.delete([.manifest(repository: "team/app", digest: img.manifest, includeChildren: false)])

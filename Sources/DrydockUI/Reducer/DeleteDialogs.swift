@@ -79,8 +79,10 @@ enum DeleteDialogs {
         }
         var lines = ["Undo \(what) (journal \(id))?"]
         var restore = "Restores \(Format.plural(plan.restore.count, "link")):"
-        for link in plan.restore.prefix(shownPaths) { restore += "\n  " + describe(link) }
-        if plan.restore.count > shownPaths { restore += "\n  … and \(plan.restore.count - shownPaths) more" }
+        // One line per tag, not per link file: its current link and history entries name the same tag.
+        let groups = JournalLinkGroup.grouping(plan.restore)
+        for group in groups.prefix(shownPaths) { restore += "\n  " + describe(group.head) }
+        if groups.count > shownPaths { restore += "\n  … and \(groups.count - shownPaths) more" }
         lines.append(restore)
         if !plan.alreadyPresent.isEmpty { lines.append("\(Format.plural(plan.alreadyPresent.count, "link")) already back in place.") }
         if !plan.notRestorable.isEmpty {
