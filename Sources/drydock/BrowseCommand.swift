@@ -32,7 +32,17 @@ struct BrowseCommand: AsyncParsableCommand {
 
     @OptionGroup var deleteOptions: DeleteOptions
 
+    @Option(name: .long, help: ArgumentHelp("A cosign public key (PEM) to verify simple-signing signatures with, as verify --key does.", valueName: "PEM"))
+    var key: String?
+
     mutating func run() async throws {
+        // Read first, before the terminal is checked and taken over, so a bad path is an ordinary usage error.
+        let keyPEM: String?
+        do {
+            keyPEM = try key.map { try String(contentsOfFile: $0, encoding: .utf8) }
+        } catch {
+            throw ValidationError("cannot read the key file \(key ?? ""): \(error.localizedDescription)")
+        }
         guard isatty(0) == 1, isatty(1) == 1 else {
             try CommandExit.fail(
                 "the browser needs a terminal (standard input and output must be a TTY); for plain output use `drydock ls STORE`")
@@ -62,7 +72,7 @@ struct BrowseCommand: AsyncParsableCommand {
         }
         let description = StoreDescription(location: registry.driver.location, isDemo: demo != nil)
         let useColor = !noColor && (environment["NO_COLOR"] ?? "").isEmpty
-        let verification = wireVerification(store: registry, cosignPublicKeyPEM: demo?.cosignPublicKeyPEM)
+        let verification = wireVerification(store: registry, cosignPublicKeyPEM: keyPEM ?? demo?.cosignPublicKeyPEM)
         // Deletes, undo and GC go through the same policy the gate was built from.
         let handler = EffectHandler.store(
             registry, verify: verification.verify, deepVerify: verification.deepVerify,

@@ -11,6 +11,16 @@ enum FileHandleOutput {
         FileHandle.standardOutput.write(Data(line(text).utf8))
     }
 
+    /// Lines for scripts (`ls -q`, `--format`); nothing at all for none (not an empty line). Escaped like every
+    /// line, except that tabs survive: a `--format` template separates fields with them, and a terminal only moves
+    /// the cursor right for one. Store values reach here already escaped (`ListFormat`), their tabs included.
+    static func lines(_ lines: [String]) {
+        guard !lines.isEmpty else { return }
+        let text = lines.joined(separator: "\n").split(separator: "\t", omittingEmptySubsequences: false)
+            .map { SafeText.escapingKeepingLineFeeds(String($0)) }.joined(separator: "\t")
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     static func standardError(_ text: String) {
         FileHandle.standardError.write(Data(line(text).utf8))
     }

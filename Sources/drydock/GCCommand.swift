@@ -43,6 +43,7 @@ struct GCCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var deleteOptions: GCWriteOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     @Argument(help: ArgumentHelp("The store root (folder holding docker/registry/v2) or s3://BUCKET/ROOTDIRECTORY; omit with --config.", valueName: "STORE"))
     var store: String?
@@ -59,15 +60,15 @@ struct GCCommand: AsyncParsableCommand {
             try CommandExit.refuse(refusal)
         }
         let collector = GarbageCollector(store: registry)
-        let progress = isatty(2) == 1
+        let progress = progressOptions.line()
         let plan: GCPlan
         do {
             plan = try await collector.plan(deleteUntagged: deleteUntagged) { done, total in
-                if progress && (done % 50 == 0 || done == total) { FileHandleOutput.progress("indexed \(done)/\(total) repositories") }
+                progress.update("indexed \(done)/\(total) repositories")
             }
-            if progress { FileHandleOutput.progress(nil) }
+            progress.finish()
         } catch {
-            if progress { FileHandleOutput.progress(nil) }
+            progress.finish()
             try CommandExit.fail("\(error)")
         }
         if dryRun {
@@ -91,11 +92,9 @@ struct GCCommand: AsyncParsableCommand {
             question: "Is the registry stopped or read-only? Swept blobs cannot be restored (undo brings back links only).",
             what: "collect garbage")
         do {
-            let showProgress = !json && isatty(2) == 1
-            let result = try await collector.collect(plan, policy: policy, registryStopped: true) { p in
-                if showProgress { FileHandleOutput.progress(p.description) }
-            }
-            if showProgress { FileHandleOutput.progress(nil) }
+            let sweep = progressOptions.line()
+            let result = try await collector.collect(plan, policy: policy, registryStopped: true) { p in sweep.update(p.description) }
+            sweep.finish()
             if json {
                 FileHandleOutput.json(JSONOutput.string(GCReport(plan, dryRun: false, journal: result.journalID)))
             } else {

@@ -15,10 +15,37 @@ struct ListCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON (the whole index) instead of tables.")
     var json = false
 
+    @Flag(name: .shortAndLong, help: "Names only, one per line: repositories; with REPO its REPO:TAG; with REPO:TAG or REPO@DIGEST the manifest digests.")
+    var quiet = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "One line per repository (per tag with TARGET) from a template, e.g. '{{.Repository}}:{{.Tag}} {{.Digest}} {{.Size}}'.",
+            valueName: "TEMPLATE"))
+    var format: String?
+
+    @Flag(name: .long, help: "Leave out cosign and referrers-fallback tags (sha256-<hex>[.sig|.att|.sbom]).")
+    var omitDigestTags = false
+
     @OptionGroup var selection: StoreTargetArguments
+    @OptionGroup var progressOptions: ProgressOptions
+
+    func validate() throws {
+        if [json, quiet, format != nil].filter({ $0 }).count > 1 { throw ValidationError("give one of --json, -q and --format") }
+    }
 
     mutating func run() async throws {
         let (storeArgument, reference) = try selection.resolved()
+        let template = try format.map { try ListFormat($0, fields: reference == nil ? ListFormat.repositoryFields : ListFormat.tagFields) }
+        if quiet && reference == nil {
+            // Names come from the catalog walk alone: nothing else is read.
+            let registry = try await selection.storeOptions.open(store: storeArgument)
+            let listing = try await StoreSelection.repositories(registry)
+            for p in listing.problems { FileHandleOutput.standardError("drydock: \(p)") }
+            FileHandleOutput.lines(listing.repositories.map(\.name))
+            return
+        }
         let registry = try await selection.storeOptions.open(store: storeArgument)
         // Light loads never stat references: one listing of blobs/ tells which are missing (PROBLEMS, `problems`).
         let stored: [Digest: Int64]?
@@ -47,17 +74,48 @@ struct ListCommand: AsyncParsableCommand {
         if !json && reference == nil {
             // The whole-store table: counts and sizes only, streamed like the JSON document.
             let listing = try await StoreSelection.repositories(registry)
-            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: { ListTable.RepositoryLine(checked($0)) })
+            let progress = progressOptions.line()
+            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: { ListTable.RepositoryLine(checked($0)) }) { done, total in
+                progress.update("read \(done)/\(total) repositories")
+            }
+            progress.finish()
+            let index = StoreIndex(uses: all.map(\.use))
+            if let template {
+                for p in listing.problems { FileHandleOutput.standardError("drydock: \(p)") }
+                FileHandleOutput.lines(all.map { template.line(ListFormat.values($0, sizes: index.sizes[$0.name])) })
+                return
+            }
             FileHandleOutput.standardOutput(ListTable.render(
-                [], index: StoreIndex(uses: all.map(\.use)), target: nil, storeProblems: listing.problems, repositoryLines: all))
+                [], index: index, target: nil, storeProblems: listing.problems, repositoryLines: all))
             return
         }
         var loaded = try await StoreSelection.load(registry, reference: reference, detail: .listing)
         loaded.shown = loaded.shown.map(checked)
+        if quiet || template != nil {
+            for p in loaded.listing.problems { FileHandleOutput.standardError("drydock: \(p)") }
+            FileHandleOutput.lines(loaded.shown.flatMap { repo in quietLines(repo, reference: reference, template: template) })
+            return
+        }
         if json {
             FileHandleOutput.json(try ListReport(store: registry.driver.location, repositories: loaded.shown, index: loaded.index, problems: loaded.listing.problems).jsonString())
         } else {
-            FileHandleOutput.standardOutput(ListTable.render(loaded.shown, index: loaded.index, target: reference, storeProblems: loaded.listing.problems))
+            FileHandleOutput.standardOutput(ListTable.render(
+                loaded.shown, index: loaded.index, target: reference, storeProblems: loaded.listing.problems, omitDigestTags: omitDigestTags))
         }
+    }
+
+    /// `-q` and `--format` lines of one repository: `REPO:TAG` per tag (the manifest digests, selected one first, for
+    /// REPO:TAG and REPO@DIGEST), or the template per tag.
+    func quietLines(_ repo: RepositoryContents, reference: TargetReference?, template: ListFormat?) -> [String] {
+        let tags = repo.tags.filter { !omitDigestTags || !SignatureTag.isSignatureTag($0.name) }
+        if let template { return tags.map { template.line(ListFormat.values($0, in: repo)) } }
+        let selected: Digest?
+        switch reference?.selector {
+        case .tag?: selected = repo.tags.first?.current
+        case .digest(let d)?: selected = d
+        case .repository?, nil: return tags.map { "\(repo.name):\($0.name)" }
+        }
+        let digests = repo.revisions.map(\.digest)
+        return (digests.filter { $0 == selected } + digests.filter { $0 != selected }).map(\.description)
     }
 }

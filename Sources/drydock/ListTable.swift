@@ -41,7 +41,7 @@ enum ListTable {
 
     static func render(
         _ repos: [RepositoryContents], index: StoreIndex, target: TargetReference?, storeProblems: [Problem],
-        repositoryLines: [RepositoryLine]? = nil
+        repositoryLines: [RepositoryLine]? = nil, omitDigestTags: Bool = false
     ) -> String {
         var lines: [String] = []
         if target == nil {
@@ -50,7 +50,10 @@ enum ListTable {
             for r in repos {
                 lines.append("Repository \(SafeText.escaping(r.name))")
                 var tagRows = [["TAG", "DIGEST", "TYPE", "PLATFORM", "CREATED", "SIZE"]]
-                for t in r.tags {
+                // cosign and referrers-fallback tags (`sha256-<hex>[.sig|.att|.sbom]`) go in their own table below.
+                let signatureTags = r.tags.filter { SignatureTag.isSignatureTag($0.name) }
+                let tags = r.tags.filter { !SignatureTag.isSignatureTag($0.name) }
+                for t in tags {
                     let rev = t.current.flatMap { r.revision($0) }
                     tagRows.append([
                         SafeText.escaping(t.name), t.current.map { $0.short } ?? "(none)", rev?.format?.shortName ?? "-",
@@ -58,13 +61,14 @@ enum ListTable {
                         t.current.map { ByteCount.format(r.size(of: $0)) } ?? "-",
                     ])
                 }
-                if r.tags.isEmpty { lines.append("  (no tags)") } else { lines.append(indent(table(tagRows))) }
+                if tags.isEmpty { lines.append(signatureTags.isEmpty ? "  (no tags)" : "  (no tags but signature tags)") } else { lines.append(indent(table(tagRows))) }
+                if !signatureTags.isEmpty && !omitDigestTags { lines.append(indent(signatureTable(signatureTags, in: r))) }
                 var revRows = [["MANIFEST", "TYPE", "TAGS / REACHED BY", "REFS", "SIZE", "PROBLEMS"]]
                 let reach = ManifestReachability(r)
                 for rev in r.revisions {
                     revRows.append([
                         rev.digest.description, rev.format?.shortName ?? "?",
-                        rev.tags.isEmpty ? reach.summary(of: rev.digest) ?? "(untagged)" : rev.tags.map(SafeText.escaping).joined(separator: ","),
+                        rev.tags.isEmpty ? reach.summary(of: rev.digest) ?? "(untagged)" : rev.tags.map(shortTag).joined(separator: ","),
                         "\(rev.manifest?.references.count ?? 0)", ByteCount.format(r.size(of: rev.digest)), problemSummary(rev.problems),
                     ])
                 }
@@ -83,6 +87,31 @@ enum ListTable {
         }
         for p in storeProblems { lines.append(p.description) }
         return lines.joined(separator: "\n")
+    }
+
+    /// Signature tags under the manifest they sign: its tags (or short digest) and the kind, not a 76-character name.
+    static func signatureTable(_ tags: [Tag], in r: RepositoryContents) -> String {
+        var rows = [["SIGNATURE TAG", "FOR", "DIGEST", "TYPE", "SIZE"]]
+        for t in tags {
+            guard let subject = SignatureTag.subject(of: t.name) else { continue }
+            let kind = t.name.split(separator: ".", maxSplits: 1).dropFirst().first.map { ".\($0)" } ?? "referrers"
+            let subjectTags = r.tags.filter { $0.current == subject && !SignatureTag.isSignatureTag($0.name) }.map(\.name)
+            let rev = t.current.flatMap { r.revision($0) }
+            rows.append([
+                kind, subjectTags.isEmpty ? subject.short : subjectTags.map(SafeText.escaping).joined(separator: ","),
+                t.current.map { $0.short } ?? "(none)", rev?.format?.shortName ?? "-", t.current.map { ByteCount.format(r.size(of: $0)) } ?? "-",
+            ])
+        }
+        return table(rows)
+    }
+
+    /// A tag for a narrow column: a signature tag keeps its subject's first 12 hex digits and its kind
+    /// (`sha256-cd2077aaa34b….sig`).
+    static func shortTag(_ tag: String) -> String {
+        guard SignatureTag.isSignatureTag(tag) else { return SafeText.escaping(tag) }
+        let hex = tag.dropFirst("sha256-".count)
+        let suffix = hex.firstIndex(of: ".").map { String(hex[$0...]) } ?? ""
+        return "sha256-" + hex.prefix(12) + "…" + suffix
     }
 
     static func problemSummary(_ problems: [Problem]) -> String {

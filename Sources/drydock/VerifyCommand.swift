@@ -25,6 +25,7 @@ struct VerifyCommand: AsyncParsableCommand {
     var json = false
 
     @OptionGroup var selection: StoreTargetArguments
+    @OptionGroup var progressOptions: ProgressOptions
 
     mutating func run() async throws {
         let (storeArgument, reference) = try selection.resolved()
@@ -40,17 +41,25 @@ struct VerifyCommand: AsyncParsableCommand {
         let loaded = try await StoreSelection.load(registry, reference: reference, detail: .full)
         let verifier = Verifier(store: registry, options: options)
         var manifests: [ManifestVerification] = []
-        let showProgress = !json && isatty(2) == 1
-        for shown in loaded.shown {
+        let progress = progressOptions.line()
+        let work = loaded.shown.compactMap { shown in
             // Verify against the whole repository (signatures and referrers live beside the selected manifest).
-            guard let repo = loaded.all.first(where: { $0.name == shown.name }) else { continue }
-            manifests += await verifier.verify(repo, revisions: shown.revisions) { p in
-                if showProgress {
-                    FileHandleOutput.progress("hashing \(p.blobsDone)/\(p.blobsTotal) blobs, \(ByteCount.format(p.bytesDone)) of \(ByteCount.format(p.bytesTotal))")
-                }
-            }
+            loaded.all.first(where: { $0.name == shown.name }).map { (repo: $0, revisions: shown.revisions) }
         }
-        if deep, showProgress { FileHandleOutput.progress(nil) }
+        // Deep runs count blobs and bytes for the whole store, not per repository.
+        let hashing = deep ? work.map { Self.hashWork($0.repo, $0.revisions) } : []
+        let total = hashing.reduce((blobs: 0, bytes: Int64(0))) { ($0.blobs + $1.blobs, $0.bytes + $1.bytes) }
+        var before = (blobs: 0, bytes: Int64(0))
+        for (i, item) in work.enumerated() {
+            let done = before
+            progress.update("verified \(i)/\(work.count) repositories")
+            manifests += await verifier.verify(item.repo, revisions: item.revisions) { p in
+                progress.update(
+                    "hashing \(done.blobs + p.blobsDone)/\(total.blobs) blobs, \(ByteCount.format(done.bytes + p.bytesDone)) of \(ByteCount.format(total.bytes))")
+            }
+            if deep { before = (before.blobs + hashing[i].blobs, before.bytes + hashing[i].bytes) }
+        }
+        progress.finish()
         // Store-level findings concern the whole store; with a target, only that repository's.
         var findings = await verifier.storeFindings(loaded.all, listing: loaded.listing)
         if let reference {
@@ -59,5 +68,12 @@ struct VerifyCommand: AsyncParsableCommand {
         let report = VerifyReport(manifests: manifests, findings: findings)
         if json { FileHandleOutput.json(try report.jsonString()) } else { FileHandleOutput.standardOutput(report.text()) }
         if !report.ok { throw ExitCode(1) }
+    }
+
+    /// The blobs a deep verification of `revisions` hashes, as `Verifier.verify` picks them: every referenced blob
+    /// that is present, once.
+    static func hashWork(_ repo: RepositoryContents, _ revisions: [ManifestRevision]) -> (blobs: Int, bytes: Int64) {
+        let present = Set(revisions.flatMap { $0.manifest?.blobReferences.compactMap(\.digest) ?? [] }).filter { repo.blobStates[$0]?.isPresent == true }
+        return (present.count, present.reduce(Int64(0)) { $0 + (repo.blobStates[$1]?.size ?? 0) })
     }
 }
