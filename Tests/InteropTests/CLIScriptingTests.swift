@@ -154,3 +154,35 @@ import Testing
         #expect(given.exitCode == 1 && given.stderrString.contains("needs a terminal"), "\(given.stderrString)")
     }
 }
+
+/// `drydock STORE --key PEM` under tmux: the browser verifies the demo's cosign signature with the given key
+/// ("signed ✓"), where without a key it can only say "signed ?".
+@Suite(.serialized, .heavy) struct BrowseKeyEndToEndTests {
+    func signedMark(_ extra: [String], root: String) async throws -> String {
+        let tmux = try await TmuxSession.start([try DrydockBinary.path(), root] + extra, width: 120, height: 35)
+        defer { tmux.stop() }
+        _ = try await tmux.waitFor("the repository list") { $0.contains("team/backend/api") && TmuxSession.isSettled($0) }
+        try await tmux.send("/")
+        try await tmux.type("backend/api")
+        try await tmux.send("Enter")
+        try await tmux.send("Enter")
+        let screen = try await tmux.waitFor("the tags of team/backend/api") {
+            $0.contains("1.4.2") && $0.contains("signed ") && TmuxSession.isSettled($0)
+        }
+        let line = try #require(screen.split(separator: "\n").first { $0.hasPrefix(" 1.4.2 ") })
+        try await tmux.send("q")
+        return String(line)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func keyVerifiesSignaturesInTheBrowser() async throws {
+        try RequiredTool.require(all: ["tmux"])
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("drydock-browse-key-\(UUID().uuidString)").path
+        _ = try await DemoStoreBuilder().write(toDirectory: root)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let without = try await signedMark([], root: root)
+        #expect(without.hasSuffix("signed ?"), "\(without)")
+        let with = try await signedMark(["--key", root + "/cosign.pub"], root: root)
+        #expect(with.hasSuffix("signed ✓"), "\(with)")
+    }
+}
