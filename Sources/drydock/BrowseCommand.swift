@@ -48,6 +48,7 @@ struct BrowseCommand: AsyncParsableCommand {
             demo = copy
             do {
                 registry = try RegistryStore.open(root: copy.root)
+                storeOptions.useCache(registry)
             } catch {
                 FileHandleOutput.standardError("drydock: the bundled demo registry cannot be opened: \(error)")
                 throw ExitCode(1)

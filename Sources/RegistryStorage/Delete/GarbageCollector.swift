@@ -76,8 +76,11 @@ public struct GarbageCollector: Sendable {
         } catch {
             throw .driver(DriverError(error), done: "listing repositories; nothing was changed")
         }
+        // Blobs listed before marking: on an object store the listing's sizes spare a HEAD per cached manifest, and a
+        // blob written after the listing is never swept.
+        let stored = try await storedBlobs()
         let facts = await store.loadAll(listing.repositories, detail: .marking, reduce: RepositoryGCFacts.init, onLoaded: onLoaded)
-        return try await plan(facts: facts, storeProblems: listing.problems, deleteUntagged: deleteUntagged)
+        return try await plan(facts: facts, storeProblems: listing.problems, deleteUntagged: deleteUntagged, stored: stored)
     }
 
     /// The same over repositories the caller loaded; `storeProblems` are the catalog walk's.
@@ -91,16 +94,11 @@ public struct GarbageCollector: Sendable {
     /// walk's) and each repository's `unread` block a run when they say something was not read: the sweep would
     /// delete every blob only that part references.
     public func plan(
-        facts repositories: [RepositoryGCFacts], storeProblems: [Problem], deleteUntagged: Bool
+        facts repositories: [RepositoryGCFacts], storeProblems: [Problem], deleteUntagged: Bool, stored listed: [Digest: Int64]? = nil
     ) async throws(DeleteError) -> GCPlan {
         let ours = Self.mark(repositories, deleteUntagged: deleteUntagged)
         let registry = Self.mark(repositories, deleteUntagged: deleteUntagged, rules: .registry282)
-        let stored: [Digest: Int64]
-        do {
-            stored = try await store.storedBlobs()
-        } catch {
-            throw .driver(error, done: "listing blobs; nothing was changed")
-        }
+        let stored = if let listed { listed } else { try await storedBlobs() }
         var plan = GCPlan(deleteUntagged: deleteUntagged, markedCount: ours.marked.count)
         let byName = Dictionary(repositories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
@@ -150,6 +148,14 @@ public struct GarbageCollector: Sendable {
                     + "seed-era manifests and signatures); Drydock keeps them")
         }
         return plan
+    }
+
+    private func storedBlobs() async throws(DeleteError) -> [Digest: Int64] {
+        do {
+            return try await store.storedBlobs()
+        } catch {
+            throw .driver(error, done: "listing blobs; nothing was changed")
+        }
     }
 
     /// `path: message` (both escaped), for a blocker line; driver failures name their path already.

@@ -6,6 +6,8 @@ struct RepositoryLoader {
     let driver: any StorageDriver
     let blobs: BlobStatCache
     var detail: LoadDetail = .full
+    /// Light loads read manifests and configs from it; every load records what it read (RepositoryLoader+ContentCache).
+    var cache: ContentCache? = nil
 
     /// What one load accumulates, shared by the steps of that load.
     private final class Accumulator {
@@ -401,6 +403,8 @@ struct RepositoryLoader {
         let state: BlobState
         if detail.statsEveryBlob {
             state = await blobs.state(of: target)
+        } else if let (cachedState, cached) = await cachedManifest(target) {
+            (state, prefetched) = (cachedState, cached)
         } else {
             (state, prefetched) = await readManifestBlob(target)
             blobs.record(target, state)
@@ -424,6 +428,7 @@ struct RepositoryLoader {
                         try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
                     }
                 }
+                cache?.record(target, bytes)
                 revision.contentDigest = RepositoryLoader.contentDigest(of: bytes, as: d)
                 switch ManifestParser.parse(bytes) {
                 case .success(let m):
@@ -488,8 +493,12 @@ struct RepositoryLoader {
             (config.size ?? 0) <= Int64(ImageConfig.maxSize)
         else { return (nil, []) }
         do {
-            let bytes = try await driver.withRetries {
-                try await driver.read(StoreLayout.blobData(d), limit: ImageConfig.maxSize)
+            let bytes: [UInt8]
+            if let cached = await cachedBlob(d) {
+                bytes = cached
+            } else {
+                bytes = try await driver.withRetries { try await driver.read(StoreLayout.blobData(d), limit: ImageConfig.maxSize) }
+                cache?.record(d, bytes)
             }
             switch ImageConfig.parse(bytes) {
             case .success(let c): return (c, [])

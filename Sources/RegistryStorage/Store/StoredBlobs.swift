@@ -17,6 +17,7 @@ extension RegistryStore {
                     else { continue }
                     out[d] = f.size
                 }
+                blobCache.learn(listed: out)
                 return out
             }
             var out: [Digest: Int64] = [:]
