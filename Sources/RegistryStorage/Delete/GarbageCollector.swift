@@ -70,6 +70,8 @@ public struct GarbageCollector: Sendable {
     /// as it arrives (`onLoaded(done, total)`), the mark, then the sweep over `blobs/`. The command line and the
     /// browser both plan through here, so what the walk could not read blocks both.
     public func plan(deleteUntagged: Bool, onLoaded: (Int, Int) -> Void = { _, _ in }) async throws(DeleteError) -> GCPlan {
+        await store.beginScan()
+        defer { store.endScan() }
         let listing: Catalog.Listing
         do {
             listing = try await store.repositories()
