@@ -148,6 +148,7 @@ struct S3Benchmark: AsyncParsableCommand {
         let first = try await Self.firstRepositoryList(location: location, credentials: credentials)
         var firstLog = server.log.requests(since: mark)
         firstLog.serverCPUSeconds = server.cpuSeconds() - firstCPU
+        let flat = try await Self.flatCatalog(location: location, credentials: credentials)
 
         // 5. The report.
         print("\nstore: \(prediction.map { "\(repositories)×\(tags)×\(layers), \($0.manifests) manifests, \($0.blobs.count) blobs, " } ?? "")\(upload.files) objects in s3://\(Self.bucket)/\(Self.rootDirectory) on moto")
@@ -169,6 +170,7 @@ struct S3Benchmark: AsyncParsableCommand {
             print("| first \(Self.screenRows) repositories (a screen) | \(fmt(screen.seconds * 1000)) ms | - | - | \(screen.requests.total) | - | - | - |")
         }
         print("| whole catalog, \(first.count) repositories | \(fmt(first.all.seconds * 1000)) ms | - | - | \(first.all.requests.total) | - | - | - |")
+        print("| whole catalog from one flat listing (ls, gc) | \(fmt(flat.seconds * 1000)) ms | - | - | \(flat.requests.total) | - | - | - |")
 
         print("\nrequests by kind (from moto's log):")
         func shapes(_ tally: RequestTally) {
@@ -289,6 +291,18 @@ struct S3Benchmark: AsyncParsableCommand {
         let all = Point(seconds: Date().timeIntervalSince(started), requests: driver.requestCounts)
         let p = points.withLock { $0 }
         return (p.first, p.screen, all, listing.repositories.count)
+    }
+
+    /// The whole catalog as `ls` and `gc` get it: open, one flat listing of `repositories/` (first-level folders at
+    /// once), then the catalog walk answered from it.
+    static func flatCatalog(location: S3Location, credentials: S3Credentials) async throws -> Point {
+        let started = Date()
+        let store = try await RegistryStore.open(s3: S3Access(location: location, credentials: credentials, credentialSource: .configuration))
+        guard let driver = store.driver as? S3Driver else { throw BenchError("not an S3 store") }
+        await store.beginScan()
+        _ = try await store.repositories()
+        store.endScan()
+        return Point(seconds: Date().timeIntervalSince(started), requests: driver.requestCounts)
     }
 
     static func configYAML(endpoint: URL, bucket: String, root: String, credentials: S3Credentials) -> String {
