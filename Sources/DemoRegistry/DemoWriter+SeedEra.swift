@@ -154,10 +154,10 @@ extension DemoWriter {
 
     /// An upload started in 2023 that never finished: `startedat` and the bytes received so far.
     func buildStaleUpload(prefixOf layer: [UInt8]) -> Int {
-        let dir = StoreLayout.uploadDirectory(StoreLayout.repository(DemoStoreBuilder.api), DemoWriter.uploadID)
+        let repo = StoreLayout.repository(DemoStoreBuilder.api)
         let data = Array(layer.prefix(layer.count / 2))
-        files[dir.appending("startedat")] = Array("2023-11-02T08:14:09Z".utf8)
-        files[dir.appending("data")] = data
+        files[StoreLayout.uploadStartedAt(repo, DemoWriter.uploadID)] = Array("2023-11-02T08:14:09Z".utf8)
+        files[StoreLayout.uploadData(repo, DemoWriter.uploadID)] = data
         return data.count
     }
 }
