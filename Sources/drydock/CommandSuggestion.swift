@@ -8,7 +8,7 @@ struct CommandSuggestion: Equatable {
     var suggestion: String
 
     /// The subcommands a typo is matched against (the browse default is never typed as a word).
-    static let commands = ["ls", "verify", "rm", "prune", "undo", "gc", "demo", "browse", "help"]
+    static let commands = ["ls", "verify", "rm", "prune", "undo", "gc", "demo", "browse", "completion", "help"]
 
     /// Words people bring from other tools, mapped to ours.
     static let synonyms: [String: String] = [

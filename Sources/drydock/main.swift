@@ -11,7 +11,7 @@ if let typo = CommandSuggestion.check(Array(CommandLine.arguments.dropFirst()), 
     exit(2)
 }
 do {
-    var command = try Drydock.parseAsRoot()
+    var command = try await Drydock.asyncParseAsRoot()
     if var asyncCommand = command as? any AsyncParsableCommand {
         try await asyncCommand.runAsync()
     } else {

@@ -1,4 +1,5 @@
 import enum Crypto.P256
+import DemoRegistry
 import Foundation
 import Testing
 @testable import RegistryStorage
