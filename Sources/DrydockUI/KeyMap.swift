@@ -2,7 +2,7 @@
 public enum Command: String, Hashable, Sendable, CaseIterable {
     case down, up, pageDown, pageUp, first, last
     case open, back, switchView
-    case filter, sort
+    case filter, sort, reverseSort
     case verify, rescan, delete, mark, markAll, invertMarks, clearMarks, undo, prune, collectGarbage
     case help, quit
 }
@@ -27,7 +27,8 @@ public enum KeyMap {
         Binding(command: .back, keys: [.escape, .char("h"), .left], section: "Go", help: "back (Esc first clears a filter)"),
         Binding(command: .switchView, keys: [.tab, .backTab], section: "Go", help: "switch tags / manifests of a repository"),
         Binding(command: .filter, keys: [.char("/")], section: "Lists", help: "filter: type, Enter keeps it, Esc clears it"),
-        Binding(command: .sort, keys: [.char("s")], section: "Lists", help: "sort by name, size, created"),
+        Binding(command: .sort, keys: [.char("s")], section: "Lists", help: "sort by name, size, created (the header marks the column ▲▼)"),
+        Binding(command: .reverseSort, keys: [.char("S")], section: "Lists", help: "reverse the sort order"),
         Binding(command: .verify, keys: [.char("v")], section: "Actions", help: "deep verify the selection (re-hash blobs)"),
         Binding(command: .rescan, keys: [.char("r"), .ctrl("r")], section: "Actions", help: "rescan the store"),
         Binding(command: .delete, keys: [.char("d"), .delete], section: "Actions", help: "delete the selection (when enabled)"),
@@ -51,7 +52,10 @@ public enum KeyMap {
         ("Dialogs", "y / n / Esc", "confirm / cancel / close"),
         ("Dialogs", "c", "delete an index and its unreferenced children"),
         ("Dialogs", "type + Enter", "confirm by typing the name, count or yes"),
-        ("Dialogs", "? Esc q", "close this help (j/k scroll it)"),
+        ("Dialogs", "? Esc q", "close this help (j k PgDn PgUp g G scroll it)"),
+        ("Filter", "/text", "rows containing text in any column, status words too: /failed /warning /untagged"),
+        ("Filter", "/regex", "a regular expression when it uses . * + ? [ ] ( ) | ^ $ \\ (case-insensitive)"),
+        ("Filter", "/!expr", "inverse: the rows that do not match (as k9s does)"),
         ("Prune", "Tab ↑↓", "next / previous field"),
         ("Prune", "Space", "toggle also untagged, cycle the order"),
         ("Prune", "Enter", "plan; Enter on the plan shown applies it (confirm by typing the count)"),
@@ -72,11 +76,33 @@ public enum KeyMap {
         bindings.map { ($0.section, $0.keys.map(\.description).joined(separator: " "), $0.help) } + extraHelp
     }
 
-    /// The footer: the most used keys.
-    public static let footer: [(keys: String, help: String)] = [
-        ("Enter", "open"), ("Esc", "back"), ("/", "filter"), ("s", "sort"), ("v", "verify"), ("r", "rescan"),
-        ("d", "delete"), ("?", "help"), ("q", "quit"),
-    ]
+    /// The footer of a list screen: the keys that apply there, most important first. The renderer drops hints from
+    /// the end of this list until the line fits; `? help` and `q quit` always stay.
+    public static func footer(for screen: ScreenID, marked: Int = 0) -> [(keys: String, help: String)] {
+        let hints: [(keys: String, help: String)]
+        switch screen {
+        case .repositories:
+            hints = [
+                ("Enter", "open"), ("/", "filter"), ("s S", "sort"), ("v", "verify"), ("d", "delete"), ("X", "gc"),
+                ("P", "prune"), ("u", "undo"), ("r", "rescan"),
+            ]
+        case .tags, .revisions:
+            let other = if case .tags = screen { "manifests" } else { "tags" }
+            hints = [
+                ("Enter", "open"), ("Esc", "back"), ("Space", "mark"), ("d", marked > 0 ? "delete \(marked) marked" : "delete"),
+                ("Tab", other), ("/", "filter"), ("s S", "sort"), ("u", "undo"), ("X", "gc"), ("P", "prune"),
+                ("v", "verify"), ("A", "mark all"), ("C", "clear marks"), ("r", "rescan"),
+            ]
+        case .manifest:
+            hints = [("Enter", "open"), ("Esc", "back"), ("v", "verify"), ("d", "delete"), ("/", "filter"), ("u", "undo"), ("X", "gc"), ("r", "rescan")]
+        case .layers:
+            hints = [
+                ("Esc", "back"), ("s S", "sort"), ("d", "delete link"), ("/", "filter"), ("v", "verify"), ("u", "undo"),
+                ("X", "gc"), ("r", "rescan"),
+            ]
+        }
+        return hints + [("?", "help"), ("q", "quit")]
+    }
     public static let filterFooter: [(keys: String, help: String)] = [
         ("type", "to filter"), ("Enter", "keep filter"), ("Esc", "clear filter"), ("↑↓", "move"),
     ]
@@ -86,5 +112,7 @@ public enum KeyMap {
         ("Tab ↑↓", "field"), ("type", "edit"), ("Space", "toggle"), ("Enter", "plan / apply"), ("Esc", "cancel"),
     ]
     public static let infoFooter: [(keys: String, help: String)] = [("Esc", "close")]
-    public static let helpFooter: [(keys: String, help: String)] = [("j k", "scroll"), ("Esc ? q", "close help")]
+    public static let helpFooter: [(keys: String, help: String)] = [
+        ("j k", "scroll"), ("PgDn PgUp", "page"), ("g G", "top / end"), ("Esc ? q", "close help"),
+    ]
 }

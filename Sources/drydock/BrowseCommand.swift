@@ -16,7 +16,7 @@ struct BrowseCommand: AsyncParsableCommand {
         commandName: "browse",
         abstract: "Browse the store in a terminal UI (the default command; without STORE or --config: the demo registry).",
         discussion: """
-            Keys: ? shows them all. Enter/l/→ open, Esc/h/← back, / filter, s sort, v deep verify, r rescan, d delete, Space mark, u undo, X garbage collection, q quit.
+            Keys: ? shows them all; the footer lists those of the screen shown. Enter/l/→ open, Esc/h/← back, / filter (regex; !expr inverts), s sort (S reverses), v deep verify, r rescan, d delete, Space mark, u undo, X garbage collection, P prune, q quit.
             Deleting needs storage.delete.enabled: true in the config, REGISTRY_STORAGE_DELETE_ENABLED=true, or --delete-enabled.
             """
     )

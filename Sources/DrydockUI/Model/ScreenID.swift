@@ -42,6 +42,9 @@ public enum ScreenID: Hashable, Sendable {
 public enum SortKey: String, Sendable, CaseIterable {
     case name, size, created
 
+    /// The direction a key sorts in unless reversed: names A to Z, sizes largest first, newest first.
+    public var ascendingByDefault: Bool { self == .name }
+
     public var next: SortKey {
         switch self {
         case .name: .size
@@ -63,10 +66,18 @@ public struct ListState: Equatable, Sendable {
     /// The filter line has the keyboard.
     public var editingFilter = false
     public var sort: SortKey = .name
+    /// `S`: the opposite of the key's own direction (`SortKey.ascendingByDefault`).
+    public var reversed = false
     /// Rows marked with Space (by row id), deleted together by `d`.
     public var marks: Set<String> = []
 
     public init() {}
+
+    /// Whether the rows run smallest (or A, or oldest) first: the header's ▲, else ▼.
+    public var ascending: Bool { sort.ascendingByDefault != reversed }
+
+    /// `name ▲`, for the status line.
+    public var sortLabel: String { "\(sort.rawValue) \(ascending ? "▲" : "▼")" }
 }
 
 public struct ScreenState: Equatable, Sendable {

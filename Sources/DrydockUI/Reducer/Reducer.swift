@@ -67,6 +67,7 @@ enum Reducer {
             s.top.list.editingFilter = true
             settle(&s)
         case .sort: sort(&s)
+        case .reverseSort: reverseSort(&s)
         case .help: s.overlay = .help(scroll: 0)
         case .quit:
             s.quitRequested = true
@@ -96,15 +97,23 @@ enum Reducer {
     }
 
     static func helpKey(_ s: inout AppState, _ scroll: Int, _ key: Key) {
+        let page = max(1, HelpOverlay.visibleLines(s.size) - 1)
+        let last = HelpOverlay.maxScroll(s.size)
+        let next: Int
         switch key {
-        case .escape, .char("?"), .char("q"), .enter, .function(1): s.overlay = nil
-        case .char("j"), .down: s.overlay = .help(scroll: scroll + 1)
-        case .char("k"), .up: s.overlay = .help(scroll: max(0, scroll - 1))
-        case .pageDown, .char(" "): s.overlay = .help(scroll: scroll + 10)
-        case .pageUp: s.overlay = .help(scroll: max(0, scroll - 10))
-        case .char("g"), .home: s.overlay = .help(scroll: 0)
-        default: break
+        case .escape, .char("?"), .char("q"), .enter, .function(1):
+            s.overlay = nil
+            return
+        case .char("j"), .down: next = scroll + 1
+        case .char("k"), .up: next = scroll - 1
+        case .pageDown, .ctrl("f"), .char(" "): next = scroll + page
+        case .pageUp, .ctrl("b"): next = scroll - page
+        case .char("g"), .home: next = 0
+        case .char("G"), .end: next = last
+        default: return
         }
+        // Clamped here (not only when drawn), so k right after G moves at once.
+        s.overlay = .help(scroll: min(max(0, next), last))
     }
 
     static func filterKey(_ s: inout AppState, _ key: Key) -> [Effect] {
@@ -153,7 +162,7 @@ enum Reducer {
 
     static func handleMouse(_ s: inout AppState, _ event: MouseEvent) -> [Effect] {
         if case .help(let scroll)? = s.overlay {
-            if event.kind == .wheelDown { s.overlay = .help(scroll: scroll + 3) }
+            if event.kind == .wheelDown { s.overlay = .help(scroll: min(scroll + 3, HelpOverlay.maxScroll(s.size))) }
             if event.kind == .wheelUp { s.overlay = .help(scroll: max(0, scroll - 3)) }
             return []
         }

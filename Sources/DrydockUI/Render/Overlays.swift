@@ -17,13 +17,21 @@ enum HelpOverlay {
         return out
     }
 
+    /// Help lines shown at once in a terminal of `size` (the box is as tall as the lines, within the screen).
+    static func visibleLines(_ size: GridSize) -> Int {
+        max(0, min(lines().count + 2, size.rows - 2) - 2)
+    }
+
+    /// The largest useful scroll offset: the last line at the bottom of the box.
+    static func maxScroll(_ size: GridSize) -> Int { max(0, lines().count - visibleLines(size)) }
+
     static func draw(_ g: inout CellGrid, scroll: Int) {
         let all = lines()
         let widest = all.map { g.textWidth.width($0.text) }.max() ?? 40
         let rect = Box.centered(g, width: widest + 4, height: all.count + 2)
         let inner = rect.height - 2
         let top = min(scroll, max(0, all.count - inner))
-        let more = all.count > inner ? (top + inner < all.count ? "j ↓ more" : "k ↑") : nil
+        let more = all.count > inner ? (top + inner < all.count ? "\(top + inner)/\(all.count) j ↓ PgDn G" : "k ↑ PgUp g") : nil
         let style = CellStyle(role: .dialog)
         Box.draw(&g, rect, title: "Keys", bottom: more, style: style)
         for (i, line) in all.dropFirst(top).prefix(inner).enumerated() {

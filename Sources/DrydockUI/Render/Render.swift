@@ -8,7 +8,8 @@ public func render(_ state: AppState, textWidth: TextWidth = .unicode) -> CellGr
 enum Renderer {
     static func render(_ s: AppState, _ tw: TextWidth) -> CellGrid {
         var g = CellGrid(size: s.size, textWidth: tw)
-        let content = ScreenContent.make(s.top.id, in: s)
+        var content = ScreenContent.make(s.top.id, in: s)
+        if content.sortable { content.columns = content.columns.map { $0.markingSort(s.top.list) } }
         let layout = ScreenLayout(s, showsHeader: content.showsHeader)
         if layout.tooSmall {
             let text = "Terminal too small (\(s.size)): drydock needs 80×24, at least \(ScreenLayout.minimum)."
@@ -69,7 +70,8 @@ enum Renderer {
     }
 
     static func filterLine(_ g: inout CellGrid, _ list: ListState, shown: Int, total: Int, row: Int) {
-        let count = "  \(shown) of \(total) match"
+        let kind = RowFilter(list.filter).label.map { " (\($0))" } ?? ""
+        let count = "  \(shown) of \(total) match\(kind)"
         if list.editingFilter {
             let used = g.put("/", row: row, col: 1, style: CellStyle(role: .accent, bold: true))
             let w = g.put(list.filter, row: row, col: 1 + used, maxWidth: max(1, g.cols - 24))
@@ -93,9 +95,10 @@ enum Renderer {
                 hints = KeyMap.infoFooter
             }
         case .prune?: hints = KeyMap.pruneFooter
-        case nil: hints = s.top.list.editingFilter ? KeyMap.filterFooter : KeyMap.footer
+        case nil: hints = s.top.list.editingFilter ? KeyMap.filterFooter : KeyMap.footer(for: s.top.id, marked: s.top.list.marks.count)
         }
-        // Two spaces between hints when they fit, else one; then the last ones (help, quit) stay and middle ones go.
+        // Two spaces between hints when they fit, else one; then the last two (help, quit) stay and the least important
+        // of the others (the lists are ordered most important first) go.
         let tw = g.textWidth
         func width(_ hs: [(keys: String, help: String)], _ gap: Int) -> Int {
             hs.reduce(0) { $0 + tw.width($1.keys) + 1 + tw.width($1.help) } + max(0, hs.count - 1) * gap + 1
@@ -110,6 +113,16 @@ enum Renderer {
             let sep = i == shown.count - 1 ? "" : String(repeating: " ", count: gap)
             x += g.put(" " + hint.help + sep, row: row, col: x, style: .role(.muted))
         }
+    }
+}
+
+extension Column {
+    /// The column with ▲ or ▼ after its title when the list is sorted by it.
+    func markingSort(_ list: ListState) -> Column {
+        guard sortKey == list.sort else { return self }
+        var c = self
+        c.title += list.ascending ? "▲" : "▼"
+        return c
     }
 }
 

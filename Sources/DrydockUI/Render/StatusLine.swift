@@ -10,7 +10,7 @@ enum StatusLine {
         segments += progress(s)
         segments.append("\(Format.plural(s.catalog.count, "repo")) · \(Format.plural(s.manifestCount, "manifest"))")
         var position = shown > 0 ? "row \(cursor + 1)/\(shown)" : "row 0/0"
-        if content.sortable { position += " · sort: \(s.top.list.sort.rawValue)" }
+        if content.sortable { position += " · sort: \(s.top.list.sortLabel)" }
         segments.append(position)
         let prefix = s.store.isDemo ? " DEMO " : " "
         let location = SafeText.escaping(s.store.location)

@@ -92,6 +92,21 @@ enum Marks {
         return state.verification.done.contains(repo) ? .role("-", .muted) : .role("…", .muted)
     }
 
+    /// The status as a word the filter finds (`/failed`): `ok`, `warning`, `failed`; nil before verification.
+    static func word(_ state: AppState, _ repo: String, _ digest: Digest?) -> String? {
+        guard let digest, let v = state.verification(repo, digest) else { return nil }
+        return word(status(v))
+    }
+
+    static func word(_ status: CheckStatus) -> String {
+        switch status {
+        case .pass: "ok"
+        case .notApplicable: "n/a"
+        case .warning: "warning"
+        case .fail: "failed"
+        }
+    }
+
     static func signature(_ state: AppState, _ repo: String, _ digest: Digest?) -> StyledText {
         guard let digest else { return .role("-", .muted) }
         guard let v = state.verification(repo, digest) else {
@@ -124,13 +139,7 @@ enum Marks {
         guard let status = worst else {
             return verified ? .role("· n/a", .muted) : .role("… checking", .muted)
         }
-        let word =
-            switch status {
-            case .pass: "ok"
-            case .notApplicable: "n/a"
-            case .warning: "warning"
-            case .fail: "failed"
-            }
+        let word = word(status)
         let suffix = verified || status == .fail ? "" : " …"
         return StyledText("\(status.mark) \(word)\(suffix)", .role(role(status)))
     }

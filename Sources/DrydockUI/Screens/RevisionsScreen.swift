@@ -5,10 +5,10 @@ enum RevisionsScreen {
     static let columns = [
         Column("DIGEST", max: 12),
         Column("TYPE", max: 11, priority: 4),
-        Column("TAGS", min: 10, max: 40, flexible: true),
+        Column("TAGS", min: 10, max: 40, flexible: true, sorts: .name),
         Column("PLATFORM", min: 7, max: 40, flexible: true, priority: 5),
-        Column("CREATED", max: 16, priority: 2),
-        Column("SIZE", align: .right, max: 10, priority: 6),
+        Column("CREATED", max: 16, priority: 2, sorts: .created),
+        Column("SIZE", align: .right, max: 10, priority: 6, sorts: .size),
         Column("CHECK", max: 5, priority: 8),
         Column("SIGNED", max: 11, priority: 3),
     ]
@@ -51,6 +51,6 @@ enum RevisionsScreen {
             target: .manifest(repository: repo.name, digest: rev.digest, tag: nil),
             sortName: rev.tags.first.map(Format.safe) ?? "~" + rev.digest.hex, sortSize: size,
             sortCreated: rev.config?.createdDate,
-            searchText: "\(rev.digest) \(rev.isTagged ? rev.tags.map(Format.safe).joined(separator: " ") : reachedBy ?? "untagged") \(rev.format?.shortName ?? "") \(Format.platforms(rev))")
+            searchText: "\(rev.digest) \(rev.isTagged ? rev.tags.map(Format.safe).joined(separator: " ") : reachedBy ?? "untagged") \(rev.format?.shortName ?? "") \(Format.platforms(rev)) \(Marks.word(state, repo.name, rev.digest) ?? "")")
     }
 }

@@ -3,12 +3,12 @@ import RegistryStorage
 /// The tags of one repository. Tab switches to its manifest revisions.
 enum TagsScreen {
     static let columns = [
-        Column("TAG", min: 12, max: 40, flexible: true),
+        Column("TAG", min: 12, max: 40, flexible: true, sorts: .name),
         Column("DIGEST", max: 12, priority: 7),
         Column("TYPE", max: 11, priority: 4),
         Column("PLATFORM", min: 7, max: 40, flexible: true, priority: 5),
-        Column("CREATED", max: 16, priority: 2),
-        Column("SIZE", align: .right, max: 10, priority: 6),
+        Column("CREATED", max: 16, priority: 2, sorts: .created),
+        Column("SIZE", align: .right, max: 10, priority: 6, sorts: .size),
         Column("CHECK", max: 5, priority: 8),
         Column("SIGNED", max: 11, priority: 3),
     ]
@@ -43,7 +43,7 @@ enum TagsScreen {
                 sortName: name)
         }
         let size = repo.size(of: digest)
-        return Row(
+        var row = Row(
             id: "tag:\(tag.name)",
             cells: [
                 StyledText(name),
@@ -57,5 +57,8 @@ enum TagsScreen {
             ],
             target: .manifest(repository: repo.name, digest: digest, tag: tag.name),
             sortName: name, sortSize: size, sortCreated: rev.config?.createdDate)
+        // The CHECK column shows a mark; the filter also finds its word (`/failed`).
+        if let word = Marks.word(state, repo.name, digest) { row.searchText += " " + word }
+        return row
     }
 }
