@@ -3,6 +3,7 @@ public enum Command: String, Hashable, Sendable, CaseIterable {
     case down, up, pageDown, pageUp, first, last
     case open, back, switchView
     case filter, sort, reverseSort
+    case copy
     case verify, rescan, delete, mark, markAll, invertMarks, clearMarks, undo, prune, collectGarbage
     case help, quit
 }
@@ -29,6 +30,9 @@ public enum KeyMap {
         Binding(command: .filter, keys: [.char("/")], section: "Lists", help: "filter: type, Enter keeps it, Esc clears it"),
         Binding(command: .sort, keys: [.char("s")], section: "Lists", help: "sort by name, size, created (the header marks the column ▲▼)"),
         Binding(command: .reverseSort, keys: [.char("S")], section: "Lists", help: "reverse the sort order"),
+        Binding(
+            command: .copy, keys: [.char("y")], section: "Actions",
+            help: "copy: digest, REPO:TAG, REPO@DIGEST, pull command (terminal clipboard, OSC 52)"),
         Binding(command: .verify, keys: [.char("v")], section: "Actions", help: "deep verify the selection (re-hash blobs)"),
         Binding(command: .rescan, keys: [.char("r"), .ctrl("r")], section: "Actions", help: "rescan the store"),
         Binding(command: .delete, keys: [.char("d"), .delete], section: "Actions", help: "delete the selection (when enabled)"),
@@ -90,14 +94,17 @@ public enum KeyMap {
             let other = if case .tags = screen { "manifests" } else { "tags" }
             hints = [
                 ("Enter", "open"), ("Esc", "back"), ("Space", "mark"), ("d", marked > 0 ? "delete \(marked) marked" : "delete"),
-                ("Tab", other), ("/", "filter"), ("s S", "sort"), ("u", "undo"), ("X", "gc"), ("P", "prune"),
+                ("y", "copy"), ("Tab", other), ("/", "filter"), ("s S", "sort"), ("u", "undo"), ("X", "gc"), ("P", "prune"),
                 ("v", "verify"), ("A", "mark all"), ("C", "clear marks"), ("r", "rescan"),
             ]
         case .manifest:
-            hints = [("Enter", "open"), ("Esc", "back"), ("v", "verify"), ("d", "delete"), ("/", "filter"), ("u", "undo"), ("X", "gc"), ("r", "rescan")]
+            hints = [
+                ("Enter", "open"), ("Esc", "back"), ("y", "copy"), ("v", "verify"), ("d", "delete"), ("/", "filter"), ("u", "undo"),
+                ("X", "gc"), ("r", "rescan"),
+            ]
         case .layers:
             hints = [
-                ("Esc", "back"), ("s S", "sort"), ("d", "delete link"), ("/", "filter"), ("v", "verify"), ("u", "undo"),
+                ("Esc", "back"), ("y", "copy"), ("s S", "sort"), ("d", "delete link"), ("/", "filter"), ("v", "verify"), ("u", "undo"),
                 ("X", "gc"), ("r", "rescan"),
             ]
         }
@@ -110,6 +117,9 @@ public enum KeyMap {
     public static let typedFooter: [(keys: String, help: String)] = [("type", "to confirm"), ("Enter", "confirm"), ("Esc", "cancel")]
     public static let pruneFooter: [(keys: String, help: String)] = [
         ("Tab ↑↓", "field"), ("type", "edit"), ("Space", "toggle"), ("Enter", "plan / apply"), ("Esc", "cancel"),
+    ]
+    public static let copyFooter: [(keys: String, help: String)] = [
+        ("1-9", "copy that"), ("j k", "choose"), ("Enter y", "copy"), ("Esc", "cancel"),
     ]
     public static let infoFooter: [(keys: String, help: String)] = [("Esc", "close")]
     public static let helpFooter: [(keys: String, help: String)] = [

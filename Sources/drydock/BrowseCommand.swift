@@ -16,7 +16,7 @@ struct BrowseCommand: AsyncParsableCommand {
         commandName: "browse",
         abstract: "Browse the store in a terminal UI (the default command; without STORE or --config: the demo registry).",
         discussion: """
-            Keys: ? shows them all; the footer lists those of the screen shown. Enter/l/→ open, Esc/h/← back, / filter (regex; !expr inverts), s sort (S reverses), v deep verify, r rescan, d delete, Space mark, u undo, X garbage collection, P prune, q quit.
+            Keys: ? shows them all; the footer lists those of the screen shown. Enter/l/→ open, Esc/h/← back, / filter (regex; !expr inverts), s sort (S reverses), v deep verify, r rescan, d delete, Space mark, u undo, X garbage collection, P prune, y copy (--registry-url adds a pull command), q quit.
             Deleting needs storage.delete.enabled: true in the config, REGISTRY_STORAGE_DELETE_ENABLED=true, or --delete-enabled.
             """
     )
@@ -30,6 +30,18 @@ struct BrowseCommand: AsyncParsableCommand {
     var noColor = false
 
     @OptionGroup var deleteOptions: DeleteOptions
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where clients pull from (https://registry.example.com:5000), so y can copy a pull command.", valueName: "URL"))
+    var registryURL: String?
+
+    func validate() throws {
+        if let registryURL, PullHost(registryURL) == nil {
+            throw ValidationError("--registry-url needs a host, like registry.example.com:5000 or https://registry.example.com")
+        }
+    }
 
     mutating func run() async throws {
         guard isatty(0) == 1, isatty(1) == 1 else {
@@ -68,7 +80,9 @@ struct BrowseCommand: AsyncParsableCommand {
         let handler = EffectHandler.store(
             registry, verify: verification.verify, deepVerify: verification.deepVerify,
             deletes: DeleteOperations.store(registry, policy: policy))
-        let initial = AppState(store: description, deleteGate: gate)
+        var start = AppState(store: description, deleteGate: gate)
+        start.registryHost = registryURL.flatMap(PullHost.init)?.host
+        let initial = start
 
         let outcome = await UIThread.run { () -> BrowseOutcome in
             let terminal: CursesTerminal

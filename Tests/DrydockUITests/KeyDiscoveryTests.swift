@@ -22,14 +22,14 @@ import Testing
         s = reduce(s, .resize(Self.small)).0
         press(&s, .char("j"), .enter)
         footer = s.screen.lines[23]
-        #expect(footer.hasPrefix(" Enter open Esc back Space mark d delete Tab manifests"), "\(footer)")
+        #expect(footer.hasPrefix(" Enter open Esc back Space mark d delete y copy Tab manifests"), "\(footer)")
         #expect(footer.hasSuffix("? help q quit"))
         press(&s, .char(" "), .char(" "))
         #expect(s.screen.lines[23].contains("d delete 2 marked"), "\(s.screen.lines[23])")
         press(&s, .char("C"), .tab)
         #expect(s.screen.lines[23].contains("Tab tags"))
         press(&s, .enter)
-        #expect(s.screen.lines[23].hasPrefix(" Enter open Esc back v verify d delete"), "\(s.screen.lines[23])")
+        #expect(s.screen.lines[23].hasPrefix(" Enter open Esc back y copy v verify d delete"), "\(s.screen.lines[23])")
         // Typing a filter has its own footer.
         press(&s, .char("/"))
         #expect(s.screen.lines[23].contains("type to filter"))

@@ -59,6 +59,8 @@ public enum Effect: Sendable {
     case undo(journalID: String)
     case planGarbageCollection
     case collectGarbage(GCPlan)
+    /// Put this text on the terminal's clipboard (OSC 52). The run loop hands it to the terminal, on its own thread.
+    case copyToClipboard(String)
     case quit
 
     /// A short description, for tests and logs: `loadRepository(team/app)`.
@@ -77,6 +79,7 @@ public enum Effect: Sendable {
         case .undo(let id): "undo(\(id))"
         case .planGarbageCollection: "planGarbageCollection"
         case .collectGarbage(let plan): "collectGarbage(\(plan.blobs.count) blobs)"
+        case .copyToClipboard(let text): "copyToClipboard(\(text))"
         case .quit: "quit"
         }
     }

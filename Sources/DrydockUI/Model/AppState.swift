@@ -125,6 +125,8 @@ public struct AppState: Sendable {
     let contentCache = ContentCache()
     /// A delete, undo or garbage collection in progress (its banner text); further writes wait for it.
     public var operation: String?
+    /// Where clients pull from (`registry.example.com:5000`), for the pull command `y` offers; nil when unknown.
+    public var registryHost: String?
 
     public init(store: StoreDescription, deleteGate: DeleteGate, size: GridSize = GridSize(rows: 24, cols: 80)) {
         self.store = store

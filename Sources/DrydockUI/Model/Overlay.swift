@@ -47,4 +47,6 @@ public enum Overlay: Equatable, Sendable {
     case dialog(Dialog)
     /// The prune form (`P`) and its preview.
     case prune(PruneForm)
+    /// What `y` can copy from the selected row.
+    case copy(CopyMenu)
 }

@@ -38,6 +38,7 @@ enum Reducer {
         switch s.overlay {
         case .dialog(let dialog)?: return dialogKey(&s, dialog, key)
         case .prune(let form)?: return pruneKey(&s, form, key)
+        case .copy(let menu)?: return copyKey(&s, menu, key)
         case .help(let scroll)?:
             helpKey(&s, scroll, key)
             return []
@@ -82,6 +83,7 @@ enum Reducer {
         case .undo: return undo(&s)
         case .collectGarbage: return collectGarbage(&s)
         case .prune: openPrune(&s)
+        case .copy: return copy(&s)
         }
         return []
     }

@@ -30,6 +30,7 @@ enum Renderer {
         case .help(let scroll)?: HelpOverlay.draw(&g, scroll: scroll)
         case .dialog(let dialog)?: DialogOverlay.draw(&g, dialog)
         case .prune(let form)?: PruneOverlay.draw(&g, form)
+        case .copy(let menu)?: CopyOverlay.draw(&g, menu)
         case nil: break
         }
         return g
@@ -95,6 +96,7 @@ enum Renderer {
                 hints = KeyMap.infoFooter
             }
         case .prune?: hints = KeyMap.pruneFooter
+        case .copy?: hints = KeyMap.copyFooter
         case nil: hints = s.top.list.editingFilter ? KeyMap.filterFooter : KeyMap.footer(for: s.top.id, marked: s.top.list.marks.count)
         }
         // Two spaces between hints when they fit, else one; then the last two (help, quit) stay and the least important

@@ -44,6 +44,9 @@ public final class EffectRunner: Sendable {
         switch effect {
         case .quit:
             cancelAll()
+        case .copyToClipboard:
+            // Not background work: `AppRunner` gives it to the terminal (the one thread that writes to it).
+            break
         case .loadCatalog(let g):
             spawn { await Self.loadCatalog(handler, queue, g) }
         case .rescan(let g):
