@@ -114,6 +114,7 @@ public enum KeyMap {
         ("type", "to filter"), ("Enter", "keep filter"), ("Esc", "clear filter"), ("↑↓", "move"),
     ]
     public static let confirmFooter: [(keys: String, help: String)] = [("y", "yes"), ("n", "no"), ("Esc", "cancel")]
+    public static let choiceFooter: [(keys: String, help: String)] = [("1 2", "choose"), ("n Esc", "cancel")]
     public static let typedFooter: [(keys: String, help: String)] = [("type", "to confirm"), ("Enter", "confirm"), ("Esc", "cancel")]
     public static let pruneFooter: [(keys: String, help: String)] = [
         ("Tab ↑↓", "field"), ("type", "edit"), ("Space", "toggle"), ("Enter", "plan / apply"), ("Esc", "cancel"),

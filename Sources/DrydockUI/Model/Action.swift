@@ -22,7 +22,7 @@ public enum Action: Sendable {
     case undoPreviewed(Result<UndoPlan, UIError>)
     /// A prune preview came back for `request`.
     case prunePlanned(PruneRequest, Result<PrunePreview, UIError>)
-    case gcPlanned(Result<GCPlan, UIError>)
+    case gcPlanned(Result<GCModes, UIError>)
     /// A delete, undo or garbage collection ended: the success message, or why it failed. `label` names it.
     case writeFinished(label: String, Result<String, UIError>)
     /// How far a running write is (a garbage collection sweeping thousands of blobs).

@@ -58,6 +58,8 @@ enum DialogOverlay {
         case .confirm:
             if let required = dialog.requiredText {
                 buttons = "Type \(Format.safe(required)), Enter: \(Format.safe(dialog.typed))_   [Esc] cancel"
+            } else if !dialog.choices.isEmpty {
+                buttons = dialog.choices.enumerated().map { "[\($0.offset + 1)] \($0.element.name)" }.joined(separator: "   ") + "   [n] cancel"
             } else if dialog.alternative != nil {
                 buttons = "[y] yes, keep children    [c] also children    [n] no"
             } else {

@@ -91,7 +91,7 @@ enum Renderer {
         case .help?: hints = KeyMap.helpFooter
         case .dialog(let d)?:
             if case .confirm = d.kind {
-                hints = d.requiredText == nil ? KeyMap.confirmFooter : KeyMap.typedFooter
+                hints = !d.choices.isEmpty ? KeyMap.choiceFooter : d.requiredText == nil ? KeyMap.confirmFooter : KeyMap.typedFooter
             } else {
                 hints = KeyMap.infoFooter
             }

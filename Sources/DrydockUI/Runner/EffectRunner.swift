@@ -89,7 +89,7 @@ public final class EffectRunner: Sendable {
                 queue.post(.writeFinished(label: "undo \(id)", result))
             }
         case .planGarbageCollection:
-            spawn { queue.post(.gcPlanned(await handler.deletes?.planGC() ?? .failure(Self.unavailable))) }
+            spawn { queue.post(.gcPlanned(await handler.deletes?.planBothGCModes() ?? .failure(Self.unavailable))) }
         case .collectGarbage(let plan):
             spawn {
                 let result = await handler.deletes?.collect(plan) { queue.post(.writeProgress($0)) } ?? .failure(Self.unavailable)
