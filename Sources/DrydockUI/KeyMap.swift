@@ -55,6 +55,8 @@ public enum KeyMap {
         ("Mouse", "click", "select a row; click it again to open it"),
         ("Dialogs", "y / n / Esc", "confirm / cancel / close"),
         ("Dialogs", "c", "delete an index and its unreferenced children"),
+        ("Dialogs", "1 2", "gc mode: orphan blobs only, or with untagged manifests"),
+        ("Lines", "Enter", "on a line that opens nothing: show it whole (scroll with j k, y copies it)"),
         ("Dialogs", "type + Enter", "confirm by typing the name, count or yes"),
         ("Dialogs", "? Esc q", "close this help (j k PgDn PgUp g G scroll it)"),
         ("Filter", "/text", "rows containing text in any column, status words too: /failed /warning /untagged"),
@@ -102,9 +104,11 @@ public enum KeyMap {
                 ("Enter", "open"), ("Esc", "back"), ("y", "copy"), ("v", "verify"), ("d", "delete"), ("/", "filter"), ("u", "undo"),
                 ("X", "gc"), ("r", "rescan"),
             ]
+        case .sharedBy:
+            hints = [("Enter", "open"), ("Esc", "back"), ("y", "copy"), ("/", "filter"), ("s S", "sort"), ("v", "verify"), ("r", "rescan")]
         case .layers:
             hints = [
-                ("Esc", "back"), ("y", "copy"), ("s S", "sort"), ("d", "delete link"), ("/", "filter"), ("v", "verify"), ("u", "undo"),
+                ("Enter", "shared by"), ("Esc", "back"), ("y", "copy"), ("s S", "sort"), ("d", "delete link"), ("/", "filter"), ("v", "verify"), ("u", "undo"),
                 ("X", "gc"), ("r", "rescan"),
             ]
         }
@@ -121,6 +125,9 @@ public enum KeyMap {
     ]
     public static let copyFooter: [(keys: String, help: String)] = [
         ("1-9", "copy that"), ("j k", "choose"), ("Enter y", "copy"), ("Esc", "cancel"),
+    ]
+    public static let textFooter: [(keys: String, help: String)] = [
+        ("j k", "scroll"), ("PgDn PgUp", "page"), ("y", "copy"), ("Esc", "close"),
     ]
     public static let infoFooter: [(keys: String, help: String)] = [("Esc", "close")]
     public static let helpFooter: [(keys: String, help: String)] = [

@@ -57,6 +57,43 @@ import Testing
     }
 }
 
+/// Under tmux at 80×24 on the demo: the tampered manifest's failed signature check is cut at the screen edge; Enter
+/// shows it whole. A layer's line opens the manifests sharing it.
+@Suite(.serialized, .heavy) struct TUIWholeLineEndToEndTests {
+    @Test(.timeLimit(.minutes(2)))
+    func aCutVerificationFailureOpensWholeAndALayerListsItsUsers() async throws {
+        try RequiredTool.require("tmux")
+        let drydock = try DrydockBinary.path()
+        let tmux = try await TmuxSession.start([drydock], width: 80, height: 24)
+        defer { tmux.stop() }
+        try await tmux.waitFor("the demo, verified") { $0.contains("legacy/tampered") && TmuxSession.isSettled($0) }
+        try await tmux.send("/")
+        try await tmux.type("tampered")
+        try await tmux.send("Enter", "Enter", "Enter")
+        var screen = try await tmux.waitFor("the tampered manifest, verified") { $0.contains("✗ signature") }
+        #expect(!screen.contains("invalid signature"), "cut at the edge: \(screen)")
+        try await tmux.send("/")
+        try await tmux.type("✗ sig")
+        try await tmux.send("Enter", "Enter")
+        screen = try await tmux.waitFor("the whole line") { $0.contains("┌─ ✗ signature") }
+        #expect(screen.contains("invalid") && screen.contains("signature") && screen.contains("[y] copy"), "\(screen)")
+        // Each Escape alone: an Escape followed at once by a key reads as Alt plus that key.
+        try await tmux.send("Escape")
+        try await tmux.waitFor("the whole line closed") { !$0.contains("┌─ ✗ signature") }
+        try await tmux.send("Escape")
+        try await tmux.waitFor("the filter cleared") { !$0.contains("filter:") }
+        try await tmux.send("/")
+        try await tmux.type("enter lists")
+        try await tmux.send("Enter", "Enter")
+        try await tmux.waitFor("the layer list") { $0.contains("Layers (") }
+        try await tmux.send("G", "Enter")
+        screen = try await tmux.waitFor("who shares the layer") { $0.contains("shared by") && $0.contains("manifest") }
+        #expect(screen.contains("legacy/tampered"), "\(screen)")
+        try await tmux.send("q")
+        #expect(try await tmux.waitForExit() == 0)
+    }
+}
+
 extension TmuxSession {
     /// Polls tmux's newest paste buffer until `condition` holds (or 10 s pass); returns the last seen.
     func waitForBuffer(_ condition: (String) -> Bool) async throws -> String {

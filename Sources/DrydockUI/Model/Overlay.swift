@@ -57,4 +57,6 @@ public enum Overlay: Equatable, Sendable {
     case prune(PruneForm)
     /// What `y` can copy from the selected row.
     case copy(CopyMenu)
+    /// A line shown whole.
+    case text(TextView)
 }

@@ -11,10 +11,12 @@ public enum ScreenID: Hashable, Sendable {
     case manifest(repository: String, digest: Digest, tag: String?)
     /// The config and layers a manifest references.
     case layers(repository: String, digest: Digest)
+    /// Every repository and manifest that references a blob (a layer's "shared by").
+    case sharedBy(Digest)
 
     public var repository: String? {
         switch self {
-        case .repositories: nil
+        case .repositories, .sharedBy: nil
         case .tags(let r), .revisions(let r): r
         case .manifest(let r, _, _), .layers(let r, _): r
         }
@@ -34,6 +36,7 @@ public enum ScreenID: Hashable, Sendable {
         case .tags(let r), .revisions(let r): [SafeText.escaping(r)]
         case .manifest(_, let d, let tag): (tag.map { [SafeText.escaping($0)] } ?? []) + ["\(d.algorithm.name):\(d.short)"]
         case .layers: ["layers"]
+        case .sharedBy(let d): ["shared by", "\(d.algorithm.name):\(d.short)"]
         }
     }
 }

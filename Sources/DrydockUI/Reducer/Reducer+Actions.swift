@@ -34,6 +34,9 @@ extension Reducer {
             return (repo, closure(d, s.repositories[repo]), label)
         case .manifest(let repo, let d, _), .layers(let repo, let d):
             return (repo, closure(d, s.repositories[repo]), "\(Format.safe(repo))@\(d.short)")
+        case .sharedBy:
+            guard case .manifest(let repo, let d, _)? = selectedRow(&s)?.target else { return nil }
+            return (repo, closure(d, s.repositories[repo]), "\(Format.safe(repo))@\(d.short)")
         }
     }
 

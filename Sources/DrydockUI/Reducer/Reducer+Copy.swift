@@ -35,6 +35,8 @@ extension Reducer {
         return []
     }
 
+    static func copy(_ s: inout AppState, _ choice: CopyMenu.Choice) -> [Effect] { copied(&s, choice) }
+
     private static func copied(_ s: inout AppState, _ choice: CopyMenu.Choice) -> [Effect] {
         guard Clipboard.osc52(choice.text) != nil else {
             s.message = Banner(.warning, "! Too long for the terminal clipboard (\(choice.text.utf8.count) bytes).")
@@ -62,6 +64,9 @@ extension Reducer {
                 choices.append(CopyMenu.Choice("this line's value", row.cells[1].text))
             }
             return choices
+        case .sharedBy(let blob):
+            guard case .manifest(let repo, let digest, let tag)? = row.target else { return [] }
+            return manifestChoices(s, repo, digest, tag: tag) + [CopyMenu.Choice("blob digest", blob.description)]
         case .layers(let repo, let digest):
             var choices: [CopyMenu.Choice] = []
             if let text = row.id.split(separator: ":", maxSplits: 1).last, let blob = Digest(String(text)) {

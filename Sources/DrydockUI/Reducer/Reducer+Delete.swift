@@ -88,6 +88,10 @@ extension Reducer {
 
     private static func deleteRequests(_ s: inout AppState) -> [DeleteRequest] {
         switch s.top.id {
+        case .sharedBy:
+            // A list across repositories: deleting from it would be too easy to aim wrong.
+            s.message = Banner(.info, "Open a manifest (Enter) to delete it.")
+            return []
         case .repositories:
             return selectedRow(&s).map { [.repository($0.id)] } ?? []
         case .tags(let repo):

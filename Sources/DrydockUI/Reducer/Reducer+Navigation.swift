@@ -37,7 +37,8 @@ extension Reducer {
     static func open(_ s: inout AppState) -> [Effect] {
         guard let row = selectedRow(&s) else { return [] }
         guard let target = row.target else {
-            s.message = Banner(.info, "Nothing to open on this line.")
+            // A line that leads nowhere may still be cut at the screen edge: show it whole.
+            s.overlay = .text(TextOverlay.view(of: row, columns: content(s).columns, detail: !content(s).showsHeader))
             return []
         }
         return push(&s, target)

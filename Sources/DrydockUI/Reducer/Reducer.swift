@@ -39,6 +39,7 @@ enum Reducer {
         case .dialog(let dialog)?: return dialogKey(&s, dialog, key)
         case .prune(let form)?: return pruneKey(&s, form, key)
         case .copy(let menu)?: return copyKey(&s, menu, key)
+        case .text(let view)?: return textKey(&s, view, key)
         case .help(let scroll)?:
             helpKey(&s, scroll, key)
             return []

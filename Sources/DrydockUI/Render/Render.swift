@@ -31,6 +31,7 @@ enum Renderer {
         case .dialog(let dialog)?: DialogOverlay.draw(&g, dialog)
         case .prune(let form)?: PruneOverlay.draw(&g, form)
         case .copy(let menu)?: CopyOverlay.draw(&g, menu)
+        case .text(let view)?: TextOverlay.draw(&g, view)
         case nil: break
         }
         return g
@@ -97,6 +98,7 @@ enum Renderer {
             }
         case .prune?: hints = KeyMap.pruneFooter
         case .copy?: hints = KeyMap.copyFooter
+        case .text?: hints = KeyMap.textFooter
         case nil: hints = s.top.list.editingFilter ? KeyMap.filterFooter : KeyMap.footer(for: s.top.id, marked: s.top.list.marks.count)
         }
         // Two spaces between hints when they fit, else one; then the last two (help, quit) stay and the least important

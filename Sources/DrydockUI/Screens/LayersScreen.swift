@@ -63,6 +63,8 @@ enum LayersScreen {
                 shared,
                 blobState(d, repo, linked, verification),
             ],
+            // Enter lists who else uses the blob ("shared by").
+            target: d.digest.map(ScreenID.sharedBy),
             sortSize: size)
     }
 

@@ -203,7 +203,7 @@ public struct ScreenContent: Sendable {
         let base = state.contentCache.content(screen, version: state.contentVersion) { build(screen, in: state) }
         switch screen {
         case .tags, .revisions: return base.marking(state.marks(on: screen))
-        case .repositories, .manifest, .layers: return base
+        case .repositories, .manifest, .layers, .sharedBy: return base
         }
     }
 
@@ -214,6 +214,7 @@ public struct ScreenContent: Sendable {
         case .revisions(let repo): RevisionsScreen.content(repo, state)
         case .manifest(let repo, let digest, let tag): ManifestScreen.content(repo, digest, tag: tag, state)
         case .layers(let repo, let digest): LayersScreen.content(repo, digest, state)
+        case .sharedBy(let digest): SharedByScreen.content(digest, state)
         }
     }
 
