@@ -37,7 +37,17 @@ struct BrowseCommand: AsyncParsableCommand {
             "Where clients pull from (https://registry.example.com:5000), so y can copy a pull command.", valueName: "URL"))
     var registryURL: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Check for changes every SECONDS and refresh (default: 3 on disk, where only folder times are read; 60 on S3, where the store is read again). 0: only r refreshes.",
+            valueName: "SECONDS"))
+    var refresh: Double?
+
     func validate() throws {
+        if let refresh, !(refresh >= 0 && refresh <= 86_400) {
+            throw ValidationError("--refresh takes seconds from 0 (off) to 86400")
+        }
         if let registryURL, PullHost(registryURL) == nil {
             throw ValidationError("--registry-url needs a host, like registry.example.com:5000 or https://registry.example.com")
         }
@@ -79,7 +89,7 @@ struct BrowseCommand: AsyncParsableCommand {
         // Deletes, undo and GC go through the same policy the gate was built from.
         let handler = EffectHandler.store(
             registry, verify: verification.verify, deepVerify: verification.deepVerify,
-            deletes: DeleteOperations.store(registry, policy: policy))
+            deletes: DeleteOperations.store(registry, policy: policy), watch: watch(registry.driver))
         var start = AppState(store: description, deleteGate: gate)
         start.registryHost = registryURL.flatMap(PullHost.init)?.host
         let initial = start
@@ -111,6 +121,17 @@ struct BrowseCommand: AsyncParsableCommand {
             FileHandleOutput.standardError("drydock: \(message)")
             throw ExitCode(1)
         }
+    }
+}
+
+extension BrowseCommand {
+    /// On disk, folder modification times say cheaply whether anything changed; on S3 each check would be requests,
+    /// so the store is read again on a longer interval instead.
+    func watch(_ driver: any StorageDriver) -> StoreWatch? {
+        let onDisk = driver is FilesystemDriver
+        let seconds = refresh ?? (onDisk ? 3 : 60)
+        guard seconds > 0 else { return nil }
+        return onDisk ? StoreWatch.modificationTimes(driver, interval: seconds) : StoreWatch(interval: seconds, fingerprint: nil)
     }
 }
 

@@ -14,7 +14,10 @@ enum Reducer {
             return [.loadCatalog(generation: s.generation)]
         case .key(let key):
             s.message = nil
-            return handleKey(&s, key)
+            let effects = handleKey(&s, key)
+            // A change seen while a dialog was open is read once the screen is free again.
+            if s.refreshPending && canRefresh(s) { return effects + refresh(&s) }
+            return effects
         case .mouse(let event):
             return handleMouse(&s, event)
         case .resize(let size):
@@ -22,7 +25,7 @@ enum Reducer {
             settle(&s)
             return []
         case .catalogEntry, .catalogLoaded, .catalogFailed, .repositoryLoaded, .indexBuilt, .verificationLoaded,
-            .deepVerifyProgress, .deepVerifyFinished:
+            .deepVerifyProgress, .deepVerifyFinished, .scanFinished, .storeChanged:
             return handleResult(&s, action)
         case .deletePlanned, .undoPreviewed, .gcPlanned, .writeFinished, .writeProgress:
             return handleWriteResult(&s, action)
