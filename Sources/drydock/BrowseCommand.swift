@@ -16,7 +16,7 @@ struct BrowseCommand: AsyncParsableCommand {
         commandName: "browse",
         abstract: "Browse the store in a terminal UI (the default command; without STORE or --config: the demo registry).",
         discussion: """
-            Keys: ? shows them all; the footer lists those of the screen shown. Enter/l/→ open, Esc/h/← back, / filter (regex; !expr inverts), s sort (S reverses), v deep verify, r rescan, d delete, Space mark, u undo, X garbage collection, P prune, y copy (--registry-url adds a pull command), q quit.
+            Keys: ? shows them all; the footer lists those of the screen shown. Enter/l/→ open, Esc/h/← back, / filter (regex; !expr inverts), s sort (S reverses), v deep verify, r rescan, d delete, Space mark, u undo, X garbage collection, P prune, y copy (--registry-url adds a pull command), q quit. --key PEM verifies cosign signatures, as verify does.
             Deleting needs storage.delete.enabled: true in the config, REGISTRY_STORAGE_DELETE_ENABLED=true, or --delete-enabled.
             """
     )
@@ -43,6 +43,9 @@ struct BrowseCommand: AsyncParsableCommand {
             "Check for changes every SECONDS and refresh (default: 3 on disk, where only folder times are read; 60 on S3, where the store is read again). 0: only r refreshes.",
             valueName: "SECONDS"))
     var refresh: Double?
+
+    @Option(name: .long, help: ArgumentHelp("A cosign public key (PEM) to verify simple-signing signatures with, as verify takes it.", valueName: "PEM"))
+    var key: String?
 
     func validate() throws {
         if let refresh, !(refresh >= 0 && refresh <= 86_400) {
@@ -85,13 +88,23 @@ struct BrowseCommand: AsyncParsableCommand {
         }
         let description = StoreDescription(location: registry.driver.location, isDemo: demo != nil)
         let useColor = !noColor && (environment["NO_COLOR"] ?? "").isEmpty
-        let verification = wireVerification(store: registry, cosignPublicKeyPEM: demo?.cosignPublicKeyPEM)
+        var keyPEM = demo?.cosignPublicKeyPEM
+        if let key {
+            do {
+                keyPEM = try String(contentsOfFile: key, encoding: .utf8)
+            } catch {
+                FileHandleOutput.standardError("drydock: cannot read the key file \(key): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
+        let verification = wireVerification(store: registry, cosignPublicKeyPEM: keyPEM)
         // Deletes, undo and GC go through the same policy the gate was built from.
         let handler = EffectHandler.store(
             registry, verify: verification.verify, deepVerify: verification.deepVerify,
             deletes: DeleteOperations.store(registry, policy: policy), watch: watch(registry.driver))
         var start = AppState(store: description, deleteGate: gate)
         start.registryHost = registryURL.flatMap(PullHost.init)?.host
+        start.verificationKeyGiven = keyPEM != nil
         let initial = start
 
         let outcome = await UIThread.run { () -> BrowseOutcome in

@@ -94,6 +94,22 @@ import Testing
     }
 }
 
+/// `drydock STORE --key PEM` is the browser's option too (it was rejected as an unexpected argument): an unreadable
+/// key is named, with exit 1, before the screen starts.
+@Suite(.serialized, .heavy) struct TUIKeyOptionEndToEndTests {
+    @Test(.timeLimit(.minutes(1)))
+    func theBrowserTakesKey() async throws {
+        try RequiredTool.require("tmux")
+        let drydock = try DrydockBinary.path()
+        let tmux = try await TmuxSession.start([drydock, "--key", "/nonexistent/cosign.pub"], width: 120, height: 24)
+        defer { tmux.stop() }
+        #expect(try await tmux.waitForExit() == 1)
+        let screen = try await tmux.capture()
+        #expect(screen.contains("drydock: cannot read the key file /nonexistent/cosign.pub"), "\(screen)")
+        #expect(!screen.contains("Unexpected argument"))
+    }
+}
+
 extension TmuxSession {
     /// Polls tmux's newest paste buffer until `condition` holds (or 10 s pass); returns the last seen.
     func waitForBuffer(_ condition: (String) -> Bool) async throws -> String {

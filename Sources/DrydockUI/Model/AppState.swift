@@ -129,6 +129,8 @@ public struct AppState: Sendable {
     public var lastRead: Date?
     /// The store changed while a dialog was open: the refresh waits for it to close.
     public var refreshPending = false
+    /// A cosign public key was given (`--key`, or the demo's own): "signed, not verified" then means no key fits.
+    public var verificationKeyGiven = false
     /// Where clients pull from (`registry.example.com:5000`), for the pull command `y` offers; nil when unknown.
     public var registryHost: String?
 

@@ -119,7 +119,20 @@ enum Marks {
             case .signedUnverified: .warning
             case .stripped, .unsigned: .muted
             }
-        return StyledText(v.signature.status.mark, .role(role))
+        return StyledText(signatureWord(v.signature.status, keyGiven: state.verificationKeyGiven), .role(role))
+    }
+
+    /// The SIGNED column: the core's mark, except "signed ?", which says why it is not verified.
+    static func signatureWord(_ status: SignatureState, keyGiven: Bool) -> String {
+        guard status == .signedUnverified else { return status.mark }
+        return keyGiven ? "signed, unverified" : "signed, no key"
+    }
+
+    /// The detail screen's headline for a signature that is there but not verified.
+    static func unverifiedSignature(keyGiven: Bool) -> String {
+        keyGiven
+            ? "signed, not verified: the key given does not verify this kind of signature"
+            : "signed, not verified: no key given (drydock STORE --key PEM verifies cosign signatures)"
     }
 
     /// A repository's worst status over its manifests' verification and the problems found reading it.

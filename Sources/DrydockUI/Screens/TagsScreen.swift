@@ -10,7 +10,7 @@ enum TagsScreen {
         Column("CREATED", max: 16, priority: 2, sorts: .created),
         Column("SIZE", align: .right, max: 10, priority: 6, sorts: .size),
         Column("CHECK", max: 5, priority: 8),
-        Column("SIGNED", max: 11, priority: 3),
+        Column("SIGNED", max: 18, priority: 3),
     ]
 
     static func content(_ repo: String, _ state: AppState) -> ScreenContent {
