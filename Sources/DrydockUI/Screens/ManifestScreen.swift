@@ -154,7 +154,7 @@ enum ManifestScreen {
             if !s.keyIDs.isEmpty { b.item("  key IDs", .role(s.keyIDs.map(Format.safe).joined(separator: ", "), .accent)) }
             if let alg = s.algorithm { b.item("  algorithm", StyledText(Format.safe(alg))) }
             if let source = s.source { b.item("  source", StyledText(Format.safe(source))) }
-            if !s.detail.isEmpty { b.item("  \(s.status.mark)", StyledText(Format.safe(s.detail))) }
+            if !s.detail.isEmpty { b.item("  \(Marks.signatureWord(s.status, keyGiven: keyGiven))", StyledText(Format.safe(s.detail))) }
         }
     }
 

@@ -30,10 +30,14 @@ enum RevisionsScreen {
     static func row(_ rev: ManifestRevision, _ repo: RepositoryContents, _ reach: ManifestReachability, _ state: AppState) -> Row {
         // What reaches an untagged manifest: `in stable (linux/s390x)` for an index child is not garbage.
         let reachedBy = rev.isTagged ? nil : reach.summary(of: rev.digest)
+        // A signature manifest is named by what it signs, not by its `sha256-<hex>.sig` tag.
+        let plain = rev.tags.filter { !SignatureTag.isSignatureTag($0) }
+        let signs = rev.tags.compactMap(SignatureTag.subject(of:)).first
         let tags: StyledText =
-            rev.isTagged
-            ? StyledText(rev.tags.map(Format.safe).joined(separator: ", "))
-            : reachedBy.map { StyledText($0) } ?? .role("(untagged)", .muted)
+            !plain.isEmpty
+            ? StyledText(plain.map(Format.safe).joined(separator: ", "))
+            : signs.map { .role("signature of \($0.short)", .muted) }
+                ?? reachedBy.map { StyledText($0) } ?? .role("(untagged)", .muted)
         let seedEra = rev.placement.contains(.layers) && !rev.placement.contains(.revisions)
         let size = repo.size(of: rev.digest)
         return Row(

@@ -17,12 +17,30 @@ enum TagsScreen {
         guard let contents = state.repositories[repo] else {
             return Unavailable.content(title: "Tags", columns: columns, repo: repo, state)
         }
-        let rows = contents.tags.map { row($0, contents, state) }
-        var content = ScreenContent(title: "Tags (\(rows.count)) · Tab: manifests", columns: columns, rows: rows)
+        // cosign's `sha256-<hex>.sig/.att/.sbom` tags (and the referrers fallback tag) belong to the manifest they name:
+        // they are listed under it (its detail's Referrers), not as 76-column tags of their own.
+        let (companions, tags) = split(contents)
+        let rows = tags.map { row($0, contents, state) }
+        let aside = companions.isEmpty ? "" : ", +\(companions.count) sig."
+        var content = ScreenContent(title: "Tags (\(rows.count)\(aside)) · Tab: manifests", columns: columns, rows: rows)
         if rows.isEmpty {
             content.placeholder = "No tags in \(Format.safe(repo)); press Tab for its \(Format.plural(contents.revisions.count, "manifest"))."
         }
         return content
+    }
+
+    /// Signature tags whose manifest is stored here, and the other tags.
+    static func split(_ repo: RepositoryContents) -> (companions: [Tag], tags: [Tag]) {
+        var companions: [Tag] = []
+        var tags: [Tag] = []
+        for tag in repo.tags {
+            if let subject = SignatureTag.subject(of: tag.name), repo.revision(subject) != nil {
+                companions.append(tag)
+            } else {
+                tags.append(tag)
+            }
+        }
+        return (companions, tags)
     }
 
     static func row(_ tag: Tag, _ repo: RepositoryContents, _ state: AppState) -> Row {
