@@ -62,7 +62,7 @@ import Testing
         #expect(s.screen.lines[23].contains("g G top / end"))
         // The help says how the filter reads what is typed, status words included.
         let help = HelpOverlay.lines().map(\.text).joined(separator: "\n")
-        #expect(help.contains("/failed") && help.contains("regular expression") && help.contains("inverse"))
+        #expect(help.contains("/failed") && help.contains("regex when") && help.contains("inverse"))
     }
 
     @Test func theFilterTakesRegularExpressionsAndAnInverse() async throws {
