@@ -29,7 +29,7 @@ import Testing
         var s = try await f.loadedState(size: GridSize(rows: 24, cols: 80))
         s.registryHost = "registry.example.com:5000"
         press(&s, .char("j"), .enter)
-        #expect(s.top.id == .tags("team/app") && s.top.list.selectedID == "tag:latest")
+        #expect(s.top.id == .tags("team/app") && s.top.list.selectedID?.label == "tag:latest")
         #expect(press(&s, .char("y")).isEmpty)
         guard case .copy(let menu)? = s.overlay else {
             Issue.record("no copy menu")
@@ -58,7 +58,7 @@ import Testing
         let (f, _, old, _, _, _, _) = UIFixture.standard()
         var s = try await f.loadedState()
         press(&s, .char("j"), .enter, .tab)
-        while s.top.list.selectedID != old.manifest.description { press(&s, .char("j")) }
+        while s.top.list.selectedID?.label != old.manifest.description { press(&s, .char("j")) }
         press(&s, .char("y"))
         guard case .copy(let menu)? = s.overlay else {
             Issue.record("no copy menu")

@@ -68,7 +68,7 @@ import Testing
     @Test func theFilterTakesRegularExpressionsAndAnInverse() async throws {
         let (f, _, _, _, _, _, _) = UIFixture.standard()
         var s = try await f.loadedState()
-        func listed() -> [String] { Reducer.visibleRows(s).map(\.id) }
+        func listed() -> [String] { Reducer.visibleRows(s).map(\.id.label) }
         press(&s, .char("/"))
         type(&s, "^team.(app|x)")
         #expect(listed() == ["team/app"])
@@ -100,7 +100,7 @@ import Testing
         f.image("broken", tags: ["t1"], layers: ["gone layer"], missing: ["gone layer"])
         f.image("broken", tags: ["t2"], layers: ["base layer"])
         var s = try await f.loadedState()
-        func listed() -> [String] { Reducer.visibleRows(s).map(\.id) }
+        func listed() -> [String] { Reducer.visibleRows(s).map(\.id.label) }
         press(&s, .char("/"))
         type(&s, "failed")
         #expect(listed() == ["broken"])
@@ -120,7 +120,7 @@ import Testing
     @Test func capitalSReversesTheSortAndTheHeaderShowsTheDirection() async throws {
         let (f, _, _, _, _, _, _) = UIFixture.standard()
         var s = try await f.loadedState(size: Self.small)
-        func order() -> [String] { Reducer.visibleRows(s).map(\.id) }
+        func order() -> [String] { Reducer.visibleRows(s).map(\.id.label) }
         func header() -> String { s.screen.lines.first { $0.contains("REPOSITORY") } ?? "" }
         #expect(header().contains("REPOSITORY▲") && !header().contains("SIZE▼"))
         #expect(s.top.list.sortLabel == "name ▲")

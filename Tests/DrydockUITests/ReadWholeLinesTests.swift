@@ -25,10 +25,10 @@ import Testing
         #expect(text.contains("3 repos, 5 manifests"), "\(text)")
         #expect(text.contains("shared by › sha256:\(app.layers[0].short)"))
         #expect(text.contains("in multi (linux/") && text.contains("latest, v1") && text.contains("(untagged)"), "\(text)")
-        let ids = Reducer.visibleRows(s).map(\.id)
+        let ids = Reducer.visibleRows(s).map(\.id.label)
         #expect(ids.count == 5 && ids.first == "base@\(f.baseManifest(s))" && ids.contains("team/app@\(app.manifest)"))
         // Enter opens one of them; Esc comes back to the list.
-        while s.top.list.selectedID != "team/multi@\(amd64.manifest)" { press(&s, .char("j")) }
+        while s.top.list.selectedID?.label != "team/multi@\(amd64.manifest)" { press(&s, .char("j")) }
         press(&s, .enter)
         #expect(s.top.id == .manifest(repository: "team/multi", digest: amd64.manifest, tag: nil))
         press(&s, .escape)
@@ -42,7 +42,7 @@ import Testing
         let long = (1...400).map { "word\($0)" }.joined(separator: " ") + " " + String(repeating: "x", count: 150) + " END"
         f.image("long", tags: ["t"], layers: ["long layer"], labels: ["note": long])
         var s = try await f.loadedState(size: Self.small)
-        while s.top.list.selectedID != "long" { press(&s, .char("j")) }
+        while s.top.list.selectedID?.label != "long" { press(&s, .char("j")) }
         press(&s, .enter, .enter, .char("/"))
         type(&s, "note")
         press(&s, .enter)
@@ -96,4 +96,19 @@ import Testing
 extension UIFixture {
     /// The manifest of `base:3.19` in a loaded state.
     func baseManifest(_ s: AppState) -> Digest { s.repositories["base"]!.tags[0].current! }
+}
+
+extension RowID {
+    /// A short text for a row in expectations: `team/app`, `tag:v1`, a digest, `team/app@sha256:…`.
+    var label: String {
+        switch self {
+        case .repository(let name): name
+        case .tag(let name): "tag:\(name)"
+        case .revision(let d): d.description
+        case .manifest(let repo, let d): "\(repo)@\(d)"
+        case .blob(let position, let digest): "\(position):\(digest)"
+        case .section(let name): name
+        case .detail(let section, let item): "\(section)/\(item)"
+        }
+    }
 }

@@ -49,8 +49,8 @@ import Testing
         #expect(text.contains("Tags (3, +1 sig.) · Tab: manifests"), "\(text)")
         s = reduce(s, .resize(GridSize(rows: 30, cols: 140))).0
         #expect(!text.contains(String(sigTag.prefix(20))) || text.contains("sha256-abab"), "\(text)")
-        #expect(Reducer.visibleRows(s).map(\.id).contains("tag:\(stray)"))
-        #expect(!Reducer.visibleRows(s).map(\.id).contains("tag:\(sigTag)"))
+        #expect(Reducer.visibleRows(s).map(\.id.label).contains("tag:\(stray)"))
+        #expect(!Reducer.visibleRows(s).map(\.id.label).contains("tag:\(sigTag)"))
         // The manifests list names the signature manifest by what it signs.
         press(&s, .tab)
         text = s.text

@@ -64,7 +64,7 @@ public struct ListState: Equatable, Sendable {
     public var cursor: Int = 0
     /// First visible row.
     public var scroll: Int = 0
-    public var selectedID: String?
+    public var selectedID: RowID?
     public var filter: String = ""
     /// The filter line has the keyboard.
     public var editingFilter = false
@@ -72,7 +72,7 @@ public struct ListState: Equatable, Sendable {
     /// `S`: the opposite of the key's own direction (`SortKey.ascendingByDefault`).
     public var reversed = false
     /// Rows marked with Space (by row id), deleted together by `d`.
-    public var marks: Set<String> = []
+    public var marks: Set<RowID> = []
 
     public init() {}
 

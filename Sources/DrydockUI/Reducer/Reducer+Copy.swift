@@ -69,7 +69,7 @@ extension Reducer {
             return manifestChoices(s, repo, digest, tag: tag) + [CopyMenu.Choice("blob digest", blob.description)]
         case .layers(let repo, let digest):
             var choices: [CopyMenu.Choice] = []
-            if let text = row.id.split(separator: ":", maxSplits: 1).last, let blob = Digest(String(text)) {
+            if case .blob(_, let text) = row.id, let blob = Digest(text) {
                 choices.append(CopyMenu.Choice("blob digest", blob.description))
             }
             choices.append(CopyMenu.Choice("manifest REPO@DIGEST", "\(Format.safe(repo))@\(digest)"))

@@ -25,7 +25,7 @@ enum SharedByScreen {
                     : reach.summary(of: rev.digest).map { StyledText($0) } ?? .role("(untagged)", .muted)
                 rows.append(
                     Row(
-                        id: "\(name)@\(rev.digest)",
+                        id: .manifest(repository: name, digest: rev.digest),
                         cells: [
                             StyledText(Format.safe(name)), .role(rev.digest.short, .accent), tags, StyledText(Format.platforms(rev)),
                             StyledText(Format.created(rev.config?.created)),

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Soft deletes as the registry does them: links and folders under `repositories/` are removed, blobs stay until a
+/// garbage collection. Every delete goes through the `DeletePolicy` gate and is journaled (with the exact link contents
+/// removed) before the first removal, so `JournalUndo` can restore it while the blobs exist.
+///
+/// ```swift
+/// let deleter = StoreDeleter(store: store, policy: policy)
+/// let plan = try deleter.plan([.tag(repository: "team/app", tag: "v1")], repositories: loaded)
+/// // show plan.removals, plan.lostTags, plan.reclaimableBytes; ask about plan.orphanedChildren
+/// let result = try await deleter.execute(plan)   // throws .refused when the policy says no
+/// ```
+public struct StoreDeleter: Sendable {
+    public let store: RegistryStore
+    public let policy: DeletePolicy
+
+    public init(store: RegistryStore, policy: DeletePolicy) {
+        self.store = store
+        self.policy = policy
+    }
+
+    /// Previews `targets` over `repositories` (every repository of the store: what a garbage collection would free
+    /// depends on all of them). Pure; allowed even when the policy refuses deletes (`plan.refusal` says so).
+    public func plan(_ targets: [DeleteTarget], repositories: [RepositoryContents], now: Date = Date()) throws(DeleteError) -> DeletePlan {
+        var planner = DeletePlanner(repositories: repositories, now: now)
+        return try planner.plan(targets, policy: policy)
+    }
+
+    /// Runs a plan: the gate, then the journal entry (synced), then the removals. Reload the affected repositories
+    /// afterwards (`DeleteResult.affectedRepositories`).
+    /// A plan that breaks the pull of a kept tag (`plan.breaksPulls`) runs only with `force`.
+    public func execute(_ plan: DeletePlan, force: Bool = false, now: Date = Date()) async throws(DeleteError) -> DeleteResult {
+        try policy.checkDelete()
+        guard !plan.isEmpty else { throw .invalidTarget("nothing to delete") }
+        if plan.breaksPulls && !force {
+            throw .notConfirmed(
+                "refusing to delete index children that kept tags need: "
+                    + plan.brokenPulls.prefix(5).map(\.description).joined(separator: "; ")
+                    + (plan.brokenPulls.count > 5 ? "; ..." : "") + " would stop pulling (force to delete anyway)")
+        }
+        for r in plan.removals {
+            guard r.path.hasPrefix(StoreLayout.repositories), r.path.components.count > 1 else {
+                throw .invalidTarget("refusing to remove \(r.path): not inside a repository")
+            }
+        }
+        let paths = plan.removals.map(\.path)
+        let captured = try await RemovalCapture.capture(paths, driver: store.driver)
+        var entry = JournalEntry(
+            id: JournalEntry.makeID(now), created: now, operation: .delete, targets: plan.targets.map(\.description),
+            links: captured.links, blobs: [], unrestorable: captured.unrestorable, removed: paths.map(\.description))
+        let journal = Journal(driver: store.driver)
+        try await journal.write(entry)
+        try await RemovalCapture.remove(paths, driver: store.driver, journalID: entry.id)
+        entry.completed = true
+        try await journal.write(entry)
+        return DeleteResult(
+            journalID: entry.id, removed: paths, restorableLinks: captured.links.count, unrestorable: captured.unrestorable,
+            affectedRepositories: Array(Set(plan.removals.map(\.repository))).sorted())
+    }
+}

@@ -1,0 +1,84 @@
+/// The store's `blobs/` listed once, shared by the garbage collector's sweep and `ls`'s presence check.
+extension RegistryStore {
+    /// Stored blobs: digest and size (-1 when not known yet; the plan stats only the blobs it sweeps).
+    /// On a filesystem the three folder levels `blobs/<alg>/<hh>/` are listed and the blob folders themselves are not
+    /// opened (a 180k-blob store is 257 listings, not 180k); a blob folder without `data` is dropped when stat'ed,
+    /// as the registry's own walk never sees it. Object stores list the prefix flat, sizes included.
+    public func storedBlobs() async throws(DriverError) -> [Digest: Int64] {
+        let driver = self.driver
+        do {
+            if driver.listsRecursivelyCheaply {
+                let files = try await driver.withRetries { try await driver.walkFiles(StoreLayout.blobs) }
+                var out: [Digest: Int64] = [:]
+                for f in files where f.kind == .file {
+                    guard case .blobData(let d)? = StoreEntry(f.path) else { continue }
+                    out[d] = f.size
+                }
+                return out
+            }
+            var out: [Digest: Int64] = [:]
+            for algorithm in try await driver.withRetries({ try await driver.list(StoreLayout.blobs) }) where algorithm.kind == .directory {
+                guard StoragePath.isSafeComponent(algorithm.name) else { continue }
+                let algDir = StoreLayout.blobs.appending(algorithm.name)
+                let prefixes = try await driver.withRetries({ try await driver.list(algDir) })
+                    .filter { $0.kind == .directory && StoragePath.isSafeComponent($0.name) }.map(\.name)
+                // The 256 prefix folders are independent: list them on every core.
+                try await withThrowingTaskGroup(of: [Digest].self) { group in
+                    var next = 0
+                    func addNext() {
+                        guard next < prefixes.count else { return }
+                        let prefix = prefixes[next]
+                        next += 1
+                        group.addTask {
+                            let entries: [DirectoryEntry]
+                            do {
+                                entries = try await driver.withRetries { try await driver.list(algDir.appending(prefix)) }
+                            } catch {
+                                if DriverError(error).isNotFound { return [] }  // removed while we listed
+                                throw error
+                            }
+                            return entries.compactMap { e in
+                                guard e.kind == .directory, let d = StoreLayout.digest(algorithm: algorithm.name, hex: e.name),
+                                    prefix == String(d.hex.prefix(2))
+                                else { return nil }
+                                return d
+                            }
+                        }
+                    }
+                    for _ in 0..<loadConcurrency { addNext() }
+                    while let found = try await group.next() {
+                        for d in found { out[d] = -1 }
+                        addNext()
+                    }
+                }
+            }
+            return out
+        } catch {
+            let e = DriverError(error)
+            if e.isNotFound { return [:] }
+            throw e
+        }
+    }
+}
+
+extension RepositoryContents {
+    /// Adds an error to each revision that references a blob absent from `stored` (`RegistryStore.storedBlobs()`): a
+    /// light load takes sizes from descriptors and never stats references, so without this check `ls` would call an
+    /// image with a missing layer sound. Foreign layers (with URLs) are not stored, as the registry does not look them up.
+    public mutating func reportMissingBlobs(stored: [Digest: Int64]) {
+        var checked = revisions
+        var found = false
+        for i in checked.indices {
+            guard let m = checked[i].manifest else { continue }
+            var seen = Set<Digest>()
+            for ref in m.references where ref.urls.isEmpty {
+                guard let d = ref.digest, stored[d] == nil, seen.insert(d).inserted else { continue }
+                checked[i].problems.append(
+                    Problem(.error, .blobMissing, "references \(d), which is not stored: the registry cannot serve this image (drydock verify runs every check)", at: StoreLayout.blobData(d)))
+                found = true
+            }
+        }
+        // Assigning `revisions` rebuilds its index: only when something was added.
+        if found { revisions = checked }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import RegistryStorage
+
+/// The one way text leaves the CLI. Store text (names, platforms, dates, journal entries) can carry terminal control
+/// sequences, so every human-readable line is escaped here, at the sink, whatever its caller already escaped:
+/// forgetting `SafeText.escaping` where a line is built then cannot reach the terminal. Only the program's own line
+/// breaks survive. JSON documents go out through `json`, which escapes only what the encoder leaves raw.
+enum FileHandleOutput {
+    /// A line (or lines) of human-readable text on standard output.
+    static func standardOutput(_ text: String) {
+        FileHandle.standardOutput.write(Data(line(text).utf8))
+    }
+
+    static func standardError(_ text: String) {
+        FileHandle.standardError.write(Data(line(text).utf8))
+    }
+
+    /// A question on standard error, left on the same line as the answer.
+    static func prompt(_ text: String) {
+        FileHandle.standardError.write(Data(SafeText.escapingKeepingLineFeeds(text).utf8))
+    }
+
+    /// A one-line progress display on standard error (a terminal); nil clears it. The clearing sequence is ours; the
+    /// text is escaped, line feeds included, so it stays on its line.
+    static func progress(_ text: String?) {
+        FileHandle.standardError.write(Data(("\r\u{1b}[K" + SafeText.escaping(text ?? "")).utf8))
+    }
+
+    /// A document made by `JSONEncoder`, on standard output.
+    static func json(_ document: String) {
+        jsonBytes(Array((document.hasSuffix("\n") ? document : document + "\n").utf8))
+    }
+
+    /// Part of a JSON document, whole UTF-8 characters only. The encoder writes C0 controls as `\u001b` but leaves
+    /// DEL and the C1 controls (U+0080–U+009F, which some terminals obey) raw; they can only sit inside strings, so
+    /// writing them as `\u00XX` escapes keeps the document's value.
+    static func jsonBytes(_ bytes: [UInt8]) {
+        FileHandle.standardOutput.write(Data(escapingDelAndC1(bytes)))
+    }
+
+    private static func escapingDelAndC1(_ bytes: [UInt8]) -> [UInt8] {
+        // In UTF-8 a C1 control is C2 80...C2 9F; no other character encodes that pair.
+        guard bytes.contains(where: { $0 == 0xC2 || $0 == 0x7F }) else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 64)
+        var i = 0
+        while i < bytes.count {
+            let isC1 = bytes[i] == 0xC2 && i + 1 < bytes.count && (0x80...0x9F).contains(bytes[i + 1])
+            if isC1 || bytes[i] == 0x7F {
+                let value = isC1 ? bytes[i + 1] : bytes[i]
+                out += Array("\\u00\(String(value, radix: 16))".utf8)
+                i += isC1 ? 2 : 1
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    private static func line(_ text: String) -> String {
+        let escaped = SafeText.escapingKeepingLineFeeds(text)
+        return escaped.hasSuffix("\n") ? escaped : escaped + "\n"
+    }
+}
+
+/// Standard output is written only through `FileHandleOutput`, which escapes store text; this hides the standard
+/// library's `print` from the whole module so that no line can skip it.
+@available(*, unavailable, message: "write through FileHandleOutput.standardOutput (escapes store text) or FileHandleOutput.json")
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {}
