@@ -35,7 +35,7 @@ struct BrowseCommand: AsyncParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Where clients pull from (https://registry.example.com:5000), so y can copy a pull command.", valueName: "URL"))
+            "Where clients pull from (https://registry.example.com:5000), so y can copy a pull command. Default: http.host, else http.addr, of --config.", valueName: "URL"))
     var registryURL: String?
 
     @Option(
@@ -102,7 +102,8 @@ struct BrowseCommand: AsyncParsableCommand {
             registry, verify: verification.verify, deepVerify: verification.deepVerify,
             deletes: DeleteOperations.store(registry, policy: policy), watch: watch(registry.driver))
         var start = AppState(store: description, deleteGate: gate)
-        start.registryHost = registryURL.flatMap(PullHost.init)?.host
+        // --registry-url first, then the config's http.host or http.addr.
+        start.registryHost = registryURL.flatMap(PullHost.init)?.host ?? registry.configuration.flatMap { PullHost($0.http) }?.host
         start.verificationKeyGiven = keyPEM != nil
         let initial = start
 

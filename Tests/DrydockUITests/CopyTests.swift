@@ -86,3 +86,17 @@ import Testing
         #expect(menu.choices.last == CopyMenu.Choice("this line's value", "org.example.title = Café ☕ 日本"))
     }
 }
+
+@Suite struct PullHostFromConfigTests {
+    static func http(addr: String, host: String = "", net: HTTPSettings.Network = .tcp) throws -> HTTPSettings {
+        let yaml = "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: /srv\nhttp:\n  addr: \(addr)\n  net: \(net.rawValue)\n" + (host.isEmpty ? "" : "  host: \(host)\n")
+        return try RegistryConfiguration.parse(yaml: yaml, environment: [:]).http
+    }
+
+    @Test func hostThenAddrThenNothing() throws {
+        #expect(PullHost(try Self.http(addr: ":5000", host: "https://registry.example.com"))?.host == "registry.example.com")
+        #expect(PullHost(try Self.http(addr: ":5000"))?.host == "localhost:5000")
+        #expect(PullHost(try Self.http(addr: "10.0.0.7:5443"))?.host == "10.0.0.7:5443")
+        #expect(PullHost(try Self.http(addr: "/run/registry.sock", net: .unix)) == nil)
+    }
+}
