@@ -17,7 +17,7 @@ struct BrowseCommand: AsyncParsableCommand {
         commandName: "browse",
         abstract: "Browse the store in a terminal UI (the default command; without STORE or --config: the demo registry).",
         discussion: """
-            Keys: ? shows them all. Enter/l/→ open, Esc/h/← back, / filter, s sort, v deep verify, r rescan, d delete, Space mark, u undo, X garbage collection, q quit.
+            Keys: ? shows them all; the footer lists those of the screen shown. Enter/l/→ open, Esc/h/← back, / filter (regex; !expr inverts), s sort (S reverses), v deep verify, r rescan, d delete, Space mark, u undo, X garbage collection, P prune, y copy (--registry-url adds a pull command), q quit. --key PEM verifies cosign signatures, as verify does.
             Deleting needs storage.delete.enabled: true in the config, REGISTRY_STORAGE_DELETE_ENABLED=true, or --delete-enabled.
             """
     )
@@ -31,6 +31,31 @@ struct BrowseCommand: AsyncParsableCommand {
     var noColor = false
 
     @OptionGroup var deleteOptions: DeleteOptions
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where clients pull from (https://registry.example.com:5000), so y can copy a pull command. Default: http.host, else http.addr, of --config.", valueName: "URL"))
+    var registryURL: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Check for changes every SECONDS and refresh (default: 3 on disk, where only folder times are read; 60 on S3, where the store is read again). 0: only r refreshes.",
+            valueName: "SECONDS"))
+    var refresh: Double?
+
+    @Option(name: .long, help: ArgumentHelp("A cosign public key (PEM) to verify simple-signing signatures with, as verify takes it.", valueName: "PEM"))
+    var key: String?
+
+    func validate() throws {
+        if let refresh, !(refresh >= 0 && refresh <= 86_400) {
+            throw ValidationError("--refresh takes seconds from 0 (off) to 86400")
+        }
+        if let registryURL, PullHost(registryURL) == nil {
+            throw ValidationError("--registry-url needs a host, like registry.example.com:5000 or https://registry.example.com")
+        }
+    }
 
     mutating func run() async throws {
         guard isatty(0) == 1, isatty(1) == 1 else {
@@ -63,12 +88,25 @@ struct BrowseCommand: AsyncParsableCommand {
         }
         let description = StoreDescription(location: registry.driver.location, isDemo: demo != nil)
         let useColor = !noColor && (environment["NO_COLOR"] ?? "").isEmpty
-        let verification = wireVerification(store: registry, cosignPublicKeyPEM: demo?.cosignPublicKeyPEM)
+        var keyPEM = demo?.cosignPublicKeyPEM
+        if let key {
+            do {
+                keyPEM = try String(contentsOfFile: key, encoding: .utf8)
+            } catch {
+                FileHandleOutput.standardError("drydock: cannot read the key file \(key): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
+        let verification = wireVerification(store: registry, cosignPublicKeyPEM: keyPEM)
         // Deletes, undo and GC go through the same policy the gate was built from.
         let handler = EffectHandler.store(
             registry, verify: verification.verify, deepVerify: verification.deepVerify,
-            deletes: DeleteOperations.store(registry, policy: policy))
-        let initial = AppState(store: description, deleteGate: gate)
+            deletes: DeleteOperations.store(registry, policy: policy), watch: watch(registry.driver))
+        var start = AppState(store: description, deleteGate: gate)
+        // --registry-url first, then the config's http.host or http.addr.
+        start.registryHost = registryURL.flatMap(PullHost.init)?.host ?? registry.configuration.flatMap { PullHost($0.http) }?.host
+        start.verificationKeyGiven = keyPEM != nil
+        let initial = start
 
         let outcome = await UIThread.run { () -> BrowseOutcome in
             let terminal: CursesTerminal
@@ -96,6 +134,17 @@ struct BrowseCommand: AsyncParsableCommand {
         case .failed(let message):
             try CommandExit.fail("\(message)")
         }
+    }
+}
+
+extension BrowseCommand {
+    /// On disk, folder modification times say cheaply whether anything changed; on S3 each check would be requests,
+    /// so the store is read again on a longer interval instead.
+    func watch(_ driver: any StorageDriver) -> StoreWatch? {
+        let onDisk = driver is FilesystemDriver
+        let seconds = refresh ?? (onDisk ? 3 : 60)
+        guard seconds > 0 else { return nil }
+        return onDisk ? StoreWatch.modificationTimes(driver, interval: seconds) : StoreWatch(interval: seconds, fingerprint: nil)
     }
 }
 

@@ -95,7 +95,7 @@ import Testing
         #expect(s.text.contains("sort: name"))
         press(&s, .char("s"))
         #expect(s.top.list.sort == .size)
-        #expect(s.text.contains("sort: size") && s.text.contains("Sorted by size."))
+        #expect(s.text.contains("sort: size ▼") && s.text.contains("Sorted by size, largest first (S reverses)."))
         #expect(order().first == "base")
         #expect(order().last == "alpha")
         press(&s, .char("s"))

@@ -9,6 +9,8 @@ public enum RowID: Hashable, Sendable, Comparable {
     /// A line of the layers screen: its position (`cfg`, `1`, `2`, …) and the digest as the manifest writes it, which
     /// may not parse (the line still shows, and cannot be deleted).
     case blob(position: String, digest: String)
+    /// A manifest of some repository, on a list across repositories (who shares a blob).
+    case manifest(repository: String, digest: Digest)
     /// A detail screen's section heading.
     case section(String)
     /// An item of a detail screen by section and position, so a section growing does not move the selection.

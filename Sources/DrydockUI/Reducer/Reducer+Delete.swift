@@ -88,6 +88,10 @@ extension Reducer {
 
     private static func deleteRequests(_ s: inout AppState) -> [DeleteRequest] {
         switch s.top.id {
+        case .sharedBy:
+            // A list across repositories: deleting from it would be too easy to aim wrong.
+            s.message = Banner(.info, "Open a manifest (Enter) to delete it.")
+            return []
         case .repositories:
             guard case .repository(let name)? = selectedRow(&s)?.id else { return [] }
             return [.repository(name)]
@@ -144,7 +148,7 @@ extension Reducer {
             s.message = nil
             switch result {
             case .failure(let e): s.overlay = .dialog(Dialog(title: "Garbage collection", lines: [e.message], kind: .info))
-            case .success(let plan): s.overlay = .dialog(DeleteDialogs.gc(plan))
+            case .success(let modes): s.overlay = .dialog(DeleteDialogs.gcModes(modes))
             }
             return []
         case .writeProgress(let text):
@@ -211,6 +215,10 @@ extension Reducer {
             guard let alternative = dialog.alternative else { return [] }
             s.overlay = nil
             return start(&s, alternative)
+        case .char(let c) where c.isASCII && c.isNumber:
+            guard let n = c.wholeNumberValue, n >= 1, n <= dialog.choices.count else { return [] }
+            s.overlay = nil
+            return start(&s, dialog.choices[n - 1].action)
         case .char("n"), .char("N"), .escape, .char("q"):
             s.overlay = nil
             s.message = Banner(.info, "Cancelled: nothing was changed.")
@@ -231,7 +239,11 @@ extension Reducer {
         case .undo(let id):
             (effect, text) = (.undo(journalID: id), "Undoing \(SafeText.escaping(id))…")
         case .collectGarbage(let plan):
-            (effect, text) = (.collectGarbage(plan), "Collecting garbage: \(Format.plural(plan.blobs.count, "blob")), \(Format.size(plan.bytes))…")
+            let manifests = plan.manifests.isEmpty ? "" : "\(Format.plural(plan.manifests.count, "manifest")), "
+            (effect, text) = (.collectGarbage(plan), "Collecting garbage: \(manifests)\(Format.plural(plan.blobs.count, "blob")), \(Format.size(plan.bytes))…")
+        case .reviewGC(let plan):
+            s.overlay = .dialog(DeleteDialogs.gc(plan))
+            return []
         }
         s.operation = text
         s.banners.append(Banner(.info, busyPrefix + text))

@@ -3,10 +3,10 @@ import RegistryStorage
 /// The first screen: every repository in catalog order, with counts, sizes and the worst verification status.
 enum RepositoriesScreen {
     static let columns = [
-        Column("REPOSITORY", min: 12, max: 60, flexible: true),
+        Column("REPOSITORY", min: 12, max: 60, flexible: true, sorts: .name),
         Column("TAGS", align: .right, max: 6, priority: 3),
         Column("MANIFESTS", align: .right, max: 20, priority: 4),
-        Column("SIZE", align: .right, max: 10, priority: 5),
+        Column("SIZE", align: .right, max: 10, priority: 5, sorts: .size),
         Column("UNIQUE", align: .right, max: 10, priority: 2),
         Column("STATUS", max: 14, priority: 6),
     ]
