@@ -22,6 +22,8 @@ public enum CursesTerminalError: Error, Equatable, CustomStringConvertible {
 /// call `restore()` before the process exits (also after a signal or an error).
 public final class CursesTerminal: Terminal {
     private let window: UnsafeMutablePointer<WINDOW>
+    /// The stream ncurses draws through: the clipboard escape goes through it too, so it lands between frames.
+    private let output: UnsafeMutablePointer<FILE>
     private let colorPairs: [ColorRole: Int16]
     private let dimMuted: Bool
     private var restored = false
@@ -35,7 +37,7 @@ public final class CursesTerminal: Terminal {
         setlocale(LC_ALL, "")
         CrashGuard.install()
         // newterm (unlike initscr) returns nil for an unknown TERM instead of exiting the process.
-        guard let screen = newterm(nil, fdopen(1, "w"), fdopen(0, "r")) else {
+        guard let out = fdopen(1, "w"), let screen = newterm(nil, out, fdopen(0, "r")) else {
             CrashGuard.uninstall()
             throw CursesTerminalError.cannotStart(term: Self.termName)
         }
@@ -46,6 +48,7 @@ public final class CursesTerminal: Terminal {
             throw CursesTerminalError.cannotStart(term: Self.termName)
         }
         window = win
+        output = out
         cbreak()
         noecho()
         keypad(win, true)
@@ -98,6 +101,13 @@ public final class CursesTerminal: Terminal {
         }
         wnoutrefresh(window)
         doupdate()
+    }
+
+    /// OSC 52 (`Clipboard.osc52`), written after ncurses flushed its last frame; the screen is unchanged by it.
+    public func copyToClipboard(_ text: String) {
+        guard !restored, let bytes = Clipboard.osc52(text) else { return }
+        bytes.withUnsafeBufferPointer { buffer in _ = fwrite(buffer.baseAddress, 1, buffer.count, output) }
+        fflush(output)
     }
 
     public func nextEvent(timeoutMs: Int) throws -> TerminalEvent? {

@@ -68,4 +68,6 @@ public protocol Terminal: AnyObject {
     /// The next event, or nil after `timeoutMs` milliseconds without one (0: do not wait). Throws when input is gone
     /// for good (closed terminal), so the run loop cannot spin.
     func nextEvent(timeoutMs: Int) throws -> TerminalEvent?
+    /// Puts `text` on the clipboard of the terminal the user sits at (`Clipboard.osc52`).
+    func copyToClipboard(_ text: String)
 }

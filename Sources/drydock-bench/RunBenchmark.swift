@@ -43,14 +43,14 @@ struct RunBenchmark: AsyncParsableCommand {
 
         var rows: [(String, Measurement, Measurement?)] = []
         let registryGC = try Measure.run([registry, "garbage-collect", "--dry-run", config])
-        let drydockGC = try Measure.run([drydockPath, "gc", "--dry-run", "--json", root])
+        let drydockGC = try Measure.run([drydockPath, "gc", "--dry-run", "--json", "--no-cache", root])
         rows.append(("gc --dry-run", drydockGC, registryGC))
         let samePlan = Self.eligible(registryGC.output) == Self.blobs(drydockGC.output)
         let registryGCM = try Measure.run([registry, "garbage-collect", "--dry-run", "-m", config])
-        let drydockGCM = try Measure.run([drydockPath, "gc", "--dry-run", "--delete-untagged", "--json", root])
+        let drydockGCM = try Measure.run([drydockPath, "gc", "--dry-run", "--delete-untagged", "--json", "--no-cache", root])
         rows.append(("gc --dry-run --delete-untagged (registry: -m)", drydockGCM, registryGCM))
         let keepsWhatRegistryKeeps = Self.blobs(drydockGCM.output).isSubset(of: Self.eligible(registryGCM.output))
-        let ls = try Measure.run([drydockPath, "ls", "--json", root])
+        let ls = try Measure.run([drydockPath, "ls", "--json", "--no-cache", root])
         rows.append(("ls --json (full index)", ls, registryGC))
 
         print("\n| operation | drydock | registry | speed-up | drydock peak RSS |")

@@ -87,10 +87,13 @@ struct S3Benchmark: AsyncParsableCommand {
         var environment = ProcessInfo.processInfo.environment
         for name in environment.keys where name.hasPrefix("AWS_") { environment[name] = nil }
 
-        func measure(_ argv: [String]) throws -> (Measurement, RequestTally) {
+        func measure(_ argv: [String], cache: String? = nil) throws -> (Measurement, RequestTally) {
             let mark = server.log.mark()
             let motoCPU = server.cpuSeconds()
             let errPath = scratch + "/stderr-\(UUID().uuidString.prefix(6)).txt"
+            var environment = environment
+            // Each drydock run names its cache folder: an empty one is a cold run, the same one again a warm run.
+            environment["DRYDOCK_CACHE_DIR"] = cache ?? scratch + "/cache-unused-\(UUID().uuidString.prefix(6))"
             let m = try Measure.run(argv, environment: environment, stderrPath: errPath)
             var tally = server.log.requests(since: mark)
             tally.serverCPUSeconds = server.cpuSeconds() - motoCPU
@@ -111,10 +114,15 @@ struct S3Benchmark: AsyncParsableCommand {
         var rows: [Row] = []
         sayNow("running docker-registry garbage-collect --dry-run …")
         let registryGC = try measure([registryPath, "garbage-collect", "--dry-run", config])
-        let drydockGC = try measure([drydockPath, "gc", "--dry-run", "--json", "--config", config])
-        rows.append(Row(name: "gc --dry-run", drydock: drydockGC, registry: registryGC))
+        // Cold: an empty content cache (every manifest read); warm: the same command again with the cache it filled.
+        let gcCache = scratch + "/cache-gc"
+        let drydockGC = try measure([drydockPath, "gc", "--dry-run", "--json", "--config", config], cache: gcCache)
+        rows.append(Row(name: "gc --dry-run, cold cache", drydock: drydockGC, registry: registryGC))
+        let drydockGCWarm = try measure([drydockPath, "gc", "--dry-run", "--json", "--config", config], cache: gcCache)
+        rows.append(Row(name: "gc --dry-run, warm cache", drydock: drydockGCWarm, registry: registryGC))
         let registryPlan = RunBenchmark.eligible(registryGC.0.output)
         let drydockPlan = RunBenchmark.blobs(drydockGC.0.output)
+        var sameColdWarm = ["gc --dry-run --json": drydockGC.0.output == drydockGCWarm.0.output]
 
         var untaggedAgreement: (subset: Bool, drydock: Int, registry: Int)?
         if !skipUntagged {
@@ -127,8 +135,12 @@ struct S3Benchmark: AsyncParsableCommand {
             untaggedAgreement = (d.isSubset(of: r), d.count, r.count)
         }
         sayNow("running drydock ls --json …")
-        let ls = try measure([drydockPath, "ls", "--json", "--config", config])
-        rows.append(Row(name: "ls --json (full index)", drydock: ls, registry: registryGC))
+        let lsCache = scratch + "/cache-ls"
+        let ls = try measure([drydockPath, "ls", "--json", "--config", config], cache: lsCache)
+        rows.append(Row(name: "ls --json (full index), cold cache", drydock: ls, registry: registryGC))
+        let lsWarm = try measure([drydockPath, "ls", "--json", "--config", config], cache: lsCache)
+        rows.append(Row(name: "ls --json (full index), warm cache", drydock: lsWarm, registry: registryGC))
+        sameColdWarm["ls --json"] = ls.0.output == lsWarm.0.output
         let listed = Self.repositoryCount(ls.0.output)
 
         let mark = server.log.mark()
@@ -136,6 +148,7 @@ struct S3Benchmark: AsyncParsableCommand {
         let first = try await Self.firstRepositoryList(location: location, credentials: credentials)
         var firstLog = server.log.requests(since: mark)
         firstLog.serverCPUSeconds = server.cpuSeconds() - firstCPU
+        let flat = try await Self.flatCatalog(location: location, credentials: credentials)
 
         // 5. The report.
         print("\nstore: \(prediction.map { "\(repositories)×\(tags)×\(layers), \($0.manifests) manifests, \($0.blobs.count) blobs, " } ?? "")\(upload.files) objects in s3://\(Self.bucket)/\(Self.rootDirectory) on moto")
@@ -157,6 +170,7 @@ struct S3Benchmark: AsyncParsableCommand {
             print("| first \(Self.screenRows) repositories (a screen) | \(fmt(screen.seconds * 1000)) ms | - | - | \(screen.requests.total) | - | - | - |")
         }
         print("| whole catalog, \(first.count) repositories | \(fmt(first.all.seconds * 1000)) ms | - | - | \(first.all.requests.total) | - | - | - |")
+        print("| whole catalog from one flat listing (ls, gc) | \(fmt(flat.seconds * 1000)) ms | - | - | \(flat.requests.total) | - | - | - |")
 
         print("\nrequests by kind (from moto's log):")
         func shapes(_ tally: RequestTally) {
@@ -165,7 +179,7 @@ struct S3Benchmark: AsyncParsableCommand {
         for row in rows {
             print("  \(row.name), drydock: \(row.drydock.1)")
             shapes(row.drydock.1)
-            if let r = row.registry, row.name != "ls --json (full index)" {
+            if let r = row.registry, !row.name.hasPrefix("ls --json"), !row.name.hasSuffix("warm cache") {
                 print("  \(row.name), registry: \(r.1)")
                 shapes(r.1)
             }
@@ -175,6 +189,9 @@ struct S3Benchmark: AsyncParsableCommand {
         let catalogChecked = firstLog.total == first.all.requests.total
         print("  catalog requests, moto's log vs the driver's count: \(firstLog.total) vs \(first.all.requests.total) \(catalogChecked ? "(agree)" : "(DISAGREE)")")
 
+        for (command, same) in sameColdWarm.sorted(by: { $0.key < $1.key }) {
+            print("\(command): cold and warm outputs byte-identical: \(same ? "yes" : "NO")")
+        }
         print("\nsame gc plan as the registry (blobs): \(registryPlan == drydockPlan ? "yes" : "NO") (drydock \(drydockPlan.count), registry \(registryPlan.count))")
         if registryPlan != drydockPlan {
             print("  only drydock: \(drydockPlan.subtracting(registryPlan).sorted().prefix(5)); only registry: \(registryPlan.subtracting(drydockPlan).sorted().prefix(5))")
@@ -274,6 +291,18 @@ struct S3Benchmark: AsyncParsableCommand {
         let all = Point(seconds: Date().timeIntervalSince(started), requests: driver.requestCounts)
         let p = points.withLock { $0 }
         return (p.first, p.screen, all, listing.repositories.count)
+    }
+
+    /// The whole catalog as `ls` and `gc` get it: open, one flat listing of `repositories/` (first-level folders at
+    /// once), then the catalog walk answered from it.
+    static func flatCatalog(location: S3Location, credentials: S3Credentials) async throws -> Point {
+        let started = Date()
+        let store = try await RegistryStore.open(s3: S3Access(location: location, credentials: credentials, credentialSource: .configuration))
+        guard let driver = store.driver as? S3Driver else { throw BenchError("not an S3 store") }
+        await store.beginScan()
+        _ = try await store.repositories()
+        store.endScan()
+        return Point(seconds: Date().timeIntervalSince(started), requests: driver.requestCounts)
     }
 
     static func configYAML(endpoint: URL, bucket: String, root: String, credentials: S3Credentials) -> String {

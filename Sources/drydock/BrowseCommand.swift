@@ -17,7 +17,7 @@ struct BrowseCommand: AsyncParsableCommand {
         commandName: "browse",
         abstract: "Browse the store in a terminal UI (the default command; without STORE or --config: the demo registry).",
         discussion: """
-            Keys: ? shows them all. Enter/l/→ open, Esc/h/← back, / filter, s sort, v deep verify, r rescan, d delete, Space mark, u undo, X garbage collection, q quit.
+            Keys: ? shows them all; the footer lists those of the screen shown. Enter/l/→ open, Esc/h/← back, / filter (regex; !expr inverts), s sort (S reverses), v deep verify, r rescan, d delete, Space mark, u undo, X garbage collection, P prune, y copy (--registry-url adds a pull command), q quit. --key PEM verifies cosign signatures, as verify does.
             Deleting needs storage.delete.enabled: true in the config, REGISTRY_STORAGE_DELETE_ENABLED=true, or --delete-enabled.
             """
     )
@@ -32,16 +32,39 @@ struct BrowseCommand: AsyncParsableCommand {
 
     @OptionGroup var deleteOptions: DeleteOptions
 
-    @Option(name: .long, help: ArgumentHelp("A cosign public key (PEM) to verify simple-signing signatures with, as verify --key does.", valueName: "PEM"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where clients pull from (https://registry.example.com:5000), so y can copy a pull command. Default: http.host, else http.addr, of --config.", valueName: "URL"))
+    var registryURL: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Check for changes every SECONDS and refresh (default: 3 on disk, where only folder times are read; 60 on S3, where the store is read again). 0: only r refreshes.",
+            valueName: "SECONDS"))
+    var refresh: Double?
+
+    @Option(name: .long, help: ArgumentHelp("A cosign public key (PEM) to verify simple-signing signatures with, as verify takes it.", valueName: "PEM"))
     var key: String?
 
+    func validate() throws {
+        if let refresh, !(refresh >= 0 && refresh <= 86_400) {
+            throw ValidationError("--refresh takes seconds from 0 (off) to 86400")
+        }
+        if let registryURL, PullHost(registryURL) == nil {
+            throw ValidationError("--registry-url needs a host, like registry.example.com:5000 or https://registry.example.com")
+        }
+    }
+
     mutating func run() async throws {
-        // Read first, before the terminal is checked and taken over, so a bad path is an ordinary usage error.
+        // Read first, before the terminal is checked and taken over, so the reason is printed plainly.
         let keyPEM: String?
         do {
             keyPEM = try key.map { try String(contentsOfFile: $0, encoding: .utf8) }
         } catch {
-            throw ValidationError("cannot read the key file \(key ?? ""): \(error.localizedDescription)")
+            FileHandleOutput.standardError("drydock: cannot read the key file \(key ?? ""): \(error.localizedDescription)")
+            throw ExitCode(1)
         }
         guard isatty(0) == 1, isatty(1) == 1 else {
             try CommandExit.fail(
@@ -58,6 +81,7 @@ struct BrowseCommand: AsyncParsableCommand {
             demo = copy
             do {
                 registry = try RegistryStore.open(root: copy.root)
+                storeOptions.useCache(registry)
             } catch {
                 try CommandExit.fail("the bundled demo registry cannot be opened: \(error)")
             }
@@ -76,8 +100,12 @@ struct BrowseCommand: AsyncParsableCommand {
         // Deletes, undo and GC go through the same policy the gate was built from.
         let handler = EffectHandler.store(
             registry, verify: verification.verify, deepVerify: verification.deepVerify,
-            deletes: DeleteOperations.store(registry, policy: policy))
-        let initial = AppState(store: description, deleteGate: gate)
+            deletes: DeleteOperations.store(registry, policy: policy), watch: watch(registry.driver))
+        var start = AppState(store: description, deleteGate: gate)
+        // --registry-url first, then the config's http.host or http.addr.
+        start.registryHost = registryURL.flatMap(PullHost.init)?.host ?? registry.configuration.flatMap { PullHost($0.http) }?.host
+        start.verificationKeyGiven = keyPEM != nil
+        let initial = start
 
         let outcome = await UIThread.run { () -> BrowseOutcome in
             let terminal: CursesTerminal
@@ -105,6 +133,17 @@ struct BrowseCommand: AsyncParsableCommand {
         case .failed(let message):
             try CommandExit.fail("\(message)")
         }
+    }
+}
+
+extension BrowseCommand {
+    /// On disk, folder modification times say cheaply whether anything changed; on S3 each check would be requests,
+    /// so the store is read again on a longer interval instead.
+    func watch(_ driver: any StorageDriver) -> StoreWatch? {
+        let onDisk = driver is FilesystemDriver
+        let seconds = refresh ?? (onDisk ? 3 : 60)
+        guard seconds > 0 else { return nil }
+        return onDisk ? StoreWatch.modificationTimes(driver, interval: seconds) : StoreWatch(interval: seconds, fingerprint: nil)
     }
 }
 

@@ -56,6 +56,9 @@ struct ListCommand: AsyncParsableCommand {
             FileHandleOutput.standardError("drydock: note: cannot list blobs (\(error)); missing blobs are not checked (see drydock verify)")
             stored = nil
         }
+        // The whole store over S3: one flat listing answers the catalog and every repository's walks.
+        if reference == nil { await registry.beginScan() }
+        defer { registry.endScan() }
         @Sendable func checked(_ repo: RepositoryContents) -> RepositoryContents {
             guard let stored else { return repo }
             var repo = repo

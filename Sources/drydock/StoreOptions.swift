@@ -33,6 +33,12 @@ struct StoreOptions: ParsableArguments {
     @Flag(name: .long, help: "s3:// STORE: put the bucket in the host name (https://BUCKET.ENDPOINT/KEY).")
     var virtualHosted = false
 
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Read every manifest and config from the store, not from the local cache of them (DRYDOCK_CACHE_DIR, else $XDG_CACHE_HOME/drydock or ~/.cache/drydock; DRYDOCK_CACHE_SIZE in MiB, default 256), and write nothing there."))
+    var noCache = false
+
     /// The options that only an `s3://` STORE takes, as given (for messages and the undo hint).
     var s3OnlyArguments: [String] {
         var words: [String] = []
@@ -46,6 +52,17 @@ struct StoreOptions: ParsableArguments {
     /// Opens the store, or prints why it cannot be opened and fails with exit 1. An S3 store is checked with one
     /// request (missing bucket, refused credentials and an unreachable endpoint fail here).
     func open(store: String?) async throws -> RegistryStore {
+        let registry = try await openUncached(store: store)
+        useCache(registry)
+        return registry
+    }
+
+    /// Gives the store the shared local cache of manifests and configs, unless `--no-cache` (ContentCache).
+    func useCache(_ registry: RegistryStore) {
+        if !noCache { registry.contentCache = ContentCache.fromEnvironment() }
+    }
+
+    private func openUncached(store: String?) async throws -> RegistryStore {
         if pathStyle && virtualHosted { throw ValidationError("give --path-style or --virtual-hosted, not both") }
         var credentialSource: S3CredentialSource?
         do {

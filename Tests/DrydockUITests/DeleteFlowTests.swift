@@ -22,7 +22,7 @@ import Testing
             case .executeDelete(let p, let l, let force): action = .writeFinished(label: "delete \(l)", await ops.execute(p, force))
             case .previewUndo: action = .undoPreviewed(await ops.previewUndo())
             case .undo(let id): action = .writeFinished(label: "undo \(id)", await ops.undo(id))
-            case .planGarbageCollection: action = .gcPlanned(await ops.planGC())
+            case .planGarbageCollection: action = .gcPlanned(await ops.planBothGCModes())
             case .planPrune(let request): action = .prunePlanned(request, await ops.planPrune(request))
             case .collectGarbage(let p):
                 // Progress lines arrive while the run goes on; the browser shows each in the busy banner.
@@ -64,7 +64,7 @@ import Testing
         #expect(text.contains("Delete tag team/app:latest?"))
         #expect(text.contains("Removes 1 path"))
         #expect(text.contains("_manifests/tags/latest"))
-        #expect(text.contains("Garbage collection would then free"))
+        #expect(text.contains("After gc (X, mode 1):") && text.contains("Frees now: 0 B of blobs (link files only)."))
         #expect(text.contains("[y] yes    [n] no"))
 
         // n: nothing changes.
@@ -125,7 +125,7 @@ import Testing
         var s = try await Self.enabled(f)
         press(&s, .char("j"), .enter)
         press(&s, .char(" "), .char(" "))
-        #expect(s.top.list.marks == ["tag:latest", "tag:v1"])
+        #expect(s.top.list.marks == [.tag("latest"), .tag("v1")])
         let text = s.text
         #expect(text.contains("DEL"))
         #expect(text.components(separatedBy: "[x]").count == 3)
@@ -222,8 +222,11 @@ import Testing
         let planning = press(&s, .char("X"))
         #expect(planning.map(\.summary) == ["planGarbageCollection"])
         await Self.perform(planning, &s, f)
+        // The gc screen: both modes; 1 shows the plain one to confirm.
+        #expect(s.text.contains("1: orphan blobs only") && s.text.contains("[1] orphan blobs   [2] with untagged"))
+        #expect(press(&s, .char("1")).isEmpty)
         let text = s.text
-        #expect(text.contains("Garbage collection"))
+        #expect(text.contains("Garbage collection") && text.contains("Mode 1: orphan blobs only"))
         #expect(text.contains("Removes 3 blobs"))
         #expect(text.contains("Type yes, Enter:"))
         #expect(press(&s, .char("y"), .enter).isEmpty)
@@ -327,24 +330,81 @@ import Testing
         var s = try await DeleteFlowTests.enabled(f)
         press(&s, .char("j"), .enter)  // team/app: tags latest, v1
         press(&s, .char("A"))
-        #expect(s.top.list.marks == ["tag:latest", "tag:v1"])
+        #expect(s.top.list.marks == [.tag("latest"), .tag("v1")])
         press(&s, .char("I"))
         #expect(s.top.list.marks.isEmpty)
         press(&s, .char("/"))
         type(&s, "v1")
         press(&s, .enter, .char("A"))
-        #expect(s.top.list.marks == ["tag:v1"], "only what the filter shows")
+        #expect(s.top.list.marks == [.tag("v1")], "only what the filter shows")
         press(&s, .escape, .char("I"))
-        #expect(s.top.list.marks == ["tag:latest"], "inverted over the whole list once the filter is cleared")
+        #expect(s.top.list.marks == [.tag("latest")], "inverted over the whole list once the filter is cleared")
         let planning = press(&s, .char("d"))
         #expect(planning.map(\.summary) == ["planDelete(tag team/app:latest)"])
         press(&s, .char("C"))
         #expect(s.top.list.marks.isEmpty && s.text.contains("No marks."))
         // The manifests list: both revisions (the tagged image and the untagged older one).
         press(&s, .tab, .char("A"))
-        #expect(s.top.list.marks == [app.manifest.description, old.manifest.description])
+        #expect(s.top.list.marks == [.revision(app.manifest), .revision(old.manifest)])
         // Not on the repository list.
         press(&s, .escape, .escape, .char("A"))
         #expect(s.text.contains("A, I and C mark tags and manifests"))
+    }
+}
+
+/// The cleanup finished in the browser: untagging says what comes back when, and the gc screen offers both modes with
+/// the bytes each frees; mode 2 then collects the untagged manifest and its blobs.
+@Suite struct GCModesFlowTests {
+    @Test func untagThenCollectWithUntaggedManifests() async throws {
+        let (f, _, _, _, _, _, base) = UIFixture.standard()
+        var s = try await DeleteFlowTests.enabled(f)
+        // base:3.19 is base's only tag: untagging it leaves its manifest untagged; its 5000-byte layer is its own.
+        press(&s, .enter)
+        #expect(s.top.id == .tags("base"))
+        await DeleteFlowTests.perform(press(&s, .char("d")), &s, f)
+        var text = s.text
+        #expect(text.contains("Frees now: 0 B of blobs (link files only)."), "\(text)")
+        // The untagged manifest keeps base's blobs until a gc with untagged manifests: 5000 bytes of layer, config, manifest.
+        #expect(text.contains("After gc (X, mode 1): 0 B (0 blobs)."), "\(text)")
+        #expect(text.contains("After gc with untagged manifests (X, mode 2): 5.7 KiB."), "\(text)")
+        await DeleteFlowTests.perform(press(&s, .char("y")), &s, f)
+        #expect(try await DeleteFlowTests.tags(f, "base").isEmpty)
+
+        await DeleteFlowTests.perform(press(&s, .char("X")), &s, f)
+        guard case .dialog(let modes)? = s.overlay else {
+            Issue.record("no gc screen")
+            return
+        }
+        text = s.text
+        #expect(modes.choices.count == 2)
+        // team/app's older image is untagged too: mode 2 takes both manifests.
+        #expect(text.contains("1: orphan blobs only (as registry garbage-collect)") && text.contains("frees 0 B: 0 blobs, 0 layer links"), "\(text)")
+        #expect(text.contains("2: also untagged manifests (--delete-untagged)") && text.contains(": 2 manifests, 6 blobs, 4 layer links"), "\(text)")
+        #expect(s.screen.lines[34].contains("1 2 choose"))
+        // 2: the plan with the manifest, confirmed by typing yes.
+        #expect(press(&s, .char("2")).isEmpty)
+        text = s.text
+        #expect(text.contains("Mode 2: with untagged manifests (--delete-untagged)."))
+        #expect(text.contains("Removes 6 blobs") && text.contains("2 manifests"), "\(text)")
+        type(&s, "yes")
+        let effects = press(&s, .enter)
+        #expect(effects.map(\.summary) == ["collectGarbage(6 blobs)"])
+        #expect(s.text.contains("Collecting garbage: 2 manifests, 6 blobs"))
+        await DeleteFlowTests.perform(effects, &s, f)
+        #expect(s.text.contains("✓ Garbage collection removed 6 blobs"), "\(s.text)")
+        #expect(s.text.contains("2 manifests"), "\(s.text)")
+        #expect(f.driver.contents(StoreLayout.blobData(base.layers[1])) == nil)
+        #expect(f.driver.contents(StoreLayout.blobData(base.layers[0])) != nil, "the shared base layer stays")
+    }
+
+    @Test func onlyTheUntaggedModeFreesSpaceHere() async throws {
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
+        var s = try await DeleteFlowTests.enabled(f)
+        await DeleteFlowTests.perform(press(&s, .char("X")), &s, f)
+        let text = s.text
+        #expect(text.contains("frees 0 B: 0 blobs, 0 layer links"), "\(text)")
+        // team/app's old image is untagged: only mode 2 frees anything.
+        #expect(text.contains(": 1 manifest, 3 blobs, 2 layer links"), "\(text)")
+        #expect(press(&s, .char("n")).isEmpty && s.overlay == nil)
     }
 }

@@ -25,7 +25,7 @@ import Testing
         let (f, _, _, _, _, _, _) = UIFixture.standard()
         var s = try await f.loadedState(size: GridSize(rows: 24, cols: 80))
         press(&s, .char("?"))
-        #expect(s.text.contains("j ↓ more"))
+        #expect(s.text.contains("j ↓ PgDn G"))
         #expect(!s.text.contains("close this help"))
         press(&s, .pageDown, .pageDown, .pageDown)
         #expect(s.text.contains("close this help"))
@@ -71,8 +71,8 @@ import Testing
         let (f, _, _, _, _, _, _) = UIFixture.standard()
         var s = try await f.loadedState()
         press(&s, .char("s"))
-        #expect(s.text.contains("Sorted by size."))
+        #expect(s.text.contains("Sorted by size, largest first"))
         press(&s, .char("j"))
-        #expect(!s.text.contains("Sorted by size."))
+        #expect(!s.text.contains("Sorted by size"))
     }
 }

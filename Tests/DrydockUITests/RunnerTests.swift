@@ -27,6 +27,11 @@ final class ScriptedTerminal: Terminal {
 
     func draw(_ grid: CellGrid) { frames.append(grid) }
 
+    /// Texts the run loop asked to copy.
+    private(set) var copied: [String] = []
+
+    func copyToClipboard(_ text: String) { copied.append(text) }
+
     func nextEvent(timeoutMs: Int) throws -> TerminalEvent? {
         if !pending.isEmpty { return pending.removeFirst() }
         guard let step = steps.first else { return .key(.char("q")) }
@@ -61,6 +66,8 @@ struct ScriptedRun: Sendable {
     var indexed: Bool
     /// Wall time from the terminal's creation to the loop's end, on the UI thread (the script's deadline covers this).
     var scriptSeconds: Double = 0
+    /// What the loop asked the terminal to copy.
+    var copied: [String] = []
 }
 
 /// Runs the loop on its own thread, as `drydock` does: the loop blocks, so it must not hold a concurrency thread.
@@ -80,6 +87,7 @@ func runScripted(
         run.top = runner.state.top.id
         run.indexed = runner.state.index != nil
         run.scriptSeconds = Date().timeIntervalSince(started)
+        run.copied = terminal.copied
         return run
     }
 }
@@ -106,6 +114,12 @@ func runScripted(
                     .waitFor(" mf · "),
                     .send([.resize(GridSize(rows: 24, cols: 80))]),
                     .waitFor("layers"),
+                    // y on the config line offers the blob and the manifest; 1 copies the blob's digest, through the
+                    // terminal (not a background task).
+                    .send([.key(.char("g")), .key(.char("y"))]),
+                    .waitFor("Copy to the clipboard"),
+                    .send([.key(.char("1"))]),
+                    .waitFor("Copied blob digest"),
                     .send([.key(.char("q"))]),
                 ]
             }, handler: handler)
@@ -114,6 +128,7 @@ func runScripted(
         #expect(run.top == .layers(repository: "team/app", digest: app.manifest))
         #expect(run.lastSize == GridSize(rows: 24, cols: 80))
         #expect(run.indexed)
+        #expect(run.copied == [app.config.description])
     }
 
     @Test func aSignalStopsTheLoop() async {

@@ -42,7 +42,7 @@ import Testing
         let dialog = try await tmux.waitFor("the delete dialog") { $0.contains("Delete tag team/app:v1?") && $0.contains("[y] yes") }
         #expect(dialog.contains("Removes 1 path"))
         #expect(dialog.contains("_manifests/tags/v1"))
-        #expect(dialog.contains("Garbage collection would then free"))
+        #expect(dialog.contains("Frees now: 0 B of blobs") && dialog.contains("After gc (X, mode 1)"))
 
         // n: cancelled, nothing changed on disk.
         try await tmux.send("n")

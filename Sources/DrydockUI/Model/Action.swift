@@ -1,3 +1,4 @@
+import Foundation
 import RegistryStorage
 
 /// Everything that can change the state: input, and results coming back from background work.
@@ -14,6 +15,10 @@ public enum Action: Sendable {
     case catalogFailed(String, generation: Int)
     case repositoryLoaded(RepositoryContents, generation: Int)
     case indexBuilt(StoreIndex, generation: Int)
+    /// Scan `generation` read everything (the catalog and every repository) at `at`.
+    case scanFinished(generation: Int, at: Date)
+    /// The store changed since scan `generation` (or, on S3, the refresh interval passed).
+    case storeChanged(generation: Int)
     case verificationLoaded(repository: String, [ManifestVerification], generation: Int)
     case deepVerifyProgress(task: Int, VerificationProgress)
     case deepVerifyFinished(task: Int, [ManifestVerification])
@@ -22,7 +27,7 @@ public enum Action: Sendable {
     case undoPreviewed(Result<UndoPlan, UIError>)
     /// A prune preview came back for `request`.
     case prunePlanned(PruneRequest, Result<PrunePreview, UIError>)
-    case gcPlanned(Result<GCPlan, UIError>)
+    case gcPlanned(Result<GCModes, UIError>)
     /// A delete, undo or garbage collection ended: the success message, or why it failed. `label` names it.
     case writeFinished(label: String, Result<String, UIError>)
     /// How far a running write is (a garbage collection sweeping thousands of blobs).
@@ -59,6 +64,10 @@ public enum Effect: Sendable {
     case undo(journalID: String)
     case planGarbageCollection
     case collectGarbage(GCPlan)
+    /// Put this text on the terminal's clipboard (OSC 52). The run loop hands it to the terminal, on its own thread.
+    case copyToClipboard(String)
+    /// Watch these folders for changes since scan `generation` (`StoreWatch`); one watch at a time.
+    case watchStore([StoragePath], generation: Int)
     case quit
 
     /// A short description, for tests and logs: `loadRepository(team/app)`.
@@ -77,6 +86,8 @@ public enum Effect: Sendable {
         case .undo(let id): "undo(\(id))"
         case .planGarbageCollection: "planGarbageCollection"
         case .collectGarbage(let plan): "collectGarbage(\(plan.blobs.count) blobs)"
+        case .copyToClipboard(let text): "copyToClipboard(\(text))"
+        case .watchStore(let paths, let g): "watchStore(\(paths.count) paths, \(g))"
         case .quit: "quit"
         }
     }

@@ -125,6 +125,14 @@ public struct AppState: Sendable {
     let contentCache = ContentCache()
     /// A delete, undo or garbage collection in progress (its banner text); further writes wait for it.
     public var operation: String?
+    /// When the last scan finished reading everything, for the status line.
+    public var lastRead: Date?
+    /// The store changed while a dialog was open: the refresh waits for it to close.
+    public var refreshPending = false
+    /// A cosign public key was given (`--key`, or the demo's own): "signed, not verified" then means no key fits.
+    public var verificationKeyGiven = false
+    /// Where clients pull from (`registry.example.com:5000`), for the pull command `y` offers; nil when unknown.
+    public var registryHost: String?
 
     public init(store: StoreDescription, deleteGate: DeleteGate, size: GridSize = GridSize(rows: 24, cols: 80)) {
         self.store = store

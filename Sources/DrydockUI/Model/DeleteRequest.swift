@@ -17,6 +17,19 @@ public enum PendingAction: Equatable, Sendable {
     case undo(journalID: String)
     /// Run a previewed garbage collection (the user typed that the registry is stopped).
     case collectGarbage(GCPlan)
+    /// Show one mode's plan of the gc screen, to confirm (`1` or `2` there).
+    case reviewGC(GCPlan)
+}
+
+/// The gc screen's two plans (`X`): what a plain collection frees, and what one with `--delete-untagged` frees.
+public struct GCModes: Equatable, Sendable {
+    public var orphanBlobs: GCPlan
+    public var withUntagged: GCPlan
+
+    public init(orphanBlobs: GCPlan, withUntagged: GCPlan) {
+        self.orphanBlobs = orphanBlobs
+        self.withUntagged = withUntagged
+    }
 }
 
 /// What the user asked to delete.

@@ -30,6 +30,8 @@ public struct Dialog: Equatable, Sendable {
     public var typed: String = ""
     /// A second answer: `c` runs this instead (delete an index's orphaned children too).
     public var alternative: PendingAction?
+    /// Numbered answers: `1` runs the first, `2` the second (the gc screen's modes), with what the buttons call them.
+    public var choices: [(name: String, action: PendingAction)] = []
 
     public init(title: String, lines: [String], kind: Kind, requiredText: String? = nil, alternative: PendingAction? = nil) {
         self.title = title
@@ -37,6 +39,12 @@ public struct Dialog: Equatable, Sendable {
         self.kind = kind
         self.requiredText = requiredText
         self.alternative = alternative
+    }
+
+    public static func == (a: Dialog, b: Dialog) -> Bool {
+        a.title == b.title && a.lines == b.lines && a.kind == b.kind && a.requiredText == b.requiredText && a.typed == b.typed
+            && a.alternative == b.alternative && a.choices.map(\.name) == b.choices.map(\.name)
+            && a.choices.map(\.action) == b.choices.map(\.action)
     }
 }
 
@@ -47,4 +55,8 @@ public enum Overlay: Equatable, Sendable {
     case dialog(Dialog)
     /// The prune form (`P`) and its preview.
     case prune(PruneForm)
+    /// What `y` can copy from the selected row.
+    case copy(CopyMenu)
+    /// A line shown whole.
+    case text(TextView)
 }

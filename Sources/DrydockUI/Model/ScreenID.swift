@@ -11,10 +11,12 @@ public enum ScreenID: Hashable, Sendable {
     case manifest(repository: String, digest: Digest, tag: String?)
     /// The config and layers a manifest references.
     case layers(repository: String, digest: Digest)
+    /// Every repository and manifest that references a blob (a layer's "shared by").
+    case sharedBy(Digest)
 
     public var repository: String? {
         switch self {
-        case .repositories: nil
+        case .repositories, .sharedBy: nil
         case .tags(let r), .revisions(let r): r
         case .manifest(let r, _, _), .layers(let r, _): r
         }
@@ -34,6 +36,7 @@ public enum ScreenID: Hashable, Sendable {
         case .tags(let r), .revisions(let r): [SafeText.escaping(r)]
         case .manifest(_, let d, let tag): (tag.map { [SafeText.escaping($0)] } ?? []) + ["\(d.algorithm.name):\(d.short)"]
         case .layers: ["layers"]
+        case .sharedBy(let d): ["shared by", "\(d.algorithm.name):\(d.short)"]
         }
     }
 }
@@ -41,6 +44,9 @@ public enum ScreenID: Hashable, Sendable {
 /// How a list is ordered; `s` cycles through them.
 public enum SortKey: String, Sendable, CaseIterable {
     case name, size, created
+
+    /// The direction a key sorts in unless reversed: names A to Z, sizes largest first, newest first.
+    public var ascendingByDefault: Bool { self == .name }
 
     public var next: SortKey {
         switch self {
@@ -58,15 +64,23 @@ public struct ListState: Equatable, Sendable {
     public var cursor: Int = 0
     /// First visible row.
     public var scroll: Int = 0
-    public var selectedID: String?
+    public var selectedID: RowID?
     public var filter: String = ""
     /// The filter line has the keyboard.
     public var editingFilter = false
     public var sort: SortKey = .name
+    /// `S`: the opposite of the key's own direction (`SortKey.ascendingByDefault`).
+    public var reversed = false
     /// Rows marked with Space (by row id), deleted together by `d`.
-    public var marks: Set<String> = []
+    public var marks: Set<RowID> = []
 
     public init() {}
+
+    /// Whether the rows run smallest (or A, or oldest) first: the header's ▲, else ▼.
+    public var ascending: Bool { sort.ascendingByDefault != reversed }
+
+    /// `name ▲`, for the status line.
+    public var sortLabel: String { "\(sort.rawValue) \(ascending ? "▲" : "▼")" }
 }
 
 public struct ScreenState: Equatable, Sendable {

@@ -35,12 +35,7 @@ enum DeleteDialogs {
         if !plan.untaggedManifests.isEmpty {
             lines.append("Nothing reaches \(Format.plural(plan.untaggedManifests.count, "manifest")) any more (untagged).")
         }
-        var gc = "Garbage collection would then free \(Format.size(plan.reclaimableBytes))"
-        gc += " (\(Format.plural(plan.reclaimableBlobs.count, "blob")))"
-        if plan.reclaimableBytesDeletingUntagged > plan.reclaimableBytes {
-            gc += "; with --delete-untagged \(Format.size(plan.reclaimableBytesDeletingUntagged))"
-        }
-        lines.append(gc + ".")
+        lines.append(frees(plan))
         for w in plan.warnings.prefix(3) { lines.append("! " + Format.safe(w)) }
         var alternative: PendingAction?
         if !plan.orphanedChildren.isEmpty && !includeChildren {
@@ -68,6 +63,17 @@ enum DeleteDialogs {
             title: plan.breaksPulls ? "Delete? This breaks pulls" : "Delete?", lines: lines,
             kind: .confirm(.delete(plan, label: label, force: plan.breaksPulls)), requiredText: required,
             alternative: required == nil ? alternative : nil)
+    }
+
+    /// The three moments space comes back: a delete removes link files only (blobs stay until a garbage collection),
+    /// a plain gc then sweeps the blobs only this delete left unreferenced, and one with `--delete-untagged` also
+    /// removes the manifests nothing reaches any more, and their blobs (docs/storage-format.md §6, §7).
+    static func frees(_ plan: DeletePlan) -> String {
+        let uploads = plan.removals.filter { if case .upload = $0.kind { true } else { false } }.count
+        let now = uploads > 0 ? "link files and \(Format.plural(uploads, "unfinished upload"))" : "0 B of blobs (link files only)"
+        return "Frees now: \(now).\nAfter gc (X, mode 1): \(Format.size(plan.reclaimableBytes))"
+            + " (\(Format.plural(plan.reclaimableBlobs.count, "blob"))).\nAfter gc with untagged manifests (X, mode 2): "
+            + "\(Format.size(max(plan.reclaimableBytes, plan.reclaimableBytesDeletingUntagged)))."
     }
 
     /// What undoing the most recent journal entry restores, or why it cannot.
@@ -101,9 +107,38 @@ enum DeleteDialogs {
         }
     }
 
-    /// The garbage collection screen: the plan, and a typed `yes` that the registry is stopped.
+    /// The garbage collection screen (`X`): both modes with what each frees; `1` or `2` shows that plan to confirm.
+    static func gcModes(_ modes: GCModes) -> Dialog {
+        let plain = modes.orphanBlobs
+        let untagged = modes.withUntagged
+        var lines = [
+            "1: orphan blobs only (as registry garbage-collect)\nfrees \(Format.size(plain.bytes)): "
+                + "\(Format.plural(plain.blobs.count, "blob")), \(Format.plural(plain.layerLinks.count, "layer link"))",
+            "2: also untagged manifests (--delete-untagged)\nfrees \(Format.size(untagged.bytes)): "
+                + "\(Format.plural(untagged.manifests.count, "manifest")), \(Format.plural(untagged.blobs.count, "blob")), "
+                + "\(Format.plural(untagged.layerLinks.count, "layer link"))",
+        ]
+        let blockers = plain.blockers + untagged.blockers.filter { !plain.blockers.contains($0) }
+        if !blockers.isEmpty {
+            lines.append("Cannot run safely: " + blockers.prefix(3).map(Format.safe).joined(separator: "; "))
+            return Dialog(title: "Garbage collection", lines: lines, kind: .info)
+        }
+        if plain.isEmpty && untagged.isEmpty {
+            lines.append("Nothing to collect: every blob and manifest is referenced.")
+            return Dialog(title: "Garbage collection", lines: lines, kind: .info)
+        }
+        lines.append("Choose a mode to see its plan; nothing runs before you confirm it.")
+        var dialog = Dialog(title: "Garbage collection", lines: lines, kind: .confirm(.reviewGC(plain)))
+        dialog.choices = [("orphan blobs", .reviewGC(plain)), ("with untagged", .reviewGC(untagged))]
+        return dialog
+    }
+
+    /// One mode's plan, and a typed `yes` that the registry is stopped.
     static func gc(_ plan: GCPlan) -> Dialog {
         var lines = [
+            plan.deleteUntagged
+                ? "Mode 2: with untagged manifests (--delete-untagged)."
+                : "Mode 1: orphan blobs only (untagged manifests stay).",
             "Removes \(Format.plural(plan.blobs.count, "blob")) (\(Format.size(plan.bytes))), "
                 + "\(Format.plural(plan.manifests.count, "manifest")) and \(Format.plural(plan.layerLinks.count, "layer link")); "
                 + "\(Format.plural(plan.markedCount, "blob")) stay referenced."

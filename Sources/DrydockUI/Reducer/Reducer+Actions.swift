@@ -22,9 +22,9 @@ extension Reducer {
     private static func verifyTarget(_ s: inout AppState) -> (String, [Digest], String)? {
         switch s.top.id {
         case .repositories:
-            guard let row = selectedRow(&s) else { return nil }
-            let digests = s.repositories[row.id]?.revisions.map(\.digest) ?? []
-            return (row.id, digests, Format.safe(row.id))
+            guard case .repository(let name)? = selectedRow(&s)?.id else { return nil }
+            let digests = s.repositories[name]?.revisions.map(\.digest) ?? []
+            return (name, digests, Format.safe(name))
         case .tags(let repo), .revisions(let repo):
             guard case .manifest(_, let d, let tag)? = selectedRow(&s)?.target else {
                 s.message = Banner(.info, "Select a tag or manifest that is stored.")
@@ -33,6 +33,9 @@ extension Reducer {
             let label = tag.map { "\(Format.safe(repo)):\(Format.safe($0))" } ?? "\(Format.safe(repo))@\(d.short)"
             return (repo, closure(d, s.repositories[repo]), label)
         case .manifest(let repo, let d, _), .layers(let repo, let d):
+            return (repo, closure(d, s.repositories[repo]), "\(Format.safe(repo))@\(d.short)")
+        case .sharedBy:
+            guard case .manifest(let repo, let d, _)? = selectedRow(&s)?.target else { return nil }
             return (repo, closure(d, s.repositories[repo]), "\(Format.safe(repo))@\(d.short)")
         }
     }
@@ -44,8 +47,25 @@ extension Reducer {
         return [d] + children
     }
 
+    static let rescanningMessage = Banner(.info, "Rescanning the store…")
+
+    /// Nothing waits on the screen (a dialog, a form, a write in progress), so it may change under the user.
+    static func canRefresh(_ s: AppState) -> Bool {
+        s.overlay == nil && s.operation == nil && s.catalogPhase != .loading
+    }
+
+    /// The automatic refresh: a rescan without the banner; the selection and scroll stay (rows are found by id).
+    static func refresh(_ s: inout AppState) -> [Effect] {
+        s.refreshPending = false
+        let message = s.message
+        let effects = rescan(&s)
+        s.message = message
+        return effects
+    }
+
     /// `r`: read everything again. What is on screen stays until the new results replace it.
     static func rescan(_ s: inout AppState) -> [Effect] {
+        s.refreshPending = false
         s.generation += 1
         s.catalogPhase = .loading
         s.catalogStreaming = s.catalog.isEmpty
@@ -54,7 +74,7 @@ extension Reducer {
         s.verification = VerificationQueue()
         s.verifications = [:]
         s.indexing = nil
-        s.message = Banner(.info, "Rescanning the store…")
+        s.message = rescanningMessage
         return [.rescan(generation: s.generation)]
     }
 }

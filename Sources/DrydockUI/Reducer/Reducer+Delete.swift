@@ -33,7 +33,7 @@ extension Reducer {
             s.message = Banner(.info, "Space marks tags and manifests (on their lists) to delete several at once.")
             return
         }
-        guard let row = selectedRow(&s), row.target != nil || row.id.hasPrefix("tag:") else { return }
+        guard let row = selectedRow(&s), row.target != nil || row.id.isTag else { return }
         if s.top.list.marks.remove(row.id) == nil { s.top.list.marks.insert(row.id) }
         let n = s.top.list.marks.count
         s.message = Banner(.info, n == 0 ? "No marks." : "\(Format.plural(n, "item")) marked: d deletes them all.")
@@ -53,7 +53,7 @@ extension Reducer {
         if clearAll {
             marks = []
         } else {
-            for row in visibleRows(s) where row.target != nil || row.id.hasPrefix("tag:") {
+            for row in visibleRows(s) where row.target != nil || row.id.isTag {
                 if marked(marks.contains(row.id)) { marks.insert(row.id) } else { marks.remove(row.id) }
             }
         }
@@ -88,25 +88,35 @@ extension Reducer {
 
     private static func deleteRequests(_ s: inout AppState) -> [DeleteRequest] {
         switch s.top.id {
+        case .sharedBy:
+            // A list across repositories: deleting from it would be too easy to aim wrong.
+            s.message = Banner(.info, "Open a manifest (Enter) to delete it.")
+            return []
         case .repositories:
-            return selectedRow(&s).map { [.repository($0.id)] } ?? []
+            guard case .repository(let name)? = selectedRow(&s)?.id else { return [] }
+            return [.repository(name)]
         case .tags(let repo):
             if !s.top.list.marks.isEmpty {
-                return s.top.list.marks.sorted().filter { $0.hasPrefix("tag:") }.map { .tag(repository: repo, tag: String($0.dropFirst(4))) }
+                return s.top.list.marks.sorted().compactMap { id in
+                    guard case .tag(let name) = id else { return nil }
+                    return .tag(repository: repo, tag: name)
+                }
             }
-            guard let row = selectedRow(&s), row.id.hasPrefix("tag:") else { return [] }
-            return [.tag(repository: repo, tag: String(row.id.dropFirst(4)))]
+            guard case .tag(let name)? = selectedRow(&s)?.id else { return [] }
+            return [.tag(repository: repo, tag: name)]
         case .revisions(let repo):
             if !s.top.list.marks.isEmpty {
-                return s.top.list.marks.sorted().compactMap(Digest.init).map { .manifest(repository: repo, digest: $0) }
+                return s.top.list.marks.sorted().compactMap { id in
+                    guard case .revision(let d) = id else { return nil }
+                    return .manifest(repository: repo, digest: d)
+                }
             }
-            guard let row = selectedRow(&s), let d = Digest(row.id) else { return [] }
+            guard case .revision(let d)? = selectedRow(&s)?.id else { return [] }
             return [.manifest(repository: repo, digest: d)]
         case .manifest(let repo, let d, _):
             return [.manifest(repository: repo, digest: d)]
         case .layers(let repo, _):
-            guard let row = selectedRow(&s), let d = row.id.split(separator: ":", maxSplits: 1).last.flatMap({ Digest(String($0)) })
-            else {
+            guard case .blob(_, let text)? = selectedRow(&s)?.id, let d = Digest(text) else {
                 s.message = Banner(.info, "Select a layer or config line.")
                 return []
             }
@@ -138,7 +148,7 @@ extension Reducer {
             s.message = nil
             switch result {
             case .failure(let e): s.overlay = .dialog(Dialog(title: "Garbage collection", lines: [e.message], kind: .info))
-            case .success(let plan): s.overlay = .dialog(DeleteDialogs.gc(plan))
+            case .success(let modes): s.overlay = .dialog(DeleteDialogs.gcModes(modes))
             }
             return []
         case .writeProgress(let text):
@@ -205,6 +215,10 @@ extension Reducer {
             guard let alternative = dialog.alternative else { return [] }
             s.overlay = nil
             return start(&s, alternative)
+        case .char(let c) where c.isASCII && c.isNumber:
+            guard let n = c.wholeNumberValue, n >= 1, n <= dialog.choices.count else { return [] }
+            s.overlay = nil
+            return start(&s, dialog.choices[n - 1].action)
         case .char("n"), .char("N"), .escape, .char("q"):
             s.overlay = nil
             s.message = Banner(.info, "Cancelled: nothing was changed.")
@@ -225,7 +239,11 @@ extension Reducer {
         case .undo(let id):
             (effect, text) = (.undo(journalID: id), "Undoing \(SafeText.escaping(id))…")
         case .collectGarbage(let plan):
-            (effect, text) = (.collectGarbage(plan), "Collecting garbage: \(Format.plural(plan.blobs.count, "blob")), \(Format.size(plan.bytes))…")
+            let manifests = plan.manifests.isEmpty ? "" : "\(Format.plural(plan.manifests.count, "manifest")), "
+            (effect, text) = (.collectGarbage(plan), "Collecting garbage: \(manifests)\(Format.plural(plan.blobs.count, "blob")), \(Format.size(plan.bytes))…")
+        case .reviewGC(let plan):
+            s.overlay = .dialog(DeleteDialogs.gc(plan))
+            return []
         }
         s.operation = text
         s.banners.append(Banner(.info, busyPrefix + text))

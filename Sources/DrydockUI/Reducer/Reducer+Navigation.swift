@@ -37,7 +37,8 @@ extension Reducer {
     static func open(_ s: inout AppState) -> [Effect] {
         guard let row = selectedRow(&s) else { return [] }
         guard let target = row.target else {
-            s.message = Banner(.info, "Nothing to open on this line.")
+            // A line that leads nowhere may still be cut at the screen edge: show it whole.
+            s.overlay = .text(TextOverlay.view(of: row, columns: content(s).columns, detail: !content(s).showsHeader))
             return []
         }
         return push(&s, target)
@@ -95,8 +96,31 @@ extension Reducer {
             return
         }
         s.top.list.sort = s.top.list.sort.next
-        s.message = Banner(.info, "Sorted by \(s.top.list.sort.rawValue).")
+        s.top.list.reversed = false
+        s.message = Banner(.info, "Sorted by \(sortDescription(s.top.list)) (S reverses).")
         settle(&s)
+    }
+
+    /// `S`: the same key, the other direction. The selection stays on its row.
+    static func reverseSort(_ s: inout AppState) {
+        guard content(s).sortable else {
+            s.message = Banner(.info, "This screen keeps the manifest's own order.")
+            return
+        }
+        s.top.list.reversed.toggle()
+        s.message = Banner(.info, "Sorted by \(sortDescription(s.top.list)).")
+        settle(&s)
+    }
+
+    /// `size, largest first`.
+    static func sortDescription(_ list: ListState) -> String {
+        let direction =
+            switch list.sort {
+            case .name: list.ascending ? "A to Z" : "Z to A"
+            case .size: list.ascending ? "smallest first" : "largest first"
+            case .created: list.ascending ? "oldest first" : "newest first"
+            }
+        return "\(list.sort.rawValue), \(direction)"
     }
 }
 

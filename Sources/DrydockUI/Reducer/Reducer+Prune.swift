@@ -157,7 +157,7 @@ enum PruneText {
         let required = String(plan.removedTagCount > 0 ? plan.removedTagCount : plan.removedManifestCount)
         let lines = [
             "Prune \(scope): remove \(what)?",
-            "Garbage collection would then free \(Format.size(delete.reclaimableBytes)).",
+            DeleteDialogs.frees(delete),
             "Type \(required) to confirm.",
             "One journal entry: u undoes the whole prune while garbage collection has not run.",
         ]

@@ -80,6 +80,20 @@ extension Reducer {
             }
             return []
 
+        case .scanFinished(let g, let at):
+            guard g == s.generation else { return [] }
+            s.lastRead = at
+            if s.message == rescanningMessage { s.message = nil }
+            return [.watchStore(StoreWatch.paths(s.catalog, s.repositories), generation: g)]
+
+        case .storeChanged(let g):
+            guard g == s.generation else { return [] }
+            guard canRefresh(s) else {
+                s.refreshPending = true
+                return []
+            }
+            return refresh(&s)
+
         case .start, .key, .mouse, .resize, .deletePlanned, .undoPreviewed, .prunePlanned, .gcPlanned, .writeFinished, .writeProgress:
             return []
         }

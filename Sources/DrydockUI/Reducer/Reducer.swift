@@ -14,7 +14,10 @@ enum Reducer {
             return [.loadCatalog(generation: s.generation)]
         case .key(let key):
             s.message = nil
-            return handleKey(&s, key)
+            let effects = handleKey(&s, key)
+            // A change seen while a dialog was open is read once the screen is free again.
+            if s.refreshPending && canRefresh(s) { return effects + refresh(&s) }
+            return effects
         case .mouse(let event):
             return handleMouse(&s, event)
         case .resize(let size):
@@ -22,7 +25,7 @@ enum Reducer {
             settle(&s)
             return []
         case .catalogEntry, .catalogLoaded, .catalogFailed, .repositoryLoaded, .indexBuilt, .verificationLoaded,
-            .deepVerifyProgress, .deepVerifyFinished:
+            .deepVerifyProgress, .deepVerifyFinished, .scanFinished, .storeChanged:
             return handleResult(&s, action)
         case .deletePlanned, .undoPreviewed, .gcPlanned, .writeFinished, .writeProgress:
             return handleWriteResult(&s, action)
@@ -38,6 +41,8 @@ enum Reducer {
         switch s.overlay {
         case .dialog(let dialog)?: return dialogKey(&s, dialog, key)
         case .prune(let form)?: return pruneKey(&s, form, key)
+        case .copy(let menu)?: return copyKey(&s, menu, key)
+        case .text(let view)?: return textKey(&s, view, key)
         case .help(let scroll)?:
             helpKey(&s, scroll, key)
             return []
@@ -67,6 +72,7 @@ enum Reducer {
             s.top.list.editingFilter = true
             settle(&s)
         case .sort: sort(&s)
+        case .reverseSort: reverseSort(&s)
         case .help: s.overlay = .help(scroll: 0)
         case .quit:
             s.quitRequested = true
@@ -81,6 +87,7 @@ enum Reducer {
         case .undo: return undo(&s)
         case .collectGarbage: return collectGarbage(&s)
         case .prune: openPrune(&s)
+        case .copy: return copy(&s)
         }
         return []
     }
@@ -96,15 +103,23 @@ enum Reducer {
     }
 
     static func helpKey(_ s: inout AppState, _ scroll: Int, _ key: Key) {
+        let page = max(1, HelpOverlay.visibleLines(s.size) - 1)
+        let last = HelpOverlay.maxScroll(s.size)
+        let next: Int
         switch key {
-        case .escape, .char("?"), .char("q"), .enter, .function(1): s.overlay = nil
-        case .char("j"), .down: s.overlay = .help(scroll: scroll + 1)
-        case .char("k"), .up: s.overlay = .help(scroll: max(0, scroll - 1))
-        case .pageDown, .char(" "): s.overlay = .help(scroll: scroll + 10)
-        case .pageUp: s.overlay = .help(scroll: max(0, scroll - 10))
-        case .char("g"), .home: s.overlay = .help(scroll: 0)
-        default: break
+        case .escape, .char("?"), .char("q"), .enter, .function(1):
+            s.overlay = nil
+            return
+        case .char("j"), .down: next = scroll + 1
+        case .char("k"), .up: next = scroll - 1
+        case .pageDown, .ctrl("f"), .char(" "): next = scroll + page
+        case .pageUp, .ctrl("b"): next = scroll - page
+        case .char("g"), .home: next = 0
+        case .char("G"), .end: next = last
+        default: return
         }
+        // Clamped here (not only when drawn), so k right after G moves at once.
+        s.overlay = .help(scroll: min(max(0, next), last))
     }
 
     static func filterKey(_ s: inout AppState, _ key: Key) -> [Effect] {
@@ -153,7 +168,7 @@ enum Reducer {
 
     static func handleMouse(_ s: inout AppState, _ event: MouseEvent) -> [Effect] {
         if case .help(let scroll)? = s.overlay {
-            if event.kind == .wheelDown { s.overlay = .help(scroll: scroll + 3) }
+            if event.kind == .wheelDown { s.overlay = .help(scroll: min(scroll + 3, HelpOverlay.maxScroll(s.size))) }
             if event.kind == .wheelUp { s.overlay = .help(scroll: max(0, scroll - 3)) }
             return []
         }

@@ -8,7 +8,8 @@ public func render(_ state: AppState, textWidth: TextWidth = .unicode) -> CellGr
 enum Renderer {
     static func render(_ s: AppState, _ tw: TextWidth) -> CellGrid {
         var g = CellGrid(size: s.size, textWidth: tw)
-        let content = ScreenContent.make(s.top.id, in: s)
+        var content = ScreenContent.make(s.top.id, in: s)
+        if content.sortable { content.columns = content.columns.map { $0.markingSort(s.top.list) } }
         let layout = ScreenLayout(s, showsHeader: content.showsHeader)
         if layout.tooSmall {
             let text = "Terminal too small (\(s.size)): drydock needs 80×24, at least \(ScreenLayout.minimum)."
@@ -29,6 +30,8 @@ enum Renderer {
         case .help(let scroll)?: HelpOverlay.draw(&g, scroll: scroll)
         case .dialog(let dialog)?: DialogOverlay.draw(&g, dialog)
         case .prune(let form)?: PruneOverlay.draw(&g, form)
+        case .copy(let menu)?: CopyOverlay.draw(&g, menu)
+        case .text(let view)?: TextOverlay.draw(&g, view)
         case nil: break
         }
         return g
@@ -69,7 +72,8 @@ enum Renderer {
     }
 
     static func filterLine(_ g: inout CellGrid, _ list: ListState, shown: Int, total: Int, row: Int) {
-        let count = "  \(shown) of \(total) match"
+        let kind = RowFilter(list.filter).label.map { " (\($0))" } ?? ""
+        let count = "  \(shown) of \(total) match\(kind)"
         if list.editingFilter {
             let used = g.put("/", row: row, col: 1, style: CellStyle(role: .accent, bold: true))
             let w = g.put(list.filter, row: row, col: 1 + used, maxWidth: max(1, g.cols - 24))
@@ -88,14 +92,17 @@ enum Renderer {
         case .help?: hints = KeyMap.helpFooter
         case .dialog(let d)?:
             if case .confirm = d.kind {
-                hints = d.requiredText == nil ? KeyMap.confirmFooter : KeyMap.typedFooter
+                hints = !d.choices.isEmpty ? KeyMap.choiceFooter : d.requiredText == nil ? KeyMap.confirmFooter : KeyMap.typedFooter
             } else {
                 hints = KeyMap.infoFooter
             }
         case .prune?: hints = KeyMap.pruneFooter
-        case nil: hints = s.top.list.editingFilter ? KeyMap.filterFooter : KeyMap.footer
+        case .copy?: hints = KeyMap.copyFooter
+        case .text?: hints = KeyMap.textFooter
+        case nil: hints = s.top.list.editingFilter ? KeyMap.filterFooter : KeyMap.footer(for: s.top.id, marked: s.top.list.marks.count)
         }
-        // Two spaces between hints when they fit, else one; then the last ones (help, quit) stay and middle ones go.
+        // Two spaces between hints when they fit, else one; then the last two (help, quit) stay and the least important
+        // of the others (the lists are ordered most important first) go.
         let tw = g.textWidth
         func width(_ hs: [(keys: String, help: String)], _ gap: Int) -> Int {
             hs.reduce(0) { $0 + tw.width($1.keys) + 1 + tw.width($1.help) } + max(0, hs.count - 1) * gap + 1
@@ -110,5 +117,15 @@ enum Renderer {
             let sep = i == shown.count - 1 ? "" : String(repeating: " ", count: gap)
             x += g.put(" " + hint.help + sep, row: row, col: x, style: .role(.muted))
         }
+    }
+}
+
+extension Column {
+    /// The column with ▲ or ▼ after its title when the list is sorted by it.
+    func markingSort(_ list: ListState) -> Column {
+        guard sortKey == list.sort else { return self }
+        var c = self
+        c.title += list.ascending ? "▲" : "▼"
+        return c
     }
 }

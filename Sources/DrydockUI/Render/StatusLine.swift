@@ -1,3 +1,4 @@
+import Foundation
 import RegistryStorage
 
 /// The bottom status line: store path, the delete gate, counts, position and sort, and background work.
@@ -9,8 +10,13 @@ enum StatusLine {
         segments.append(s.deleteGate.statusText)
         segments += progress(s)
         segments.append("\(Format.plural(s.catalog.count, "repo")) · \(Format.plural(s.manifestCount, "manifest"))")
+        if s.refreshPending {
+            segments.append("changed: refresh after this dialog")
+        } else if let read = s.lastRead, s.catalogPhase != .loading {
+            segments.append("read \(Self.clock(read))")
+        }
         var position = shown > 0 ? "row \(cursor + 1)/\(shown)" : "row 0/0"
-        if content.sortable { position += " · sort: \(s.top.list.sort.rawValue)" }
+        if content.sortable { position += " · sort: \(s.top.list.sortLabel)" }
         segments.append(position)
         let prefix = s.store.isDemo ? " DEMO " : " "
         let location = SafeText.escaping(s.store.location)
@@ -24,6 +30,12 @@ enum StatusLine {
         var x = g.put(prefix, row: row, col: 0, style: style.with(bold: true))
         x += g.put(g.textWidth.truncateLeading(location, to: pathRoom), row: row, col: x, style: style.with(bold: true))
         g.put(rest, row: row, col: x, style: style)
+    }
+
+    /// `14:03:27`, local time.
+    static func clock(_ date: Date) -> String {
+        let c = Calendar.current.dateComponents([.hour, .minute, .second], from: date)
+        return String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
     /// One segment per kind of background work that is running.

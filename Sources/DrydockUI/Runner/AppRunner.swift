@@ -55,7 +55,13 @@ public final class AppRunner {
     public func dispatch(_ action: Action) {
         let (next, work) = reduce(state, action)
         state = next
-        for effect in work { effects.perform(effect) }
+        for effect in work {
+            if case .copyToClipboard(let text) = effect {
+                terminal.copyToClipboard(text)
+            } else {
+                effects.perform(effect)
+            }
+        }
     }
 
     private func draw() {

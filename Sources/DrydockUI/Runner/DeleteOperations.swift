@@ -15,7 +15,8 @@ public struct DeleteOperations: Sendable {
     /// Previews undoing the most recent journal entry.
     public var previewUndo: @Sendable () async -> Result<UndoPlan, UIError>
     public var undo: @Sendable (_ journalID: String) async -> Result<String, UIError>
-    public var planGC: @Sendable () async -> Result<GCPlan, UIError>
+    /// Plans a garbage collection: orphan blobs only, or (`deleteUntagged`) untagged manifests too.
+    public var planGC: @Sendable (_ deleteUntagged: Bool) async -> Result<GCPlan, UIError>
     /// Runs a garbage collection, reporting progress lines; the caller has confirmed the registry is stopped.
     public var collect: @Sendable (GCPlan, _ progress: @escaping @Sendable (String) -> Void) async -> Result<String, UIError>
 
@@ -25,7 +26,7 @@ public struct DeleteOperations: Sendable {
         planPrune: @escaping @Sendable (PruneRequest) async -> Result<PrunePreview, UIError>,
         previewUndo: @escaping @Sendable () async -> Result<UndoPlan, UIError>,
         undo: @escaping @Sendable (String) async -> Result<String, UIError>,
-        planGC: @escaping @Sendable () async -> Result<GCPlan, UIError>,
+        planGC: @escaping @Sendable (Bool) async -> Result<GCPlan, UIError>,
         collect: @escaping @Sendable (GCPlan, @escaping @Sendable (String) -> Void) async -> Result<String, UIError>
     ) {
         self.plan = plan
@@ -35,6 +36,15 @@ public struct DeleteOperations: Sendable {
         self.undo = undo
         self.planGC = planGC
         self.collect = collect
+    }
+
+    /// The gc screen's two plans, one after the other (each marks every manifest afresh).
+    public func planBothGCModes() async -> Result<GCModes, UIError> {
+        switch await planGC(false) {
+        case .failure(let e): return .failure(e)
+        case .success(let plain):
+            return await planGC(true).map { GCModes(orphanBlobs: plain, withUntagged: $0) }
+        }
     }
 
     /// The real thing on `store`, gated by `policy`. Previews read every repository afresh (what a garbage
@@ -94,10 +104,10 @@ public struct DeleteOperations: Sendable {
                     return .success("Restored \(Format.plural(result.restored.count, "link")) from journal \(SafeText.escaping(result.journalID)).")
                 } catch { return .failure(fail(error)) }
             },
-            planGC: {
+            planGC: { deleteUntagged in
                 do {
                     store.blobCache.invalidateAll()
-                    return .success(try await collector.plan(deleteUntagged: false))
+                    return .success(try await collector.plan(deleteUntagged: deleteUntagged))
                 } catch { return .failure(fail(error)) }
             },
             collect: { plan, progress in

@@ -13,6 +13,8 @@ public struct EffectHandler: Sendable {
         @Sendable (RepositoryContents, [Digest], @escaping @Sendable (VerificationProgress) -> Void) async -> [ManifestVerification]
     /// nil: this build cannot delete (the gate still answers; confirming says deleting is not available).
     public var deletes: DeleteOperations?
+    /// nil: no automatic refresh.
+    public var watch: StoreWatch?
 
     public init(
         loadCatalog: @escaping @Sendable (_ onEntry: @Sendable (RepositoryEntry) -> Void) async throws -> Catalog.Listing,
@@ -22,8 +24,10 @@ public struct EffectHandler: Sendable {
         verify: @escaping @Sendable (RepositoryContents, StoreIndex?) async -> [ManifestVerification] = { _, _ in [] },
         deepVerify: @escaping @Sendable (RepositoryContents, [Digest], @escaping @Sendable (VerificationProgress) -> Void) async
             -> [ManifestVerification] = { _, _, _ in [] },
-        deletes: DeleteOperations? = nil
+        deletes: DeleteOperations? = nil,
+        watch: StoreWatch? = nil
     ) {
+        self.watch = watch
         self.loadCatalog = loadCatalog
         self.loadRepository = loadRepository
         self.loadAll = loadAll
@@ -39,7 +43,8 @@ public struct EffectHandler: Sendable {
         verify: @escaping @Sendable (RepositoryContents, StoreIndex?) async -> [ManifestVerification] = { _, _ in [] },
         deepVerify: @escaping @Sendable (RepositoryContents, [Digest], @escaping @Sendable (VerificationProgress) -> Void) async
             -> [ManifestVerification] = { _, _, _ in [] },
-        deletes: DeleteOperations? = nil
+        deletes: DeleteOperations? = nil,
+        watch: StoreWatch? = nil
     ) -> EffectHandler {
         EffectHandler(
             loadCatalog: { onEntry in try await store.repositories(onRepository: onEntry) },
@@ -48,6 +53,6 @@ public struct EffectHandler: Sendable {
             loadRepository: { await store.load($0, detail: .full) },
             loadAll: { entries, onLoaded in await store.loadAll(entries, detail: .listing, onLoaded: onLoaded) },
             invalidateCaches: { store.blobCache.invalidateAll() },
-            verify: verify, deepVerify: deepVerify, deletes: deletes)
+            verify: verify, deepVerify: deepVerify, deletes: deletes, watch: watch)
     }
 }

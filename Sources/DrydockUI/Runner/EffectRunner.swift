@@ -1,3 +1,4 @@
+import Foundation
 import RegistryStorage
 import Synchronization
 
@@ -32,6 +33,8 @@ public final class EffectRunner: Sendable {
     private let handler: EffectHandler
     private let queue: ActionQueue
     private let tasks = Mutex<[Task<Void, Never>]>([])
+    /// The one running watch (`watchStore`): a new scan's watch replaces the last one.
+    private let watcher = Mutex<Task<Void, Never>?>(nil)
 
     public init(handler: EffectHandler, queue: ActionQueue) {
         self.handler = handler
@@ -44,6 +47,16 @@ public final class EffectRunner: Sendable {
         switch effect {
         case .quit:
             cancelAll()
+        case .copyToClipboard:
+            // Not background work: `AppRunner` gives it to the terminal (the one thread that writes to it).
+            break
+        case .watchStore(let paths, let g):
+            guard let watch = handler.watch else { return }
+            let task = Task.detached(priority: .utility) { await Self.watch(watch, paths, g, queue) }
+            watcher.withLock { current in
+                current?.cancel()
+                current = task
+            }
         case .loadCatalog(let g):
             spawn { await Self.loadCatalog(handler, queue, g) }
         case .rescan(let g):
@@ -58,6 +71,7 @@ public final class EffectRunner: Sendable {
                 let all = await handler.loadAll(entries) { queue.post(.repositoryLoaded($0, generation: g)) }
                 guard !Task.isCancelled else { return }
                 queue.post(.indexBuilt(StoreIndex(all), generation: g))
+                queue.post(.scanFinished(generation: g, at: Date()))
             }
         case .verify(let repo, let index, let g):
             spawn { queue.post(.verificationLoaded(repository: repo.name, await handler.verify(repo, index), generation: g)) }
@@ -86,7 +100,7 @@ public final class EffectRunner: Sendable {
                 queue.post(.writeFinished(label: "undo \(id)", result))
             }
         case .planGarbageCollection:
-            spawn { queue.post(.gcPlanned(await handler.deletes?.planGC() ?? .failure(Self.unavailable))) }
+            spawn { queue.post(.gcPlanned(await handler.deletes?.planBothGCModes() ?? .failure(Self.unavailable))) }
         case .collectGarbage(let plan):
             spawn {
                 let result = await handler.deletes?.collect(plan) { queue.post(.writeProgress($0)) } ?? .failure(Self.unavailable)
@@ -101,6 +115,8 @@ public final class EffectRunner: Sendable {
         do {
             let listing = try await handler.loadCatalog { queue.post(.catalogEntry($0, generation: g)) }
             queue.post(.catalogLoaded(listing, generation: g))
+            // An empty store has no repositories to read: the scan ends here.
+            if listing.repositories.isEmpty { queue.post(.scanFinished(generation: g, at: Date())) }
         } catch {
             queue.post(.catalogFailed(SafeText.escaping(String(describing: error)), generation: g))
         }
@@ -116,7 +132,27 @@ public final class EffectRunner: Sendable {
         }
     }
 
+    /// Takes the fingerprint now, then compares every `interval` until it differs (or, with no fingerprint, once the
+    /// interval passed); posts `storeChanged` and ends. Bounded: at most `maxChecks` checks, and cancelled by the next
+    /// watch or by quitting.
+    private static func watch(_ watch: StoreWatch, _ paths: [StoragePath], _ g: Int, _ queue: ActionQueue) async {
+        let maxChecks = 1_000_000
+        let baseline = await watch.fingerprint?(paths)
+        for _ in 0..<maxChecks {
+            try? await Task.sleep(nanoseconds: UInt64(max(0.05, watch.interval) * 1e9))
+            guard !Task.isCancelled else { return }
+            guard let fingerprint = watch.fingerprint else { break }
+            if await fingerprint(paths) != baseline { break }
+        }
+        guard !Task.isCancelled else { return }
+        queue.post(.storeChanged(generation: g))
+    }
+
     public func cancelAll() {
+        watcher.withLock { current in
+            current?.cancel()
+            current = nil
+        }
         let all = tasks.withLock { list in
             let out = list
             list.removeAll()

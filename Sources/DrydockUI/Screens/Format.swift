@@ -92,6 +92,21 @@ enum Marks {
         return state.verification.done.contains(repo) ? .role("-", .muted) : .role("…", .muted)
     }
 
+    /// The status as a word the filter finds (`/failed`): `ok`, `warning`, `failed`; nil before verification.
+    static func word(_ state: AppState, _ repo: String, _ digest: Digest?) -> String? {
+        guard let digest, let v = state.verification(repo, digest) else { return nil }
+        return word(status(v))
+    }
+
+    static func word(_ status: CheckStatus) -> String {
+        switch status {
+        case .pass: "ok"
+        case .notApplicable: "n/a"
+        case .warning: "warning"
+        case .fail: "failed"
+        }
+    }
+
     static func signature(_ state: AppState, _ repo: String, _ digest: Digest?) -> StyledText {
         guard let digest else { return .role("-", .muted) }
         guard let v = state.verification(repo, digest) else {
@@ -104,7 +119,20 @@ enum Marks {
             case .signedUnverified: .warning
             case .stripped, .unsigned: .muted
             }
-        return StyledText(v.signature.status.mark, .role(role))
+        return StyledText(signatureWord(v.signature.status, keyGiven: state.verificationKeyGiven), .role(role))
+    }
+
+    /// The SIGNED column: the core's mark, except "signed ?", which says why it is not verified.
+    static func signatureWord(_ status: SignatureState, keyGiven: Bool) -> String {
+        guard status == .signedUnverified else { return status.mark }
+        return keyGiven ? "signed, unverified" : "signed, no key"
+    }
+
+    /// The detail screen's headline for a signature that is there but not verified.
+    static func unverifiedSignature(keyGiven: Bool) -> String {
+        keyGiven
+            ? "signed, not verified: the key given does not verify this kind of signature"
+            : "signed, not verified: no key given (drydock STORE --key PEM verifies cosign signatures)"
     }
 
     /// A repository's worst status over its manifests' verification and the problems found reading it.
@@ -124,13 +152,7 @@ enum Marks {
         guard let status = worst else {
             return verified ? .role("· n/a", .muted) : .role("… checking", .muted)
         }
-        let word =
-            switch status {
-            case .pass: "ok"
-            case .notApplicable: "n/a"
-            case .warning: "warning"
-            case .fail: "failed"
-            }
+        let word = word(status)
         let suffix = verified || status == .fail ? "" : " …"
         return StyledText("\(status.mark) \(word)\(suffix)", .role(role(status)))
     }

@@ -6,7 +6,7 @@ enum LayersScreen {
         Column("#", align: .right, max: 3, priority: 2),
         Column("DIGEST", min: 19, max: 71, flexible: true),
         Column("TYPE", max: 22, priority: 3),
-        Column("SIZE", align: .right, max: 10, priority: 6),
+        Column("SIZE", align: .right, max: 10, priority: 6, sorts: .size),
         Column("SHARED BY", max: 16, priority: 4),
         Column("STATE", max: 14, priority: 7),
     ]
@@ -54,7 +54,7 @@ enum LayersScreen {
             }
         }
         return Row(
-            id: "\(number):\(d.digestText)",
+            id: .blob(position: number, digest: d.digestText),
             cells: [
                 .role(number, .muted),
                 .role(Format.safe(d.digestText), .accent),
@@ -63,6 +63,8 @@ enum LayersScreen {
                 shared,
                 blobState(d, repo, linked, verification),
             ],
+            // Enter lists who else uses the blob ("shared by").
+            target: d.digest.map(ScreenID.sharedBy),
             sortSize: size)
     }
 

@@ -34,7 +34,7 @@ enum ManifestScreen {
             if let type = m.artifactType { b.section("Artifact", StyledText(Format.safe(type))) }
             keyValues(&b, "Annotations", m.annotations)
         }
-        verification(&b, state.verification(repo, digest), done: state.verification.done.contains(repo))
+        verification(&b, state.verification(repo, digest), done: state.verification.done.contains(repo), keyGiven: state.verificationKeyGiven)
         referrers(&b, digest, contents, found: state.verification(repo, digest)?.referrers ?? [])
         problems(&b, rev.problems)
         let kind = rev.format.map { $0.isIndex ? "Index" : "Manifest" } ?? "Manifest"
@@ -126,7 +126,7 @@ enum ManifestScreen {
         }
     }
 
-    private static func verification(_ b: inout DetailBuilder, _ v: ManifestVerification?, done: Bool) {
+    private static func verification(_ b: inout DetailBuilder, _ v: ManifestVerification?, done: Bool, keyGiven: Bool) {
         guard let v else {
             b.section("Verification", .role(done ? "no results (press v to verify deeply)" : "checking…", .muted))
             b.section("Signature", .role(done ? "-" : "checking…", .muted))
@@ -143,13 +143,18 @@ enum ManifestScreen {
         }
         let sig = v.signature
         // "unsigned" names no mechanism: nothing was found by any of them.
-        let headline = sig.status == .unsigned ? sig.status.mark : "\(sig.status.mark) (\(sig.kind.rawValue))"
+        let headline =
+            switch sig.status {
+            case .unsigned: sig.status.mark
+            case .signedUnverified: "\(Marks.unverifiedSignature(keyGiven: keyGiven)) (\(sig.kind.rawValue))"
+            default: "\(sig.status.mark) (\(sig.kind.rawValue))"
+            }
         b.section("Signature", StyledText(headline, .role(Marks.signature(sig.status))))
         for s in v.signatures.isEmpty ? [sig] : v.signatures {
             if !s.keyIDs.isEmpty { b.item("  key IDs", .role(s.keyIDs.map(Format.safe).joined(separator: ", "), .accent)) }
             if let alg = s.algorithm { b.item("  algorithm", StyledText(Format.safe(alg))) }
             if let source = s.source { b.item("  source", StyledText(Format.safe(source))) }
-            if !s.detail.isEmpty { b.item("  \(s.status.mark)", StyledText(Format.safe(s.detail))) }
+            if !s.detail.isEmpty { b.item("  \(Marks.signatureWord(s.status, keyGiven: keyGiven))", StyledText(Format.safe(s.detail))) }
         }
     }
 
@@ -206,12 +211,12 @@ struct DetailBuilder {
     mutating func section(_ label: String, _ value: StyledText, target: ScreenID? = nil) {
         sectionName = label
         itemIndex = 0
-        rows.append(Row(id: label, cells: [StyledText(label, CellStyle(role: .header, bold: true)), value], target: target))
+        rows.append(Row(id: .section(label), cells: [StyledText(label, CellStyle(role: .header, bold: true)), value], target: target))
     }
 
     mutating func item(_ label: String, _ value: StyledText, target: ScreenID? = nil) {
         itemIndex += 1
-        rows.append(Row(id: "\(sectionName)/\(itemIndex)", cells: [StyledText(label), value], target: target))
+        rows.append(Row(id: .detail(section: sectionName, item: itemIndex), cells: [StyledText(label), value], target: target))
     }
 }
 

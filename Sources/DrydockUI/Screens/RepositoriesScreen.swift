@@ -3,10 +3,10 @@ import RegistryStorage
 /// The first screen: every repository in catalog order, with counts, sizes and the worst verification status.
 enum RepositoriesScreen {
     static let columns = [
-        Column("REPOSITORY", min: 12, max: 60, flexible: true),
+        Column("REPOSITORY", min: 12, max: 60, flexible: true, sorts: .name),
         Column("TAGS", align: .right, max: 6, priority: 3),
         Column("MANIFESTS", align: .right, max: 20, priority: 4),
-        Column("SIZE", align: .right, max: 10, priority: 5),
+        Column("SIZE", align: .right, max: 10, priority: 5, sorts: .size),
         Column("UNIQUE", align: .right, max: 10, priority: 2),
         Column("STATUS", max: 14, priority: 6),
     ]
@@ -30,13 +30,13 @@ enum RepositoriesScreen {
         guard let summary = state.summaries[entry.name] else {
             let pending = StyledText.role("…", .muted)
             return Row(
-                id: entry.name, cells: [nameCell, pending, pending, pending, pending, .role("… loading", .muted)],
+                id: .repository(entry.name), cells: [nameCell, pending, pending, pending, pending, .role("… loading", .muted)],
                 target: .tags(entry.name), sortName: name)
         }
         let sizes = state.index?.sizes[entry.name]
         let total = sizes?.total ?? summary.totalSize
         return Row(
-            id: entry.name,
+            id: .repository(entry.name),
             cells: [
                 nameCell,
                 StyledText("\(summary.tagCount)"),

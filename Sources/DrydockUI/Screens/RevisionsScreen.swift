@@ -5,12 +5,12 @@ enum RevisionsScreen {
     static let columns = [
         Column("DIGEST", max: 12),
         Column("TYPE", max: 11, priority: 4),
-        Column("TAGS", min: 10, max: 40, flexible: true),
+        Column("TAGS", min: 10, max: 40, flexible: true, sorts: .name),
         Column("PLATFORM", min: 7, max: 40, flexible: true, priority: 5),
-        Column("CREATED", max: 16, priority: 2),
-        Column("SIZE", align: .right, max: 10, priority: 6),
+        Column("CREATED", max: 16, priority: 2, sorts: .created),
+        Column("SIZE", align: .right, max: 10, priority: 6, sorts: .size),
         Column("CHECK", max: 5, priority: 8),
-        Column("SIGNED", max: 11, priority: 3),
+        Column("SIGNED", max: 18, priority: 3),
     ]
 
     static func content(_ repo: String, _ state: AppState) -> ScreenContent {
@@ -30,14 +30,18 @@ enum RevisionsScreen {
     static func row(_ rev: ManifestRevision, _ repo: RepositoryContents, _ reach: ManifestReachability, _ state: AppState) -> Row {
         // What reaches an untagged manifest: `in stable (linux/s390x)` for an index child is not garbage.
         let reachedBy = rev.isTagged ? nil : reach.summary(of: rev.digest)
+        // A signature manifest is named by what it signs, not by its `sha256-<hex>.sig` tag.
+        let plain = rev.tags.filter { !SignatureTag.isSignatureTag($0) }
+        let signs = rev.tags.compactMap(SignatureTag.subject(of:)).first
         let tags: StyledText =
-            rev.isTagged
-            ? StyledText(rev.tags.map(Format.safe).joined(separator: ", "))
-            : reachedBy.map { StyledText($0) } ?? .role("(untagged)", .muted)
+            !plain.isEmpty
+            ? StyledText(plain.map(Format.safe).joined(separator: ", "))
+            : signs.map { .role("signature of \($0.short)", .muted) }
+                ?? reachedBy.map { StyledText($0) } ?? .role("(untagged)", .muted)
         let seedEra = rev.placement.contains(.layers) && !rev.placement.contains(.revisions)
         let size = repo.size(of: rev.digest)
         return Row(
-            id: rev.digest.description,
+            id: .revision(rev.digest),
             cells: [
                 .role(rev.digest.short, .accent),
                 StyledText((rev.format?.shortName ?? "?") + (seedEra ? "*" : "")),
@@ -51,6 +55,6 @@ enum RevisionsScreen {
             target: .manifest(repository: repo.name, digest: rev.digest, tag: nil),
             sortName: rev.tags.first.map(Format.safe) ?? "~" + rev.digest.hex, sortSize: size,
             sortCreated: rev.config?.createdDate,
-            searchText: "\(rev.digest) \(rev.isTagged ? rev.tags.map(Format.safe).joined(separator: " ") : reachedBy ?? "untagged") \(rev.format?.shortName ?? "") \(Format.platforms(rev))")
+            searchText: "\(rev.digest) \(rev.isTagged ? rev.tags.map(Format.safe).joined(separator: " ") : reachedBy ?? "untagged") \(rev.format?.shortName ?? "") \(Format.platforms(rev)) \(Marks.word(state, repo.name, rev.digest) ?? "")")
     }
 }

@@ -25,11 +25,14 @@ public struct Column: Equatable, Sendable {
     public var maxWidth: Int
     public var flexible: Bool
     public var priority: Int
+    /// The sort key this column shows; its header gets ▲ or ▼ while the list is sorted by it.
+    public var sortKey: SortKey?
 
     public init(
         _ title: String, align: TextWidth.Alignment = .left, min: Int = 1, max: Int = 40, flexible: Bool = false,
-        priority: Int = 0
+        priority: Int = 0, sorts: SortKey? = nil
     ) {
+        self.sortKey = sorts
         self.title = title
         self.align = align
         self.minWidth = min
@@ -44,7 +47,7 @@ public struct Row: Equatable, Sendable {
     /// The fields, shared by copies until one is changed: lists of 40k rows are copied on every key that filters them.
     private final class Storage: @unchecked Sendable {
         // @unchecked: mutated only through `Row`'s setters, after `isKnownUniquelyReferenced` (copy on write).
-        var id: String
+        var id: RowID
         var cells: [StyledText]
         var target: ScreenID?
         var sortName: String?
@@ -54,7 +57,7 @@ public struct Row: Equatable, Sendable {
         var searchKey: [UInt8]
         var naturalSortKey: String?
 
-        init(id: String, cells: [StyledText], target: ScreenID?, sortName: String?, sortSize: Int64?, sortCreated: Date?,
+        init(id: RowID, cells: [StyledText], target: ScreenID?, sortName: String?, sortSize: Int64?, sortCreated: Date?,
              searchText: String, searchKey: [UInt8], naturalSortKey: String?) {
             self.id = id
             self.cells = cells
@@ -81,7 +84,7 @@ public struct Row: Equatable, Sendable {
     }
 
     /// Stable across reloads and sorting: the selection follows it.
-    public var id: String {
+    public var id: RowID {
         get { storage.id }
         set { unique().id = newValue }
     }
@@ -126,7 +129,7 @@ public struct Row: Equatable, Sendable {
     public var naturalSortKey: String? { storage.naturalSortKey }
 
     public init(
-        id: String, cells: [StyledText], target: ScreenID? = nil, sortName: String? = nil, sortSize: Int64? = nil,
+        id: RowID, cells: [StyledText], target: ScreenID? = nil, sortName: String? = nil, sortSize: Int64? = nil,
         sortCreated: Date? = nil, searchText: String? = nil
     ) {
         let text = searchText ?? cells.map(\.text).joined(separator: " ")
@@ -200,7 +203,7 @@ public struct ScreenContent: Sendable {
         let base = state.contentCache.content(screen, version: state.contentVersion) { build(screen, in: state) }
         switch screen {
         case .tags, .revisions: return base.marking(state.marks(on: screen))
-        case .repositories, .manifest, .layers: return base
+        case .repositories, .manifest, .layers, .sharedBy: return base
         }
     }
 
@@ -211,6 +214,7 @@ public struct ScreenContent: Sendable {
         case .revisions(let repo): RevisionsScreen.content(repo, state)
         case .manifest(let repo, let digest, let tag): ManifestScreen.content(repo, digest, tag: tag, state)
         case .layers(let repo, let digest): LayersScreen.content(repo, digest, state)
+        case .sharedBy(let digest): SharedByScreen.content(digest, state)
         }
     }
 
@@ -218,13 +222,20 @@ public struct ScreenContent: Sendable {
     /// remembered, and filtering a stably sorted list keeps it sorted, so a key typed into the filter costs one byte
     /// search per row.
     public func visibleRows(_ list: ListState) -> [Row] {
-        let ordered = sortable ? sortMemo.rows(list.sort) { Self.sorted(rows, by: list.sort) } : rows
+        let order = SortOrder(key: list.sort, reversed: list.reversed)
+        let ordered = sortable ? sortMemo.rows(order) { Self.sorted(rows, by: order) } : rows
         guard !list.filter.isEmpty else { return ordered }
         // One key asks several times (selection, scrolling, drawing): filter once.
-        return sortMemo.filtered(list.sort, filter: list.filter) {
-            let needle = Row.folded(list.filter)
-            return ordered.filter { $0.matches(folded: needle) }
+        return sortMemo.filtered(order, filter: list.filter) {
+            let filter = RowFilter(list.filter)
+            return ordered.filter(filter.matches)
         }
+    }
+
+    /// The rows in `order`: the key's own direction, then the whole list turned around when reversed.
+    static func sorted(_ rows: [Row], by order: SortOrder) -> [Row] {
+        let ordered = Self.sorted(rows, by: order.key)
+        return order.reversed ? ordered.reversed() : ordered
     }
 
     static func sorted(_ rows: [Row], by sort: SortKey) -> [Row] {
@@ -258,14 +269,20 @@ public struct ScreenContent: Sendable {
     }
 }
 
-/// Sorted rows by sort key, for one built content.
+/// A sort key and whether it is reversed (`S`).
+struct SortOrder: Hashable {
+    var key: SortKey
+    var reversed: Bool
+}
+
+/// Sorted rows by sort order, for one built content.
 final class SortMemo: @unchecked Sendable {
     // @unchecked: every access holds the lock.
     private let lock = NSLock()
-    private var byKey: [SortKey: [Row]] = [:]
-    private var lastFilter: (sort: SortKey, filter: String, rows: [Row])?
+    private var byKey: [SortOrder: [Row]] = [:]
+    private var lastFilter: (sort: SortOrder, filter: String, rows: [Row])?
 
-    func filtered(_ key: SortKey, filter: String, compute: () -> [Row]) -> [Row] {
+    func filtered(_ key: SortOrder, filter: String, compute: () -> [Row]) -> [Row] {
         lock.lock()
         if let last = lastFilter, last.sort == key, last.filter == filter {
             lock.unlock()
@@ -279,7 +296,7 @@ final class SortMemo: @unchecked Sendable {
         return rows
     }
 
-    func rows(_ key: SortKey, sort: () -> [Row]) -> [Row] {
+    func rows(_ key: SortOrder, sort: () -> [Row]) -> [Row] {
         lock.lock()
         if let hit = byKey[key] {
             lock.unlock()
@@ -296,7 +313,7 @@ final class SortMemo: @unchecked Sendable {
 
 extension ScreenContent {
     /// With marks (Space), a first column shows `[x]` on marked rows and `[ ]` on the others (text, not colour).
-    func marking(_ marks: Set<String>) -> ScreenContent {
+    func marking(_ marks: Set<RowID>) -> ScreenContent {
         guard !marks.isEmpty else { return self }
         var out = self
         out.sortMemo = SortMemo()
@@ -313,7 +330,7 @@ extension ScreenContent {
 
 extension AppState {
     /// The marks of `screen` (the topmost stacked list showing it).
-    func marks(on screen: ScreenID) -> Set<String> { stack.last { $0.id == screen }?.list.marks ?? [] }
+    func marks(on screen: ScreenID) -> Set<RowID> { stack.last { $0.id == screen }?.list.marks ?? [] }
 }
 
 extension ScreenContent {

@@ -32,6 +32,12 @@ public final class BlobStatCache: Sendable {
         states.withLock { $0[d] = state }
     }
 
+    /// Remembers the sizes a listing gave (`RegistryStore.storedBlobs()` on an object store; -1 means not known), so
+    /// a warm load asks no HEAD to find a cached manifest still stored.
+    public func learn(listed: [Digest: Int64]) {
+        states.withLock { s in for (d, size) in listed where size >= 0 { s[d] = .present(size: size) } }
+    }
+
     /// Forgets what is known (after a delete or a rescan).
     public func invalidate(_ digests: some Sequence<Digest>) {
         states.withLock { s in for d in digests { s[d] = nil } }

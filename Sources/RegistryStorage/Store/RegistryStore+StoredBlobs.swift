@@ -14,6 +14,7 @@ extension RegistryStore {
                     guard case .blobData(let d)? = StoreEntry(f.path) else { continue }
                     out[d] = f.size
                 }
+                blobCache.learn(listed: out)
                 return out
             }
             var out: [Digest: Int64] = [:]

@@ -27,6 +27,7 @@ public final class RegistryStore: Sendable {
     public let blobCache: BlobStatCache
     /// Repositories loaded at once by `loadAll`: the cores for a local disk; more for a store behind network latency.
     public let loadConcurrency: Int
+    let contentCacheSlot = Locked<ContentCache?>(nil)
 
     public init(
         driver: any StorageDriver, configuration: RegistryConfiguration? = nil,
@@ -100,7 +101,7 @@ public final class RegistryStore: Sendable {
     }
 
     public func load(_ entry: RepositoryEntry, detail: LoadDetail = .full) async -> RepositoryContents {
-        await RepositoryLoader(driver: driver, blobs: blobCache, detail: detail).load(entry)
+        await RepositoryLoader(driver: driver, blobs: blobCache, detail: detail, cache: contentCache).load(entry)
     }
 
     /// Loads a repository by name (it need not be in the 2.8.2 catalog).

@@ -60,6 +60,8 @@ extension RepositoryLoader {
         let state: BlobState
         if detail.statsEveryBlob {
             state = await blobs.state(of: target)
+        } else if let (cachedState, cached) = await cachedManifest(target) {
+            (state, prefetched) = (cachedState, cached)
         } else {
             (state, prefetched) = await readManifestBlob(target)
             blobs.record(target, state)
@@ -83,6 +85,7 @@ extension RepositoryLoader {
                         try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
                     }
                 }
+                cache?.record(target, bytes)
                 revision.contentDigest = RepositoryLoader.contentDigest(of: bytes, as: d)
                 switch ManifestParser.parse(bytes) {
                 case .success(let m):
@@ -147,8 +150,12 @@ extension RepositoryLoader {
             (config.size ?? 0) <= Int64(ImageConfig.maxSize)
         else { return (nil, []) }
         do {
-            let bytes = try await driver.withRetries {
-                try await driver.read(StoreLayout.blobData(d), limit: ImageConfig.maxSize)
+            let bytes: [UInt8]
+            if let cached = await cachedBlob(d) {
+                bytes = cached
+            } else {
+                bytes = try await driver.withRetries { try await driver.read(StoreLayout.blobData(d), limit: ImageConfig.maxSize) }
+                cache?.record(d, bytes)
             }
             switch ImageConfig.parse(bytes) {
             case .success(let c): return (c, [])

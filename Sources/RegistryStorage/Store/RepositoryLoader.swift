@@ -6,6 +6,8 @@ struct RepositoryLoader {
     let driver: any StorageDriver
     let blobs: BlobStatCache
     var detail: LoadDetail = .full
+    /// Light loads read manifests and configs from it; every load records what it read (RepositoryLoader+ContentCache).
+    var cache: ContentCache? = nil
 
     /// What one load accumulates, shared by the steps of that load.
     final class Accumulator {

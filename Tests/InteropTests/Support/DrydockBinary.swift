@@ -45,8 +45,8 @@ enum DrydockBinary {
     }
 
     /// Runs `drydock ARGUMENTS`, capturing its output; never throws for a non-zero exit.
-    static func run(_ arguments: [String], timeout: TimeInterval = 60) async throws -> ProcessResult {
-        try await Shell.run(try path(), arguments, timeout: timeout)
+    static func run(_ arguments: [String], environment: [String: String]? = nil, timeout: TimeInterval = 60) async throws -> ProcessResult {
+        try await Shell.run(try path(), arguments, environment: environment, timeout: timeout)
     }
 
     /// Folders that may hold the build products, best first.

@@ -40,6 +40,10 @@ enum Shell {
     /// Environment for every child: the test process's own, minus variables that would change what the tools do
     /// (AWS_CA_BUNDLE breaks docker-registry's S3 setup; REGISTRY_* would override its config file; proxies must not
     /// see loopback traffic).
+    /// The content cache folder of every drydock this test process starts (unless a test names another).
+    static let testCacheDirectory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("drydock-test-cache-\(ProcessInfo.processInfo.processIdentifier)").path
+
     static func childEnvironment(adding extra: [String: String] = [:]) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
         for key in env.keys {
@@ -50,6 +54,9 @@ enum Shell {
                 env[key] = nil
             }
         }
+        // The drydock binary keeps a content cache under ~/.cache/drydock; tests use one of their own (per test
+        // process), so they neither read what earlier runs left nor write into the home folder.
+        if env["DRYDOCK_CACHE_DIR"] == nil { env["DRYDOCK_CACHE_DIR"] = testCacheDirectory }
         env["NO_PROXY"] = "127.0.0.1,localhost"
         env["no_proxy"] = "127.0.0.1,localhost"
         for (k, v) in extra { env[k] = v }

@@ -30,6 +30,8 @@ public final class S3Driver: StorageDriver {
     private let retryPolicy: S3RetryPolicy
     private let clock: @Sendable () -> Date
     private let counters = Locked(Counters())
+    /// A flat listing taken for one scan; answers listings and tag links below its root (S3Driver+Snapshot).
+    let snapshot = Locked<S3ListingSnapshot?>(nil)
 
     private struct Counters {
         var requests = S3RequestCounts()
@@ -80,6 +82,7 @@ public final class S3Driver: StorageDriver {
     // MARK: StorageDriver
 
     public func list(_ path: StoragePath) async throws -> [DirectoryEntry] {
+        if let listed = try snapshotList(path) { return listed }
         let prefix = s3Location.key(for: path) + "/"
         var entries: [DirectoryEntry] = []
         var sawAnything = false
@@ -135,6 +138,7 @@ public final class S3Driver: StorageDriver {
     }
 
     public func read(_ path: StoragePath, limit: Int) async throws -> [UInt8] {
+        if let known = snapshotRead(path, limit: limit) { return known }
         let limit = max(0, limit)
         // One byte past the limit is enough to know an object is too large; Content-Range tells its real size.
         let response = try await send(
@@ -199,6 +203,7 @@ public final class S3Driver: StorageDriver {
     }
 
     public func walkFiles(_ path: StoragePath) async throws -> [WalkedFile] {
+        if let walked = try snapshotWalk(path) { return walked }
         let prefix = s3Location.key(for: path) + "/"
         var out: [WalkedFile] = []
         var sawAnything = false
@@ -228,6 +233,7 @@ public final class S3Driver: StorageDriver {
     }
 
     public func write(_ path: StoragePath, contents: [UInt8]) async throws {
+        dropListingSnapshot()
         guard !path.components.isEmpty else { throw DriverError.io(path, "cannot write the store root") }
         _ = try await send(
             .put, "PUT", key: s3Location.key(for: path), headers: ["Content-Type": "application/octet-stream"],
@@ -237,6 +243,7 @@ public final class S3Driver: StorageDriver {
     /// Removes the object at `path` and every object below `path/` (never siblings such as `pathxyz`). Listed keys
     /// that are unsafe to name in a request (see `S3Location.unsafeKeyReason`) stay, recorded in `skippedKeys`.
     public func delete(_ path: StoragePath) async throws {
+        dropListingSnapshot()
         guard !path.components.isEmpty else { throw DriverError.io(path, "refusing to delete the store root") }
         let key = s3Location.key(for: path)
         var below: [String] = []
@@ -292,7 +299,7 @@ public final class S3Driver: StorageDriver {
     }
 
     /// Pages through ListObjectsV2 under `prefix`; `body` returns false to stop early.
-    private func forEachPage(
+    func forEachPage(
         prefix: String, delimiter: String?, maxKeys: Int = S3Driver.pageSize, path: StoragePath,
         _ body: (ListObjectsPage) throws -> Bool
     ) async throws {
@@ -388,13 +395,13 @@ public final class S3Driver: StorageDriver {
     }
 
     /// Records a key left alone, with the first reason that applies.
-    private func skip(_ key: String, _ reason: UnsafeKeyReason? = nil) {
+    func skip(_ key: String, _ reason: UnsafeKeyReason? = nil) {
         let reason = reason ?? s3Location.unsafeKeyReason(key) ?? .notAStorePath
         counters.withLock { $0.skipped.record(key, reason) }
     }
 
     /// `key` without `prefix`, compared byte by byte (a `String.hasPrefix` would compare grapheme clusters).
-    private func relativeName(_ key: String, below prefix: String) -> String? {
+    func relativeName(_ key: String, below prefix: String) -> String? {
         guard key.utf8.starts(with: prefix.utf8) else { return nil }
         return String(decoding: key.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
     }

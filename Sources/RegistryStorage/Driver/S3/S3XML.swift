@@ -61,6 +61,8 @@ struct ListObjectsPage: Sendable, Equatable {
         var key: String
         var size: Int64
         var lastModified: String?
+        /// Quotes kept as S3 sends them (`"<md5 hex>"` for a single-part upload without SSE-KMS).
+        var etag: String? = nil
     }
 
     var objects: [Object] = []
@@ -79,7 +81,9 @@ struct ListObjectsPage: Sendable, Equatable {
             let raw = item.value("Key") ?? ""
             let key = decode(raw) ?? S3URLDecoding.undecodableMarker(raw)
             page.objects.append(
-                Object(key: key, size: Int64(item.value("Size") ?? "") ?? -1, lastModified: item.value("LastModified")))
+                Object(
+                    key: key, size: Int64(item.value("Size") ?? "") ?? -1, lastModified: item.value("LastModified"),
+                    etag: item.value("ETag")))
         }
         for prefix in root.all("CommonPrefixes") {
             let raw = prefix.value("Prefix") ?? ""

@@ -1,0 +1,172 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A local, content-addressed cache of the small immutable blobs a light load reads: manifests and image configs.
+/// A blob's digest names its bytes for ever (storage-format §1.1), so the bytes are kept, not facts drawn from them:
+/// every entry is checked against its digest before use (SHA-256 of the bytes; for schema1, of the signed payload
+/// the digest covers), so a corrupted, misplaced or forged entry is a miss, never a wrong answer, and the loader
+/// parses the same bytes it would have read (outputs are identical by construction).
+///
+/// Shared by every store and every run: 256 shard files under `<directory>/content-v1/` (by the digest's first two
+/// hex characters), each rewritten whole as a temporary file renamed over the old one, so concurrent runs never see
+/// a torn file and readers take no lock (a run that renames last wins; the other's additions are only a later miss).
+/// Bounded: each shard keeps its most recently used entries up to `budget / 256` bytes.
+public final class ContentCache: Sendable {
+    /// The folder holding the shard files.
+    public let directory: URL
+    /// Bytes kept on disk overall.
+    public let budget: Int
+    private let shards: [Locked<ShardState>]
+    private let now: @Sendable () -> UInt64
+
+    public static let defaultBudget = 256 << 20
+    /// A use refreshes an entry's age at most this often, so a warm run does not rewrite every shard.
+    static let touchInterval: UInt64 = 24 * 3600
+
+    private struct ShardState {
+        var onDisk: ContentCacheShard?
+        /// Read from the store in this run, not yet written.
+        var added: [Digest: ContentCacheShard.Entry] = [:]
+        var touched: Set<Digest> = []
+        /// Entries that failed their digest check: dropped when the shard is rewritten.
+        var rejected: Set<Digest> = []
+        var verified: Set<Digest> = []
+
+        var isDirty: Bool { !added.isEmpty || !touched.isEmpty || !rejected.isEmpty || onDisk?.hadGarbage == true }
+    }
+
+    /// `root` is the cache folder (`DRYDOCK_CACHE_DIR`, or `drydock` under the XDG cache folder).
+    public init(root: URL, budget: Int = ContentCache.defaultBudget, now: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }) {
+        directory = root.appendingPathComponent("content-v1", isDirectory: true)
+        self.budget = max(0, budget)
+        shards = (0..<256).map { _ in Locked(ShardState()) }
+        self.now = now
+    }
+
+    deinit { flush() }
+
+    /// The cache folder the environment names: `DRYDOCK_CACHE_DIR`, else `$XDG_CACHE_HOME/drydock` (an absolute
+    /// XDG path only, as the XDG spec says), else `~/.cache/drydock`. `DRYDOCK_CACHE_SIZE` (MiB) sets the budget.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ContentCache? {
+        let root: URL
+        if let dir = environment["DRYDOCK_CACHE_DIR"], !dir.isEmpty {
+            root = URL(fileURLWithPath: dir, isDirectory: true)
+        } else if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
+            root = URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("drydock", isDirectory: true)
+        } else if let home = environment["HOME"], home.hasPrefix("/") {
+            root = URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".cache/drydock", isDirectory: true)
+        } else {
+            return nil
+        }
+        let mib = environment["DRYDOCK_CACHE_SIZE"].flatMap { Int($0) }.map { max(0, min($0, 1 << 20)) }
+        return ContentCache(root: root, budget: mib.map { $0 << 20 } ?? defaultBudget)
+    }
+
+    /// The cached bytes of blob `d`, checked against `d`; nil when not cached, when the entry fails the check (it is
+    /// then dropped at the next flush), or when `size` (what the store says it holds) differs from the bytes.
+    public func content(of d: Digest, size: Int64? = nil) -> [UInt8]? {
+        let i = Self.shardIndex(d)
+        return shards[i].withLock { state -> [UInt8]? in
+            if state.onDisk == nil { state.onDisk = readShard(i) ?? ContentCacheShard() }
+            guard var entry = state.added[d] ?? state.onDisk?.entries[d] else { return nil }
+            if !state.verified.contains(d) {
+                guard Self.matches(entry.content, d) else {
+                    state.onDisk?.entries[d] = nil
+                    state.added[d] = nil
+                    state.rejected.insert(d)
+                    return nil
+                }
+                state.verified.insert(d)
+            }
+            // Sound bytes, but the store holds something else under that name: the store's answer is the truth.
+            if let size, Int64(entry.content.count) != size { return nil }
+            let t = now()
+            if t > entry.lastUsed + Self.touchInterval {
+                entry.lastUsed = t
+                if state.added[d] != nil { state.added[d] = entry } else { state.onDisk?.entries[d] = entry }
+                state.touched.insert(d)
+            }
+            return Array(entry.content)
+        }
+    }
+
+    /// Remembers blob `d`'s bytes as read from a store; ignored unless they match `d` and are small enough.
+    public func record(_ d: Digest, _ bytes: [UInt8]) {
+        guard bytes.count <= ContentCacheShard.maxContentSize, Self.matches(bytes[...], d) else { return }
+        let t = now()
+        shards[Self.shardIndex(d)].withLock { state in
+            if state.verified.contains(d) || state.added[d] != nil { return }
+            state.added[d] = .init(content: bytes[...], lastUsed: t)
+            state.verified.insert(d)
+        }
+    }
+
+    /// Writes every shard this run changed (new entries, refreshed ages, rejected or undecodable records). Errors
+    /// are swallowed: a cache that cannot be written is only a slower next run.
+    public func flush() {
+        for i in shards.indices {
+            shards[i].withLock { state in
+                guard state.isDirty else { return }
+                var merged = readShard(i) ?? ContentCacheShard()
+                for d in state.rejected where state.added[d] == nil { merged.entries[d] = nil }
+                for d in state.touched {
+                    if let e = state.onDisk?.entries[d], let old = merged.entries[d], old.content == e.content {
+                        merged.entries[d]?.lastUsed = max(old.lastUsed, e.lastUsed)
+                    }
+                }
+                for (d, e) in state.added { merged.entries[d] = e }
+                write(merged.encoded(budget: budget / shards.count), shard: i)
+                // Read again when next needed: another run may have replaced the file, so nothing stays verified.
+                state = ShardState()
+            }
+        }
+    }
+
+    /// True when `bytes` are what digest `d` names: their hash, or for a schema1 manifest its signed payload's.
+    static func matches(_ bytes: ArraySlice<UInt8>, _ d: Digest) -> Bool {
+        if d.recomputed(over: bytes) == d { return true }
+        guard bytes.first == UInt8(ascii: "{"), case .success(let m) = ManifestParser.parse(Array(bytes)),
+            let payload = m.schema1?.signedPayload
+        else { return false }
+        return d.recomputed(over: payload) == d
+    }
+
+    static func shardIndex(_ d: Digest) -> Int { Int(d.hex.prefix(2), radix: 16) ?? 0 }
+
+    private func shardURL(_ i: Int) -> URL {
+        directory.appendingPathComponent(String(format: "%02x.bin", i), isDirectory: false)
+    }
+
+    private func readShard(_ i: Int) -> ContentCacheShard? {
+        let url = shardURL(i)
+        // A file far over its share is not one we wrote: not worth reading into memory.
+        let cap = max(budget / shards.count * 4, 8 << 20)
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int else { return nil }
+        guard size <= cap, let data = FileManager.default.contents(atPath: url.path) else {
+            var garbage = ContentCacheShard()
+            garbage.hadGarbage = true
+            return garbage
+        }
+        return ContentCacheShard(decoding: [UInt8](data), prefix: String(format: "%02x", i))
+    }
+
+    private func write(_ bytes: [UInt8], shard i: Int) {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            return
+        }
+        let final = shardURL(i)
+        let temp = directory.appendingPathComponent(
+            String(format: "%02x.bin.%d.%@.tmp", i, Int(getpid()), UUID().uuidString), isDirectory: false)
+        do {
+            try Data(bytes).write(to: temp, options: .withoutOverwriting)
+        } catch {
+            return
+        }
+        if rename(temp.path, final.path) != 0 { try? fm.removeItem(at: temp) }
+    }
+}
