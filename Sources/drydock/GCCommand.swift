@@ -25,6 +25,14 @@ struct GCCommand: AsyncParsableCommand {
             folder. What lies there is unknown, so the sweep would delete the blobs only it references. The blockers \
             are named; --follow-symlinks collects a store spread over symlinks on purpose.
 
+            --online collects while the registry serves pushes: nothing written within --grace is touched, candidate \
+            blobs are unlinked and moved into a quarantine inside the store (not deleted), the registry's redis cache \
+            is purged, and after a short settle everything referenced again is restored. Quarantined data is deleted \
+            for good by a later run once older than --quarantine, after the same re-check; until then `drydock undo` \
+            restores the collection, blobs included. It is refused when the registry caches blob descriptors in memory, \
+            and with a bare STORE (no configuration to check the cache in) unless --no-cache-check vouches that the \
+            registry runs without a cache. The protocol is described in the README.
+
             Exit status: 0 done, 1 refused (blocked, also for --dry-run) or failed, 2 usage.
             """
     )
@@ -41,8 +49,45 @@ struct GCCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Confirm that the registry is stopped or read-only; do not ask.")
     var yes = false
 
+    @Flag(name: .long, help: "Collect while the registry serves pushes (quarantine, re-check, restore; see the README).")
+    var online = false
+
+    @Option(name: .long, help: ArgumentHelp("--online: leave alone anything written within DURATION (2s, 30m, 1h, 2d). Default 1h.", valueName: "DURATION"))
+    var grace: String?
+
+    @Option(name: .long, help: ArgumentHelp("--online: delete quarantined data for good once older than DURATION. Default 24h.", valueName: "DURATION"))
+    var quarantine: String?
+
+    @Option(name: .long, help: ArgumentHelp("--online: wait DURATION between quarantining and the re-scan; longer than a registry request. Default 2s.", valueName: "DURATION"))
+    var settle: String?
+
+    @Flag(name: .long, help: "--online with a bare STORE: vouch that the registry runs with no blob-descriptor cache (no storage.cache).")
+    var noCacheCheck = false
+
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var deleteOptions: DeleteOptions
+
+    func validate() throws {
+        if !online {
+            for (given, name) in [(grace != nil, "--grace"), (quarantine != nil, "--quarantine"), (settle != nil, "--settle"), (noCacheCheck, "--no-cache-check")] where given {
+                throw ValidationError("\(name) goes with --online")
+            }
+        }
+        for (text, name) in [(grace, "--grace"), (quarantine, "--quarantine"), (settle, "--settle")] {
+            if let text, (try? RetentionDuration.seconds(text)) == nil {
+                throw ValidationError("\(name): not a duration: \(text) (use e.g. 2s, 30m, 1h, 2d)")
+            }
+        }
+    }
+
+    /// The options of an online run, from the flags (already validated).
+    var onlineOptions: OnlineGCOptions {
+        func seconds(_ text: String?, _ fallback: Double) -> Double { text.flatMap { try? RetentionDuration.seconds($0) } ?? fallback }
+        let settleSeconds = seconds(settle, 2)
+        return OnlineGCOptions(
+            grace: seconds(grace, OnlineGCOptions.defaultGrace), quarantinePeriod: seconds(quarantine, OnlineGCOptions.defaultQuarantinePeriod),
+            settle: .milliseconds(Int64(settleSeconds * 1000)), deleteUntagged: deleteUntagged)
+    }
 
     @Argument(help: ArgumentHelp("The store root (folder holding docker/registry/v2) or s3://BUCKET/ROOTDIRECTORY; omit with --config.", valueName: "STORE"))
     var store: String?
@@ -54,6 +99,13 @@ struct GCCommand: AsyncParsableCommand {
         let policy = deleteOptions.policy(for: registry, storeOptions: storeOptions)
         if deleteOptions.deleteEnabled {
             FileHandleOutput.standardError("drydock: note: gc does not consult storage.delete.enabled (nor does the registry's garbage-collect); --delete-enabled changes nothing here")
+        }
+        if online {
+            let cache = OnlineGCCache.state(of: registry, noCacheCheck: noCacheCheck)
+            try await OnlineGCRun(
+                registry: registry, policy: policy, cache: cache, options: onlineOptions, dryRun: dryRun, json: json, yes: yes
+            ).run()
+            return
         }
         if !dryRun, let refusal = policy.writeRefusal {
             FileHandleOutput.standardError("drydock: refused: \(refusal)")
