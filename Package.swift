@@ -42,8 +42,11 @@ let package = Package(
                 "CursesTerminal",
                 "DrydockResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildInfoPlugin"]
         ),
+        // Writes the git commit into the drydock binary (`drydock --version`).
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // Writes large valid stores for benchmarks and scale tests.
         .target(name: "StoreGenerator", dependencies: ["RegistryStorage"]),
         .executableTarget(

@@ -11,8 +11,11 @@ struct Drydock: AsyncParsableCommand {
             --config reads the registry's own config.yml (filesystem or s3, with REGISTRY_* environment overrides \
             applied as the registry applies them).
             """,
-        version: "0.1.0",
-        subcommands: [BrowseCommand.self, ListCommand.self, VerifyCommand.self, DemoCommand.self, RemoveCommand.self, PruneCommand.self, UndoCommand.self, GCCommand.self],
+        version: "drydock \(Drydock.version) (commit \(BuildInfo.commit))",
+        subcommands: [BrowseCommand.self, ListCommand.self, VerifyCommand.self, DemoCommand.self, RemoveCommand.self, PruneCommand.self, UndoCommand.self, GCCommand.self, CompletionCommand.self],
         defaultSubcommand: BrowseCommand.self
     )
+
+    /// The release number; `--version` adds the git commit the binary was built from (Plugins/BuildInfoPlugin).
+    static let version = "0.4.0"
 }

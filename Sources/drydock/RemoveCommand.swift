@@ -55,7 +55,9 @@ struct RemoveCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var deleteOptions: DeleteOptions
 
-    @Argument(help: ArgumentHelp("The store root or s3://BUCKET/ROOTDIRECTORY (omit with --config), then the targets.", valueName: "STORE | TARGET"))
+    @Argument(
+        help: ArgumentHelp("The store root or s3://BUCKET/ROOTDIRECTORY (omit with --config), then the targets.", valueName: "STORE | TARGET"),
+        completion: .custom { words, index, prefix in await TargetCompletion.storeOrTargets(words, index, prefix) })
     var arguments: [String] = []
 
     func validate() throws {

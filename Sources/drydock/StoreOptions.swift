@@ -8,7 +8,8 @@ struct StoreOptions: ParsableArguments {
         name: .long,
         help: ArgumentHelp(
             "The registry's config.yml; the store is its storage.filesystem.rootdirectory or its storage.s3 bucket and rootdirectory.",
-            valueName: "FILE"))
+            valueName: "FILE"),
+        completion: .file(extensions: ["yml", "yaml"]))
     var config: String?
 
     @Flag(name: .long, help: "Follow symlinks that point outside the store root (for stores spread over disks on purpose).")
@@ -111,10 +112,13 @@ struct StoreTargetArguments: ParsableArguments {
 
     @Argument(
         help: ArgumentHelp(
-            "The store root (folder holding docker/registry/v2) or s3://BUCKET/ROOTDIRECTORY; omit with --config.", valueName: "STORE"))
+            "The store root (folder holding docker/registry/v2) or s3://BUCKET/ROOTDIRECTORY; omit with --config.", valueName: "STORE"),
+        completion: .directory)
     var store: String?
 
-    @Argument(help: ArgumentHelp("REPO, REPO:TAG or REPO@DIGEST.", valueName: "TARGET"))
+    @Argument(
+        help: ArgumentHelp("REPO, REPO:TAG or REPO@DIGEST.", valueName: "TARGET"),
+        completion: .custom { words, index, prefix in await TargetCompletion.candidates(words, index, prefix) })
     var target: String?
 
     func resolved() throws -> (store: String?, reference: TargetReference?) {

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
@@ -5,8 +6,12 @@ import Glibc
 
 // Usage errors exit 2 (ArgumentParser's default is 64), as the CLI contract says.
 let code: Int32
+if let typo = CommandSuggestion.check(Array(CommandLine.arguments.dropFirst()), exists: { FileManager.default.fileExists(atPath: $0) }) {
+    FileHandleOutput.standardError(typo.message)
+    exit(2)
+}
 do {
-    var command = try Drydock.parseAsRoot()
+    var command = try await Drydock.asyncParseAsRoot()
     if var asyncCommand = command as? any AsyncParsableCommand {
         try await asyncCommand.runAsync()
     } else {
