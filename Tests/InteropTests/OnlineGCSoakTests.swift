@@ -28,6 +28,20 @@ import Testing
         #expect(figures.finalDeleted > 0, "the final run (grace 0, quarantine 0) deleted quarantined data for good")
     }
 
+    /// The same over S3: the registry writes to a moto bucket; quarantine is CopyObject + DeleteObject.
+    @Test(.timeLimit(.minutes(6)))
+    func onlineCollectionLosesNothingOverS3() async throws {
+        try RequiredTool.require(all: RequiredTool.registryTools + ["moto_server"])
+        let figures = try await Soak.run(collector: .drydockOnline, s3: true)
+        figures.report("drydock gc --online over S3 (moto)")
+        #expect(figures.unpullable.isEmpty, "tags that do not pull: \(figures.unpullable.prefix(10))")
+        #expect(figures.pushes >= 6, "the workers pushed: \(figures.pushes)")
+        #expect(Double(figures.failedPushes) < 0.02 * Double(figures.pushes), "failed pushes: \(figures.failureSamples.prefix(5))")
+        #expect(figures.collectorRuns >= 2 && figures.collectorFailures == 0, "\(figures.collectorErrors.prefix(3))")
+        #expect(figures.quarantined > 0, "the collector quarantined something")
+        #expect(figures.finalDeleted > 0, "the final run deleted quarantined data for good")
+    }
+
     /// What the issue measured: Drydock's offline `gc --yes` in the same loop. Recorded, not asserted: it shows
     /// the soak catches a collector that is unsafe while the registry serves.
     @Test(.timeLimit(.minutes(5)))
@@ -77,7 +91,7 @@ enum Soak {
         func report(_ name: String) {
             let line = "soak [\(name)]: \(Int(seconds))s of load; \(pushes) pushes (\(indexes) indexes), \(failedPushes) failed, "
                 + "\(deletes) deleted again, \(reusedLayers) reused layers (\(uploadsSkippedByHead) uploads skipped on HEAD); "
-                + "collector ran \(collectorRuns)x (\(collectorFailures) failed), quarantined \(quarantined), restored \(restored), "
+                + "collector ran \(collectorRuns)x (\(collectorFailures) failed), collected \(quarantined) blobs (quarantined or swept), restored \(restored), "
                 + "final run deleted \(finalDeleted) for good; \(tagsChecked) tags pulled, \(unpullable.count) unpullable"
             Swift.print(line)
             for f in failureSamples.prefix(5) { Swift.print("  failed push: \(f)") }
@@ -142,11 +156,32 @@ enum Soak {
         var description: String
     }
 
-    static func run(collector: Collector) async throws -> Figures {
+    /// Where the registry stores and how `drydock` reaches the same store.
+    struct Bed: Sendable {
+        var server: RegistryServer
+        /// The STORE arguments (a folder, or `s3://…` with `--endpoint`).
+        var store: [String]
+        var drydock: @Sendable ([String]) async throws -> ProcessResult
+        var workers: Int
+    }
+
+    /// A soak on a filesystem store, or (`s3`) on a moto bucket the registry writes to (two workers: moto is slow).
+    static func run(collector: Collector, s3: Bool = false) async throws -> Figures {
         var options = RegistryServer.Options()
         options.logLevel = "error"
+        if s3 {
+            return try await S3RegistryBed.with(options) { bed in
+                try await run(collector, Bed(server: bed.server, store: bed.direct, drydock: { try await bed.drydock($0) }, workers: 2))
+            }
+        }
         let server = try await RegistryServer.start(options)
         defer { server.stop() }
+        return try await run(
+            collector, Bed(server: server, store: [server.rootDirectory.path], drydock: { try await DrydockBinary.run($0, timeout: 120) }, workers: 3))
+    }
+
+    static func run(_ collector: Collector, _ bed: Bed) async throws -> Figures {
+        let server = bed.server
         let api = server.api
         let ledger = Ledger()
 
@@ -163,7 +198,7 @@ enum Soak {
         let deadline = Date().addingTimeInterval(seconds)
         let started = Date()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<3 {
+            for worker in 0..<bed.workers {
                 group.addTask { await work(worker, api: api, ledger: ledger, until: deadline) }
             }
             group.addTask {
@@ -171,7 +206,7 @@ enum Soak {
                 // Bounded: one run at a time until the deadline, each with its own time limit.
                 while Date() < deadline, round < 10_000 {
                     round += 1
-                    let (ok, error, q, r) = await collect(collector, server: server, deleteUntagged: round % 2 == 0, final: false)
+                    let (ok, error, q, r) = await collect(collector, bed: bed, deleteUntagged: round % 2 == 0, final: false)
                     await ledger.collected(ok: ok, error: error, quarantined: q, restored: r)
                 }
             }
@@ -180,7 +215,7 @@ enum Soak {
         var figures = await ledger.figures
         figures.seconds = Date().timeIntervalSince(started)
         if case .drydockOnline = collector {
-            let (ok, error, q, _) = await collect(collector, server: server, deleteUntagged: true, final: true)
+            let (ok, error, q, _) = await collect(collector, bed: bed, deleteUntagged: true, final: true)
             if !ok {
                 figures.collectorFailures += 1
                 figures.collectorErrors.append(error ?? "final run failed")
@@ -291,15 +326,16 @@ enum Soak {
     // MARK: collectors
 
     /// One collector run: (succeeded, error text, blobs quarantined (or deleted for good on the final run), restored).
-    static func collect(_ collector: Collector, server: RegistryServer, deleteUntagged: Bool, final: Bool) async -> (Bool, String?, Int, Int) {
-        let store = server.rootDirectory.path
+    static func collect(_ collector: Collector, bed: Bed, deleteUntagged: Bool, final: Bool) async -> (Bool, String?, Int, Int) {
+        let store = bed.store
+        let server = bed.server
         do {
             switch collector {
             case .drydockOnline:
                 var args = ["gc", "--online", "--yes", "--json", "--no-cache-check", "--settle", "1s"]
                 args += final ? ["--grace", "0s", "--quarantine", "0s"] : ["--grace", "2s"]
                 if deleteUntagged { args.append("--delete-untagged") }
-                let result = try await DrydockBinary.run(args + [store], timeout: 120)
+                let result = try await bed.drydock(args + store)
                 guard result.succeeded else { return (false, result.stderrString, 0, 0) }
                 struct Report: Decodable {
                     var quarantined: [String]
@@ -313,7 +349,7 @@ enum Soak {
             case .drydockOffline:
                 var args = ["gc", "--yes", "--json"]
                 if deleteUntagged { args.append("--delete-untagged") }
-                let result = try await DrydockBinary.run(args + [store], timeout: 120)
+                let result = try await bed.drydock(args + store)
                 struct Report: Decodable { var blobs: [String] }
                 let swept = (try? JSONDecoder().decode(Report.self, from: Data(result.stdout)))?.blobs.count ?? 0
                 return (result.succeeded, result.succeeded ? nil : result.stderrString, swept, 0)
