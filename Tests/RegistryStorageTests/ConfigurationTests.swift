@@ -468,7 +468,8 @@ import Testing
                 threshold: 3
             """
         let config = try parse(text, ["REGISTRY_HTTP_ADDR": "127.0.0.1:5000"])
-        #expect(config == Config(storage: .filesystem(rootDirectory: "/var/lib/docker-registry"), deleteEnabled: true))
+        #expect(config == Config(storage: .filesystem(rootDirectory: "/var/lib/docker-registry"), deleteEnabled: true,
+                                 http: HTTPSettings(addr: "127.0.0.1:5000"), blobDescriptorCache: .inMemory))
     }
 
     @Test func wholeUploadPurgingBlockFromEnvironment() throws {

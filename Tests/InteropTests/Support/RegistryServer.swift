@@ -51,8 +51,19 @@ final class RegistryServer: @unchecked Sendable {
         /// Store in S3 (`storage.s3`, e.g. pointing at a `MotoServer`) instead of the filesystem; `rootDirectory`
         /// is then unused. The child never sees AWS_CA_BUNDLE (`Shell.childEnvironment`), which makes 2.8.2 panic.
         var s3: S3Storage? = nil
+        /// `storage.cache.blobdescriptor: redis` and the `redis:` block (then `extraStorageYAML` must not hold a
+        /// `cache:` key, nor `extraYAML` a `redis:` one).
+        var redis: RedisCache? = nil
 
         init() {}
+    }
+
+    /// The registry's redis blob-descriptor cache, e.g. pointing at a `RedisServer`.
+    struct RedisCache: Sendable {
+        /// `host:port`
+        var addr: String
+        var password = ""
+        var db = 0
     }
 
     /// The `storage.s3` block. 2.8.2 has no `forcepathstyle` key: a non-empty `regionendpoint` means path-style.
@@ -304,6 +315,9 @@ final class RegistryServer: @unchecked Sendable {
         if let extra = options.extraStorageYAML {
             yaml += extra.hasSuffix("\n") ? extra : extra + "\n"
         }
+        if options.redis != nil {
+            yaml += "  cache:\n    blobdescriptor: redis\n"
+        }
         yaml += """
             http:
               addr: 127.0.0.1:\(port)
@@ -315,6 +329,14 @@ final class RegistryServer: @unchecked Sendable {
             """
         if let extra = options.extraYAML {
             yaml += extra.hasSuffix("\n") ? extra : extra + "\n"
+        }
+        if let redis = options.redis {
+            // JSON strings are YAML double-quoted scalars.
+            func quoted(_ text: String) -> String {
+                "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            }
+            yaml += "redis:\n  addr: \(quoted(redis.addr))\n  password: \(quoted(redis.password))\n  db: \(redis.db)\n"
+            yaml += "  dialtimeout: 2s\n  readtimeout: 2s\n  writetimeout: 2s\n"
         }
         return yaml
     }

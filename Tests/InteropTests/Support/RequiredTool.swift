@@ -10,7 +10,7 @@ struct ToolMissingError: Error, CustomStringConvertible {
         if underCI {
             return "required tool '\(tool)' is not on PATH although CI=true: .ci/run must install it "
                 + (tool == "moto_server" ? "(python3 -m pip install 'moto[server]==\(MotoServer.patchedVersion)')"
-                    : "(apt-get install docker-registry skopeo tmux util-linux)")
+                    : "(apt-get install docker-registry skopeo tmux util-linux redis-server openssl)")
         }
         return "required tool '\(tool)' is not on PATH"
     }
