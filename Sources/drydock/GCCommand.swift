@@ -64,10 +64,14 @@ struct GCCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "--online with a bare STORE: vouch that the registry runs with no blob-descriptor cache (no storage.cache).")
     var noCacheCheck = false
 
+    @Flag(name: .long, help: "Offline with --config: run although the configuration's http.addr answers (it is not this registry).")
+    var registryStopped = false
+
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var deleteOptions: DeleteOptions
 
     func validate() throws {
+        if online && registryStopped { throw ValidationError("--registry-stopped goes with an offline run, not --online") }
         if !online {
             for (given, name) in [(grace != nil, "--grace"), (quarantine != nil, "--quarantine"), (settle != nil, "--settle"), (noCacheCheck, "--no-cache-check")] where given {
                 throw ValidationError("\(name) goes with --online")
@@ -109,6 +113,16 @@ struct GCCommand: AsyncParsableCommand {
         }
         if !dryRun, let refusal = policy.writeRefusal {
             FileHandleOutput.standardError("drydock: refused: \(refusal)")
+            throw ExitCode(1)
+        }
+        if !dryRun, !registryStopped, let configuration = registry.configuration,
+            case .answering(let url, let status) = await RegistryLiveness.probe(configuration.http)
+        {
+            // storage-format §7.4: a push in progress has blobs nothing references yet; a sweep now deletes them.
+            FileHandleOutput.standardError(
+                "drydock: refused: a registry answers \(url) (HTTP \(status)), the http.addr of \(SafeText.escaping(storeOptions.config ?? "the configuration")): "
+                    + "an offline collection would sweep the blobs of pushes in progress. Stop the registry (or make it read-only), "
+                    + "or run `drydock gc --online`; pass --registry-stopped only if that address is not this registry. Nothing was changed.")
             throw ExitCode(1)
         }
         let collector = GarbageCollector(store: registry)

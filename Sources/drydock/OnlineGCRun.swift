@@ -21,6 +21,15 @@ struct OnlineGCRun {
             FileHandleOutput.standardError("drydock: refused: \(refusal)")
             throw ExitCode(1)
         }
+        // A wrong redis address, password or database stops the run here, before anything moves.
+        if case .redis(let purger) = cache, let redis = purger as? RedisBlobDescriptorCache {
+            do {
+                try await redis.check()
+            } catch {
+                FileHandleOutput.standardError("drydock: refused: the registry's redis cache (\(redis.settings)) cannot be reached: \(error). Nothing was changed.")
+                throw ExitCode(1)
+            }
+        }
         let collector = OnlineCollector(store: registry, policy: policy, cache: cache, options: options)
         let plan: OnlineGCPlan
         do {

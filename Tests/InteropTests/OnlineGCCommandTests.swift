@@ -66,4 +66,55 @@ import Testing
             #expect(again.exitCode == 1 && again.stderrString.contains("already undone"), "\(again.stderrString)")
         }
     }
+
+    /// `storage.cache.blobdescriptor: inmemory`: the running registry would keep vouching for quarantined blobs, so
+    /// an online run is refused with the two ways out, and nothing changes.
+    @Test(.timeLimit(.minutes(3)))
+    func anInMemoryCacheIsRefused() async throws {
+        try RequiredTool.require(all: RequiredTool.registryTools)
+        var options = RegistryServer.Options()
+        options.extraStorageYAML = "  cache:\n    blobdescriptor: inmemory\n"
+        try await RegistryServer.with(options) { server in
+            let api = server.api
+            let ledger = Soak.Ledger()
+            _ = try await Soak.pushImage(api, "team/app", tag: "v1", reuse: nil, ledger: ledger)
+            let (gone, _) = try await Soak.pushImage(api, "team/app", tag: "v2", reuse: nil, ledger: ledger)
+            #expect(try await api.deleteManifest("team/app", gone) == 202)
+            let before = DeleteScenario.snapshot(server.rootDirectory, includingJournal: true)
+            for extra in [[], ["--dry-run"], ["--no-cache-check"]] {
+                let result = try await DeleteScenario.drydock(["gc", "--online", "--yes", "--grace", "0s", "--config", server.configPath] + extra)
+                #expect(result.exitCode == 1, "\(extra): \(result.stderrString)")
+                for m in ["inmemory", "without --online", "redis"] {
+                    #expect(result.stderrString.contains(m), "\(extra): \(result.stderrString)")
+                }
+            }
+            #expect(DeleteScenario.snapshot(server.rootDirectory, includingJournal: true) == before, "nothing changed")
+        }
+    }
+
+    /// An offline `gc` on a configuration whose `http.addr` answers is refused (exit 1, nothing changed) unless
+    /// `--online` or `--registry-stopped`; once the registry is stopped it runs.
+    @Test(.timeLimit(.minutes(3)))
+    func offlineGCRefusesWhileTheRegistryAnswers() async throws {
+        try RequiredTool.require(all: RequiredTool.registryTools)
+        let server = try await RegistryServer.start()
+        server.keepsWorkDirectory = true
+        defer { try? FileManager.default.removeItem(at: server.workDirectory) }
+        let api = server.api
+        let ledger = Soak.Ledger()
+        _ = try await Soak.pushImage(api, "team/app", tag: "v1", reuse: nil, ledger: ledger)
+        let (gone, _) = try await Soak.pushImage(api, "team/app", tag: "v2", reuse: nil, ledger: ledger)
+        #expect(try await api.deleteManifest("team/app", gone) == 202)
+        let before = DeleteScenario.snapshot(server.rootDirectory, includingJournal: true)
+        let refused = try await DeleteScenario.drydock(["gc", "--yes", "--config", server.configPath])
+        #expect(refused.exitCode == 1, "\(refused.stderrString)")
+        #expect(refused.stderrString.contains("answers") && refused.stderrString.contains("--registry-stopped"), "\(refused.stderrString)")
+        #expect(DeleteScenario.snapshot(server.rootDirectory, includingJournal: true) == before, "nothing changed")
+        let dry = try await DeleteScenario.drydock(["gc", "--dry-run", "--config", server.configPath])
+        #expect(dry.exitCode == 0, "a dry run changes nothing and is not refused: \(dry.stderrString)")
+        await OffPool.run { server.stop() }
+        let stopped = try await DeleteScenario.drydock(["gc", "--yes", "--config", server.configPath])
+        #expect(stopped.exitCode == 0, "\(stopped.stderrString)")
+        #expect(DeleteScenario.snapshot(server.rootDirectory, includingJournal: true) != before, "the stopped registry's store was collected")
+    }
 }

@@ -28,11 +28,25 @@ import Testing
         #expect(figures.finalDeleted > 0, "the final run (grace 0, quarantine 0) deleted quarantined data for good")
     }
 
+    /// With the registry's blob-descriptor cache in redis: Drydock purges its keys for every quarantined digest.
+    @Test(.timeLimit(.minutes(5)))
+    func onlineCollectionLosesNothingWithARedisCache() async throws {
+        try RequiredTool.require(all: RequiredTool.registryTools + ["redis-server"])
+        let figures = try await Soak.run(collector: .drydockOnline, setup: .folderWithRedis)
+        figures.report("drydock gc --online (redis cache)")
+        #expect(figures.unpullable.isEmpty, "tags that do not pull: \(figures.unpullable.prefix(10))")
+        #expect(figures.pushes >= 20, "the workers pushed: \(figures.pushes)")
+        #expect(Double(figures.failedPushes) < 0.02 * Double(figures.pushes), "failed pushes: \(figures.failureSamples.prefix(5))")
+        #expect(figures.collectorRuns >= 2 && figures.collectorFailures == 0, "\(figures.collectorErrors.prefix(3))")
+        #expect(figures.quarantined > 0 && figures.finalDeleted > 0)
+        #expect(figures.cacheKeysPurged > 0, "the registry had cached descriptors of quarantined blobs, and they were purged")
+    }
+
     /// The same over S3: the registry writes to a moto bucket; quarantine is CopyObject + DeleteObject.
     @Test(.timeLimit(.minutes(6)))
     func onlineCollectionLosesNothingOverS3() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools + ["moto_server"])
-        let figures = try await Soak.run(collector: .drydockOnline, s3: true)
+        let figures = try await Soak.run(collector: .drydockOnline, setup: .s3)
         figures.report("drydock gc --online over S3 (moto)")
         #expect(figures.unpullable.isEmpty, "tags that do not pull: \(figures.unpullable.prefix(10))")
         #expect(figures.pushes >= 6, "the workers pushed: \(figures.pushes)")
@@ -85,6 +99,7 @@ enum Soak {
         var quarantined = 0
         var restored = 0
         var finalDeleted = 0
+        var cacheKeysPurged = 0
         var tagsChecked = 0
         var unpullable: [String] = []
 
@@ -92,7 +107,7 @@ enum Soak {
             let line = "soak [\(name)]: \(Int(seconds))s of load; \(pushes) pushes (\(indexes) indexes), \(failedPushes) failed, "
                 + "\(deletes) deleted again, \(reusedLayers) reused layers (\(uploadsSkippedByHead) uploads skipped on HEAD); "
                 + "collector ran \(collectorRuns)x (\(collectorFailures) failed), collected \(quarantined) blobs (quarantined or swept), restored \(restored), "
-                + "final run deleted \(finalDeleted) for good; \(tagsChecked) tags pulled, \(unpullable.count) unpullable"
+                + "\(cacheKeysPurged) redis keys purged, final run deleted \(finalDeleted) for good; \(tagsChecked) tags pulled, \(unpullable.count) unpullable"
             Swift.print(line)
             for f in failureSamples.prefix(5) { Swift.print("  failed push: \(f)") }
             for u in unpullable.prefix(5) { Swift.print("  unpullable: \(u)") }
@@ -141,8 +156,9 @@ enum Soak {
             if skippedOnHead { figures.uploadsSkippedByHead += 1 }
         }
 
-        func collected(ok: Bool, error: String?, quarantined: Int, restored: Int) {
+        func collected(ok: Bool, error: String?, quarantined: Int, restored: Int, purged: Int) {
             figures.collectorRuns += 1
+            figures.cacheKeysPurged += purged
             if !ok {
                 figures.collectorFailures += 1
                 if let error, figures.collectorErrors.count < 10 { figures.collectorErrors.append(error) }
@@ -159,25 +175,49 @@ enum Soak {
     /// Where the registry stores and how `drydock` reaches the same store.
     struct Bed: Sendable {
         var server: RegistryServer
-        /// The STORE arguments (a folder, or `s3://…` with `--endpoint`).
+        /// The STORE arguments (`--config FILE`, or `s3://…` with `--endpoint`).
         var store: [String]
+        /// What an online run adds (`--no-cache-check` where no configuration is read).
+        var onlineArguments: [String]
         var drydock: @Sendable ([String]) async throws -> ProcessResult
         var workers: Int
     }
 
-    /// A soak on a filesystem store, or (`s3`) on a moto bucket the registry writes to (two workers: moto is slow).
-    static func run(collector: Collector, s3: Bool = false) async throws -> Figures {
+    enum Setup: Sendable {
+        /// A folder store; Drydock reads the registry's config (no cache).
+        case folder
+        /// The same with `storage.cache.blobdescriptor: redis` and a real redis-server started for the test.
+        case folderWithRedis
+        /// A moto bucket the registry writes to, named directly (`s3://…`, no cache: `--no-cache-check`); two
+        /// workers, moto is slow.
+        case s3
+    }
+
+    static func run(collector: Collector, setup: Setup = .folder) async throws -> Figures {
         var options = RegistryServer.Options()
         options.logLevel = "error"
-        if s3 {
+        switch setup {
+        case .s3:
             return try await S3RegistryBed.with(options) { bed in
-                try await run(collector, Bed(server: bed.server, store: bed.direct, drydock: { try await bed.drydock($0) }, workers: 2))
+                try await run(collector, Bed(
+                    server: bed.server, store: bed.direct, onlineArguments: ["--no-cache-check"], drydock: { try await bed.drydock($0) }, workers: 2))
             }
+        case .folderWithRedis:
+            return try await RedisServer.with(password: "soak-secret") { redis in
+                options.redis = RegistryServer.RedisCache(addr: redis.address, password: redis.password)
+                return try await runOnFolder(collector, options)
+            }
+        case .folder:
+            return try await runOnFolder(collector, options)
         }
+    }
+
+    static func runOnFolder(_ collector: Collector, _ options: RegistryServer.Options) async throws -> Figures {
         let server = try await RegistryServer.start(options)
         defer { server.stop() }
-        return try await run(
-            collector, Bed(server: server, store: [server.rootDirectory.path], drydock: { try await DrydockBinary.run($0, timeout: 120) }, workers: 3))
+        return try await run(collector, Bed(
+            server: server, store: ["--config", server.configPath], onlineArguments: [],
+            drydock: { try await DrydockBinary.run($0, timeout: 120) }, workers: 3))
     }
 
     static func run(_ collector: Collector, _ bed: Bed) async throws -> Figures {
@@ -206,8 +246,8 @@ enum Soak {
                 // Bounded: one run at a time until the deadline, each with its own time limit.
                 while Date() < deadline, round < 10_000 {
                     round += 1
-                    let (ok, error, q, r) = await collect(collector, bed: bed, deleteUntagged: round % 2 == 0, final: false)
-                    await ledger.collected(ok: ok, error: error, quarantined: q, restored: r)
+                    let (ok, error, q, r, p) = await collect(collector, bed: bed, deleteUntagged: round % 2 == 0, final: false)
+                    await ledger.collected(ok: ok, error: error, quarantined: q, restored: r, purged: p)
                 }
             }
             try await group.waitForAll()
@@ -215,7 +255,7 @@ enum Soak {
         var figures = await ledger.figures
         figures.seconds = Date().timeIntervalSince(started)
         if case .drydockOnline = collector {
-            let (ok, error, q, _) = await collect(collector, bed: bed, deleteUntagged: true, final: true)
+            let (ok, error, q, _, _) = await collect(collector, bed: bed, deleteUntagged: true, final: true)
             if !ok {
                 figures.collectorFailures += 1
                 figures.collectorErrors.append(error ?? "final run failed")
@@ -325,19 +365,21 @@ enum Soak {
 
     // MARK: collectors
 
-    /// One collector run: (succeeded, error text, blobs quarantined (or deleted for good on the final run), restored).
-    static func collect(_ collector: Collector, bed: Bed, deleteUntagged: Bool, final: Bool) async -> (Bool, String?, Int, Int) {
+    /// One collector run: (succeeded, error text, blobs quarantined (or deleted for good on the final run), restored,
+    /// redis keys purged).
+    static func collect(_ collector: Collector, bed: Bed, deleteUntagged: Bool, final: Bool) async -> (Bool, String?, Int, Int, Int) {
         let store = bed.store
         let server = bed.server
         do {
             switch collector {
             case .drydockOnline:
-                var args = ["gc", "--online", "--yes", "--json", "--no-cache-check", "--settle", "1s"]
+                var args = ["gc", "--online", "--yes", "--json", "--settle", "1s"] + bed.onlineArguments
                 args += final ? ["--grace", "0s", "--quarantine", "0s"] : ["--grace", "2s"]
                 if deleteUntagged { args.append("--delete-untagged") }
                 let result = try await bed.drydock(args + store)
-                guard result.succeeded else { return (false, result.stderrString, 0, 0) }
+                guard result.succeeded else { return (false, result.stderrString, 0, 0, 0) }
                 struct Report: Decodable {
+                    var cacheKeysPurged: Int
                     var quarantined: [String]
                     var restoredBlobs: [String]
                     var restoredFromEarlier: [String]
@@ -345,21 +387,22 @@ enum Soak {
                 }
                 let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout))
                 return (true, nil, final ? report.deletedForGood.count : report.quarantined.count,
-                        report.restoredBlobs.count + report.restoredFromEarlier.count)
+                        report.restoredBlobs.count + report.restoredFromEarlier.count, report.cacheKeysPurged)
             case .drydockOffline:
+                // The bare folder, as the issue measured it: with --config the registry's answering http.addr refuses it.
                 var args = ["gc", "--yes", "--json"]
                 if deleteUntagged { args.append("--delete-untagged") }
-                let result = try await bed.drydock(args + store)
+                let result = try await bed.drydock(args + [server.rootDirectory.path])
                 struct Report: Decodable { var blobs: [String] }
                 let swept = (try? JSONDecoder().decode(Report.self, from: Data(result.stdout)))?.blobs.count ?? 0
-                return (result.succeeded, result.succeeded ? nil : result.stderrString, swept, 0)
+                return (result.succeeded, result.succeeded ? nil : result.stderrString, swept, 0, 0)
             case .registry282:
                 let result = try await RegistryServer.garbageCollectResult(configPath: server.configPath, dryRun: false, deleteUntagged: deleteUntagged)
                 let swept = result.stdoutString.split(separator: "\n").filter { $0.contains("blob eligible for deletion") }.count
-                return (result.succeeded, result.succeeded ? nil : String(result.stderrString.suffix(300)), swept, 0)
+                return (result.succeeded, result.succeeded ? nil : String(result.stderrString.suffix(300)), swept, 0, 0)
             }
         } catch {
-            return (false, "\(error)", 0, 0)
+            return (false, "\(error)", 0, 0, 0)
         }
     }
 

@@ -220,9 +220,16 @@ public struct OnlineCollector: Sendable {
     private func recheckQuarantines(scan: ReferenceScan?, into result: inout OnlineGCResult, say: (String) -> Void) async throws(DeleteError) {
         let driver = store.driver
         let journal = Journal(driver: driver)
-        let (entries, _) = try await journal.entries()
-        let open = entries.filter { e in
-            e.operation == .onlineCollection && !e.isUndone && (e.quarantine ?? []).contains { $0.state == .quarantined }
+        // Summaries first (one streaming pass each): only online collections not undone are loaded whole.
+        var open: [JournalEntry] = []
+        for summary in try await journal.summaries().summaries where summary.operation == .onlineCollection && !summary.isUndone {
+            do {
+                let e = try await journal.entry(summary.id)
+                if (e.quarantine ?? []).contains(where: { $0.state == .quarantined }) { open.append(e) }
+            } catch {
+                // A damaged or forged entry is named, not trusted; its quarantine stays as it is.
+                result.skipped.append("journal entry \(SafeText.escaping(summary.id)): \(error)")
+            }
         }
         guard !open.isEmpty else { return }
         let latest: ReferenceScan

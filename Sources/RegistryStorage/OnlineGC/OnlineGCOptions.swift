@@ -41,6 +41,8 @@ public enum RegistryCacheState: Sendable {
     case vouchedNone
     /// Cannot tell (a bare store path without the operator's word): refused.
     case unknown
+    /// The configuration names a cache the registry cannot use as written (e.g. redis without an address); why.
+    case unusable(String)
 
     /// Why an online collection cannot run with this cache, or nil when it can.
     public var refusal: String? {
@@ -57,6 +59,7 @@ public enum RegistryCacheState: Sendable {
                 + "(a cache that still lists a quarantined blob makes pushes that reference it succeed, and their pulls fail). "
                 + "Pass --config FILE (the registry's config.yml), or --no-cache-check if this registry runs with no "
                 + "storage.cache at all"
+        case .unusable(let why): why
         }
     }
 }
