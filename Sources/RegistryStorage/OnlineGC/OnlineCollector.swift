@@ -8,8 +8,9 @@ import Foundation
 /// 2. Journal the run before any change.
 /// 3. Remove the candidates' `_layers` links (HEAD and cross-repository mount then answer 404, clients upload again)
 ///    and unlink the untagged manifests as `collect` does.
-/// 4. Move candidate data into `drydock/quarantine/<journal-id>/` (a rename; CopyObject + DeleteObject on S3).
-/// 5. Purge the registry's redis cache for those digests, in every repository.
+/// 4. Purge the registry's redis cache for the candidates, in every repository (right after the unlink: until then
+///    HEAD answers from the cache).
+/// 5. Move candidate data into `drydock/quarantine/<journal-id>/` (a rename; CopyObject + DeleteObject on S3).
 /// 6. Settle (longer than a registry request), purge again, re-scan everything, restore whatever is referenced now.
 /// 7. Quarantines of earlier runs (and this one's) are re-checked the same way: referenced data goes back, data
 ///    older than the quarantine period is deleted for good.
@@ -112,6 +113,12 @@ public struct OnlineCollector: Sendable {
         result.manifestsUnlinked = plan.gc.manifests.count
         result.layerLinksRemoved = layerPaths.count
 
+        // 5, brought forward: the registry's cache must forget the candidates at once, or HEAD keeps answering 200
+        // from it (and clients keep skipping uploads) until the purge. Right after the unlink, the only way back into
+        // the cache is a new link (mount, upload commit), which the re-scan sees.
+        let purgeDigests = plan.gc.blobs.map(\.digest) + plan.gc.manifests.map(\.digest)
+        result.cacheKeysPurged += try await purgeCache(purgeDigests, repositories: plan.repositories)
+
         // 4. Quarantine the data.
         say("quarantining \(plan.gc.blobs.count) blob(s)")
         let restorer = QuarantineRestorer(driver: driver)
@@ -144,10 +151,6 @@ public struct OnlineCollector: Sendable {
         }
         entry.quarantine = quarantine
         try await journal.write(entry)
-
-        // 5. The registry's cache must forget them too, or HEAD keeps answering 200 from it.
-        let purgeDigests = result.quarantined + plan.gc.manifests.map(\.digest)
-        result.cacheKeysPurged += try await purgeCache(purgeDigests, repositories: plan.repositories)
 
         // 6. Settle: a request that passed its checks before step 3 has written its links by now. Purge again (a
         // request in flight may have cached a descriptor), then restore whatever something references.
