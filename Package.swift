@@ -34,10 +34,14 @@ let package = Package(
         .target(name: "CursesTerminal", dependencies: ["CNCurses", "DrydockUI"]),
         // The embedded demo registry (Resources/demo-store), copied out before use.
         .target(name: "DrydockResources", path: "Resources", resources: [.copy("demo-store")]),
+        // The demo registry store written byte for byte as the registry would (drydock demo, tests); not shipped in
+        // the RegistryStorage library.
+        .target(name: "DemoRegistry", dependencies: ["RegistryStorage", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "drydock",
             dependencies: [
                 "RegistryStorage",
+                "DemoRegistry",
                 "DrydockUI",
                 "CursesTerminal",
                 "DrydockResources",
@@ -61,7 +65,7 @@ let package = Package(
         // Tests that start the real docker-registry and push with skopeo.
         .testTarget(
             name: "InteropTests",
-            dependencies: ["RegistryStorage", "StoreGenerator"]
+            dependencies: ["RegistryStorage", "StoreGenerator", "DemoRegistry"]
         ),
         .testTarget(
             name: "DrydockUITests",
@@ -71,6 +75,7 @@ let package = Package(
             name: "RegistryStorageTests",
             dependencies: [
                 "RegistryStorage",
+                "DemoRegistry",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

@@ -98,7 +98,7 @@ public struct StoreGenerator {
                         }
                         let index = indexJSON(children)
                         top = try writer.blob(index)
-                        try writer.link(repoPath(name, ["_manifests", "revisions", "sha256", top.hex, "link"]), top)
+                        try writer.link(StoreLayout.revisionLink(StoreLayout.repository(name), top), top)
                     } else {
                         let (d, _, blobs) = try image(&writer, repo: name, seed: seed, base: bases[(r + t) % bases.count], arch: "amd64")
                         top = d
@@ -114,9 +114,9 @@ public struct StoreGenerator {
                     history.append(top)
                 }
                 for d in history {
-                    try writer.link(repoPath(name, ["_manifests", "tags", tag, "index", "sha256", d.hex, "link"]), d)
+                    try writer.link(StoreLayout.tagIndexLink(StoreLayout.repository(name), tag, d), d)
                 }
-                try writer.link(repoPath(name, ["_manifests", "tags", tag, "current", "link"]), history.last!)
+                try writer.link(StoreLayout.tagCurrentLink(StoreLayout.repository(name), tag), history.last!)
             }
             progress(r + 1)
         }
@@ -140,14 +140,14 @@ public struct StoreGenerator {
         let config = Array("{\"architecture\":\"\(arch)\",\"os\":\"linux\",\"created\":\"2024-01-01T00:00:00Z\",\"config\":{\"Labels\":{\"seed\":\"\(seed)\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}".utf8)
         let configDigest = try w.blob(config)
         for d in [configDigest] + layers.map(\.0) {
-            try w.link(repoPath(repo, ["_layers", "sha256", d.hex, "link"]), d)
+            try w.link(StoreLayout.layerLink(StoreLayout.repository(repo), d), d)
         }
         let layerJSON = layers.map { "{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"size\":\($0.1),\"digest\":\"\($0.0)\"}" }
         let manifest = Array("""
             {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":\(config.count),"digest":"\(configDigest)"},"layers":[\(layerJSON.joined(separator: ","))]}
             """.utf8)
         let d = try w.blob(manifest)
-        try w.link(repoPath(repo, ["_manifests", "revisions", "sha256", d.hex, "link"]), d)
+        try w.link(StoreLayout.revisionLink(StoreLayout.repository(repo), d), d)
         return (d, manifest.count, [configDigest] + layers.map(\.0))
     }
 
@@ -168,10 +168,6 @@ public struct StoreGenerator {
         }
         return Array(out.prefix(shape.layerSize))
     }
-
-    private func repoPath(_ repo: String, _ rest: [String]) -> String {
-        "repositories/" + repo + "/" + rest.joined(separator: "/")
-    }
 }
 
 /// Plain writes without fsync (a benchmark store is disposable); creates folders as needed, skips blobs it wrote.
@@ -186,17 +182,17 @@ struct FileWriter {
     mutating func blob(_ bytes: [UInt8]) throws -> Digest {
         let d = Digest.sha256(of: bytes)
         if writtenBlobs.insert(d).inserted {
-            try write("blobs/sha256/\(d.hex.prefix(2))/\(d.hex)/data", bytes)
+            try write(StoreLayout.blobData(d), bytes)
         }
         return d
     }
 
-    mutating func link(_ path: String, _ d: Digest) throws {
+    mutating func link(_ path: StoragePath, _ d: Digest) throws {
         try write(path, Array(d.description.utf8))
     }
 
-    mutating func write(_ relative: String, _ bytes: [UInt8]) throws {
-        let full = v2 + "/" + relative
+    mutating func write(_ path: StoragePath, _ bytes: [UInt8]) throws {
+        let full = v2 + "/" + path.relativeString
         let dir = (full as NSString).deletingLastPathComponent
         if !madeDirectories.contains(dir) {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -533,21 +533,19 @@ struct RequestTally: CustomStringConvertible {
             key = parts.count > 1 ? String(parts[1]) : ""
         }
         if let v2 = key.range(of: "docker/registry/v2/") { key = String(key[v2.upperBound...]) } else if key.hasSuffix("docker/registry/v2") { key = "" }
-        var components = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        func isHex(_ s: String, _ n: Int) -> Bool { s.count == n && s.allSatisfy(\.isHexDigit) }
-        if components.first == "repositories" && components.count > 1 {
-            let underscore = components.firstIndex { $0.hasPrefix("_") } ?? components.endIndex
-            let end = underscore == components.endIndex ? max(1, components.count - (components.last == "" ? 1 : 0)) : underscore
-            if end > 1 { components.replaceSubrange(1..<end, with: ["<repo>"]) }
-            if let tags = components.firstIndex(of: "tags"), tags > 0, components[tags - 1] == "_manifests", tags + 1 < components.count,
-                !components[tags + 1].isEmpty
-            {
-                components[tags + 1] = "<tag>"
+        // What each component stands for comes from the layout's one reading (`StoreEntry.roles`).
+        let components = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        var elided: [String] = []
+        for (component, role) in zip(components, StoreEntry.roles(of: components)) {
+            switch role {
+            case .repositoryName?: if elided.last != "<repo>" { elided.append("<repo>") }
+            case .tag? where !component.isEmpty: elided.append("<tag>")
+            case .hex? where !component.isEmpty: elided.append("<hex>")
+            case .fanOut? where !component.isEmpty: elided.append("<xx>")
+            default: elided.append(component)
             }
         }
-        components = components.map { isHex($0, 64) ? "<hex>" : $0 }
-        if components.first == "blobs", components.count > 2, isHex(components[2], 2) { components[2] = "<xx>" }
-        let shown = components.joined(separator: "/")
+        let shown = elided.joined(separator: "/")
         return "\(kind)\(detail.isEmpty ? "" : " (\(detail))") \(shown.isEmpty ? "<v2>" : shown)"
     }
 

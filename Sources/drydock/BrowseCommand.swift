@@ -1,5 +1,6 @@
 import ArgumentParser
 import CursesTerminal
+import DemoRegistry
 import DrydockResources
 import DrydockUI
 import Foundation
@@ -33,9 +34,8 @@ struct BrowseCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         guard isatty(0) == 1, isatty(1) == 1 else {
-            FileHandleOutput.standardError(
-                "drydock: the browser needs a terminal (standard input and output must be a TTY); for plain output use `drydock ls STORE`")
-            throw ExitCode(1)
+            try CommandExit.fail(
+                "the browser needs a terminal (standard input and output must be a TTY); for plain output use `drydock ls STORE`")
         }
         let environment = ProcessInfo.processInfo.environment
         var demo: DemoCopy?
@@ -49,8 +49,7 @@ struct BrowseCommand: AsyncParsableCommand {
             do {
                 registry = try RegistryStore.open(root: copy.root)
             } catch {
-                FileHandleOutput.standardError("drydock: the bundled demo registry cannot be opened: \(error)")
-                throw ExitCode(1)
+                try CommandExit.fail("the bundled demo registry cannot be opened: \(error)")
             }
             // A copy: deleting in it is allowed unless --read-only says otherwise.
             policy = DeletePolicy.resolve(
@@ -94,8 +93,7 @@ struct BrowseCommand: AsyncParsableCommand {
         case .signal(let signo):
             throw ExitCode(128 + signo)
         case .failed(let message):
-            FileHandleOutput.standardError("drydock: \(message)")
-            throw ExitCode(1)
+            try CommandExit.fail("\(message)")
         }
     }
 }
@@ -130,17 +128,15 @@ struct DemoCopy {
     /// Copies the bundle, or prints why there is no demo and fails with exit 1.
     static func make() throws -> DemoCopy {
         guard let bundled = DemoStore.bundledURL, holdsStore(bundled) else {
-            FileHandleOutput.standardError(
-                "drydock: no demo registry is bundled with this build. Open a store instead: drydock STORE, or drydock --config FILE.")
-            throw ExitCode(1)
+            try CommandExit.fail(
+                "no demo registry is bundled with this build. Open a store instead: drydock STORE, or drydock --config FILE.")
         }
         let target = FileManager.default.temporaryDirectory.appendingPathComponent("drydock-demo-\(UUID().uuidString.prefix(8))")
         do {
             try copyTree(from: bundled, to: target)
         } catch {
             try? FileManager.default.removeItem(at: target)
-            FileHandleOutput.standardError("drydock: cannot copy the demo registry to \(target.path): \(error)")
-            throw ExitCode(1)
+            try CommandExit.fail("cannot copy the demo registry to \(target.path): \(error)")
         }
         return DemoCopy(directory: target)
     }

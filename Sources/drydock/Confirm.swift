@@ -21,22 +21,10 @@ enum Confirm {
     static func require(yes: Bool, question: String, what: String) throws {
         if yes { return }
         guard isInteractive else {
-            FileHandleOutput.standardError("drydock: refusing to \(what) without confirmation: no terminal to ask on; pass --yes")
-            throw ExitCode(1)
+            try CommandExit.fail("refusing to \(what) without confirmation: no terminal to ask on; pass --yes")
         }
         guard ask(question) else {
-            FileHandleOutput.standardError("drydock: nothing changed")
-            throw ExitCode(1)
+            try CommandExit.fail("nothing changed")
         }
-    }
-}
-
-/// JSON output of the delete commands (sorted keys, stable for scripts).
-enum JSONOutput {
-    static func string(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DemoRegistry
 import Foundation
 import RegistryStorage
 

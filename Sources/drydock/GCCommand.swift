@@ -112,8 +112,7 @@ struct GCCommand: AsyncParsableCommand {
             return
         }
         if !dryRun, let refusal = policy.writeRefusal {
-            FileHandleOutput.standardError("drydock: refused: \(refusal)")
-            throw ExitCode(1)
+            try CommandExit.refuse(refusal)
         }
         if !dryRun, !registryStopped, let configuration = registry.configuration,
             case .answering(let url, let status) = await RegistryLiveness.probe(configuration.http)
@@ -135,22 +134,19 @@ struct GCCommand: AsyncParsableCommand {
             if progress { FileHandleOutput.progress(nil) }
         } catch {
             if progress { FileHandleOutput.progress(nil) }
-            FileHandleOutput.standardError("drydock: \(error)")
-            throw ExitCode(1)
+            try CommandExit.fail("\(error)")
         }
         if dryRun {
             if json { FileHandleOutput.json(JSONOutput.string(GCReport(plan, dryRun: true, journal: nil))) } else { FileHandleOutput.standardOutput(GCReport.text(plan, dryRun: true)) }
             // A dry run of a store that cannot be collected says so in its status too.
             guard plan.blockers.isEmpty else {
-                FileHandleOutput.standardError("drydock: a real run would refuse: \(DeleteError.blocked(plan.blockers))")
-                throw ExitCode(1)
+                try CommandExit.fail("a real run would refuse: \(DeleteError.blocked(plan.blockers))")
             }
             return
         }
         if !json { FileHandleOutput.standardOutput(GCReport.text(plan, dryRun: false)) }
         guard plan.blockers.isEmpty else {
-            FileHandleOutput.standardError("drydock: \(DeleteError.blocked(plan.blockers))")
-            throw ExitCode(1)
+            try CommandExit.fail("\(DeleteError.blocked(plan.blockers))")
         }
         if plan.isEmpty {
             if json { FileHandleOutput.json(JSONOutput.string(GCReport(plan, dryRun: false, journal: nil))) } else { FileHandleOutput.standardOutput("Nothing to collect.") }
@@ -173,61 +169,7 @@ struct GCCommand: AsyncParsableCommand {
                 FileHandleOutput.standardOutput("Blob deletion cannot be undone; `drydock undo` restores only links whose blobs still exist.")
             }
         } catch {
-            FileHandleOutput.standardError("drydock: \(error)")
-            throw ExitCode(1)
+            try CommandExit.fail("\(error)")
         }
-    }
-}
-
-/// `drydock gc` output. JSON keys: blobs, manifests [{repository, digest}], layerLinks, bytes, marked, ...
-struct GCReport: Encodable {
-    struct Ref: Encodable {
-        var repository: String
-        var digest: String
-    }
-
-    var dryRun: Bool
-    var deleteUntagged: Bool
-    var marked: Int
-    var blobs: [String]
-    var manifests: [Ref]
-    var layerLinks: [Ref]
-    var bytes: Int64
-    var keptAgainstRegistry: [Ref]
-    var blobsKeptAgainstRegistry: [String]
-    var blockers: [String]
-    var notes: [String]
-    var journal: String?
-
-    init(_ plan: GCPlan, dryRun: Bool, journal: String?) {
-        self.dryRun = dryRun
-        deleteUntagged = plan.deleteUntagged
-        marked = plan.markedCount
-        blobs = plan.blobs.map(\.digest.description)
-        manifests = plan.manifests.map { Ref(repository: $0.repository, digest: $0.digest.description) }
-        layerLinks = plan.layerLinks.map { Ref(repository: $0.repository, digest: $0.digest.description) }
-        bytes = plan.bytes
-        keptAgainstRegistry = plan.keptAgainstRegistry.map { Ref(repository: $0.repository, digest: $0.digest.description) }
-        blobsKeptAgainstRegistry = plan.blobsKeptAgainstRegistry.map(\.description)
-        blockers = plan.blockers
-        notes = plan.notes
-        self.journal = journal
-    }
-
-    static func text(_ plan: GCPlan, dryRun: Bool) -> String {
-        var lines: [String] = []
-        for m in plan.manifests { lines.append("manifest eligible for deletion: \(SafeText.escaping(m.repository))@\(m.digest)") }
-        for b in plan.blobs { lines.append("blob eligible for deletion: \(b.digest)\(b.size.map { " (\(ByteCount.format($0)))" } ?? "")") }
-        for l in plan.layerLinks { lines.append("layer link eligible for deletion: \(SafeText.escaping(l.repository)) \(l.digest)") }
-        for k in plan.keptAgainstRegistry {
-            lines.append("kept (registry 2.8.2 would delete it): \(SafeText.escaping(k.repository))@\(k.digest)")
-        }
-        lines.append("")
-        lines.append(
-            "\(plan.markedCount) blobs marked, \(plan.blobs.count) blobs and \(plan.manifests.count) manifests eligible for deletion, "
-                + "\(plan.layerLinks.count) layer links; \(dryRun ? "would free" : "frees") \(ByteCount.format(plan.bytes)) (\(plan.bytes) bytes)")
-        for n in plan.notes { lines.append("note: \(n)") }
-        for b in plan.blockers { lines.append("blocked: \(b)") }
-        return lines.joined(separator: "\n")
     }
 }

@@ -146,7 +146,7 @@ struct PruneCommand: AsyncParsableCommand {
         defer { SkippedKeysWarning.report(registry.driver) }
         let gate = deleteOptions.policy(for: registry, storeOptions: storeOptions)
         let changes = !dryRun && planOut == nil
-        if changes, let refusal = gate.refusal { try refuse(refusal, report: nil) }
+        if changes, let refusal = gate.refusal { try CommandExit.refuse(refusal) }
 
         let saved = try apply.map(readPlan)
         let rules = saved == nil ? try ruleSets() : []
@@ -166,7 +166,7 @@ struct PruneCommand: AsyncParsableCommand {
         if let saved {
             let moved = saved.changes(current: read, repositories: scoped)
             if !moved.isEmpty {
-                try refuse("the store changed since the plan was made; nothing was changed:\n" + moved.map { "  " + $0 }.joined(separator: "\n"), report: nil)
+                try CommandExit.refuse("the store changed since the plan was made; nothing was changed:\n" + moved.map { "  " + $0 }.joined(separator: "\n"))
             }
             plan = saved
         } else {
@@ -177,8 +177,7 @@ struct PruneCommand: AsyncParsableCommand {
         do {
             deletePlan = plan.isEmpty ? nil : try deleter.plan(plan.deleteTargets, repositories: all)
         } catch {
-            FileHandleOutput.standardError("drydock: \(error)")
-            throw ExitCode(1)
+            try CommandExit.fail("\(error)")
         }
         var report = PruneReport(plan: plan, deletePlan: deletePlan, dryRun: !changes)
         report.gc = "drydock gc " + storeWords
@@ -190,7 +189,7 @@ struct PruneCommand: AsyncParsableCommand {
         }
         if !refusals.isEmpty {
             report.refusal = refusals.joined(separator: "; ")
-            try refuse(refusals.joined(separator: "\n  "), report: report)
+            try CommandExit.refuse(refusals.joined(separator: "\n  "), report: json ? report : nil)
         }
         if let planOut {
             try writePlan(plan, to: planOut, location: registry.driver.location)
@@ -208,8 +207,7 @@ struct PruneCommand: AsyncParsableCommand {
         do {
             result = try await deleter.execute(deletePlan)
         } catch {
-            FileHandleOutput.standardError("drydock: \(error)")
-            throw ExitCode(1)
+            try CommandExit.fail("\(error)")
         }
         report.executed = true
         report.journal = result.journalID
@@ -226,12 +224,6 @@ struct PruneCommand: AsyncParsableCommand {
     private var storeWords: String {
         if let config = storeOptions.config { return "--config \(Shellish.quote(config))" }
         return ([store ?? "STORE"] + storeOptions.s3OnlyArguments).map(Shellish.quote).joined(separator: " ")
-    }
-
-    private func refuse(_ reason: String, report: PruneReport?) throws -> Never {
-        if json, let report { FileHandleOutput.json(JSONOutput.string(report)) }
-        FileHandleOutput.standardError("drydock: refused: \(reason)")
-        throw ExitCode(1)
     }
 
     private func load(_ registry: RegistryStore, detail: LoadDetail, progress: Bool) async throws -> [RepositoryContents] {
@@ -263,8 +255,7 @@ struct PruneCommand: AsyncParsableCommand {
             encoder.dateEncodingStrategy = .iso8601
             try encoder.encode(file).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            FileHandleOutput.standardError("drydock: cannot write the plan to \(SafeText.escaping(path)): \(error.localizedDescription)")
-            throw ExitCode(1)
+            try CommandExit.fail("cannot write the plan to \(SafeText.escaping(path)): \(error.localizedDescription)")
         }
     }
 }

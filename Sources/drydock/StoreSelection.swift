@@ -17,15 +17,13 @@ struct StoreSelection {
             if !NameGrammar.isValidRepositoryName(reference.repository) {
                 throw ValidationError("\"\(SafeText.escaping(reference.repository))\" is not a valid repository name")
             }
-            FileHandleOutput.standardError("drydock: no repository \"\(SafeText.escaping(reference.repository))\" in \(registry.driver.location)")
-            throw ExitCode(1)
+            try CommandExit.fail("no repository \"\(SafeText.escaping(reference.repository))\" in \(registry.driver.location)")
         }
         let all = await registry.loadAll(listing.repositories, detail: detail)
         var shown = all
         if let reference {
             guard let repo = all.first(where: { $0.name == reference.repository }), let selected = select(reference, in: repo) else {
-                FileHandleOutput.standardError("drydock: \(SafeText.escaping(reference.description)) is not stored")
-                throw ExitCode(1)
+                try CommandExit.fail("\(SafeText.escaping(reference.description)) is not stored")
             }
             shown = [selected]
         }
@@ -37,8 +35,7 @@ struct StoreSelection {
         do {
             return try await registry.repositories()
         } catch {
-            FileHandleOutput.standardError("drydock: cannot list repositories in \(registry.driver.location): \(error)")
-            throw ExitCode(1)
+            try CommandExit.fail("cannot list repositories in \(registry.driver.location): \(error)")
         }
     }
 

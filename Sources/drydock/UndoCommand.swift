@@ -65,8 +65,7 @@ struct UndoCommand: AsyncParsableCommand {
             let plan = try await undo.preview(id)
             if !json { FileHandleOutput.standardOutput(Self.describe(plan)) }
             if let refusal = plan.refusal {
-                FileHandleOutput.standardError("drydock: \(refusal)")
-                throw ExitCode(1)
+                try CommandExit.fail(refusal)
             }
             try Confirm.require(yes: yes, question: "Restore \(plan.restore.count) link(s) of \(plan.entry.id)?", what: "undo")
             let result = try await undo.undo(plan.entry.id)
@@ -76,8 +75,7 @@ struct UndoCommand: AsyncParsableCommand {
                 FileHandleOutput.standardOutput("Restored \(result.restored.count) link(s) of \(result.journalID).")
             }
         } catch let error as DeleteError {
-            FileHandleOutput.standardError("drydock: \(error)")
-            throw ExitCode(1)
+            try CommandExit.fail("\(error)")
         }
     }
 

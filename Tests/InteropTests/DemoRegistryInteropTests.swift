@@ -1,3 +1,4 @@
+@testable import DemoRegistry
 import Foundation
 import Testing
 @testable import RegistryStorage

@@ -1,3 +1,4 @@
+import DemoRegistry
 import Foundation
 import Testing
 @testable import RegistryStorage

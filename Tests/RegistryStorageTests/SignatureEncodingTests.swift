@@ -99,22 +99,37 @@ import _CryptoExtras
     }
 
     @Test func goIndentLayout() throws {
-        let value = try LibtrustJSON.parse(Array(#"{"b":[],"a":{"x":[1,{}]}}"#.utf8)).get().asGoInterface
+        let document = try JSONDocument.parseGo(Array(#"{"b":[],"a":{"x":[1,{}]}}"#.utf8))
+        let value = document.value(document.root).asGoInterface
         #expect(SignatureSamples.text(GoJSONWriter.marshal(value)) == #"{"a":{"x":[1,{}]},"b":[]}"#)
         let indented = SignatureSamples.text(GoJSONWriter.marshalIndent(value, prefix: "> ", indent: "\t"))
         #expect(indented == "{\n> \t\"a\": {\n> \t\t\"x\": [\n> \t\t\t1,\n> \t\t\t{}\n> \t\t]\n> \t},\n> \t\"b\": []\n> }")
     }
 
-    @Test func jsonReaderEdgeCases() {
-        #expect(LibtrustJSON.parse(Array(#"{"a":"\ud83d\ude00","b":"\ud800"}"#.utf8)) == .success(.object([
-            .init(key: "a", value: .string("😀"), range: 5..<19),
-            .init(key: "b", value: .string("\u{FFFD}"), range: 24..<32),
-        ])))
-        #expect(LibtrustJSON.parse(Array("{\"a\":\"\u{1}\"}".utf8)).signatureFailure != nil)
-        #expect(LibtrustJSON.parse(Array("01".utf8)).signatureFailure != nil)
-        #expect(LibtrustJSON.parse(Array("[1,]".utf8)).signatureFailure != nil)
-        #expect(LibtrustJSON.parse(Array("-".utf8)).signatureFailure != nil)
-        #expect(LibtrustJSON.parse(Array(#"{"a":1,"a":2}"#.utf8)).map { $0.member("a")?.value } == .success(.number("2")))
+    /// The signature code reads with Go's rules: surrogate pairs joined, lone surrogates and ill-formed UTF-8 as
+    /// U+FFFD, the last duplicate key wins, and a value's bytes (the raw `header`) are found again exactly.
+    @Test func jsonReaderEdgeCases() throws {
+        let text = Array(#"{"a":"\ud83d\ude00","b":"\ud800", "c" : [ 1, {"d":null} ] }"#.utf8)
+        let document = try JSONDocument.parseGo(text)
+        #expect(document.value(document.root) == .object([
+            .init(key: "a", value: .string("😀")),
+            .init(key: "b", value: .string("\u{FFFD}")),
+            .init(key: "c", value: .array([.number("1"), .object([.init(key: "d", value: .null)])])),
+        ]))
+        let ranges = document.keys(document.root).map { document.byteRange($0 + 1) }
+        #expect(ranges == [5..<19, 24..<32, 40..<57])
+        #expect(SignatureSamples.text(Array(text[40..<57])) == #"[ 1, {"d":null} ]"#)
+        #expect(document.byteRange(document.root) == 0..<text.count)
+        #expect(LibtrustJWS.decodeJSON(Array("{\"a\":\"\u{1}\"}".utf8)).signatureFailure != nil)
+        #expect(LibtrustJWS.decodeJSON(Array("01".utf8)).signatureFailure != nil)
+        #expect(LibtrustJWS.decodeJSON(Array("[1,]".utf8)).signatureFailure != nil)
+        #expect(LibtrustJWS.decodeJSON(Array("-".utf8)).signatureFailure != nil)
+        let duplicate = try JSONDocument.parseGo(Array(#"{"a":1,"A":2,"a":3}"#.utf8))
+        #expect(duplicate.member(duplicate.root, "a").map(duplicate.numberText) == "3")
+        #expect(duplicate.field(duplicate.root, "A").map(duplicate.numberText) == "3")
+        let invalid = try JSONDocument.parseGo(Array("{\"a\":\"x".utf8) + [0xFF] + Array("y\"}".utf8))
+        #expect(invalid.value(invalid.root) == .object([.init(key: "a", value: .string("x\u{FFFD}y"))]))
+        #expect(throws: JSONDocument.SyntaxError.self) { try JSONDocument.parse(Array("\"".utf8) + [0xFF] + Array("\"".utf8)) }
     }
 
     @Test func indentDetection() {

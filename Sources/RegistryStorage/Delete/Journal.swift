@@ -65,18 +65,13 @@ public struct JournalEntry: Codable, Sendable, Equatable {
 /// outside `blobs/` and `repositories/`, so it ignores this folder.
 public struct Journal: Sendable {
     public let driver: any StorageDriver
-    public static let directory = StoreLayout.drydock.appending("journal")
+    public static let directory = StoreLayout.journalDirectory
     /// Journal files larger than this are refused when read (a repository with very many tags stays far below).
     static let maxEntrySize = 256 << 20
 
     public init(driver: any StorageDriver) { self.driver = driver }
 
-    static func path(_ id: String) -> StoragePath? {
-        guard StoragePath.isSafeComponent(id), !id.hasPrefix("."),
-            id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x2D })
-        else { return nil }
-        return directory.appending(id + ".json")
-    }
+    static func path(_ id: String) -> StoragePath? { StoreEntry.journalEntry(id: id).path }
 
     /// Writes (or rewrites) an entry; `driver.write` syncs it to disk before returning.
     public func write(_ entry: JournalEntry) async throws(DeleteError) {

@@ -42,60 +42,38 @@ public struct JournalLink: Codable, Sendable, Equatable, Hashable {
     }
 
     /// The repository folder, or nil when the stored name could not be a repository folder.
-    public var repositoryPath: StoragePath? {
-        let comps = repository.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard !comps.isEmpty, StoragePath(validating: comps) != nil, !comps.contains(where: { $0.hasPrefix("_") }) else { return nil }
-        return StoreLayout.repository(repository)
-    }
+    public var repositoryPath: StoragePath? { StoreEntry.repositoryPath(repository) }
 
-    /// Where the link lives, rebuilt from validated parts; nil when any part is invalid (a damaged journal).
-    public var path: StoragePath? {
-        guard let repo = repositoryPath else { return nil }
+    /// The link as a store entry, from the journal's fields; nil when a digest does not parse.
+    var entry: StoreEntry? {
         let d = digest.flatMap { Digest($0) }
+        let file: StoreEntry.RepositoryFile?
         switch kind {
-        case .layer: return d.map { StoreLayout.layerLink(repo, $0) }
-        case .revision: return d.map { StoreLayout.revisionLink(repo, $0) }
-        case .signature:
-            guard let d, let s = signature.flatMap({ Digest($0) }) else { return nil }
-            return StoreLayout.signatureLink(repo, revision: d, signature: s)
-        case .tagCurrent:
-            guard let tag, StoragePath.isSafeComponent(tag) else { return nil }
-            return StoreLayout.tagCurrentLink(repo, tag)
-        case .tagIndex:
-            guard let tag, StoragePath.isSafeComponent(tag), let d else { return nil }
-            return StoreLayout.tagIndexLink(repo, tag, d)
+        case .layer: file = d.map { .layerLink($0) }
+        case .revision: file = d.map { .revisionLink($0) }
+        case .signature: file = d.flatMap { d in signature.flatMap { Digest($0) }.map { .signatureLink(revision: d, signature: $0) } }
+        case .tagCurrent: file = tag.map { .tagCurrentLink(tag: $0) }
+        case .tagIndex: file = tag.flatMap { t in d.map { .tagIndexLink(tag: t, $0) } }
         }
+        return file.map { .repository(name: repository, $0) }
     }
 
-    /// Recognises a link file of a repository from its path; nil for anything else (uploads, stray files).
-    /// The result's `path` is checked to rebuild exactly `path`.
+    /// Where the link lives, rebuilt from validated parts (`StoreEntry.path`); nil when any part is invalid (a
+    /// damaged journal).
+    public var path: StoragePath? { entry?.path }
+
+    /// Recognises a link file of a repository from its path (`StoreEntry`); nil for anything else (uploads, stray
+    /// files).
     public static func classify(_ path: StoragePath, bytes: [UInt8]) -> JournalLink? {
-        let c = path.components
-        guard c.count > 2, c[0] == StoreLayout.repositories.components[0],
-            let marker = c.indices.dropFirst(2).first(where: { c[$0].hasPrefix("_") })
-        else { return nil }
-        let repository = c[1..<marker].joined(separator: "/")
-        let rest = Array(c[marker...])
-        let digest = { (a: String, h: String) in StoreLayout.digest(algorithm: a, hex: h) }
-        var link: JournalLink?
-        switch rest.count {
-        case 4 where rest[0] == "_layers" && rest[3] == "link":
-            link = digest(rest[1], rest[2]).map { JournalLink(repository: repository, kind: .layer, digest: $0, bytes: bytes) }
-        case 5 where rest[0] == "_manifests" && rest[1] == "revisions" && rest[4] == "link":
-            link = digest(rest[2], rest[3]).map { JournalLink(repository: repository, kind: .revision, digest: $0, bytes: bytes) }
-        case 8 where rest[0] == "_manifests" && rest[1] == "revisions" && rest[4] == "signatures" && rest[7] == "link":
-            if let d = digest(rest[2], rest[3]), let s = digest(rest[5], rest[6]) {
-                link = JournalLink(repository: repository, kind: .signature, digest: d, signature: s, bytes: bytes)
-            }
-        case 5 where rest[0] == "_manifests" && rest[1] == "tags" && rest[3] == "current" && rest[4] == "link":
-            link = JournalLink(repository: repository, kind: .tagCurrent, tag: rest[2], bytes: bytes)
-        case 7 where rest[0] == "_manifests" && rest[1] == "tags" && rest[3] == "index" && rest[6] == "link":
-            link = digest(rest[4], rest[5]).map { JournalLink(repository: repository, kind: .tagIndex, tag: rest[2], digest: $0, bytes: bytes) }
-        default:
-            break
+        guard case .repository(let repository, let file)? = StoreEntry(path) else { return nil }
+        switch file {
+        case .layerLink(let d): return JournalLink(repository: repository, kind: .layer, digest: d, bytes: bytes)
+        case .revisionLink(let d): return JournalLink(repository: repository, kind: .revision, digest: d, bytes: bytes)
+        case .signatureLink(let d, let s): return JournalLink(repository: repository, kind: .signature, digest: d, signature: s, bytes: bytes)
+        case .tagCurrentLink(let tag): return JournalLink(repository: repository, kind: .tagCurrent, tag: tag, bytes: bytes)
+        case .tagIndexLink(let tag, let d): return JournalLink(repository: repository, kind: .tagIndex, tag: tag, digest: d, bytes: bytes)
+        case .uploadData, .uploadStartedAt: return nil
         }
-        guard let link, link.path == path else { return nil }
-        return link
     }
 
     /// For messages: `team/app: tag v1 (current)`.

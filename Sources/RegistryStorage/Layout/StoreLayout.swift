@@ -1,5 +1,6 @@
 /// Path templates of registry 2.8.2 (`registry/storage/paths.go`), relative to `docker/registry/v2`.
 /// Every path is built from a validated `Digest` or from name components checked by the caller, never from raw text.
+/// `StoreEntry` reads paths back; the two are kept inverse by `StoreEntryTests`.
 public enum StoreLayout {
     public static let repositories = StoragePath(trusted: ["repositories"])
     public static let blobs = StoragePath(trusted: ["blobs"])
@@ -30,17 +31,24 @@ public enum StoreLayout {
         layerLinkDirectory(repo, d).appending("link")
     }
 
+    public static func revisionsDirectory(_ repo: StoragePath) -> StoragePath { manifestsDirectory(repo).appending("revisions") }
+
     public static func revisionDirectory(_ repo: StoragePath, _ d: Digest) -> StoragePath {
-        manifestsDirectory(repo).appending(["revisions", d.algorithm.name, d.hex])
+        revisionsDirectory(repo).appending([d.algorithm.name, d.hex])
     }
 
     public static func revisionLink(_ repo: StoragePath, _ d: Digest) -> StoragePath {
         revisionDirectory(repo, d).appending("link")
     }
 
+    /// Seed era (registry 2.0 to 2.4): the folder of a revision's stored schema1 signature links.
+    public static func signaturesDirectory(_ repo: StoragePath, revision: Digest) -> StoragePath {
+        revisionDirectory(repo, revision).appending("signatures")
+    }
+
     /// Seed era (registry 2.0 to 2.4): one link per stored schema1 signature blob.
     public static func signatureLink(_ repo: StoragePath, revision: Digest, signature: Digest) -> StoragePath {
-        revisionDirectory(repo, revision).appending(["signatures", signature.algorithm.name, signature.hex, "link"])
+        signaturesDirectory(repo, revision: revision).appending([signature.algorithm.name, signature.hex, "link"])
     }
 
     /// `tag` must satisfy `NameGrammar.isValidTag` or at least `StoragePath.isSafeComponent`.
@@ -52,8 +60,13 @@ public enum StoreLayout {
         tagDirectory(repo, tag).appending(["current", "link"])
     }
 
+    /// A tag's history: one folder per digest it ever pointed at.
+    public static func tagHistoryDirectory(_ repo: StoragePath, _ tag: String) -> StoragePath {
+        tagDirectory(repo, tag).appending("index")
+    }
+
     public static func tagIndexDirectory(_ repo: StoragePath, _ tag: String, _ d: Digest) -> StoragePath {
-        tagDirectory(repo, tag).appending(["index", d.algorithm.name, d.hex])
+        tagHistoryDirectory(repo, tag).appending([d.algorithm.name, d.hex])
     }
 
     public static func tagIndexLink(_ repo: StoragePath, _ tag: String, _ d: Digest) -> StoragePath {
@@ -63,6 +76,19 @@ public enum StoreLayout {
     public static func uploadDirectory(_ repo: StoragePath, _ id: String) -> StoragePath {
         uploadsDirectory(repo).appending(id)
     }
+
+    public static func uploadData(_ repo: StoragePath, _ id: String) -> StoragePath {
+        uploadDirectory(repo, id).appending("data")
+    }
+
+    public static func uploadStartedAt(_ repo: StoragePath, _ id: String) -> StoragePath {
+        uploadDirectory(repo, id).appending("startedat")
+    }
+
+    public static let journalDirectory = drydock.appending("journal")
+
+    /// `id` must satisfy `StoreEntry.isJournalID`.
+    public static func journalEntry(_ id: String) -> StoragePath { journalDirectory.appending(id + ".json") }
 
     /// Reads `<alg>/<hex>` path components back into a digest (the registry's `digestFromPath` without fan-out).
     public static func digest(algorithm: String, hex: String) -> Digest? {

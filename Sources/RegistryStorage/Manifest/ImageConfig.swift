@@ -51,7 +51,7 @@ public struct ImageConfig: Sendable, Equatable {
         return ImageConfig.parseTimestamp(created)
     }
 
-    static func parseTimestamp(_ s: String) -> Date? {
+    package static func parseTimestamp(_ s: String) -> Date? {
         if let fast = parseRFC3339(s) { return fast }
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

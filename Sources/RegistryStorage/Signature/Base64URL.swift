@@ -1,17 +1,17 @@
 /// Byte encodings used by libtrust: JOSE base64url (no padding), standard base64 for x5c
 /// certificates, and base32 for key IDs. Written by hand so behaviour on hostile input is ours
 /// (Foundation's decoders differ across platforms in what whitespace they tolerate).
-enum Base64URL {
+package enum Base64URL {
     private static let urlAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
     private static let stdAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// base64url without `=` padding, as libtrust's `joseBase64UrlEncode`.
-    static func encode(_ bytes: some Collection<UInt8>) -> String {
+    package static func encode(_ bytes: some Collection<UInt8>) -> String {
         String(decoding: encodeBytes(Array(bytes), alphabet: urlAlphabet, pad: false), as: UTF8.self)
     }
 
     /// Standard base64 with padding (x5c entries, cosign signatures).
-    static func encodeStandard(_ bytes: some Collection<UInt8>) -> String {
+    package static func encodeStandard(_ bytes: some Collection<UInt8>) -> String {
         String(decoding: encodeBytes(Array(bytes), alphabet: stdAlphabet, pad: true), as: UTF8.self)
     }
 

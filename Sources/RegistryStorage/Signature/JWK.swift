@@ -50,7 +50,7 @@ public struct JWK: Sendable, Equatable {
     /// The `kid` as written, when present (always equal to `keyID` after a successful parse).
     public var kid: String?
     /// Members libtrust does not interpret; it keeps them and writes them back out.
-    var extended: [LibtrustJSON.Member] = []
+    var extended: [JSONValue.Member] = []
 
     init(key: Key, kid: String? = nil) {
         self.key = key
@@ -107,21 +107,21 @@ public struct JWK: Sendable, Equatable {
 
     /// Parses a public JWK as libtrust's `UnmarshalPublicKeyJWK` does.
     public static func parse(json: [UInt8]) -> Result<JWK, JWSError> {
-        switch LibtrustJSON.parse(json) {
-        case .success(let v): return parse(value: v)
+        switch LibtrustJWS.decodeJSON(json) {
+        case .success(let d): return parse(value: d.value(d.root))
         case .failure(let e): return .failure(.invalidJWK("decoding JWK Public Key JSON data: \(e)"))
         }
     }
 
-    static func parse(value: LibtrustJSON) -> Result<JWK, JWSError> {
-        var map: [String: LibtrustJSON]
+    static func parse(value: JSONValue) -> Result<JWK, JWSError> {
+        var map: [String: JSONValue]
         switch value {
         case .null: map = [:] // Go leaves its map empty for null
         case .object(let members):
             map = [:]
             for m in members { map[m.key] = m.value }
         default:
-            return .failure(.invalidJWK("decoding JWK Public Key JSON data: json: cannot unmarshal \(value.typeName) into Go value of type map[string]interface {}"))
+            return .failure(.invalidJWK("decoding JWK Public Key JSON data: json: cannot unmarshal \(value.goTypeName) into Go value of type map[string]interface {}"))
         }
         do {
             let kty = try take(&map, "kty", "JWK Public Key type")
@@ -131,7 +131,7 @@ public struct JWK: Sendable, Equatable {
             case "RSA": jwk = try parseRSA(&map)
             default: throw JWSError.invalidJWK("JWK Public Key type not supported: \(goQuote(kty))")
             }
-            jwk.extended = map.map { LibtrustJSON.Member(key: $0.key, value: $0.value.asGoInterface, range: 0..<0) }
+            jwk.extended = map.map { JSONValue.Member(key: $0.key, value: $0.value.asGoInterface) }
                 .sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
             return .success(jwk)
         } catch let e as JWSError {
@@ -142,7 +142,7 @@ public struct JWK: Sendable, Equatable {
     }
 
     /// libtrust's `stringFromMap`, which also removes the key so leftovers become extended fields.
-    private static func take(_ map: inout [String: LibtrustJSON], _ key: String, _ context: String) throws(JWSError) -> String {
+    private static func take(_ map: inout [String: JSONValue], _ key: String, _ context: String) throws(JWSError) -> String {
         guard let v = map.removeValue(forKey: key) else {
             throw .invalidJWK("\(context): \(goQuote(key)) value not specified")
         }
@@ -150,14 +150,14 @@ public struct JWK: Sendable, Equatable {
         return s
     }
 
-    private static func checkKid(_ map: inout [String: LibtrustJSON], _ jwk: inout JWK, _ context: String) throws(JWSError) {
+    private static func checkKid(_ map: inout [String: JSONValue], _ jwk: inout JWK, _ context: String) throws(JWSError) {
         guard map["kid"] != nil else { return }
         let kid = try take(&map, "kid", "\(context) ID")
         guard kid == jwk.keyID else { throw .invalidJWK("\(context) ID does not match: \(kid)") }
         jwk.kid = kid
     }
 
-    private static func parseEC(_ map: inout [String: LibtrustJSON]) throws(JWSError) -> JWK {
+    private static func parseEC(_ map: inout [String: JSONValue]) throws(JWSError) -> JWK {
         let crvName = try take(&map, "crv", "JWK EC Public Key curve identifier")
         guard let curve = Curve(rawValue: crvName) else {
             throw .invalidJWK("JWK EC Public Key curve identifier not supported: \(goQuote(crvName))")
@@ -180,7 +180,7 @@ public struct JWK: Sendable, Equatable {
         return jwk
     }
 
-    private static func parseRSA(_ map: inout [String: LibtrustJSON]) throws(JWSError) -> JWK {
+    private static func parseRSA(_ map: inout [String: JSONValue]) throws(JWSError) -> JWK {
         func param(_ name: String, _ context: String) throws(JWSError) -> [UInt8] {
             let text = try take(&map, name, context)
             guard case .success(let bytes) = Base64URL.decode(text) else {
@@ -202,7 +202,7 @@ public struct JWK: Sendable, Equatable {
 
     /// The JSON value libtrust's `MarshalJSON` writes: extended fields plus the key, kid recomputed,
     /// all keys sorted.
-    var goValue: LibtrustJSON {
+    var goValue: JSONValue {
         var entries = extended.map { ($0.key, $0.value) }
         entries.append(("kty", .string(keyType)))
         entries.append(("kid", .string(keyID)))

@@ -26,10 +26,27 @@ public struct JWSSignatureEntry: Sendable, Equatable {
     /// The protected header's `time`, informational only.
     public var time: String?
     /// The header's `jwk` value as parsed, for re-serializing a key we could not interpret.
-    var jwkValue: LibtrustJSON?
+    var jwkValue: JSONValue?
 
     /// The key ID of the signing key when it is known without verifying (from the JWK).
     public var keyID: String? { jwk?.keyID }
+
+    package init(
+        algorithm: String, protectedHeader: String, signature: String, jwk: JWK?, jwkError: JWSError?, x5c: [[UInt8]],
+        x5cEncoded: [String], rawHeaderJSON: [UInt8], protectedJSON: [UInt8], time: String?, jwkValue: JSONValue? = nil
+    ) {
+        self.algorithm = algorithm
+        self.protectedHeader = protectedHeader
+        self.signature = signature
+        self.jwk = jwk
+        self.jwkError = jwkError
+        self.x5c = x5c
+        self.x5cEncoded = x5cEncoded
+        self.rawHeaderJSON = rawHeaderJSON
+        self.protectedJSON = protectedJSON
+        self.time = time
+        self.jwkValue = jwkValue
+    }
 }
 
 /// A signed schema1 document, split as libtrust's `ParsePrettySignature` splits it (storage-format §4.3).
@@ -60,21 +77,22 @@ public struct ParsedSchema1JWS: Sendable, Equatable {
 public enum LibtrustJWS {
     /// Parses a signed schema1 document in libtrust's "pretty signature" form.
     public static func parse(document: [UInt8]) -> Result<ParsedSchema1JWS, JWSError> {
-        let root: LibtrustJSON
-        switch LibtrustJSON.parse(document) {
-        case .success(let v): root = v
+        let json: JSONDocument
+        switch decodeJSON(document) {
+        case .success(let d): json = d
         case .failure(let e): return .failure(.context("error unmarshalling content", e))
         }
-        guard case .object = root else {
-            return .failure(.context("error unmarshalling content", .malformedJSON("document is a JSON \(root.typeName), not an object")))
+        let root = json.root
+        guard json.kind(root) == .object else {
+            return .failure(.context("error unmarshalling content", .malformedJSON("document is a JSON \(json.kind(root).goTypeName), not an object")))
         }
-        guard let sigMember = root.member("signatures") else { return .failure(.missingSignatureKey) }
-        let blocks: [LibtrustJSON]
-        switch sigMember.value {
-        case .array(let items): blocks = items
+        guard let signaturesValue = json.member(root, "signatures") else { return .failure(.missingSignatureKey) }
+        let blocks: [Int]
+        switch json.kind(signaturesValue) {
+        case .array: blocks = Array(json.elements(signaturesValue))
         case .null: blocks = []
         default:
-            return .failure(.context("error unmarshalling signatures", .malformedJSON("signatures is a JSON \(sigMember.value.typeName), not an array")))
+            return .failure(.context("error unmarshalling signatures", .malformedJSON("signatures is a JSON \(json.kind(signaturesValue).goTypeName), not an array")))
         }
         guard !blocks.isEmpty else { return .failure(.noSignatures) }
 
@@ -83,7 +101,7 @@ public enum LibtrustJWS {
         var entries = [JWSSignatureEntry]()
         for block in blocks {
             let entry: JWSSignatureEntry
-            switch parseEntry(block, document: document) {
+            switch parseEntry(json, block) {
             case .success(let e): entry = e
             case .failure(let e): return .failure(e)
             }
@@ -92,21 +110,23 @@ public enum LibtrustJWS {
             case .success(let b): protectedBytes = b
             case .failure(let e): return .failure(.context("base64 decode error", e))
             }
-            let header: LibtrustJSON
-            switch LibtrustJSON.parse(protectedBytes) {
-            case .success(let v): header = v
+            let header: JSONDocument
+            switch decodeJSON(protectedBytes) {
+            case .success(let d): header = d
             case .failure(let e): return .failure(.context("error unmarshalling protected header", e))
             }
-            if case .object = header {} else if header != .null {
-                return .failure(.context("error unmarshalling protected header", .malformedJSON("protected header is a JSON \(header.typeName)")))
+            let headerKind = header.kind(header.root)
+            guard headerKind == .object || headerKind == .null else {
+                return .failure(.context("error unmarshalling protected header", .malformedJSON("protected header is a JSON \(headerKind.goTypeName)")))
             }
-            guard case .number(let lengthText)? = header.member("formatLength")?.value else {
+            guard let lengthValue = header.mapMember(header.root, "formatLength"), header.kind(lengthValue) == .number else {
                 return .failure(.missingFormatLength)
             }
-            guard let length = goInt(lengthText) else { return .failure(.invalidFormatLength) }
-            guard case .string(let tailText)? = header.member("formatTail")?.value else {
+            guard let length = goInt(header.numberText(lengthValue)) else { return .failure(.invalidFormatLength) }
+            guard let tailValue = header.mapMember(header.root, "formatTail"), header.kind(tailValue) == .string else {
                 return .failure(.missingFormatTail)
             }
+            let tailText = header.string(tailValue)
             let tail: [UInt8]
             switch Base64URL.decode(tailText) {
             case .success(let b): tail = b
@@ -125,13 +145,22 @@ public enum LibtrustJWS {
             }
             var withTime = entry
             withTime.protectedJSON = protectedBytes
-            if case .string(let t)? = header.member("time")?.value { withTime.time = t }
+            if let t = header.mapMember(header.root, "time"), header.kind(t) == .string { withTime.time = header.string(t) }
             entries.append(withTime)
         }
         // libtrust checks only the upper bound; a negative length would crash it.
         guard formatLength >= 0, formatLength <= document.count else { return .failure(.invalidFormatLength) }
         let payload = Array(document[0..<formatLength]) + formatTail
         return .success(ParsedSchema1JWS(payload: payload, formatLength: formatLength, formatTail: formatTail, signatures: entries))
+    }
+
+    /// Go's `json.Unmarshal` as libtrust calls it, its errors as `JWSError`.
+    static func decodeJSON(_ bytes: [UInt8]) -> Result<JSONDocument, JWSError> {
+        do {
+            return .success(try JSONDocument.parseGo(bytes))
+        } catch {
+            return .failure(.malformedJSON(error.description))
+        }
     }
 
     /// Go's `int(float64)` for a JSON number, refusing what Go could not represent.
@@ -144,52 +173,51 @@ public enum LibtrustJWS {
 
     /// Decodes one signature block with Go struct rules: fields matched case-insensitively,
     /// null leaves a field empty, any other type mismatch fails the whole parse.
-    static func parseEntry(_ block: LibtrustJSON, document: [UInt8]?) -> Result<JWSSignatureEntry, JWSError> {
+    static func parseEntry(_ json: JSONDocument, _ blockIndex: Int) -> Result<JWSSignatureEntry, JWSError> {
         func mismatch(_ what: String) -> Result<JWSSignatureEntry, JWSError> {
             .failure(.context("error unmarshalling signatures", .malformedJSON(what)))
         }
-        func string(_ v: LibtrustJSON?) -> String?? {
+        func string(_ v: JSONValue?) -> String?? {
             switch v {
             case nil, .null?: return .some(nil)
             case .string(let s)?: return .some(s)
             default: return nil
             }
         }
+        let block = json.value(blockIndex)
         if case .object = block {} else if block != .null {
-            return mismatch("signature entry is a JSON \(block.typeName), not an object")
+            return mismatch("signature entry is a JSON \(block.goTypeName), not an object")
         }
         var entry = JWSSignatureEntry(algorithm: "", protectedHeader: "", signature: "", jwk: nil, jwkError: nil,
                                       x5c: [], x5cEncoded: [], rawHeaderJSON: [], protectedJSON: [], time: nil)
-        guard let sig = string(block.field("signature")?.value) else { return mismatch("\"signature\" is not a string") }
-        guard let prot = string(block.field("protected")?.value) else { return mismatch("\"protected\" is not a string") }
+        guard let sig = string(block.field("signature")) else { return mismatch("\"signature\" is not a string") }
+        guard let prot = string(block.field("protected")) else { return mismatch("\"protected\" is not a string") }
         entry.signature = sig ?? ""
         entry.protectedHeader = prot ?? ""
-        guard let headerMember = block.field("header") else { return .success(entry) }
-        if let document, headerMember.range.upperBound <= document.count, !headerMember.range.isEmpty {
-            entry.rawHeaderJSON = Array(document[headerMember.range])
-        }
-        let header = headerMember.value
+        guard let headerIndex = json.field(blockIndex, "header") else { return .success(entry) }
+        entry.rawHeaderJSON = Array(json.bytes[json.byteRange(headerIndex)])
+        let header = json.value(headerIndex)
         if header == .null { return .success(entry) }
-        guard case .object = header else { return mismatch("\"header\" is a JSON \(header.typeName), not an object") }
-        guard let alg = string(header.field("alg")?.value) else { return mismatch("\"alg\" is not a string") }
+        guard case .object = header else { return mismatch("\"header\" is a JSON \(header.goTypeName), not an object") }
+        guard let alg = string(header.field("alg")) else { return mismatch("\"alg\" is not a string") }
         entry.algorithm = alg ?? ""
-        switch header.field("x5c")?.value {
+        switch header.field("x5c") {
         case nil, .null?: break
         case .array(let items)?:
             for item in items {
                 switch item {
                 case .string(let s): entry.x5cEncoded.append(s)
                 case .null: entry.x5cEncoded.append("")
-                default: return mismatch("\"x5c\" holds a JSON \(item.typeName), not a string")
+                default: return mismatch("\"x5c\" holds a JSON \(item.goTypeName), not a string")
                 }
             }
             entry.x5c = entry.x5cEncoded.map { Base64URL.decodeStandard($0) ?? [] }
-        case let other?: return mismatch("\"x5c\" is a JSON \(other.typeName), not an array")
+        case let other?: return mismatch("\"x5c\" is a JSON \(other.goTypeName), not an array")
         }
         // Go hands a RawMessage to the JWK parser even for `null`, which then fails on the missing kty.
-        if let jwkMember = header.field("jwk") {
-            entry.jwkValue = jwkMember.value
-            switch JWK.parse(value: jwkMember.value) {
+        if let jwkValue = header.field("jwk") {
+            entry.jwkValue = jwkValue
+            switch JWK.parse(value: jwkValue) {
             case .success(let k): entry.jwk = k
             case .failure(let e): entry.jwkError = .context("error unmarshalling public key", e)
             }

@@ -1,8 +1,8 @@
 /// Finds signatures and other attached artifacts of schema2/OCI manifests (storage-format §9): cosign companion tags,
 /// OCI 1.1 referrers through `subject`, and the referrers fallback tag. The registry indexes none of these, so we
 /// build the lookups once per repository.
-struct SignatureDiscovery {
-    static let cosignAnnotation = "dev.cosignproject.cosign/signature"
+package struct SignatureDiscovery {
+    package static let cosignAnnotation = "dev.cosignproject.cosign/signature"
     static let cosignCertificateAnnotation = "dev.sigstore.cosign/certificate"
     static let cosignArtifactType = "application/vnd.dev.cosign.artifact.sig.v1+json"
 

@@ -122,10 +122,8 @@ public struct Verifier: Sendable {
             return [StoreFinding(.warning, .unreadable, "cannot list blobs: \(e)", path: StoreLayout.blobs)]
         }
         var out: [StoreFinding] = []
-        for f in files where f.path.lastComponent == "data" {
-            let c = f.path.components
-            guard c.count >= 5, let d = StoreLayout.digest(algorithm: c[c.count - 4], hex: c[c.count - 2]) else { continue }
-            guard !referenced.contains(d) else { continue }
+        for f in files {
+            guard case .blobData(let d)? = StoreEntry(f.path), !referenced.contains(d) else { continue }
             let size = f.size >= 0 ? f.size : (try? await store.driver.stat(f.path).size)
             out.append(StoreFinding(.info, .orphanBlob, "blob \(d) is referenced by no manifest", path: f.path, size: size))
         }

@@ -12,18 +12,18 @@ extension LibtrustJWS {
         }
         var entries = [JWSSignatureEntry]()
         for blob in signatureBlobs {
-            let value: LibtrustJSON
-            switch LibtrustJSON.parse(blob) {
-            case .success(let v): value = v
+            let json: JSONDocument
+            switch decodeJSON(blob) {
+            case .success(let d): json = d
             case .failure(let e): return .failure(.context("error unmarshalling signature blob", e))
             }
             let entry: JWSSignatureEntry
-            switch parseEntry(value, document: blob) {
+            switch parseEntry(json, json.root) {
             case .success(let e): entry = e
             case .failure(let e): return .failure(e)
             }
             // The seed registry dereferenced the header unconditionally (it would crash without one).
-            guard value.field("header").map({ $0.value != .null }) ?? false else {
+            guard let header = json.field(json.root, "header"), json.kind(header) != .null else {
                 return .failure(.malformedJSON("signature blob has no header"))
             }
             if let e = entry.jwkError { return .failure(e) }
@@ -40,16 +40,16 @@ extension LibtrustJWS {
     }
 
     /// Where the signed range ends, found as libtrust's `NewJSONSignature` finds it (storage-format §4.3).
-    struct ContentLayout {
-        var formatLength: Int
-        var indent: String
+    package struct ContentLayout {
+        package var formatLength: Int
+        package var indent: String
     }
 
-    static func analyzeContent(_ content: [UInt8]) -> Result<ContentLayout, JWSError> {
-        switch LibtrustJSON.parse(content) {
-        case .success(.object): break
-        case .success(let other):
-            return .failure(.malformedJSON("json: cannot unmarshal \(other.typeName) into Go value of type map[string]interface {}"))
+    package static func analyzeContent(_ content: [UInt8]) -> Result<ContentLayout, JWSError> {
+        switch decodeJSON(content) {
+        case .success(let json) where json.kind(json.root) == .object: break
+        case .success(let json):
+            return .failure(.malformedJSON("json: cannot unmarshal \(json.kind(json.root).goTypeName) into Go value of type map[string]interface {}"))
         case .failure(let e): return .failure(e)
         }
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
@@ -63,8 +63,8 @@ extension LibtrustJWS {
     }
 
     /// Go's `jsSignature` marshalled: header (jwk, alg, x5c), signature, protected (omitted if empty).
-    static func signatureValue(_ entry: JWSSignatureEntry) -> LibtrustJSON {
-        var header = [(String, LibtrustJSON)]()
+    static func signatureValue(_ entry: JWSSignatureEntry) -> JSONValue {
+        var header = [(String, JSONValue)]()
         if let jwk = entry.jwk {
             header.append(("jwk", jwk.goValue))
         } else if let raw = entry.jwkValue, raw != .null {
@@ -74,7 +74,7 @@ extension LibtrustJWS {
         if !entry.x5cEncoded.isEmpty {
             header.append(("x5c", .array(entry.x5cEncoded.map { .string($0) })))
         }
-        var fields: [(String, LibtrustJSON)] = [("header", .goStruct(header)), ("signature", .string(entry.signature))]
+        var fields: [(String, JSONValue)] = [("header", .goStruct(header)), ("signature", .string(entry.signature))]
         if !entry.protectedHeader.isEmpty { fields.append(("protected", .string(entry.protectedHeader))) }
         return .goStruct(fields)
     }
@@ -91,8 +91,8 @@ extension LibtrustJWS {
 
     /// `PrettySignature`: payload up to formatLength, then the signatures member, then `}`.
     /// With an indent the array is pretty-printed using it as both prefix and step.
-    static func prettyDocument(payload: [UInt8], formatLength: Int, indent: String, entries: [JWSSignatureEntry]) -> [UInt8] {
-        let array = LibtrustJSON.array(sortedForOutput(entries).map(signatureValue))
+    package static func prettyDocument(payload: [UInt8], formatLength: Int, indent: String, entries: [JWSSignatureEntry]) -> [UInt8] {
+        let array = JSONValue.array(sortedForOutput(entries).map(signatureValue))
         var out = Array(payload[0..<min(max(formatLength, 0), payload.count)])
         out.append(UInt8(ascii: ","))
         if indent.isEmpty {

@@ -1,9 +1,9 @@
-/// Writes `LibtrustJSON` exactly as Go's `json.Marshal` / `json.MarshalIndent` would, so that
+/// Writes a `JSONValue` exactly as Go's `json.Marshal` / `json.MarshalIndent` would, so that
 /// documents the registry rebuilt (seed-era reassembly, libtrust signing) come out byte-identical.
 /// Object members are written in the order given: callers build struct-like objects in Go field
-/// order and map-like objects with `LibtrustJSON.goMap`, which sorts keys as Go does.
-enum GoJSONWriter {
-    static func marshal(_ value: LibtrustJSON) -> [UInt8] {
+/// order and map-like objects with `JSONValue.goMap`, which sorts keys as Go does.
+package enum GoJSONWriter {
+    package static func marshal(_ value: JSONValue) -> [UInt8] {
         var out = [UInt8]()
         write(value, into: &out, prefix: nil, indent: [], depth: 0)
         return out
@@ -11,7 +11,7 @@ enum GoJSONWriter {
 
     /// Go's `MarshalIndent(v, prefix, indent)`: the first line carries no prefix, empty arrays and
     /// objects stay `[]` / `{}`, and `": "` separates keys from values.
-    static func marshalIndent(_ value: LibtrustJSON, prefix: String, indent: String) -> [UInt8] {
+    package static func marshalIndent(_ value: JSONValue, prefix: String, indent: String) -> [UInt8] {
         var out = [UInt8]()
         write(value, into: &out, prefix: Array(prefix.utf8), indent: Array(indent.utf8), depth: 0)
         return out
@@ -23,7 +23,7 @@ enum GoJSONWriter {
         for _ in 0..<depth { out.append(contentsOf: indent) }
     }
 
-    private static func write(_ value: LibtrustJSON, into out: inout [UInt8], prefix: [UInt8]?, indent ind: [UInt8], depth: Int) {
+    private static func write(_ value: JSONValue, into out: inout [UInt8], prefix: [UInt8]?, indent ind: [UInt8], depth: Int) {
         switch value {
         case .null: out.append(contentsOf: Array("null".utf8))
         case .bool(let b): out.append(contentsOf: Array((b ? "true" : "false").utf8))
@@ -128,23 +128,23 @@ enum GoJSONWriter {
     }
 }
 
-extension LibtrustJSON {
+extension JSONValue {
     /// An object with Go map semantics: one entry per key (the last), sorted by UTF-8 bytes.
-    static func goMap(_ entries: [(String, LibtrustJSON)]) -> LibtrustJSON {
-        var latest = [String: LibtrustJSON]()
+    package static func goMap(_ entries: [(String, JSONValue)]) -> JSONValue {
+        var latest = [String: JSONValue]()
         for (k, v) in entries { latest[k] = v }
         let keys = latest.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        return .object(keys.map { Member(key: $0, value: latest[$0]!, range: 0..<0) })
+        return .object(keys.map { Member(key: $0, value: latest[$0]!) })
     }
 
     /// A struct-like object: members kept in the order given.
-    static func goStruct(_ entries: [(String, LibtrustJSON)]) -> LibtrustJSON {
-        .object(entries.map { Member(key: $0.0, value: $0.1, range: 0..<0) })
+    package static func goStruct(_ entries: [(String, JSONValue)]) -> JSONValue {
+        .object(entries.map { Member(key: $0.0, value: $0.1) })
     }
 
     /// Re-encodes a decoded value the way Go would after decoding it into `interface{}`: objects
     /// become maps (sorted, duplicates collapsed), numbers become float64.
-    var asGoInterface: LibtrustJSON {
+    var asGoInterface: JSONValue {
         switch self {
         case .array(let items): return .array(items.map(\.asGoInterface))
         case .object(let members): return .goMap(members.map { ($0.key, $0.value.asGoInterface) })

@@ -111,11 +111,11 @@ extension JWK {
     /// Parses a private JWK (EC with `d`, or RSA with `d`, `p`, `q`) into a signing key, e.g. a
     /// `compatibility.schema1.signingkeyfile` in JWK form. The public part is checked as for `parse`.
     public static func parsePrivateKey(json: [UInt8]) -> Result<SigningKey, JWSError> {
-        guard case .success(let value) = LibtrustJSON.parse(json), case .object = value else {
+        guard case .success(let document) = LibtrustJWS.decodeJSON(json), case let value = document.value(document.root), case .object = value else {
             return .failure(.invalidJWK("decoding JWK Private Key JSON data: not a JSON object"))
         }
         func param(_ name: String, _ context: String) -> Result<[UInt8], JWSError> {
-            guard case .string(let text)? = value.member(name)?.value else {
+            guard case .string(let text)? = value[name] else {
                 return .failure(.invalidJWK("\(context): \(goQuote(name)) value not specified"))
             }
             guard case .success(let bytes) = Base64URL.decode(text) else {
@@ -126,7 +126,7 @@ extension JWK {
         // Strip private members so the public parser (which rejects RSA `d`) sees only the public key.
         guard case .object(let members) = value else { return .failure(.invalidJWK("not a JSON object")) }
         let privateNames: Set<String> = ["d", "p", "q", "dp", "dq", "qi", "oth"]
-        let publicPart = LibtrustJSON.object(members.filter { !privateNames.contains($0.key) })
+        let publicPart = JSONValue.object(members.filter { !privateNames.contains($0.key) })
         let jwk: JWK
         switch JWK.parse(value: publicPart) {
         case .success(let k): jwk = k

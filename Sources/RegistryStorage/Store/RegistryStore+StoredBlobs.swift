@@ -11,10 +11,7 @@ extension RegistryStore {
                 let files = try await driver.withRetries { try await driver.walkFiles(StoreLayout.blobs) }
                 var out: [Digest: Int64] = [:]
                 for f in files where f.kind == .file {
-                    let c = f.path.components
-                    guard c.count == 5, c[4] == "data", let d = StoreLayout.digest(algorithm: c[1], hex: c[3]),
-                        c[2] == String(d.hex.prefix(2))
-                    else { continue }
+                    guard case .blobData(let d)? = StoreEntry(f.path) else { continue }
                     out[d] = f.size
                 }
                 return out

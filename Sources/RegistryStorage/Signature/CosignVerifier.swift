@@ -2,44 +2,6 @@ import Crypto
 import _CryptoExtras
 import Foundation
 
-/// The cosign "simple signing" payload a `.sig` layer carries (storage-format §9).
-public struct SimpleSigningPayload: Sendable, Equatable {
-    /// `critical.image.docker-manifest-digest`: the manifest this signature is about.
-    public var dockerManifestDigest: Digest
-    /// `critical.type`, normally `cosign container image signature`.
-    public var type: String
-    /// `critical.identity.docker-reference`, when present.
-    public var dockerReference: String?
-    /// String-valued members of `optional` (annotations given at signing time).
-    public var optional: [String: String]
-
-    public var isCosignImageSignature: Bool { type == CosignVerifier.simpleSigningType }
-}
-
-public enum CosignError: Error, Sendable, Equatable, CustomStringConvertible {
-    case invalidPublicKey(String)
-    case invalidBase64
-    case malformedSignature
-    case invalidSignature
-    case malformedPayload(String)
-    case missingField(String)
-    case invalidDigest(String)
-
-    public var description: String {
-        switch self {
-        case .invalidPublicKey(let why): "invalid public key: \(why)"
-        case .invalidBase64: "signature is not valid base64"
-        case .malformedSignature: "signature is neither DER nor raw r||s of the key's size"
-        case .invalidSignature: "invalid signature when validating ASN.1 encoded signature"
-        case .malformedPayload(let why): "malformed simple signing payload: \(why)"
-        case .missingField(let name): "simple signing payload lacks \(name)"
-        case .invalidDigest(let text): "invalid docker-manifest-digest \(goQuote(text))"
-        }
-    }
-}
-
-/// Checks cosign key-based signatures over simple-signing payloads. Certificates, Rekor bundles
-/// and timestamps are out of scope: this answers only "does this key sign these bytes".
 public enum CosignVerifier {
     public static let simpleSigningType = "cosign container image signature"
 
@@ -75,24 +37,24 @@ public enum CosignVerifier {
     /// Reads a simple-signing payload with Go decoding rules (field names case-insensitive,
     /// duplicate keys last-wins).
     public static func parseSimpleSigningPayload(_ bytes: [UInt8]) -> Result<SimpleSigningPayload, CosignError> {
-        let root: LibtrustJSON
-        switch LibtrustJSON.parse(bytes) {
-        case .success(let v): root = v
+        let root: JSONValue
+        switch LibtrustJWS.decodeJSON(bytes) {
+        case .success(let d): root = d.value(d.root)
         case .failure(let e): return .failure(.malformedPayload(e.description))
         }
         guard case .object = root else { return .failure(.malformedPayload("not a JSON object")) }
-        guard let critical = root.field("critical")?.value, case .object = critical else {
+        guard let critical = root.field("critical"), case .object = critical else {
             return .failure(.missingField("critical"))
         }
-        guard case .string(let digestText)? = critical.field("image")?.value.field("docker-manifest-digest")?.value else {
+        guard case .string(let digestText)? = critical.field("image")?.field("docker-manifest-digest") else {
             return .failure(.missingField("critical.image.docker-manifest-digest"))
         }
         guard case .success(let digest) = Digest.parse(digestText) else { return .failure(.invalidDigest(digestText)) }
-        guard case .string(let type)? = critical.field("type")?.value else { return .failure(.missingField("critical.type")) }
+        guard case .string(let type)? = critical.field("type") else { return .failure(.missingField("critical.type")) }
         var reference: String?
-        if case .string(let r)? = critical.field("identity")?.value.field("docker-reference")?.value { reference = r }
+        if case .string(let r)? = critical.field("identity")?.field("docker-reference") { reference = r }
         var optional = [String: String]()
-        if case .object(let members)? = root.field("optional")?.value {
+        if case .object(let members)? = root.field("optional") {
             for m in members {
                 if case .string(let s) = m.value { optional[m.key] = s }
             }

@@ -1,0 +1,167 @@
+/// A repository's revisions: their links, manifest blobs and image configs.
+extension RepositoryLoader {
+    /// The registry's own revision links first, then seed-era placements under `_layers` (storage-format §1.6).
+    func loadRevisions(
+        _ links: inout ManifestLinks, repo: StoragePath, layerLinks: [LayerLink], _ acc: Accumulator
+    ) async -> [Digest: ManifestRevision] {
+        var revisions: [Digest: ManifestRevision] = [:]
+        // A walk proved each link exists; a light load then takes its target from its path (a request saved per
+        // revision on an object store). Folder scans must read it: only the read shows the link is there.
+        let trustWalkedLinks = !detail.readsEveryLink && !links.scanned
+        for (d, path) in links.revisions.sorted(by: { $0.key < $1.key }) {
+            if trustWalkedLinks {
+                revisions[d] = await loadRevision(d, target: d, placement: .revisions, problems: [], acc)
+                continue
+            }
+            let read = await readLink(path, expected: d)
+            guard let target = read.content?.target else {
+                if read.notFound && links.scanned {
+                    // A folder without a link is no revision (the full walk never sees one); it may hold seed-era signatures.
+                    links.revisions[d] = nil
+                    await scanSignatures(repo, d, into: &links, acc)
+                } else {
+                    acc.problems += read.problems
+                }
+                continue
+            }
+            revisions[d] = await loadRevision(d, target: target, placement: .revisions, problems: read.problems, acc)
+            if links.scanned, revisions[d]?.manifest?.schema1 != nil {
+                await scanSignatures(repo, d, into: &links, acc)
+            }
+        }
+        // Built in place: a flattened array of every reference first costs more than the manifests themselves.
+        var referenced = Set<Digest>()
+        for revision in revisions.values {
+            revision.manifest?.forEachBlobReference { if let d = $0.digest { referenced.insert(d) } }
+        }
+        for link in layerLinks {
+            guard var target = link.target else { continue }
+            if revisions[link.digest] != nil {
+                revisions[link.digest]?.placement.insert(.layers)
+            } else if !referenced.contains(link.digest) {
+                if !detail.readsEveryLink {
+                    // A light scan assumed the link's target from its path; a candidate manifest is worth the read.
+                    guard let read = await readLink(StoreLayout.layerLink(repo, link.digest), expected: link.digest).content?.target else { continue }
+                    target = read
+                }
+                if let seed = await seedRevision(link.digest, target: target, hinted: links.revisionFolders.contains(link.digest), acc) {
+                    revisions[link.digest] = seed
+                }
+            }
+        }
+        return revisions
+    }
+
+    func loadRevision(
+        _ d: Digest, target: Digest, placement: LinkPlacement, problems: [Problem], _ acc: Accumulator
+    ) async -> ManifestRevision {
+        // A light load reads the blob without a stat first: the read tells presence and size too.
+        var prefetched: [UInt8]?
+        let state: BlobState
+        if detail.statsEveryBlob {
+            state = await blobs.state(of: target)
+        } else {
+            (state, prefetched) = await readManifestBlob(target)
+            blobs.record(target, state)
+        }
+        var revision = ManifestRevision(
+            digest: d, placement: placement, blob: state, manifest: nil, contentDigest: nil, config: nil,
+            signatureLinks: [], tags: [], problems: problems)
+        acc.blobStates[target] = revision.blob
+        switch revision.blob {
+        case .present(let size):
+            guard size <= Int64(ManifestParser.maxManifestSize) else {
+                revision.problems.append(Problem(.error, .manifestTooLarge, "manifest blob is \(size) bytes, over the registry's 4 MiB limit", at: StoreLayout.blobData(target)))
+                return revision
+            }
+            do {
+                let bytes: [UInt8]
+                if let prefetched {
+                    bytes = prefetched
+                } else {
+                    bytes = try await driver.withRetries {
+                        try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
+                    }
+                }
+                revision.contentDigest = RepositoryLoader.contentDigest(of: bytes, as: d)
+                switch ManifestParser.parse(bytes) {
+                case .success(let m):
+                    revision.manifest = m
+                    if let payload = m.schema1?.signedPayload { revision.contentDigest = d.recomputed(over: payload) }
+                case .failure(let e):
+                    let code: Problem.Code = if case .unrecognizedMediaType = e { .manifestUnknownType } else { .manifestUnparsable }
+                    revision.problems.append(Problem(.error, code, e.description, at: StoreLayout.blobData(target)))
+                }
+            } catch {
+                let error = DriverError(error)
+                revision.problems.append(Problem.from(error, context: "cannot read manifest"))
+            }
+        case .missing:
+            revision.problems.append(Problem(.error, .blobMissing, "manifest blob \(target) is missing", at: StoreLayout.blobData(target)))
+        case .notRegular(let kind):
+            revision.problems.append(Problem(.error, .blobNotRegular, "manifest blob data is a \(kind)", at: StoreLayout.blobData(target)))
+        case .unreadable(let why):
+            revision.problems.append(Problem(.error, .unreadable, "cannot stat manifest blob: \(SafeText.escaping(why))", at: StoreLayout.blobData(target)))
+        }
+        if let m = revision.manifest {
+            for ref in m.blobReferences {
+                guard let r = ref.digest else { continue }
+                if let size = ref.size { acc.declaredSizes[r] = size }
+                // Without a declared size (schema1 layers) only the stored one can tell.
+                if detail.statsEveryBlob || ref.size == nil { acc.blobStates[r] = await blobs.state(of: r) }
+            }
+            if detail.readsConfigs {
+                let (config, configProblems) = await loadConfig(m)
+                revision.config = config
+                revision.problems += configProblems
+            } else if let s1 = m.schema1 {
+                revision.config = ImageConfig.fromSchema1(s1)
+            }
+        }
+        return revision
+    }
+
+    /// Reads a manifest blob in one go; a too-large one is reported by size without reading it.
+    func readManifestBlob(_ target: Digest) async -> (BlobState, [UInt8]?) {
+        do {
+            let bytes = try await driver.withRetries {
+                try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
+            }
+            return (.present(size: Int64(bytes.count)), bytes)
+        } catch {
+            let error = DriverError(error)
+            switch error {
+            case .notFound, .notADirectory: return (.missing, nil)
+            case .notARegularFile(_, let kind): return (.notRegular(kind), nil)
+            case .symlink(_, let p): return (.notRegular(.symlink(p)), nil)
+            case .tooLarge(_, let size, _): return (.present(size: size), nil)
+            default: return (.unreadable(error.description), nil)
+            }
+        }
+    }
+
+    func loadConfig(_ m: Manifest) async -> (ImageConfig?, [Problem]) {
+        if let s1 = m.schema1 { return (ImageConfig.fromSchema1(s1), []) }
+        guard let config = m.config, let d = config.digest,
+            config.mediaType == nil || config.mediaType == MediaType.dockerConfig || config.mediaType == MediaType.ociConfig,
+            (config.size ?? 0) <= Int64(ImageConfig.maxSize)
+        else { return (nil, []) }
+        do {
+            let bytes = try await driver.withRetries {
+                try await driver.read(StoreLayout.blobData(d), limit: ImageConfig.maxSize)
+            }
+            switch ImageConfig.parse(bytes) {
+            case .success(let c): return (c, [])
+            case .failure(let e):
+                return (nil, [Problem(.warning, .configUnparsable, "image config: \(e)", at: StoreLayout.blobData(d))])
+            }
+        } catch {
+            let error = DriverError(error)
+            // A missing config is reported by verification as a missing reference; nothing to add here.
+            if error.isNotFound { return (nil, []) }
+            return (nil, [Problem.from(error, severity: .warning, context: "cannot read image config")])
+        }
+    }
+
+    static func contentDigest(of bytes: [UInt8], as d: Digest) -> Digest { d.recomputed(over: bytes) }
+}

@@ -1,0 +1,60 @@
+/// A repository's tags: their folders, `current` links and histories (`index/`).
+extension RepositoryLoader {
+    func listTagFolders(_ repo: StoragePath, _ acc: Accumulator) async -> [String] {
+        let dir = StoreLayout.tagsDirectory(repo)
+        do {
+            let entries = try await driver.withRetries { try await driver.list(dir) }
+            return entries.compactMap { e in
+                guard e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name) else {
+                    acc.problems.append(Problem(.error, .invalidPathComponent, "tag folder name \"\(SafeText.escaping(e.name))\" is not valid UTF-8", at: dir))
+                    return nil
+                }
+                switch e.kind {
+                case .directory: return e.name
+                case .file: return nil
+                // The registry follows a symlinked tag folder and serves the tag; we cannot read it (a full load's
+                // walk of `_manifests` reports it already).
+                case .symlink, .special:
+                    if !detail.readsEveryLink { acc.problems.append(Problem.notAFile(e.kind, at: dir.appending(e.name), expected: "tag folder")) }
+                    return nil
+                }
+            }
+        } catch {
+            let error = DriverError(error)
+            if !error.isNotFound { acc.problems.append(Problem.from(error, context: "cannot list tags")) }
+            return []
+        }
+    }
+
+    func loadTags(_ links: ManifestLinks, repo: StoragePath, stored: Set<Digest>) async -> [Tag] {
+        var tags: [Tag] = []
+        for name in Set(links.current.keys).union(links.index.keys).sorted() {
+            var problems: [Problem] = []
+            var current: Digest?
+            if !NameGrammar.isValidTag(name) {
+                problems.append(Problem(.warning, .invalidTagName, "\"\(SafeText.escaping(name))\" is not a valid tag name", at: StoreLayout.tagDirectory(repo, name)))
+            }
+            if let path = links.current[name], case let read = await readLink(path, expected: nil),
+                !(read.notFound && !detail.readsEveryLink)
+            {
+                problems += read.problems
+                current = read.content?.target
+                if let c = current, !stored.contains(c) {
+                    problems.append(Problem(.error, .danglingTag, "tag \(SafeText.escaping(name)) points at \(c), which is not a stored manifest", at: path))
+                }
+            } else {
+                problems.append(Problem(.warning, .tagWithoutCurrent, "tag folder without current/link: the registry cannot resolve it", at: StoreLayout.tagDirectory(repo, name)))
+            }
+            var history: [Digest] = []
+            for (d, path) in links.index[name] ?? [] {
+                if detail.readsEveryLink {
+                    let read = await readLink(path, expected: d)
+                    problems += read.problems
+                }
+                history.append(d)
+            }
+            tags.append(Tag(name: name, current: current, history: history.sorted(), problems: problems))
+        }
+        return tags
+    }
+}
