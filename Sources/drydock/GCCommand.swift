@@ -16,6 +16,8 @@ struct GCCommand: AsyncParsableCommand {
             links of swept blobs, as registry 3.0 does.
 
             Run it only with the registry stopped or read-only: a push in progress has blobs no manifest references yet. \
+            With --config, a real run first asks the configuration's http.addr for /v2/ and is refused if anything \
+            answers (--registry-stopped when that address is another server). \
             A real run asks for that confirmation (--yes in scripts) and journals what it removes; swept blobs cannot \
             be restored. Like the registry's collector it ignores storage.delete.enabled; --read-only and \
             storage.maintenance.readonly.enabled refuse a real run.
