@@ -22,8 +22,9 @@ public final class InMemoryDriver: StorageDriver {
 
     public let location: String
     private let state = Locked(State())
-    /// What `put` and `write` stamp as a file's modification time; tests move it to age files.
-    public let clock = Locked(Double(0))
+    /// What `put` and `write` stamp as a file's modification time (seconds since 1970); nil (the default) leaves
+    /// it unknown, as before tests cared. Tests set it to age files.
+    public let clock = Locked<Double?>(nil)
 
     public init(location: String = "memory://") {
         self.location = location
