@@ -28,13 +28,13 @@ import Testing
         let (f, _, _, _, _, _, _) = UIFixture.standard()
         var s = try await f.loadedState()
         press(&s, .char("G"))
-        #expect(s.top.list.selectedID == "team/multi")
+        #expect(s.top.list.selectedID == .repository("team/multi"))
         press(&s, .char("/"))
         type(&s, "team")
         press(&s, .enter)
         #expect(!s.top.list.editingFilter)
         #expect(s.top.list.filter == "team")
-        #expect(s.top.list.cursor == 0 && s.top.list.selectedID == "team/app")
+        #expect(s.top.list.cursor == 0 && s.top.list.selectedID == .repository("team/app"))
         #expect(s.text.contains("filter: team  2 of 3 match · Esc clears"))
         // The filter stays while moving and into the next screen and back.
         press(&s, .enter)
@@ -44,7 +44,7 @@ import Testing
         // Esc on the list clears the filter first, selection kept.
         press(&s, .escape)
         #expect(s.top.list.filter.isEmpty && s.stack.count == 1)
-        #expect(s.top.list.selectedID == "team/app")
+        #expect(s.top.list.selectedID == .repository("team/app"))
         #expect(s.text.contains(" base "))
     }
 
@@ -107,9 +107,9 @@ import Testing
         #expect(order() == names)
         // The selection follows its row through a re-sort.
         press(&s, .char("G"))
-        #expect(s.top.list.selectedID == "zeta")
+        #expect(s.top.list.selectedID == .repository("zeta"))
         press(&s, .char("s"))
-        #expect(s.top.list.selectedID == "zeta")
+        #expect(s.top.list.selectedID == .repository("zeta"))
         #expect(order().first == "base" && order().last == "alpha")
     }
 
@@ -122,12 +122,12 @@ import Testing
         let (f, _, _, _, _, _, _) = UIFixture.standard()
         var s = try await f.loadedState()
         press(&s, .enter, .enter)
-        func ids() -> [String] { ScreenContent.make(s.top.id, in: s).visibleRows(s.top.list).map(\.id) }
+        func ids() -> [RowID] { ScreenContent.make(s.top.id, in: s).visibleRows(s.top.list).map(\.id) }
         let before = ids()
         press(&s, .char("s"))
         #expect(s.text.contains("This screen keeps the manifest's own order."))
         #expect(s.top.list.sort == .name)
-        #expect(ids() == before && before.first == "Digest")
+        #expect(ids() == before && before.first == .section("Digest"))
     }
 }
 
@@ -137,7 +137,7 @@ import Testing
     @Test func divergentStatesNeverShareCachedContent() async throws {
         let (f, app, _, _, _, _, _) = UIFixture.standard()
         var s = try await f.loadedState(verify: false)
-        while s.top.list.selectedID != "team/app" { press(&s, .char("j")) }
+        while s.top.list.selectedID != .repository("team/app") { press(&s, .char("j")) }
         press(&s, .enter)
         let unverified = s.text
         let contents = try #require(s.repositories["team/app"])

@@ -48,7 +48,7 @@ import Testing
         let full = await f.store.load(entry, detail: .full)
         s = reduce(s, .repositoryLoaded(light, generation: 0)).0
         #expect(s.repositories["team/app"]?.detail == .listing)
-        while s.top.list.selectedID != "team/app" { press(&s, .char("j")) }
+        while s.top.list.selectedID != .repository("team/app") { press(&s, .char("j")) }
         let (opened, effects) = reduce(s, .key(.enter))
         s = opened
         #expect(effects.map(\.summary).contains { $0.hasPrefix("loadRepository") })
@@ -75,7 +75,7 @@ import Testing
         #expect(s.text.contains("Repositories (3)"))
         // base, team/app, team/multi (catalog order); go to team/app.
         press(&s, .char("j"))
-        #expect(s.top.list.selectedID == "team/app")
+        #expect(s.top.list.selectedID == .repository("team/app"))
         press(&s, .enter)
         #expect(s.top.id == .tags("team/app"))
         var text = s.text
@@ -89,7 +89,7 @@ import Testing
         #expect(text.contains("Repositories › team/app › v1 › sha256:\(app.manifest.short)"))
         #expect(text.contains("Media type") && text.contains(MediaType.schema2))
         // The Tags row holds exactly the manifest's two tags, and the screen shows them on that row.
-        let tagsRow = ScreenContent.make(s.top.id, in: s).rows.first { $0.id == "Tags" }
+        let tagsRow = ScreenContent.make(s.top.id, in: s).rows.first { $0.id == .section("Tags") }
         #expect(tagsRow?.cells.map(\.text) == ["Tags", "latest, v1"])
         let tagsLine = try #require(s.screen.lines.first { $0.hasPrefix(" Tags ") })
         #expect(tagsLine.contains(" latest, v1"))
@@ -111,9 +111,9 @@ import Testing
         // Back out with Esc, h and ←; the cursor is where it was.
         press(&s, .escape, .char("h"))
         #expect(s.top.id == .tags("team/app"))
-        #expect(s.top.list.selectedID == "tag:v1")
+        #expect(s.top.list.selectedID == .tag("v1"))
         press(&s, .left)
-        #expect(s.top.id == .repositories && s.top.list.selectedID == "team/app")
+        #expect(s.top.id == .repositories && s.top.list.selectedID == .repository("team/app"))
         press(&s, .escape)
         #expect(s.stack.count == 1)
         #expect(s.text.contains("This is the top screen: q quits."))

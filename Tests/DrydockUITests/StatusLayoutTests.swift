@@ -123,7 +123,7 @@ import Testing
         var s = try await f.loadedState()
         let row = try #require(s.screen.row(containing: "team/multi"))
         s = reduce(s, .mouse(MouseEvent(.press, row: row, col: 5))).0
-        #expect(s.top.list.selectedID == "team/multi")
+        #expect(s.top.list.selectedID == .repository("team/multi"))
         // A second click on the selected row opens it.
         s = reduce(s, .mouse(MouseEvent(.press, row: row, col: 5))).0
         #expect(s.top.id == .tags("team/multi"))

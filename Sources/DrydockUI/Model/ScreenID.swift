@@ -58,13 +58,13 @@ public struct ListState: Equatable, Sendable {
     public var cursor: Int = 0
     /// First visible row.
     public var scroll: Int = 0
-    public var selectedID: String?
+    public var selectedID: RowID?
     public var filter: String = ""
     /// The filter line has the keyboard.
     public var editingFilter = false
     public var sort: SortKey = .name
     /// Rows marked with Space (by row id), deleted together by `d`.
-    public var marks: Set<String> = []
+    public var marks: Set<RowID> = []
 
     public init() {}
 }

@@ -22,9 +22,9 @@ extension Reducer {
     private static func verifyTarget(_ s: inout AppState) -> (String, [Digest], String)? {
         switch s.top.id {
         case .repositories:
-            guard let row = selectedRow(&s) else { return nil }
-            let digests = s.repositories[row.id]?.revisions.map(\.digest) ?? []
-            return (row.id, digests, Format.safe(row.id))
+            guard case .repository(let name)? = selectedRow(&s)?.id else { return nil }
+            let digests = s.repositories[name]?.revisions.map(\.digest) ?? []
+            return (name, digests, Format.safe(name))
         case .tags(let repo), .revisions(let repo):
             guard case .manifest(_, let d, let tag)? = selectedRow(&s)?.target else {
                 s.message = Banner(.info, "Select a tag or manifest that is stored.")

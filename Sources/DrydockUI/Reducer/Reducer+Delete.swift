@@ -33,7 +33,7 @@ extension Reducer {
             s.message = Banner(.info, "Space marks tags and manifests (on their lists) to delete several at once.")
             return
         }
-        guard let row = selectedRow(&s), row.target != nil || row.id.hasPrefix("tag:") else { return }
+        guard let row = selectedRow(&s), row.target != nil || row.id.isTag else { return }
         if s.top.list.marks.remove(row.id) == nil { s.top.list.marks.insert(row.id) }
         let n = s.top.list.marks.count
         s.message = Banner(.info, n == 0 ? "No marks." : "\(Format.plural(n, "item")) marked: d deletes them all.")
@@ -53,7 +53,7 @@ extension Reducer {
         if clearAll {
             marks = []
         } else {
-            for row in visibleRows(s) where row.target != nil || row.id.hasPrefix("tag:") {
+            for row in visibleRows(s) where row.target != nil || row.id.isTag {
                 if marked(marks.contains(row.id)) { marks.insert(row.id) } else { marks.remove(row.id) }
             }
         }
@@ -89,24 +89,30 @@ extension Reducer {
     private static func deleteRequests(_ s: inout AppState) -> [DeleteRequest] {
         switch s.top.id {
         case .repositories:
-            return selectedRow(&s).map { [.repository($0.id)] } ?? []
+            guard case .repository(let name)? = selectedRow(&s)?.id else { return [] }
+            return [.repository(name)]
         case .tags(let repo):
             if !s.top.list.marks.isEmpty {
-                return s.top.list.marks.sorted().filter { $0.hasPrefix("tag:") }.map { .tag(repository: repo, tag: String($0.dropFirst(4))) }
+                return s.top.list.marks.sorted().compactMap { id in
+                    guard case .tag(let name) = id else { return nil }
+                    return .tag(repository: repo, tag: name)
+                }
             }
-            guard let row = selectedRow(&s), row.id.hasPrefix("tag:") else { return [] }
-            return [.tag(repository: repo, tag: String(row.id.dropFirst(4)))]
+            guard case .tag(let name)? = selectedRow(&s)?.id else { return [] }
+            return [.tag(repository: repo, tag: name)]
         case .revisions(let repo):
             if !s.top.list.marks.isEmpty {
-                return s.top.list.marks.sorted().compactMap(Digest.init).map { .manifest(repository: repo, digest: $0) }
+                return s.top.list.marks.sorted().compactMap { id in
+                    guard case .revision(let d) = id else { return nil }
+                    return .manifest(repository: repo, digest: d)
+                }
             }
-            guard let row = selectedRow(&s), let d = Digest(row.id) else { return [] }
+            guard case .revision(let d)? = selectedRow(&s)?.id else { return [] }
             return [.manifest(repository: repo, digest: d)]
         case .manifest(let repo, let d, _):
             return [.manifest(repository: repo, digest: d)]
         case .layers(let repo, _):
-            guard let row = selectedRow(&s), let d = row.id.split(separator: ":", maxSplits: 1).last.flatMap({ Digest(String($0)) })
-            else {
+            guard case .blob(_, let text)? = selectedRow(&s)?.id, let d = Digest(text) else {
                 s.message = Banner(.info, "Select a layer or config line.")
                 return []
             }

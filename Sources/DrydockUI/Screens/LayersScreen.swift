@@ -54,7 +54,7 @@ enum LayersScreen {
             }
         }
         return Row(
-            id: "\(number):\(d.digestText)",
+            id: .blob(position: number, digest: d.digestText),
             cells: [
                 .role(number, .muted),
                 .role(Format.safe(d.digestText), .accent),

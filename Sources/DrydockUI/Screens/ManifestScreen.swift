@@ -206,12 +206,12 @@ struct DetailBuilder {
     mutating func section(_ label: String, _ value: StyledText, target: ScreenID? = nil) {
         sectionName = label
         itemIndex = 0
-        rows.append(Row(id: label, cells: [StyledText(label, CellStyle(role: .header, bold: true)), value], target: target))
+        rows.append(Row(id: .section(label), cells: [StyledText(label, CellStyle(role: .header, bold: true)), value], target: target))
     }
 
     mutating func item(_ label: String, _ value: StyledText, target: ScreenID? = nil) {
         itemIndex += 1
-        rows.append(Row(id: "\(sectionName)/\(itemIndex)", cells: [StyledText(label), value], target: target))
+        rows.append(Row(id: .detail(section: sectionName, item: itemIndex), cells: [StyledText(label), value], target: target))
     }
 }
 

@@ -30,13 +30,13 @@ enum RepositoriesScreen {
         guard let summary = state.summaries[entry.name] else {
             let pending = StyledText.role("…", .muted)
             return Row(
-                id: entry.name, cells: [nameCell, pending, pending, pending, pending, .role("… loading", .muted)],
+                id: .repository(entry.name), cells: [nameCell, pending, pending, pending, pending, .role("… loading", .muted)],
                 target: .tags(entry.name), sortName: name)
         }
         let sizes = state.index?.sizes[entry.name]
         let total = sizes?.total ?? summary.totalSize
         return Row(
-            id: entry.name,
+            id: .repository(entry.name),
             cells: [
                 nameCell,
                 StyledText("\(summary.tagCount)"),

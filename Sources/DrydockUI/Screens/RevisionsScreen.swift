@@ -37,7 +37,7 @@ enum RevisionsScreen {
         let seedEra = rev.placement.contains(.layers) && !rev.placement.contains(.revisions)
         let size = repo.size(of: rev.digest)
         return Row(
-            id: rev.digest.description,
+            id: .revision(rev.digest),
             cells: [
                 .role(rev.digest.short, .accent),
                 StyledText((rev.format?.shortName ?? "?") + (seedEra ? "*" : "")),

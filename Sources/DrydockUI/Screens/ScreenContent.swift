@@ -44,7 +44,7 @@ public struct Row: Equatable, Sendable {
     /// The fields, shared by copies until one is changed: lists of 40k rows are copied on every key that filters them.
     private final class Storage: @unchecked Sendable {
         // @unchecked: mutated only through `Row`'s setters, after `isKnownUniquelyReferenced` (copy on write).
-        var id: String
+        var id: RowID
         var cells: [StyledText]
         var target: ScreenID?
         var sortName: String?
@@ -54,7 +54,7 @@ public struct Row: Equatable, Sendable {
         var searchKey: [UInt8]
         var naturalSortKey: String?
 
-        init(id: String, cells: [StyledText], target: ScreenID?, sortName: String?, sortSize: Int64?, sortCreated: Date?,
+        init(id: RowID, cells: [StyledText], target: ScreenID?, sortName: String?, sortSize: Int64?, sortCreated: Date?,
              searchText: String, searchKey: [UInt8], naturalSortKey: String?) {
             self.id = id
             self.cells = cells
@@ -81,7 +81,7 @@ public struct Row: Equatable, Sendable {
     }
 
     /// Stable across reloads and sorting: the selection follows it.
-    public var id: String {
+    public var id: RowID {
         get { storage.id }
         set { unique().id = newValue }
     }
@@ -126,7 +126,7 @@ public struct Row: Equatable, Sendable {
     public var naturalSortKey: String? { storage.naturalSortKey }
 
     public init(
-        id: String, cells: [StyledText], target: ScreenID? = nil, sortName: String? = nil, sortSize: Int64? = nil,
+        id: RowID, cells: [StyledText], target: ScreenID? = nil, sortName: String? = nil, sortSize: Int64? = nil,
         sortCreated: Date? = nil, searchText: String? = nil
     ) {
         let text = searchText ?? cells.map(\.text).joined(separator: " ")
@@ -296,7 +296,7 @@ final class SortMemo: @unchecked Sendable {
 
 extension ScreenContent {
     /// With marks (Space), a first column shows `[x]` on marked rows and `[ ]` on the others (text, not colour).
-    func marking(_ marks: Set<String>) -> ScreenContent {
+    func marking(_ marks: Set<RowID>) -> ScreenContent {
         guard !marks.isEmpty else { return self }
         var out = self
         out.sortMemo = SortMemo()
@@ -313,7 +313,7 @@ extension ScreenContent {
 
 extension AppState {
     /// The marks of `screen` (the topmost stacked list showing it).
-    func marks(on screen: ScreenID) -> Set<String> { stack.last { $0.id == screen }?.list.marks ?? [] }
+    func marks(on screen: ScreenID) -> Set<RowID> { stack.last { $0.id == screen }?.list.marks ?? [] }
 }
 
 extension ScreenContent {

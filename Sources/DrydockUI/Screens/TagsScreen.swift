@@ -29,13 +29,13 @@ enum TagsScreen {
         let name = Format.safe(tag.name)
         guard let digest = tag.current else {
             return Row(
-                id: "tag:\(tag.name)",
+                id: .tag(tag.name),
                 cells: [StyledText(name), .role("(none)", .error), .role("dangling", .error), "-", "-", "-", .role("✗", .error), "-"],
                 sortName: name)
         }
         guard let rev = repo.revision(digest) else {
             return Row(
-                id: "tag:\(tag.name)",
+                id: .tag(tag.name),
                 cells: [
                     StyledText(name), .role(digest.short, .error), .role("missing", .error), "-", "-", "-",
                     .role("✗", .error), "-",
@@ -44,7 +44,7 @@ enum TagsScreen {
         }
         let size = repo.size(of: digest)
         return Row(
-            id: "tag:\(tag.name)",
+            id: .tag(tag.name),
             cells: [
                 StyledText(name),
                 .role(digest.short, .accent),

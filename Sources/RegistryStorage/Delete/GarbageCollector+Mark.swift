@@ -1,0 +1,50 @@
+/// The mark phase: what live manifests reference, under Drydock's rules or registry 2.8.2's (storage-format §7.1).
+extension GarbageCollector {
+    public struct MarkResult: Sendable, Equatable {
+        /// Every blob digest something live references.
+        public var marked: Set<Digest>
+        /// Untagged manifests to remove (`deleteUntagged` only).
+        public var deletions: [DeletePlan.ManifestRef]
+        /// Kept manifests whose content cannot be read: what they reference is unknown (the registry aborts on them).
+        public var unreadable: [DeletePlan.ManifestRef]
+    }
+
+    /// The mark phase over loaded repositories.
+    public static func mark(_ repos: [RepositoryContents], deleteUntagged: Bool, rules: Rules = .drydock) -> MarkResult {
+        mark(repos.map(RepositoryGCFacts.init), deleteUntagged: deleteUntagged, rules: rules)
+    }
+
+    /// The mark phase over the compact facts (what a store-wide run keeps in memory instead of whole repositories).
+    public static func mark(_ repos: [RepositoryGCFacts], deleteUntagged: Bool, rules: Rules = .drydock) -> MarkResult {
+        var result = MarkResult(marked: [], deletions: [], unreadable: [])
+        for repo in repos {
+            // 2.8.2 walks only its catalog (repositories with `_layers`) and only `revisions/` links whose blob exists.
+            if rules == .registry282 && !repo.hasLayersFolder { continue }
+            let revisions = rules == .registry282
+                ? repo.revisions.filter { $0.placement.contains(.revisions) && $0.blobPresent }
+                : repo.revisions
+            let keep = deleteUntagged ? keptRevisions(revisions, rules: rules) : Set(revisions.map(\.digest))
+            for r in revisions {
+                guard keep.contains(r.digest) else {
+                    if r.blobPresent { result.deletions.append(.init(repository: repo.name, digest: r.digest)) }
+                    continue
+                }
+                result.marked.insert(r.digest)
+                result.marked.formUnion(r.references)
+                if rules == .drydock { result.marked.formUnion(r.signatureLinks) }
+                if r.unreadable { result.unreadable.append(.init(repository: repo.name, digest: r.digest)) }
+            }
+        }
+        return result
+    }
+
+    /// Tagged revisions and (Drydock) everything they keep alive: index children and OCI referrers, transitively.
+    private static func keptRevisions(_ revisions: [RepositoryGCFacts.Revision], rules: Rules) -> Set<Digest> {
+        guard rules == .drydock else { return Set(revisions.filter(\.tagged).map(\.digest)) }
+        // What the listings call reachable is exactly what is kept: one definition (`ManifestReachability`).
+        let reach = ManifestReachability(
+            tags: revisions.filter(\.tagged).map { ("", $0.digest) },
+            manifests: revisions.map { r in (r.digest, r.children.map { ($0, nil) }, r.subject) })
+        return Set(revisions.lazy.map(\.digest).filter(reach.isReachable))
+    }
+}

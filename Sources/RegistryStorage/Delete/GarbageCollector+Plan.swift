@@ -1,0 +1,96 @@
+/// The plan of a run: mark, sweep candidates, the `_layers` links and tag history entries that go with them, and
+/// what blocks a real run.
+extension GarbageCollector {
+    /// What a run over the whole store would do: the catalog walk, every repository loaded light and reduced to facts
+    /// as it arrives (`onLoaded(done, total)`), the mark, then the sweep over `blobs/`. The command line and the
+    /// browser both plan through here, so what the walk could not read blocks both.
+    public func plan(deleteUntagged: Bool, onLoaded: (Int, Int) -> Void = { _, _ in }) async throws(DeleteError) -> GCPlan {
+        let listing: Catalog.Listing
+        do {
+            listing = try await store.repositories()
+        } catch {
+            throw .driver(DriverError(error), done: "listing repositories; nothing was changed")
+        }
+        let facts = await store.loadAll(listing.repositories, detail: .marking, reduce: RepositoryGCFacts.init, onLoaded: onLoaded)
+        return try await plan(facts: facts, storeProblems: listing.problems, deleteUntagged: deleteUntagged)
+    }
+
+    /// The same over repositories the caller loaded; `storeProblems` are the catalog walk's.
+    public func plan(
+        repositories: [RepositoryContents], storeProblems: [Problem] = [], deleteUntagged: Bool
+    ) async throws(DeleteError) -> GCPlan {
+        try await plan(facts: repositories.map(RepositoryGCFacts.init), storeProblems: storeProblems, deleteUntagged: deleteUntagged)
+    }
+
+    /// The same from compact facts, so a store-wide run need not hold every manifest. `storeProblems` (the catalog
+    /// walk's) and each repository's `unread` block a run when they say something was not read: the sweep would
+    /// delete every blob only that part references.
+    public func plan(
+        facts repositories: [RepositoryGCFacts], storeProblems: [Problem], deleteUntagged: Bool
+    ) async throws(DeleteError) -> GCPlan {
+        let ours = Self.mark(repositories, deleteUntagged: deleteUntagged)
+        let registry = Self.mark(repositories, deleteUntagged: deleteUntagged, rules: .registry282)
+        let stored = try await storedBlobs()
+        var plan = GCPlan(deleteUntagged: deleteUntagged, markedCount: ours.marked.count)
+        let byName = Dictionary(repositories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+
+        var histories: [String: [Digest: [String]]] = [:]
+        for ref in ours.deletions {
+            guard let repo = byName[ref.repository], let r = repo.revision(ref.digest) else { continue }
+            if histories[repo.name] == nil { histories[repo.name] = try await tagHistory(of: repo) }
+            plan.manifests.append(.init(
+                repository: ref.repository, repositoryPath: repo.path, digest: ref.digest,
+                tagIndexEntries: histories[repo.name]?[ref.digest] ?? [], seedEraLink: r.placement.contains(.layers)))
+        }
+        plan.blobs = await unmarkedBlobs(stored, marked: ours.marked)
+        plan.bytes = plan.blobs.reduce(0) { $0 + ($1.size ?? 0) }
+        let swept = Set(plan.blobs.map(\.digest))
+        for repo in repositories {
+            for link in repo.layerLinks where swept.contains(link) {
+                plan.layerLinks.append(.init(repository: repo.name, repositoryPath: repo.path, digest: link))
+            }
+        }
+
+        let oursDeleted = Set(ours.deletions)
+        plan.keptAgainstRegistry = registry.deletions.filter { !oursDeleted.contains($0) }.sorted()
+        plan.blobsKeptAgainstRegistry = stored.keys.filter { ours.marked.contains($0) && !registry.marked.contains($0) }.sorted()
+        plan.blockers = ours.unreadable.map { ref in
+            let why = byName[ref.repository]?.revision(ref.digest)?.unreadableBecause.map { " (\($0))" } ?? ""
+            return "\(SafeText.escaping(ref.repository))@\(ref.digest) cannot be read\(why), so what it references is unknown (see drydock verify)"
+        }
+        var seen = Set<String>()
+        for problem in storeProblems.filter(\.leavesContentUnknown) + repositories.flatMap(\.unread) {
+            let text = "not read: \(Self.describe(problem)); the blobs only it references would be swept"
+            if seen.insert(text).inserted { plan.blockers.append(text) }
+        }
+        if !plan.keptAgainstRegistry.isEmpty || !plan.blobsKeptAgainstRegistry.isEmpty {
+            plan.notes.append(
+                "registry 2.8.2's garbage-collect would also delete \(plan.keptAgainstRegistry.count) manifest(s) and "
+                    + "\(plan.blobsKeptAgainstRegistry.count) blob(s) that are still in use (index children, referrers, "
+                    + "seed-era manifests and signatures); Drydock keeps them")
+        }
+        return plan
+    }
+
+    /// `path: message` (both escaped), for a blocker line; driver failures name their path already.
+    static func describe(_ problem: Problem) -> String {
+        guard let path = problem.path.map({ SafeText.escaping($0.description) }), !problem.message.contains(path) else {
+            return problem.message
+        }
+        return "\(path): \(problem.message)"
+    }
+
+    /// Which tags' histories list each digest: from the load when it read them, else listed now (`tags/<t>/index/`).
+    func tagHistory(of repo: RepositoryGCFacts) async throws(DeleteError) -> [Digest: [String]] {
+        if let known = repo.tagHistory { return known }
+        var history: [Digest: [String]] = [:]
+        for tag in repo.tagNames where StoragePath.isSafeComponent(tag) {
+            do {
+                for d in try await store.tagHistory(repo.path, tag: tag) { history[d, default: []].append(tag) }
+            } catch {
+                throw .driver(error, done: "listing the history of tag \(SafeText.escaping(tag)); nothing was changed")
+            }
+        }
+        return history
+    }
+}

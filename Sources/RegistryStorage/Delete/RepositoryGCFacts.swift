@@ -1,0 +1,72 @@
+/// What the collector needs of one repository: digests and flags, not manifests (a few hundred bytes per revision).
+public struct RepositoryGCFacts: Sendable, Equatable {
+    public struct Revision: Sendable, Equatable {
+        public var digest: Digest
+        public var placement: LinkPlacement
+        public var blobPresent: Bool
+        /// Present but not parsable, or not readable (a symlink not followed, a FIFO, a folder): what it references
+        /// is unknown.
+        public var unreadable: Bool { unreadableBecause != nil }
+        /// Why it cannot be read (escaped), when it cannot.
+        public var unreadableBecause: String?
+        public var tagged: Bool
+        /// Blobs and manifests it references (config, layers; an index's children).
+        public var references: [Digest]
+        public var children: [Digest]
+        public var subject: Digest?
+        public var signatureLinks: [Digest]
+    }
+
+    public var name: String
+    public var path: StoragePath
+    public var hasLayersFolder: Bool
+    /// Sorted by digest.
+    public var revisions: [Revision]
+    public var layerLinks: [Digest]
+    /// Tags whose history (`index/`) lists each digest; nil when the load did not read tag histories (the plan then
+    /// lists the histories of the repositories it deletes manifests from).
+    public var tagHistory: [Digest: [String]]?
+    public var tagNames: [String]
+    /// What the load skipped or could not read (symlinks, unreadable or non-regular links and folders): the
+    /// repository's own problems of that kind, not its manifests' (`Revision.unreadable`).
+    public var unread: [Problem]
+
+    public init(_ repo: RepositoryContents) {
+        name = repo.name
+        path = repo.entry.path
+        hasLayersFolder = repo.entry.hasLayersFolder
+        revisions = repo.revisions.map { r in
+            // A missing blob is no manifest to the registry either; anything else that did not parse is unknown.
+            let unreadable: Bool = switch r.blob {
+            case .present: r.manifest == nil
+            case .unreadable, .notRegular: true
+            case .missing: false
+            }
+            let because = !unreadable ? nil : r.problems.first { $0.severity == .error }.map(GarbageCollector.describe) ?? "unparsable"
+            return Revision(
+                digest: r.digest, placement: r.placement, blobPresent: r.blob.isPresent, unreadableBecause: because, tagged: r.isTagged,
+                references: r.manifest?.references.compactMap(\.digest) ?? [], children: r.manifest?.children.compactMap(\.digest) ?? [],
+                subject: r.manifest?.subject?.digest, signatureLinks: r.signatureLinks)
+        }
+        layerLinks = repo.layerLinks.map(\.digest)
+        tagNames = repo.tags.map(\.name)
+        unread = (repo.entry.problems + repo.problems + repo.tags.flatMap(\.problems) + repo.layerLinks.flatMap(\.problems))
+            .filter(\.leavesContentUnknown)
+        if repo.tagHistoryKnown {
+            var history: [Digest: [String]] = [:]
+            for tag in repo.tags { for d in tag.history { history[d, default: []].append(tag.name) } }
+            tagHistory = history
+        } else {
+            tagHistory = nil
+        }
+    }
+
+    func revision(_ d: Digest) -> Revision? {
+        var lo = 0, hi = revisions.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if revisions[mid].digest < d { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < revisions.count && revisions[lo].digest == d ? revisions[lo] : nil
+    }
+}
