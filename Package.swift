@@ -53,10 +53,14 @@ let package = Package(
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // Writes large valid stores for benchmarks and scale tests.
         .target(name: "StoreGenerator", dependencies: ["RegistryStorage"]),
+        // Launchers for docker-registry, moto and redis on loopback ports, child processes, tool lookup: shared by
+        // drydock-bench and the interop tests; not a product.
+        .target(name: "TestHarness", dependencies: ["RegistryStorage"]),
         .executableTarget(
             name: "drydock-bench",
             dependencies: [
                 "StoreGenerator",
+                "TestHarness",
                 "RegistryStorage",
                 "DrydockUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -65,7 +69,7 @@ let package = Package(
         // Tests that start the real docker-registry and push with skopeo.
         .testTarget(
             name: "InteropTests",
-            dependencies: ["RegistryStorage", "StoreGenerator", "DemoRegistry"]
+            dependencies: ["RegistryStorage", "StoreGenerator", "DemoRegistry", "TestHarness"]
         ),
         .testTarget(
             name: "DrydockUITests",

@@ -25,4 +25,14 @@ int drydock_open_beneath(int dirfd, const char *path, int flags, int no_symlinks
 #endif
 }
 
+int drydock_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
+#if defined(__linux__) && defined(SYS_renameat2)
+    return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath, 1 /* RENAME_NOREPLACE */);
+#else
+    (void)olddirfd; (void)oldpath; (void)newdirfd; (void)newpath;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 const int DRYDOCK_O_PATH = O_PATH;

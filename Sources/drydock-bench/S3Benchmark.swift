@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RegistryStorage
 import StoreGenerator
+import TestHarness
 
 #if canImport(Glibc)
 import Glibc
@@ -44,10 +45,10 @@ struct S3Benchmark: AsyncParsableCommand {
         }
         let drydockPath = drydock ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("drydock").path
         guard FileManager.default.isExecutableFile(atPath: drydockPath) else { throw BenchError("no drydock binary at \(drydockPath)") }
-        guard let motoPath = Self.which(moto) else {
+        guard let motoPath = RequiredTool.path(of: moto) else {
             throw BenchError("\(moto) not found on PATH: install moto with its server (pip install 'moto[server]') or pass --moto PATH")
         }
-        guard let registryPath = Self.which(registry) else { throw BenchError("\(registry) not found on PATH (pass --registry PATH)") }
+        guard let registryPath = RequiredTool.path(of: registry) else { throw BenchError("\(registry) not found on PATH (pass --registry PATH)") }
 
         // 1. The store.
         let root: String
@@ -63,16 +64,21 @@ struct S3Benchmark: AsyncParsableCommand {
         }
 
         // 2. moto, the bucket, the upload.
-        let server = try await MotoProcess.start(executable: motoPath, logPath: scratch + "/moto.log")
-        defer { server.stop() }
+        let server = try await MotoServer.start(startupTimeout: 60, executable: motoPath)
+        defer {
+            // The log lives in moto's own work folder, which stop() removes.
+            if keep { try? FileManager.default.copyItem(atPath: server.logPath, toPath: scratch + "/moto.log") }
+            server.stop()
+        }
+        let requestLog = RequestLog(path: server.logPath)
         sayNow("moto_server on \(server.endpoint) (pid \(server.pid))")
         let location = S3Location(bucket: Self.bucket, rootDirectory: Self.rootDirectory, region: "us-east-1", endpoint: server.endpoint, secure: false)
         let credentials = S3Credentials(accessKeyID: "bench", secretAccessKey: "bench")
-        try await server.createBucket(Self.bucket, credentials: credentials)
+        try await server.createBucket(Self.bucket)
 
-        let beforeUpload = server.log.mark()
+        let beforeUpload = requestLog.mark()
         let upload = try await Self.upload(root: root, to: location, credentials: credentials, concurrency: uploadConcurrency)
-        let uploadLog = server.log.requests(since: beforeUpload)
+        let uploadLog = requestLog.requests(since: beforeUpload)
         sayNow("uploaded \(upload.files) objects (\(fmt(Double(upload.bytes) / 1_048_576)) MiB) in \(fmt(upload.seconds)) s (\(fmt(Double(upload.files) / upload.seconds)) PUT/s, \(uploadConcurrency) in flight)")
         // The log counter must see exactly the PUTs the driver sent: otherwise every count below is suspect.
         guard uploadLog.byKind["put"] == upload.requests.put, uploadLog.total == upload.requests.total else {
@@ -82,20 +88,27 @@ struct S3Benchmark: AsyncParsableCommand {
 
         // 3. The registry's configuration for the bucket.
         let config = scratch + "/config.yml"
-        try Self.configYAML(endpoint: server.endpoint, bucket: Self.bucket, root: "/" + Self.rootDirectory, credentials: credentials)
+        var options = RegistryServer.Options()
+        options.logLevel = "warn"
+        options.s3 = RegistryServer.S3Storage(
+            regionEndpoint: server.endpoint.absoluteString, bucket: Self.bucket, rootDirectory: "/" + Self.rootDirectory,
+            accessKey: credentials.accessKeyID, secretKey: credentials.secretAccessKey)
+        // garbage-collect never serves: the http address in the file is unused.
+        try RegistryServer.configYAML(options: options, root: URL(fileURLWithPath: scratch), port: 5000)
             .write(toFile: config, atomically: true, encoding: .utf8)
-        var environment = ProcessInfo.processInfo.environment
+        // Shell.childEnvironment drops AWS_CA_BUNDLE, REGISTRY_* and proxies; the config's keys must be the only ones.
+        var environment = Shell.childEnvironment()
         for name in environment.keys where name.hasPrefix("AWS_") { environment[name] = nil }
 
         func measure(_ argv: [String], cache: String? = nil) throws -> (Measurement, RequestTally) {
-            let mark = server.log.mark()
+            let mark = requestLog.mark()
             let motoCPU = server.cpuSeconds()
             let errPath = scratch + "/stderr-\(UUID().uuidString.prefix(6)).txt"
             var environment = environment
             // Each drydock run names its cache folder: an empty one is a cold run, the same one again a warm run.
             environment["DRYDOCK_CACHE_DIR"] = cache ?? scratch + "/cache-unused-\(UUID().uuidString.prefix(6))"
             let m = try Measure.run(argv, environment: environment, stderrPath: errPath)
-            var tally = server.log.requests(since: mark)
+            var tally = requestLog.requests(since: mark)
             tally.serverCPUSeconds = server.cpuSeconds() - motoCPU
             guard m.status == 0 else {
                 let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
@@ -143,10 +156,10 @@ struct S3Benchmark: AsyncParsableCommand {
         sameColdWarm["ls --json"] = ls.0.output == lsWarm.0.output
         let listed = Self.repositoryCount(ls.0.output)
 
-        let mark = server.log.mark()
+        let mark = requestLog.mark()
         let firstCPU = server.cpuSeconds()
         let first = try await Self.firstRepositoryList(location: location, credentials: credentials)
-        var firstLog = server.log.requests(since: mark)
+        var firstLog = requestLog.requests(since: mark)
         firstLog.serverCPUSeconds = server.cpuSeconds() - firstCPU
         let flat = try await Self.flatCatalog(location: location, credentials: credentials)
 
@@ -305,45 +318,12 @@ struct S3Benchmark: AsyncParsableCommand {
         return Point(seconds: Date().timeIntervalSince(started), requests: driver.requestCounts)
     }
 
-    static func configYAML(endpoint: URL, bucket: String, root: String, credentials: S3Credentials) -> String {
-        """
-        version: 0.1
-        log:
-          level: warn
-          formatter: text
-        storage:
-          s3:
-            region: us-east-1
-            regionendpoint: "\(endpoint.absoluteString)"
-            bucket: "\(bucket)"
-            rootdirectory: "\(root)"
-            accesskey: "\(credentials.accessKeyID)"
-            secretkey: "\(credentials.secretAccessKey)"
-            secure: false
-            v4auth: true
-          delete:
-            enabled: true
-
-        """
-    }
-
     /// The `repositories` array's length in `ls --json` output.
     static func repositoryCount(_ json: String) -> Int? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
             let repositories = object["repositories"] as? [Any]
         else { return nil }
         return repositories.count
-    }
-
-    /// `name` itself when it has a slash, else the first executable match on PATH.
-    static func which(_ name: String) -> String? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for dir in path.split(separator: ":") where !dir.isEmpty {
-            let candidate = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
     }
 }
 
@@ -354,121 +334,6 @@ func sayNow(_ line: String) {
 }
 
 // MARK: - moto
-
-/// `moto_server -H 127.0.0.1 -p PORT`, in memory, its werkzeug access log (one line per request) in a file.
-final class MotoProcess: @unchecked Sendable {
-    let endpoint: URL
-    let pid: pid_t
-    let log: RequestLog
-    private let process: Process
-
-    private init(endpoint: URL, process: Process, log: RequestLog) {
-        self.endpoint = endpoint
-        self.process = process
-        self.pid = process.processIdentifier
-        self.log = log
-    }
-
-    static func start(executable: String, logPath: String, timeout: TimeInterval = 60) async throws -> MotoProcess {
-        var lastLog = ""
-        for _ in 0..<3 {
-            let port = try freeLoopbackPort()
-            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
-            var environment = ProcessInfo.processInfo.environment
-            for name in environment.keys where name.hasPrefix("AWS_") { environment[name] = nil }
-            environment["PYTHONUNBUFFERED"] = "1"
-            process.environment = environment
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            try? handle.close()
-            let server = MotoProcess(endpoint: URL(string: "http://127.0.0.1:\(port)")!, process: process, log: RequestLog(path: logPath))
-            let transport = URLSessionTransport(timeout: 5)
-            let deadline = Date().addingTimeInterval(timeout)
-            while process.isRunning && Date() < deadline {
-                if let answer = try? await transport.send(HTTPRequest(method: "GET", url: server.endpoint.appendingPathComponent("moto-api/"))),
-                    answer.status == 200
-                {
-                    return server
-                }
-                try await Task.sleep(nanoseconds: 200_000_000)
-            }
-            lastLog = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            server.stop()
-            if !lastLog.contains("Address already in use") { break }
-        }
-        throw BenchError("moto_server did not start:\n\(lastLog.suffix(2000))")
-    }
-
-    func createBucket(_ name: String, credentials: S3Credentials) async throws {
-        let signer = SigV4Signer(accessKeyID: credentials.accessKeyID, secretAccessKey: credentials.secretAccessKey, region: "us-east-1")
-        let path = "/" + SigV4Signer.uriEncode(name, keepSlash: false)
-        let host = "127.0.0.1:\(endpoint.port ?? 80)"
-        var headers = signer.sign(
-            method: "PUT", encodedPath: path, query: [], headers: ["host": host], payloadHash: SigV4Signer.emptyPayloadHash, date: Date()
-        ).headers
-        headers["host"] = nil
-        let answer = try await URLSessionTransport(timeout: 30).send(
-            HTTPRequest(method: "PUT", url: URL(string: "http://\(host)\(path)")!, headers: headers))
-        guard answer.status == 200 else {
-            throw BenchError("CreateBucket \(name): HTTP \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
-        }
-    }
-
-    /// CPU seconds (user + system) moto has used so far, from /proc/PID/stat.
-    func cpuSeconds() -> Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return 0 }
-        // After "pid (comm)": state is field 3; utime and stime are fields 14 and 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
-
-    /// Peak resident memory from /proc (VmHWM), in KiB.
-    func peakRSSKiB() -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
-        else { return nil }
-        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-    }
-
-    /// SIGTERM to the server this benchmark started (by its pid), SIGKILL after 5 s.
-    func stop() {
-        guard process.isRunning else { return }
-        kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(pid, SIGKILL) }
-        process.waitUntilExit()
-    }
-
-    static func freeLoopbackPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw BenchError("socket() failed: errno \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw BenchError("bind() failed: errno \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw BenchError("getsockname() failed: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
 
 /// Requests counted from moto's access log between two marks.
 struct RequestLog {

@@ -16,6 +16,8 @@ struct GCCommand: AsyncParsableCommand {
             links of swept blobs, as registry 3.0 does.
 
             Run it only with the registry stopped or read-only: a push in progress has blobs no manifest references yet. \
+            With --config, a real run first asks the configuration's http.addr for /v2/ and is refused if anything \
+            answers (--registry-stopped when that address is another server). \
             A real run asks for that confirmation (--yes in scripts) and journals what it removes; swept blobs cannot \
             be restored. Like the registry's collector it ignores storage.delete.enabled; --read-only and \
             storage.maintenance.readonly.enabled refuse a real run.
@@ -24,6 +26,14 @@ struct GCCommand: AsyncParsableCommand {
             not followed under repositories/ or on a manifest blob, an unreadable or non-regular manifest, link or \
             folder. What lies there is unknown, so the sweep would delete the blobs only it references. The blockers \
             are named; --follow-symlinks collects a store spread over symlinks on purpose.
+
+            --online collects while the registry serves pushes: nothing written within --grace is touched, candidate \
+            blobs are unlinked and moved into a quarantine inside the store (not deleted), the registry's redis cache \
+            is purged, and after a short settle everything referenced again is restored. Quarantined data is deleted \
+            for good by a later run once older than --quarantine, after the same re-check; until then `drydock undo` \
+            restores the collection, blobs included. It is refused when the registry caches blob descriptors in memory, \
+            and with a bare STORE (no configuration to check the cache in) unless --no-cache-check vouches that the \
+            registry runs without a cache. The protocol is described in the README.
 
             Exit status: 0 done, 1 refused (blocked, also for --dry-run) or failed, 2 usage.
             """
@@ -41,9 +51,50 @@ struct GCCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Confirm that the registry is stopped or read-only; do not ask.")
     var yes = false
 
+    @Flag(name: .long, help: "Collect while the registry serves pushes (quarantine, re-check, restore; see the README).")
+    var online = false
+
+    @Option(name: .long, help: ArgumentHelp("--online: leave alone anything written within DURATION (2s, 30m, 1h, 2d). Default 1h.", valueName: "DURATION"))
+    var grace: String?
+
+    @Option(name: .long, help: ArgumentHelp("--online: delete quarantined data for good once older than DURATION. Default 24h.", valueName: "DURATION"))
+    var quarantine: String?
+
+    @Option(name: .long, help: ArgumentHelp("--online: wait DURATION between quarantining and the re-scan; longer than a registry request. Default 2s.", valueName: "DURATION"))
+    var settle: String?
+
+    @Flag(name: .long, help: "--online with a bare STORE: vouch that the registry runs with no blob-descriptor cache (no storage.cache).")
+    var noCacheCheck = false
+
+    @Flag(name: .long, help: "Offline with --config: run although the configuration's http.addr answers (it is not this registry).")
+    var registryStopped = false
+
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var deleteOptions: GCWriteOptions
     @OptionGroup var progressOptions: ProgressOptions
+
+    func validate() throws {
+        if online && registryStopped { throw ValidationError("--registry-stopped goes with an offline run, not --online") }
+        if !online {
+            for (given, name) in [(grace != nil, "--grace"), (quarantine != nil, "--quarantine"), (settle != nil, "--settle"), (noCacheCheck, "--no-cache-check")] where given {
+                throw ValidationError("\(name) goes with --online")
+            }
+        }
+        for (text, name) in [(grace, "--grace"), (quarantine, "--quarantine"), (settle, "--settle")] {
+            if let text, (try? RetentionDuration.seconds(text)) == nil {
+                throw ValidationError("\(name): not a duration: \(text) (use e.g. 2s, 30m, 1h, 2d)")
+            }
+        }
+    }
+
+    /// The options of an online run, from the flags (already validated).
+    var onlineOptions: OnlineGCOptions {
+        func seconds(_ text: String?, _ fallback: Double) -> Double { text.flatMap { try? RetentionDuration.seconds($0) } ?? fallback }
+        let settleSeconds = seconds(settle, 2)
+        return OnlineGCOptions(
+            grace: seconds(grace, OnlineGCOptions.defaultGrace), quarantinePeriod: seconds(quarantine, OnlineGCOptions.defaultQuarantinePeriod),
+            settle: .milliseconds(Int64(settleSeconds * 1000)), deleteUntagged: deleteUntagged)
+    }
 
     @Argument(help: ArgumentHelp("The store root (folder holding docker/registry/v2) or s3://BUCKET/ROOTDIRECTORY; omit with --config.", valueName: "STORE"))
     var store: String?
@@ -56,8 +107,25 @@ struct GCCommand: AsyncParsableCommand {
         if deleteOptions.deleteEnabled {
             FileHandleOutput.standardError("drydock: note: gc does not consult storage.delete.enabled (nor does the registry's garbage-collect); --delete-enabled changes nothing here")
         }
+        if online {
+            let cache = OnlineGCCache.state(of: registry, noCacheCheck: noCacheCheck)
+            try await OnlineGCRun(
+                registry: registry, policy: policy, cache: cache, options: onlineOptions, dryRun: dryRun, json: json, yes: yes
+            ).run()
+            return
+        }
         if !dryRun, let refusal = policy.writeRefusal {
             try CommandExit.refuse(refusal)
+        }
+        if !dryRun, !registryStopped, let configuration = registry.configuration,
+            case .answering(let url, let status) = await RegistryLiveness.probe(configuration.http)
+        {
+            // storage-format §7.4: a push in progress has blobs nothing references yet; a sweep now deletes them.
+            FileHandleOutput.standardError(
+                "drydock: refused: a registry answers \(url) (HTTP \(status)), the http.addr of \(SafeText.escaping(storeOptions.config ?? "the configuration")): "
+                    + "an offline collection would sweep the blobs of pushes in progress. Stop the registry (or make it read-only), "
+                    + "or run `drydock gc --online`; pass --registry-stopped only if that address is not this registry. Nothing was changed.")
+            throw ExitCode(1)
         }
         let collector = GarbageCollector(store: registry)
         let progress = progressOptions.line()

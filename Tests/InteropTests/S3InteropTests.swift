@@ -202,9 +202,10 @@ import Testing
                 #expect(ours.keptAgainstRegistry.isEmpty)
             }
 
-            // A real run (the registry keeps serving; only unreferenced blobs go).
+            // A real run (the registry keeps serving, but nothing pushes: only unreferenced blobs go). Its http.addr
+            // answers, so the run needs --registry-stopped, the operator's word that nothing writes meanwhile.
             let keysBefore = Set(try await bed.keys())
-            let ran = try await drydockGC(["--yes"])
+            let ran = try await drydockGC(["--yes", "--registry-stopped"])
             #expect(!ran.blobs.isEmpty)
             let keysAfter = Set(try await bed.keys())
             for blob in ran.blobs {

@@ -5,6 +5,10 @@
 /// Returns a file descriptor, or -1 with errno set (ENOSYS when the kernel lacks openat2).
 int drydock_open_beneath(int dirfd, const char *path, int flags, int no_symlinks);
 
+/// renameat2(2) with RENAME_NOREPLACE: fails with EEXIST instead of replacing an existing `newpath`.
+/// Returns 0, or -1 with errno set (ENOSYS or EINVAL when the kernel or filesystem lacks it).
+int drydock_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+
 /// O_PATH, which Swift's Glibc module does not export.
 extern const int DRYDOCK_O_PATH;
 

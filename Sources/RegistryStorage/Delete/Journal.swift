@@ -7,6 +7,9 @@ public struct JournalEntry: Codable, Sendable, Equatable {
         case delete
         /// A garbage collection: manifests vacuumed and blobs swept. Swept blobs cannot be restored.
         case garbageCollection = "gc"
+        /// An online garbage collection (`gc --online`): links removed, blob data moved into the quarantine
+        /// (`quarantine`), restorable until a later run deletes it for good.
+        case onlineCollection = "online-gc"
     }
 
     public var version: Int
@@ -28,6 +31,8 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     public var completed: Bool
     /// When `drydock undo` restored it.
     public var undone: Date?
+    /// Online collections only: every blob whose data was to be moved into the quarantine, and what became of it.
+    public var quarantine: [QuarantinedBlob]?
 
     public init(id: String, created: Date, operation: Operation, targets: [String], links: [JournalLink], blobs: [String],
                 unrestorable: [String], removed: [String]) {

@@ -34,8 +34,11 @@ public struct JournalUndo: Sendable {
         if !entry.blobs.isEmpty {
             plan.notRestorable.append("\(entry.blobs.count) blob(s) swept by the garbage collection (blob deletion cannot be undone)")
         }
+        let (quarantined, forged) = await QuarantineUndo.inspect(entry, driver: store.driver)
+        plan.quarantined = quarantined
+        plan.invalid += forged
         var missing = Set<Digest>()
-        var checked: [Digest: Bool] = [:]
+        var checked: [Digest: Bool] = Dictionary(quarantined.map { ($0, true) }, uniquingKeysWith: { a, _ in a })
         for link in entry.links {
             guard let path = link.path, let bytes = link.bytes else {
                 plan.invalid.append(link.summary)
@@ -79,6 +82,8 @@ public struct JournalUndo: Sendable {
             if !plan.missingBlobs.isEmpty { throw .blobsGone(plan.missingBlobs, "cannot undo \(plan.entry.id)") }
             throw .conflict(refusal)
         }
+        var entry = plan.entry
+        try await QuarantineUndo.restore(&entry, plan.quarantined, driver: store.driver)
         var restored: [JournalLink] = []
         for link in plan.restore {
             guard let path = link.path, let bytes = link.bytes else { continue }
@@ -89,7 +94,6 @@ public struct JournalUndo: Sendable {
             }
             restored.append(link)
         }
-        var entry = plan.entry
         entry.undone = now
         try await Journal(driver: store.driver).write(entry)
         return UndoResult(

@@ -13,6 +13,8 @@ public struct UndoPlan: Sendable, Equatable {
     public var invalid: [String]
     /// Removed files undo cannot bring back (upload data, swept blobs): reported, not refused.
     public var notRestorable: [String]
+    /// Online collections: blob data to move back from the quarantine before the links are written.
+    public var quarantined: [Digest] = []
 
     public var refusal: String? {
         if entry.isUndone { return "journal entry \(entry.id) was already undone" }

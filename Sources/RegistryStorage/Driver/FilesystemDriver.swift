@@ -312,10 +312,10 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         return out
     }
 
-    public func write(_ path: StoragePath, contents: [UInt8]) async throws {
-        guard let name = path.lastComponent else { throw DriverError.io(path, "cannot write the store root") }
+    /// Creates every folder of `path`, each opened beneath the root (a symlinked folder cannot lead outside).
+    private func makeFolders(_ path: StoragePath) throws {
         var dir = StoragePath.root
-        for c in path.parent.components {
+        for c in path.components {
             dir = dir.appending(c)
             let parentFD = try openBeneath(dir.parent, O_RDONLY | O_DIRECTORY)
             let r = mkdirat(parentFD, c, 0o755)
@@ -323,6 +323,11 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             close(parentFD)
             if r != 0 && e != EEXIST { throw FilesystemDriver.mapErrno(e, dir) }
         }
+    }
+
+    public func write(_ path: StoragePath, contents: [UInt8]) async throws {
+        guard let name = path.lastComponent else { throw DriverError.io(path, "cannot write the store root") }
+        try makeFolders(path.parent)
         let dirFD = try openBeneath(path.parent, O_RDONLY | O_DIRECTORY)
         defer { close(dirFD) }
         let temp = ".\(name).drydock-tmp"
@@ -347,6 +352,31 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             unlinkat(dirFD, temp, 0)
             throw FilesystemDriver.mapErrno(e, path)
         }
+    }
+
+    /// One `renameat2(RENAME_NOREPLACE)` between two folders opened beneath the root: atomic, never replaces the
+    /// destination, keeps the file's mtime (the grace and quarantine clocks stay honest). A file the registry writes
+    /// at `source` meanwhile is either moved whole or not at all. Where the kernel or filesystem lacks
+    /// RENAME_NOREPLACE, `linkat` (which refuses an existing name too) then `unlinkat` of the source.
+    public func move(_ source: StoragePath, to destination: StoragePath) async throws {
+        guard let name = source.lastComponent else { throw DriverError.io(source, "refusing to move the store root") }
+        guard let newName = destination.lastComponent else { throw DriverError.io(destination, "cannot move onto the store root") }
+        let info = try await stat(source)
+        guard info.kind == .file else { throw DriverError.notARegularFile(source, info.kind) }
+        try makeFolders(destination.parent)
+        let fromFD = try openBeneath(source.parent, O_RDONLY | O_DIRECTORY)
+        defer { close(fromFD) }
+        let toFD = try openBeneath(destination.parent, O_RDONLY | O_DIRECTORY)
+        defer { close(toFD) }
+        if drydock_rename_noreplace(fromFD, name, toFD, newName) == 0 { return }
+        let e = errno
+        if e == EEXIST { throw DriverError.alreadyExists(destination) }
+        guard e == ENOSYS || e == EINVAL else { throw FilesystemDriver.mapErrno(e, source) }
+        guard linkat(fromFD, name, toFD, newName, 0) == 0 else {
+            if errno == EEXIST { throw DriverError.alreadyExists(destination) }
+            throw FilesystemDriver.mapErrno(errno, source)
+        }
+        if unlinkat(fromFD, name, 0) != 0 && errno != ENOENT { throw FilesystemDriver.mapErrno(errno, source) }
     }
 
     public func delete(_ path: StoragePath) async throws {

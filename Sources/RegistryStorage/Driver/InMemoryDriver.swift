@@ -15,18 +15,32 @@ public final class InMemoryDriver: StorageDriver {
         var files: [StoragePath: [UInt8]] = [:]
         var directories: Set<StoragePath> = []
         var faults: [StoragePath: Fault] = [:]
+        /// Modification times (seconds since 1970) of files written through `put`/`write`/`move`.
+        var modified: [StoragePath: Double] = [:]
         var calls = 0
     }
 
     public let location: String
     private let state = Locked(State())
+    /// What `put` and `write` stamp as a file's modification time (seconds since 1970); nil (the default) leaves
+    /// it unknown, as before tests cared. Tests set it to age files.
+    public let clock = Locked<Double?>(nil)
 
     public init(location: String = "memory://") {
         self.location = location
     }
 
     public func put(_ path: StoragePath, _ contents: [UInt8]) {
-        state.withLock { $0.files[path] = contents }
+        let now = clock.withLock { $0 }
+        state.withLock {
+            $0.files[path] = contents
+            $0.modified[path] = now
+        }
+    }
+
+    /// Sets a file's modification time (seconds since 1970).
+    public func touch(_ path: StoragePath, modified: Double) {
+        state.withLock { $0.modified[path] = modified }
     }
 
     public func put(_ path: StoragePath, _ text: String) { put(path, Array(text.utf8)) }
@@ -104,7 +118,7 @@ public final class InMemoryDriver: StorageDriver {
         let result: Result<FileInfo, DriverError> = state.withLock { s in
             if let data = s.files[path] {
                 if case .special(let k) = s.faults[path] { return .success(FileInfo(kind: .special(k), size: 0)) }
-                return .success(FileInfo(kind: .file, size: Int64(data.count)))
+                return .success(FileInfo(kind: .file, size: Int64(data.count), modified: s.modified[path]))
             }
             if isDirectory(path, in: s) { return .success(FileInfo(kind: .directory, size: 0)) }
             return .failure(.notFound(path))
@@ -168,8 +182,30 @@ public final class InMemoryDriver: StorageDriver {
     public func delete(_ path: StoragePath) async throws {
         try checkFault(path)
         state.withLock { s in
-            for key in s.files.keys where key.hasPrefix(path) { s.files[key] = nil }
+            for key in s.files.keys where key.hasPrefix(path) {
+                s.files[key] = nil
+                s.modified[key] = nil
+            }
             s.directories = s.directories.filter { !$0.hasPrefix(path) }
         }
+    }
+
+    /// Like a rename: the content and its modification time move; an existing destination is refused.
+    public func move(_ source: StoragePath, to destination: StoragePath) async throws {
+        try checkFault(source)
+        try checkFault(destination)
+        let result: Result<Void, DriverError> = state.withLock { s in
+            guard let data = s.files[source] else {
+                return .failure(isDirectory(source, in: s) ? .notARegularFile(source, .directory) : .notFound(source))
+            }
+            if case .special(let k) = s.faults[source] { return .failure(.notARegularFile(source, .special(k))) }
+            guard s.files[destination] == nil, !isDirectory(destination, in: s) else { return .failure(.alreadyExists(destination)) }
+            s.files[destination] = data
+            s.modified[destination] = s.modified[source]
+            s.files[source] = nil
+            s.modified[source] = nil
+            return .success(())
+        }
+        try result.get()
     }
 }

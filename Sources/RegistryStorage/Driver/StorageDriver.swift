@@ -122,6 +122,10 @@ public enum DriverError: Error, Sendable, Equatable, CustomStringConvertible {
     case transient(StoragePath, String)
     case io(StoragePath, String)
     case readOnly(StoragePath)
+    /// A move's destination exists already (moves never overwrite).
+    case alreadyExists(StoragePath)
+    /// The backend cannot do this operation on this path (e.g. an object too large to copy in one request).
+    case unsupported(StoragePath, String)
     /// An object store (S3) refused or could not be reached; the failure says which, for the user.
     case objectStore(StoragePath, ObjectStoreFailure)
 
@@ -144,7 +148,7 @@ public enum DriverError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .notFound(let p), .notADirectory(let p), .notARegularFile(let p, _), .tooLarge(let p, _, _),
             .symlink(let p, _), .permissionDenied(let p), .transient(let p, _), .io(let p, _), .readOnly(let p),
-            .objectStore(let p, _):
+            .alreadyExists(let p), .unsupported(let p, _), .objectStore(let p, _):
             p
         }
     }
@@ -160,6 +164,8 @@ public enum DriverError: Error, Sendable, Equatable, CustomStringConvertible {
         case .transient(let p, let m): "\(p): \(m) (temporary)"
         case .io(let p, let m): "\(p): \(m)"
         case .readOnly(let p): "\(p): the store is opened read-only"
+        case .alreadyExists(let p): "\(p): already exists (not overwritten)"
+        case .unsupported(let p, let why): "\(p): \(why)"
         case .objectStore(let p, let failure): "\(p): \(failure)"
         }
     }
@@ -233,6 +239,12 @@ public protocol StorageDriver: Sendable {
     /// unsafe to name in a request are left in place and recorded in `skippedKeys`.
     func delete(_ path: StoragePath) async throws
 
+    /// Moves one regular file to `destination` (creating its parent folders), refusing with `alreadyExists` when
+    /// something is there already: never overwrites. Both paths stay inside the store. Used by online garbage
+    /// collection to put blob data aside (quarantine) and back. Filesystems rename atomically; object stores copy
+    /// server-side, then delete the source.
+    func move(_ source: StoragePath, to destination: StoragePath) async throws
+
     /// Object keys this driver has left alone so far (not readable as store paths, or unsafe to name in a request),
     /// for the user to hear about. Empty for drivers that report odd names as problems on the entry instead.
     var skippedKeys: SkippedKeys { get }
@@ -253,6 +265,11 @@ public struct WalkedFile: Sendable, Equatable {
 extension StorageDriver {
     public var listsRecursivelyCheaply: Bool { false }
     public var skippedKeys: SkippedKeys { SkippedKeys() }
+
+    /// Drivers that cannot move (wrappers in tests, future backends) refuse; nothing is copied or removed.
+    public func move(_ source: StoragePath, to destination: StoragePath) async throws {
+        throw DriverError.unsupported(source, "this store (\(location)) cannot move files")
+    }
 
     /// One listing per sub-folder.
     public func listFolders(_ dir: StoragePath, withEntry name: String) async throws -> [(folder: DirectoryEntry, entry: EntryKind?)] {

@@ -71,6 +71,17 @@ final class FakeS3: HTTPTransport, @unchecked Sendable {
         case ("POST", true) where query["delete"] != nil: return deleteObjects(request)
         case ("GET", false), ("HEAD", false): return get(key, request)
         case ("PUT", false):
+            // CopyObject: `x-amz-copy-source: bucket/key` (URL-encoded), copied server-side.
+            if let source = request.header("x-amz-copy-source") {
+                let decoded = source.removingPercentEncoding ?? source
+                let trimmed = decoded.drop(while: { $0 == "/" })
+                let sourceKey = String(trimmed.dropFirst(bucket.count + 1))
+                guard trimmed.hasPrefix(bucket + "/"),
+                    let bytes = state.withLock({ $0.objects[sourceKey] })
+                else { return FakeS3.error(404, "NoSuchKey", "The specified key does not exist.") }
+                put(key, bytes)
+                return HTTPResponse(status: 200, body: Array("<CopyObjectResult><ETag>\"x\"</ETag></CopyObjectResult>".utf8))
+            }
             put(key, request.body)
             return HTTPResponse(status: 200, headers: ["ETag": "\"x\""])
         case ("DELETE", false):

@@ -2,11 +2,11 @@ import Foundation
 import Testing
 
 /// A command-line tool an interop test needs is not on PATH.
-struct ToolMissingError: Error, CustomStringConvertible {
-    var tool: String
-    var underCI: Bool
+public struct ToolMissingError: Error, CustomStringConvertible {
+    public var tool: String
+    public var underCI: Bool
 
-    var description: String {
+    public var description: String {
         if underCI {
             return "required tool '\(tool)' is not on PATH although CI=true: .ci/run must install it "
                 + (tool == "moto_server" ? "(python3 -m pip install 'moto[server]==\(MotoServer.patchedVersion)')"
@@ -27,14 +27,14 @@ struct ToolMissingError: Error, CustomStringConvertible {
 ///   `ToolMissingError`, so the test fails. Returns the tool's absolute path otherwise.
 /// - `guard try RequiredTool.check("docker-registry", "skopeo") else { return }` when the test should simply return:
 ///   false locally when a tool is missing (a note is printed), throws under CI.
-enum RequiredTool {
+public enum RequiredTool {
     /// The tools every registry interop test needs.
-    static let registryTools = ["docker-registry", "skopeo", "gzip"]
+    public static let registryTools = ["docker-registry", "skopeo", "gzip"]
 
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
     /// Absolute path of `name` on PATH (plus the standard system folders), or nil.
-    static func path(of name: String) -> String? {
+    public static func path(of name: String) -> String? {
         if name.contains("/") {
             return FileManager.default.isExecutableFile(atPath: name) ? name : nil
         }
@@ -59,20 +59,26 @@ enum RequiredTool {
     /// Returns the path of `name`. Missing: throws `ToolMissingError` under `CI=true`, otherwise cancels (skips) the
     /// running test. Call it only from inside a test.
     @discardableResult
-    static func require(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    public static func require(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         if let found = path(of: name) { return found }
         if isCI { throw ToolMissingError(tool: name, underCI: true) }
         try Test.cancel("skipped: '\(name)' is not on PATH (install it, or run under CI=true to make this fail)",
                         sourceLocation: sourceLocation)
     }
 
+    /// `require` for the launchers in this target: `#_sourceLocation` expands where it is written, and only this file
+    /// imports Testing (the launchers also run inside drydock-bench).
+    static func requireForLaunch(_ name: String) throws -> String {
+        try require(name)
+    }
+
     /// Requires every tool in `names` (see `require`).
-    static func require(all names: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    public static func require(all names: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
         for name in names { try require(name, sourceLocation: sourceLocation) }
     }
 
     /// True when all `names` are present. False locally when one is missing (prints which); throws under `CI=true`.
-    static func check(_ names: String...) throws -> Bool {
+    public static func check(_ names: String...) throws -> Bool {
         for name in names where path(of: name) == nil {
             if isCI { throw ToolMissingError(tool: name, underCI: true) }
             print("note: '\(name)' is not on PATH; skipping this interop test")

@@ -6,25 +6,27 @@ import Glibc
 #endif
 
 /// What a finished child process left behind.
-struct ProcessResult: Sendable {
-    var executable: String
-    var arguments: [String]
-    var exitCode: Int32
+public struct ProcessResult: Sendable {
+    public var executable: String
+    public var arguments: [String]
+    public var exitCode: Int32
     /// True when the harness killed the child because it ran past its time limit.
-    var timedOut: Bool
-    var stdout: [UInt8]
-    var stderr: [UInt8]
+    public var timedOut: Bool
+    public var stdout: [UInt8]
+    public var stderr: [UInt8]
 
-    var stdoutString: String { String(decoding: stdout, as: UTF8.self) }
-    var stderrString: String { String(decoding: stderr, as: UTF8.self) }
-    var succeeded: Bool { exitCode == 0 && !timedOut }
-    var commandLine: String { ([executable] + arguments).map(Shell.quote).joined(separator: " ") }
+    public var stdoutString: String { String(decoding: stdout, as: UTF8.self) }
+    public var stderrString: String { String(decoding: stderr, as: UTF8.self) }
+    public var succeeded: Bool { exitCode == 0 && !timedOut }
+    public var commandLine: String { ([executable] + arguments).map(Shell.quote).joined(separator: " ") }
 }
 
-struct ProcessFailure: Error, CustomStringConvertible {
-    var result: ProcessResult
+public struct ProcessFailure: Error, CustomStringConvertible {
+    public var result: ProcessResult
 
-    var description: String {
+    public init(result: ProcessResult) { self.result = result }
+
+    public var description: String {
         var text = "command failed (exit \(result.exitCode)\(result.timedOut ? ", timed out" : "")): \(result.commandLine)"
         let err = result.stderrString.trimmingCharacters(in: .whitespacesAndNewlines)
         let out = result.stdoutString.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -36,15 +38,15 @@ struct ProcessFailure: Error, CustomStringConvertible {
 
 /// Runs child processes for the interop tests. Output goes through temporary files (never pipes), so a chatty child
 /// cannot deadlock the harness; stdin is /dev/null.
-enum Shell {
+public enum Shell {
     /// Environment for every child: the test process's own, minus variables that would change what the tools do
     /// (AWS_CA_BUNDLE breaks docker-registry's S3 setup; REGISTRY_* would override its config file; proxies must not
     /// see loopback traffic).
     /// The content cache folder of every drydock this test process starts (unless a test names another).
-    static let testCacheDirectory = FileManager.default.temporaryDirectory
+    public static let testCacheDirectory = FileManager.default.temporaryDirectory
         .appendingPathComponent("drydock-test-cache-\(ProcessInfo.processInfo.processIdentifier)").path
 
-    static func childEnvironment(adding extra: [String: String] = [:]) -> [String: String] {
+    public static func childEnvironment(adding extra: [String: String] = [:]) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
         for key in env.keys {
             let upper = key.uppercased()
@@ -64,7 +66,7 @@ enum Shell {
     }
 
     /// Runs `executable` (a path, or a name looked up on PATH) and waits for it, blocking the calling thread.
-    static func runSync(
+    public static func runSync(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String]? = nil,
@@ -123,7 +125,7 @@ enum Shell {
     }
 
     /// Same as `runSync`, but waits on a thread of its own (`OffPool`) so the Swift concurrency pool stays free.
-    static func run(
+    public static func run(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String]? = nil,
@@ -137,7 +139,7 @@ enum Shell {
 
     /// `runSync`, throwing `ProcessFailure` unless the child exited 0.
     @discardableResult
-    static func checkedSync(
+    public static func checkedSync(
         _ executable: String, _ arguments: [String], currentDirectory: URL? = nil, timeout: TimeInterval = 300
     ) throws -> ProcessResult {
         let result = try runSync(executable, arguments, currentDirectory: currentDirectory, timeout: timeout)
@@ -145,7 +147,7 @@ enum Shell {
         return result
     }
 
-    static func quote(_ word: String) -> String {
+    public static func quote(_ word: String) -> String {
         let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+%")
         if !word.isEmpty && word.allSatisfy({ safe.contains($0) }) { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
@@ -158,8 +160,8 @@ enum Shell {
 /// a wait parked there holds one of the same few worker threads (about twice the core count, i.e. 4 on 2 cores) that
 /// every test task needs. A dozen registry tests waiting for skopeo that way starved the in-memory UI test
 /// (`RunnerTests.runsAgainstAStoreInTheBackgroundAndQuits`) for 20 s. A plain `Thread` is outside that pool.
-enum OffPool {
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+public enum OffPool {
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread { continuation.resume(with: Result { try body() }) }
             thread.name = "drydock-test-wait"
@@ -167,7 +169,7 @@ enum OffPool {
         }
     }
 
-    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             let thread = Thread { continuation.resume(returning: body()) }
             thread.name = "drydock-test-wait"
@@ -177,18 +179,18 @@ enum OffPool {
 }
 
 /// A directory under the system temporary folder, removed by `remove()` (tests call it in `defer`).
-struct TemporaryDirectory: Sendable {
-    let url: URL
+public struct TemporaryDirectory: Sendable {
+    public let url: URL
 
-    init(prefix: String = "drydock-test") throws {
+    public init(prefix: String = "drydock-test") throws {
         let base = URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true)
         url = base.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8).lowercased())", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
-    var path: String { url.path }
+    public var path: String { url.path }
 
-    func remove() {
+    public func remove() {
         try? FileManager.default.removeItem(at: url)
     }
 }

@@ -1,16 +1,15 @@
 import Foundation
 import RegistryStorage
-import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-struct MotoServerError: Error, CustomStringConvertible {
-    var message: String
-    var log: String
+public struct MotoServerError: Error, CustomStringConvertible {
+    public var message: String
+    public var log: String
 
-    var description: String { log.isEmpty ? message : "\(message)\n--- moto_server log (tail) ---\n\(log)" }
+    public var description: String { log.isEmpty ? message : "\(message)\n--- moto_server log (tail) ---\n\(log)" }
 }
 
 /// A real S3 endpoint for tests: `moto_server -H 127.0.0.1 -p PORT` (in memory, started per test).
@@ -29,16 +28,16 @@ struct MotoServerError: Error, CustomStringConvertible {
 /// defer { moto.stop() }
 /// try await moto.createBucket("registry")
 /// ```
-final class MotoServer: @unchecked Sendable {
-    let port: Int
+public final class MotoServer: @unchecked Sendable {
+    public let port: Int
     /// `http://127.0.0.1:PORT`
-    let endpoint: URL
-    let accessKey: String
-    let secretKey: String
-    let region = "us-east-1"
-    let workDirectory: URL
-    let logPath: String
-    let pid: Int32
+    public let endpoint: URL
+    public let accessKey: String
+    public let secretKey: String
+    public let region = "us-east-1"
+    public let workDirectory: URL
+    public let logPath: String
+    public let pid: Int32
     private let process: Process
     private let lock = NSLock()
     private var stopped = false
@@ -57,8 +56,11 @@ final class MotoServer: @unchecked Sendable {
     deinit { stop() }
 
     /// Starts moto and waits until it answers; with `strictAuth`, also sets up the IAM key and turns checking on.
-    static func start(strictAuth: Bool = false, startupTimeout: TimeInterval = 30) async throws -> MotoServer {
-        let tool = try RequiredTool.require("moto_server")
+    /// `executable` is a path to use instead of `moto_server` on PATH (drydock-bench's `--moto`).
+    public static func start(
+        strictAuth: Bool = false, startupTimeout: TimeInterval = 30, executable: String? = nil
+    ) async throws -> MotoServer {
+        let tool = try executable ?? RequiredTool.requireForLaunch("moto_server")
         var lastError: Error?
         for _ in 0..<3 {
             do {
@@ -110,7 +112,7 @@ final class MotoServer: @unchecked Sendable {
 
     /// Loaded by moto's Python at start (`sitecustomize` on PYTHONPATH): the signature checker sees the raw request
     /// URI (`RAW_URI`, set by werkzeug's server) instead of werkzeug's re-quoted `request.url`.
-    static let rawURIPatch = """
+    public static let rawURIPatch = """
         import sys
         try:
             from moto.core import authorization as _auth
@@ -138,13 +140,13 @@ final class MotoServer: @unchecked Sendable {
             sys.stderr.write("drydock: moto signature check NOT patched: %r\\n" % (error,))
 
         """
-    static let patchMarker = "drydock: moto signature check patched"
+    public static let patchMarker = "drydock: moto signature check patched"
     /// The moto the patch (and the strict-mode assertions) were written against; `.ci/run` installs exactly this one.
-    static let patchedVersion = "5.2.1"
+    public static let patchedVersion = "5.2.1"
 
     private static func startOnce(tool: String, patchSignatureCheck: Bool, timeout: TimeInterval) async throws -> MotoServer {
         let work = try TemporaryDirectory(prefix: "drydock-moto")
-        let port = try RegistryServer.freeLoopbackPort()
+        let port = try LoopbackPort.free()
         let logURL = work.url.appendingPathComponent("moto.log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let logHandle = try FileHandle(forWritingTo: logURL)
@@ -210,7 +212,7 @@ final class MotoServer: @unchecked Sendable {
     }
 
     /// Creates a bucket (signed with this server's key, so it works in strict mode too).
-    func createBucket(_ name: String) async throws {
+    public func createBucket(_ name: String) async throws {
         let signer = SigV4Signer(accessKeyID: accessKey, secretAccessKey: secretKey, region: region, service: "s3")
         let path = "/" + SigV4Signer.uriEncode(name, keepSlash: false)
         let signed = signer.sign(
@@ -228,7 +230,7 @@ final class MotoServer: @unchecked Sendable {
     }
 
     /// SIGTERM, then SIGKILL after 5 s; removes the work folder. Safe to call more than once.
-    func stop() {
+    public func stop() {
         let alreadyStopped = lock.withLock {
             let was = stopped
             stopped = true
@@ -245,7 +247,26 @@ final class MotoServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: workDirectory)
     }
 
-    func logTail(lines: Int = 40) -> String {
+    /// CPU seconds (user + system) moto has used so far, from /proc/PID/stat (drydock-bench charges it to a run).
+    public func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        // After "pid (comm)": state is field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Peak resident memory from /proc (VmHWM), in KiB.
+    public func peakRSSKiB() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    }
+
+    public func logTail(lines: Int = 40) -> String {
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return log.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }

@@ -1,5 +1,5 @@
 import Foundation
-import Testing
+import RegistryStorage
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -8,11 +8,11 @@ import FoundationNetworking
 import Glibc
 #endif
 
-struct RegistryServerError: Error, CustomStringConvertible {
-    var message: String
-    var log: String
+public struct RegistryServerError: Error, CustomStringConvertible {
+    public var message: String
+    public var log: String
 
-    var description: String {
+    public var description: String {
         log.isEmpty ? message : "\(message)\n--- docker-registry log (tail) ---\n\(log)"
     }
 }
@@ -25,80 +25,99 @@ struct RegistryServerError: Error, CustomStringConvertible {
 /// ```
 /// or `try await RegistryServer.with { server in ... }`, which stops it even when the body throws.
 /// `deinit` also kills a server that was never stopped, as a last resort.
-final class RegistryServer: @unchecked Sendable {
-    struct Options: Sendable {
+public final class RegistryServer: @unchecked Sendable {
+    public struct Options: Sendable {
         /// `storage.delete.enabled` (DELETE on manifests and blobs).
-        var deleteEnabled = true
+        public var deleteEnabled = true
         /// `compatibility.schema1.enabled` (accept schema1 pushes; needed for `skopeo --format v2s1`).
-        var schema1Enabled = true
+        public var schema1Enabled = true
         /// `storage.maintenance.readonly.enabled`.
-        var readOnly = false
+        public var readOnly = false
         /// `storage.maintenance.uploadpurging.enabled`; off by default so `_uploads` stays as the test left it.
-        var uploadPurging = false
+        public var uploadPurging = false
         /// Storage root; nil makes a fresh one inside the server's work folder. An existing store can be served.
-        var rootDirectory: URL? = nil
+        public var rootDirectory: URL? = nil
         /// `log.level`.
-        var logLevel = "info"
+        public var logLevel = "info"
         /// YAML appended at the top level of the config (e.g. "catalog:\n  maxentries: 5\n"). Keys must not repeat
         /// ones the harness writes (version, log, storage, http, compatibility).
-        var extraYAML: String? = nil
+        public var extraYAML: String? = nil
         /// YAML lines placed under `storage:` (indent them by 2 spaces), e.g. "  cache:\n    blobdescriptor: inmemory\n".
-        var extraStorageYAML: String? = nil
+        public var extraStorageYAML: String? = nil
         /// Extra environment for the child (REGISTRY_* variables override the config file).
-        var environment: [String: String] = [:]
+        public var environment: [String: String] = [:]
         /// How long to wait for `GET /v2/` to answer.
-        var startupTimeout: TimeInterval = 10
+        public var startupTimeout: TimeInterval = 10
         /// Store in S3 (`storage.s3`, e.g. pointing at a `MotoServer`) instead of the filesystem; `rootDirectory`
         /// is then unused. The child never sees AWS_CA_BUNDLE (`Shell.childEnvironment`), which makes 2.8.2 panic.
-        var s3: S3Storage? = nil
+        public var s3: S3Storage? = nil
         /// `storage.cache.blobdescriptor: redis` and the `redis:` block (then `extraStorageYAML` must not hold a
         /// `cache:` key, nor `extraYAML` a `redis:` one).
-        var redis: RedisCache? = nil
+        public var redis: RedisCache? = nil
 
-        init() {}
+        public init() {}
     }
 
     /// The registry's redis blob-descriptor cache, e.g. pointing at a `RedisServer`.
-    struct RedisCache: Sendable {
+    public struct RedisCache: Sendable {
         /// `host:port`
-        var addr: String
-        var password = ""
-        var db = 0
+        public var addr: String
+        public var password = ""
+        public var db = 0
+
+        public init(addr: String, password: String = "", db: Int = 0) {
+            self.addr = addr
+            self.password = password
+            self.db = db
+        }
     }
 
     /// The `storage.s3` block. 2.8.2 has no `forcepathstyle` key: a non-empty `regionendpoint` means path-style.
-    struct S3Storage: Sendable {
-        var regionEndpoint: String
-        var bucket: String
+    public struct S3Storage: Sendable {
+        public var regionEndpoint: String
+        public var bucket: String
         /// As written in the config, e.g. `/drydock/store` (keys are `drydock/store/docker/registry/v2/...`).
-        var rootDirectory: String
-        var accessKey: String
-        var secretKey: String
-        var region = "us-east-1"
-        var secure = false
-        var v4Auth = true
+        public var rootDirectory: String
+        public var accessKey: String
+        public var secretKey: String
+        public var region = "us-east-1"
+        public var secure = false
+        public var v4Auth = true
+
+        public init(
+            regionEndpoint: String, bucket: String, rootDirectory: String, accessKey: String, secretKey: String,
+            region: String = "us-east-1", secure: Bool = false, v4Auth: Bool = true
+        ) {
+            self.regionEndpoint = regionEndpoint
+            self.bucket = bucket
+            self.rootDirectory = rootDirectory
+            self.accessKey = accessKey
+            self.secretKey = secretKey
+            self.region = region
+            self.secure = secure
+            self.v4Auth = v4Auth
+        }
     }
 
-    let options: Options
-    let port: Int
+    public let options: Options
+    public let port: Int
     /// `http://127.0.0.1:PORT`
-    let baseURL: URL
+    public let baseURL: URL
     /// The folder that contains `docker/registry/v2`.
-    let rootDirectory: URL
+    public let rootDirectory: URL
     /// The server's own temporary folder: config, log, and (by default) the store.
-    let workDirectory: URL
-    let configPath: String
-    let logPath: String
-    let pid: Int32
+    public let workDirectory: URL
+    public let configPath: String
+    public let logPath: String
+    public let pid: Int32
     private let process: Process
     private let lock = NSLock()
     private var stopped = false
 
     /// `127.0.0.1:PORT`, the registry part of a skopeo `docker://` reference.
-    var hostPort: String { "127.0.0.1:\(port)" }
+    public var hostPort: String { "127.0.0.1:\(port)" }
     /// `docker/registry/v2` under the root.
-    var storageV2: URL { rootDirectory.appendingPathComponent("docker/registry/v2", isDirectory: true) }
-    var api: RegistryAPI { RegistryAPI(baseURL: baseURL) }
+    public var storageV2: URL { rootDirectory.appendingPathComponent("docker/registry/v2", isDirectory: true) }
 
     private init(
         options: Options, port: Int, rootDirectory: URL, workDirectory: URL, configPath: String, logPath: String,
@@ -120,8 +139,8 @@ final class RegistryServer: @unchecked Sendable {
     }
 
     /// Starts a registry and waits until `GET /v2/` answers 200. Retries with a new port if the first one was taken.
-    static func start(_ options: Options = Options()) async throws -> RegistryServer {
-        try RequiredTool.require("docker-registry")
+    public static func start(_ options: Options = Options()) async throws -> RegistryServer {
+        try RequiredTool.requireForLaunch("docker-registry")
         try await OffPool.run { try versionCheck.get() }
         var lastError: Error?
         for _ in 0..<3 {
@@ -137,7 +156,7 @@ final class RegistryServer: @unchecked Sendable {
     /// The interop assertions encode distribution 2.8.x (schema1 stored as payload, what its DELETE leaves on disk,
     /// its garbage collector's mistakes); another registry would make them fail for the wrong reason, or pass
     /// without meaning. Checked once per process (`docker-registry --version`).
-    static let versionCheck: Result<Void, RegistryServerError> = {
+    public static let versionCheck: Result<Void, RegistryServerError> = {
         let found: String
         do {
             found = try Shell.runSync("docker-registry", ["--version"], timeout: 60).stdoutString
@@ -153,7 +172,7 @@ final class RegistryServer: @unchecked Sendable {
     }()
 
     /// Starts a registry, runs `body`, and stops the registry whatever happens.
-    static func with<T>(
+    public static func with<T>(
         _ options: Options = Options(), _ body: (RegistryServer) async throws -> T
     ) async throws -> T {
         let server = try await start(options)
@@ -172,7 +191,7 @@ final class RegistryServer: @unchecked Sendable {
         let work = try TemporaryDirectory(prefix: "drydock-registry")
         let root = options.rootDirectory ?? work.url.appendingPathComponent("storage", isDirectory: true)
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let port = try freeLoopbackPort()
+        let port = try LoopbackPort.free()
         let configURL = work.url.appendingPathComponent("config.yml")
         let logURL = work.url.appendingPathComponent("registry.log")
         try Data(configYAML(options: options, root: root, port: port).utf8).write(to: configURL)
@@ -180,7 +199,7 @@ final class RegistryServer: @unchecked Sendable {
         let logHandle = try FileHandle(forWritingTo: logURL)
 
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try RequiredTool.require("docker-registry"))
+        process.executableURL = URL(fileURLWithPath: try RequiredTool.requireForLaunch("docker-registry"))
         process.arguments = ["serve", configURL.path]
         process.environment = Shell.childEnvironment(adding: options.environment)
         process.currentDirectoryURL = work.url
@@ -220,14 +239,15 @@ final class RegistryServer: @unchecked Sendable {
     }
 
     private func answersPing() async -> Bool {
-        guard let response = try? await api.request("GET", "/v2/", timeout: 1) else { return false }
+        let ping = HTTPRequest(method: "GET", url: baseURL.appendingPathComponent("v2/"))
+        guard let response = try? await URLSessionTransport(timeout: 1).send(ping) else { return false }
         return response.status == 200
     }
 
     /// SIGTERM, wait up to 5 s, then SIGKILL; waits for the child to be gone. Then removes the work folder (config,
     /// log and the default store; a store passed in `Options.rootDirectory` lives elsewhere and is kept) unless
     /// `keepsWorkDirectory` is set. Safe to call more than once.
-    func stop() {
+    public func stop() {
         lock.lock()
         let alreadyStopped = stopped
         stopped = true
@@ -248,26 +268,26 @@ final class RegistryServer: @unchecked Sendable {
     }
 
     /// Keep the work folder (config, log, store) after `stop()`, e.g. to inspect a failure. Default false.
-    var keepsWorkDirectory: Bool {
+    public var keepsWorkDirectory: Bool {
         get { lock.withLock { _keep } }
         set { lock.withLock { _keep = newValue } }
     }
     private var _keep = false
 
-    var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { process.isRunning }
 
     /// The registry's log (stdout and stderr), whole.
-    func log() -> String {
+    public func log() -> String {
         (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
     }
 
     /// The last `lines` lines of the log, for failure messages.
-    func logTail(lines: Int = 40) -> String {
+    public func logTail(lines: Int = 40) -> String {
         log().split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }
 
     /// Runs `docker-registry garbage-collect` on this server's config (the server may keep running).
-    func garbageCollect(dryRun: Bool = true, deleteUntagged: Bool = false) async throws -> (
+    public func garbageCollect(dryRun: Bool = true, deleteUntagged: Bool = false) async throws -> (
         exitCode: Int32, stdout: String
     ) {
         try await Self.garbageCollect(configPath: configPath, dryRun: dryRun, deleteUntagged: deleteUntagged)
@@ -275,7 +295,7 @@ final class RegistryServer: @unchecked Sendable {
 
     /// `docker-registry garbage-collect [--dry-run] [--delete-untagged] CONFIG`. Returns its exit code and its
     /// standard output (the "marking"/"eligible for deletion" lines go to stdout; the log goes to stderr).
-    static func garbageCollect(configPath: String, dryRun: Bool = true, deleteUntagged: Bool = false) async throws
+    public static func garbageCollect(configPath: String, dryRun: Bool = true, deleteUntagged: Bool = false) async throws
         -> (exitCode: Int32, stdout: String)
     {
         let result = try await garbageCollectResult(
@@ -284,10 +304,10 @@ final class RegistryServer: @unchecked Sendable {
     }
 
     /// Like `garbageCollect`, with stderr too.
-    static func garbageCollectResult(configPath: String, dryRun: Bool = true, deleteUntagged: Bool = false)
+    public static func garbageCollectResult(configPath: String, dryRun: Bool = true, deleteUntagged: Bool = false)
         async throws -> ProcessResult
     {
-        let tool = try RequiredTool.require("docker-registry")
+        let tool = try RequiredTool.requireForLaunch("docker-registry")
         var arguments = ["garbage-collect"]
         if dryRun { arguments.append("--dry-run") }
         if deleteUntagged { arguments.append("--delete-untagged") }
@@ -295,7 +315,7 @@ final class RegistryServer: @unchecked Sendable {
         return try await Shell.run(tool, arguments, timeout: 120)
     }
 
-    static func configYAML(options: Options, root: URL, port: Int) -> String {
+    public static func configYAML(options: Options, root: URL, port: Int) -> String {
         var yaml = """
             version: 0.1
             log:
@@ -342,7 +362,7 @@ final class RegistryServer: @unchecked Sendable {
     }
 
     /// The driver block under `storage:` (two lines indented by 2 and 4 spaces, or the s3 block).
-    static func storageDriverYAML(options: Options, root: URL) -> String {
+    public static func storageDriverYAML(options: Options, root: URL) -> String {
         guard let s3 = options.s3 else { return "  filesystem:\n    rootdirectory: \(root.path)" }
         // JSON strings are YAML double-quoted scalars.
         func quoted(_ text: String) -> String {
@@ -361,54 +381,6 @@ final class RegistryServer: @unchecked Sendable {
         ].joined(separator: "\n")
     }
 
-    /// A TCP port on 127.0.0.1 that was free a moment ago: bind port 0, read it back, close. Another test may take
-    /// it before the server binds; `start` retries on "address already in use".
-    static func freeLoopbackPort() throws -> Int {
-        let (fd, port) = try boundLoopbackSocket()
-        close(fd)
-        return port
-    }
-
-    /// A socket bound to a fresh port on 127.0.0.1 (never listening), and that port.
-    static func boundLoopbackSocket() throws -> (fd: Int32, port: Int) {
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw RegistryServerError(message: "socket() failed: errno \(errno)", log: "") }
-        var keep = false
-        defer { if !keep { close(fd) } }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0 else { throw RegistryServerError(message: "bind() failed: errno \(errno)", log: "") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw RegistryServerError(message: "getsockname() failed: errno \(errno)", log: "") }
-        keep = true
-        return (fd, Int(UInt16(bigEndian: address.sin_port)))
-    }
-}
-
-/// A port on 127.0.0.1 where nothing listens, for as long as this value lives: the socket stays bound (without
-/// SO_REUSEADDR, never listening), so connecting is refused and no server started by a parallel test can take it.
-/// A port merely found free and closed again could be handed to such a server a moment later.
-final class ClosedLoopbackPort: @unchecked Sendable {
-    let port: Int
-    private let fd: Int32
-
-    init() throws {
-        (fd, port) = try RegistryServer.boundLoopbackSocket()
-    }
-
-    deinit { close(fd) }
+    /// A free loopback port (see `LoopbackPort.free`); kept here because tests reserve ports through the server type.
+    public static func freeLoopbackPort() throws -> Int { try LoopbackPort.free() }
 }

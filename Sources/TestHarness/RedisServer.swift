@@ -1,16 +1,14 @@
 import Foundation
-@testable import RegistryStorage
-import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-struct RedisServerError: Error, CustomStringConvertible {
-    var message: String
-    var log: String
+public struct RedisServerError: Error, CustomStringConvertible {
+    public var message: String
+    public var log: String
 
-    var description: String { log.isEmpty ? message : "\(message)\n--- redis-server log (tail) ---\n\(log)" }
+    public var description: String { log.isEmpty ? message : "\(message)\n--- redis-server log (tail) ---\n\(log)" }
 }
 
 /// A real `redis-server` (Debian) for tests: on a free 127.0.0.1 port, in its own temporary folder, nothing saved
@@ -20,18 +18,18 @@ struct RedisServerError: Error, CustomStringConvertible {
 /// let redis = try await RedisServer.start(password: "s3cret")
 /// defer { redis.stop() }
 /// ```
-final class RedisServer: @unchecked Sendable {
-    let port: Int
-    let password: String
-    let workDirectory: URL
-    let logPath: String
-    let pid: Int32
+public final class RedisServer: @unchecked Sendable {
+    public let port: Int
+    public let password: String
+    public let workDirectory: URL
+    public let logPath: String
+    public let pid: Int32
     private let process: Process
     private let lock = NSLock()
     private var stopped = false
 
     /// `127.0.0.1:PORT`, the registry's `redis.addr`.
-    var address: String { "127.0.0.1:\(port)" }
+    public var address: String { "127.0.0.1:\(port)" }
 
     private init(port: Int, password: String, workDirectory: URL, logPath: String, process: Process) {
         self.port = port
@@ -45,8 +43,8 @@ final class RedisServer: @unchecked Sendable {
     deinit { stop() }
 
     /// Starts redis and waits until it answers PING. Retries with a new port if the first one was taken.
-    static func start(password: String = "", startupTimeout: TimeInterval = 10) async throws -> RedisServer {
-        let tool = try RequiredTool.require("redis-server")
+    public static func start(password: String = "", startupTimeout: TimeInterval = 10) async throws -> RedisServer {
+        let tool = try RequiredTool.requireForLaunch("redis-server")
         var lastError: Error?
         for _ in 0..<3 {
             do {
@@ -59,7 +57,7 @@ final class RedisServer: @unchecked Sendable {
     }
 
     /// Starts redis, runs `body`, and stops redis whatever happens.
-    static func with<T>(password: String = "", _ body: (RedisServer) async throws -> T) async throws -> T {
+    public static func with<T>(password: String = "", _ body: (RedisServer) async throws -> T) async throws -> T {
         let server = try await start(password: password)
         do {
             let value = try await body(server)
@@ -73,7 +71,7 @@ final class RedisServer: @unchecked Sendable {
 
     private static func startOnce(tool: String, password: String, timeout: TimeInterval) async throws -> RedisServer {
         let work = try TemporaryDirectory(prefix: "drydock-redis")
-        let port = try RegistryServer.freeLoopbackPort()
+        let port = try LoopbackPort.free()
         let logURL = work.url.appendingPathComponent("redis.log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let logHandle = try FileHandle(forWritingTo: logURL)
@@ -106,7 +104,7 @@ final class RedisServer: @unchecked Sendable {
                 server.stop()
                 throw RedisServerError(message: "redis-server exited during startup (status \(process.terminationStatus))", log: log)
             }
-            if (try? await server.command(["PING"])) == .simpleString("PONG") { return server }
+            if await OffPool.run({ server.answersPing() }) { return server }
             if Date() > deadline {
                 let log = server.logTail()
                 server.stop()
@@ -116,32 +114,36 @@ final class RedisServer: @unchecked Sendable {
         }
     }
 
-    /// The settings a registry (and Drydock) would use for this server.
-    func settings(db: Int = 0, password: String? = nil) -> RedisSettings {
-        RedisSettings(addr: address, password: password ?? self.password, db: db, dialTimeout: 2, readTimeout: 2, writeTimeout: 2)
-    }
-
-    /// One command on a fresh connection (authenticated, database `db`), for assertions.
-    func command(_ words: [String], db: Int = 0) async throws -> RESPValue {
-        let settings = settings(db: db)
-        return try await OffPool.run {
-            let connection = try RedisConnection.open(settings)
-            defer { connection.close() }
-            return try connection.pipeline([words])[0]
+    /// True when a fresh connection gets an answer to PING: `+PONG`, or `-NOAUTH` from a server with a password
+    /// (either way redis is serving). Blocks for up to a second.
+    public func answersPing() -> Bool {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var wait = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        var address = LoopbackPort.loopback(port: port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
-    }
-
-    /// Every key of database `db` (`KEYS *`: test databases hold a few dozen).
-    func keys(db: Int = 0) async throws -> Set<String> {
-        guard case .array(let items?) = try await command(["KEYS", "*"], db: db) else { return [] }
-        return Set(items.compactMap { item -> String? in
-            guard case .bulkString(let bytes?) = item else { return nil }
-            return String(decoding: bytes, as: UTF8.self)
-        })
+        guard connected == 0 else { return false }
+        let ping = Array("*1\r\n$4\r\nPING\r\n".utf8)
+        guard send(fd, ping, ping.count, 0) == ping.count else { return false }
+        var reply = [UInt8](repeating: 0, count: 64)
+        let count = recv(fd, &reply, reply.count, 0)
+        guard count > 0 else { return false }
+        let text = String(decoding: reply[..<count], as: UTF8.self)
+        return text.hasPrefix("+PONG") || text.hasPrefix("-NOAUTH")
     }
 
     /// SIGTERM, then SIGKILL after 5 s; removes the work folder. Safe to call more than once.
-    func stop() {
+    public func stop() {
         let alreadyStopped = lock.withLock {
             let was = stopped
             stopped = true
@@ -158,7 +160,7 @@ final class RedisServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: workDirectory)
     }
 
-    func logTail(lines: Int = 40) -> String {
+    public func logTail(lines: Int = 40) -> String {
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return log.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }

@@ -1,0 +1,290 @@
+import Foundation
+
+/// Garbage collection while the registry serves pushes (issue 14; the protocol and the interleavings it covers are
+/// in the README, "Online garbage collection").
+///
+/// 1. Mark at T0 (`GarbageCollector.plan`); candidates are unmarked blobs and (with `deleteUntagged`) unreachable
+///    manifests, less what the grace window protects (`OnlineGCPlan.make`).
+/// 2. Journal the run before any change.
+/// 3. Remove the candidates' `_layers` links (HEAD and cross-repository mount then answer 404, clients upload again)
+///    and unlink the untagged manifests as `collect` does.
+/// 4. Purge the registry's redis cache for the candidates, in every repository (right after the unlink: until then
+///    HEAD answers from the cache).
+/// 5. Move candidate data into `drydock/quarantine/<journal-id>/` (a rename; CopyObject + DeleteObject on S3).
+/// 6. Settle (longer than a registry request), purge again, re-scan everything, restore whatever is referenced now.
+/// 7. Quarantines of earlier runs (and this one's) are re-checked the same way: referenced data goes back, data
+///    older than the quarantine period is deleted for good.
+public struct OnlineCollector: Sendable {
+    public let store: RegistryStore
+    public let policy: DeletePolicy
+    public let cache: RegistryCacheState
+    public let options: OnlineGCOptions
+    let now: @Sendable () -> Date
+    /// The settle pause; tests replace it to play a registry request that lands inside the window.
+    let wait: @Sendable (Duration) async -> Void
+
+    public init(store: RegistryStore, policy: DeletePolicy, cache: RegistryCacheState, options: OnlineGCOptions) {
+        self.init(store: store, policy: policy, cache: cache, options: options, now: { Date() }, wait: { try? await Task.sleep(for: $0) })
+    }
+
+    init(
+        store: RegistryStore, policy: DeletePolicy, cache: RegistryCacheState, options: OnlineGCOptions,
+        now: @escaping @Sendable () -> Date, wait: @escaping @Sendable (Duration) async -> Void
+    ) {
+        self.store = store
+        self.policy = policy
+        self.cache = cache
+        self.options = options
+        self.now = now
+        self.wait = wait
+    }
+
+    /// The mark at T0 and the candidates. Refused up front when the cache makes an online run unsafe.
+    public func plan(onLoaded: (Int, Int) -> Void = { _, _ in }) async throws(DeleteError) -> OnlineGCPlan {
+        if let refusal = cache.refusal { throw .refused(refusal) }
+        let started = now()
+        let listing: Catalog.Listing
+        do {
+            listing = try await store.repositories()
+        } catch {
+            throw .driver(DriverError(error), done: "listing repositories; nothing was changed")
+        }
+        let facts = await store.loadAll(listing.repositories, detail: .marking, reduce: RepositoryGCFacts.init, onLoaded: onLoaded)
+        let gc = try await GarbageCollector(store: store).plan(facts: facts, storeProblems: listing.problems, deleteUntagged: options.deleteUntagged)
+        let driver = store.driver
+        return await OnlineGCPlan.make(from: gc, facts: facts, started: started, grace: options.grace) { path in
+            guard let info = try? await driver.withRetries({ try await driver.stat(path) }), let modified = info.modified else { return nil }
+            return started.timeIntervalSince1970 - modified
+        }
+    }
+
+    /// Runs the protocol over `plan`, then re-checks every quarantine. Throws before any change when refused.
+    public func run(
+        _ plan: OnlineGCPlan, progress: @escaping @Sendable (OnlineGCProgress) -> Void = { _ in }
+    ) async throws(DeleteError) -> OnlineGCResult {
+        try policy.checkWrite()
+        if let refusal = cache.refusal { throw .refused(refusal) }
+        guard plan.gc.blockers.isEmpty else { throw .blocked(plan.gc.blockers) }
+        func say(_ m: String) { progress(OnlineGCProgress(message: m)) }
+        var result = OnlineGCResult()
+        result.youngBlobs = plan.youngBlobs
+        result.youngManifests = plan.youngManifests
+        var scan: ReferenceScan?
+        if !plan.isEmpty {
+            scan = try await collect(plan, into: &result, say: say)
+        }
+        try await recheckQuarantines(scan: scan, into: &result, say: say)
+        return result
+    }
+
+    // MARK: steps 2-6
+
+    private func collect(_ plan: OnlineGCPlan, into result: inout OnlineGCResult, say: (String) -> Void) async throws(DeleteError) -> ReferenceScan {
+        let driver = store.driver
+        var linkPaths: [StoragePath] = []
+        for m in plan.gc.manifests {
+            for tag in m.tagIndexEntries where StoragePath.isSafeComponent(tag) {
+                linkPaths.append(StoreLayout.tagIndexDirectory(m.repositoryPath, tag, m.digest))
+            }
+            linkPaths.append(StoreLayout.revisionDirectory(m.repositoryPath, m.digest))
+            if m.seedEraLink { linkPaths.append(StoreLayout.layerLink(m.repositoryPath, m.digest)) }
+        }
+        let unlinked = Set(linkPaths)
+        let layerPaths = plan.gc.layerLinks.map { StoreLayout.layerLink($0.repositoryPath, $0.digest) }.filter { !unlinked.contains($0) }
+        for p in linkPaths + layerPaths where !(p.hasPrefix(StoreLayout.repositories) && p.components.count > 1) {
+            throw .invalidTarget("refusing to remove \(p): not inside a repository")
+        }
+
+        // 2. The journal first: an interrupted run is undone (or finished by the next run's re-check) from it.
+        let captured = try await RemovalCapture.capture(linkPaths + layerPaths, driver: driver)
+        let created = now()
+        var entry = JournalEntry(
+            id: JournalEntry.makeID(created), created: created, operation: .onlineCollection,
+            targets: ["online garbage collection (grace \(Int(options.grace))s\(options.deleteUntagged ? ", delete untagged" : ""))"],
+            links: captured.links, blobs: [], unrestorable: captured.unrestorable, removed: (linkPaths + layerPaths).map(\.description))
+        entry.quarantine = plan.gc.blobs.map { QuarantinedBlob(digest: $0.digest, size: $0.size) }
+        let journal = Journal(driver: driver)
+        try await journal.write(entry)
+        result.journalID = entry.id
+
+        // 3. Unlink: from here HEAD, mount and manifest checks in these repositories answer "unknown".
+        say("unlinking \(plan.gc.manifests.count) manifest(s) and \(layerPaths.count) layer link(s)")
+        try await RemovalCapture.remove(linkPaths + layerPaths, driver: driver, journalID: entry.id)
+        result.manifestsUnlinked = plan.gc.manifests.count
+        result.layerLinksRemoved = layerPaths.count
+
+        // 5, brought forward: the registry's cache must forget the candidates at once, or HEAD keeps answering 200
+        // from it (and clients keep skipping uploads) until the purge. Right after the unlink, the only way back into
+        // the cache is a new link (mount, upload commit), which the re-scan sees.
+        let purgeDigests = plan.gc.blobs.map(\.digest) + plan.gc.manifests.map(\.digest)
+        result.cacheKeysPurged += try await purgeCache(purgeDigests, repositories: plan.repositories)
+
+        // 4. Quarantine the data.
+        say("quarantining \(plan.gc.blobs.count) blob(s)")
+        let restorer = QuarantineRestorer(driver: driver)
+        var quarantine = entry.quarantine ?? []
+        for i in quarantine.indices {
+            guard let d = quarantine[i].parsedDigest, let to = Quarantine.data(entry.id, d) else { continue }
+            do {
+                try await driver.withRetries { try await driver.move(StoreLayout.blobData(d), to: to) }
+                quarantine[i].state = .quarantined
+                result.quarantined.append(d)
+                result.quarantinedBytes += quarantine[i].size ?? 0
+            } catch {
+                let e = DriverError(error)
+                switch e {
+                case .notFound:
+                    quarantine[i].state = .skipped
+                    quarantine[i].note = "gone already"
+                case .unsupported(_, let why):
+                    // The data stays in blobs/: its links come back, so the blob is exactly as before.
+                    quarantine[i].state = .skipped
+                    quarantine[i].note = why
+                    result.skipped.append("\(d): \(why)")
+                    _ = try await restorer.restoreLinks(entry.layerLinks(of: d))
+                default:
+                    entry.quarantine = quarantine
+                    try? await journal.write(entry)
+                    throw .driver(e, done: "online collection \(entry.id) stopped while quarantining; `drydock undo \(entry.id)` restores it")
+                }
+            }
+        }
+        entry.quarantine = quarantine
+        try await journal.write(entry)
+
+        // 6. Settle: a request that passed its checks before step 3 has written its links by now. Purge again (a
+        // request in flight may have cached a descriptor), then restore whatever something references.
+        say("settling for \(options.settle)")
+        await wait(options.settle)
+        var latest = try await ReferenceScan.scan(driver, configuration: store.configuration)
+        result.cacheKeysPurged += try await purgeCache(purgeDigests, repositories: Array(Set(plan.repositories).union(latest.revisions.keys)).sorted())
+        let blobCandidates = Set(result.quarantined)
+        let manifestCandidates = Set(plan.gc.manifests.map { OnlineGCPlan.ManifestKey(repository: $0.repository, digest: $0.digest) })
+        var restoredBlobs = Set<Digest>()
+        var restoredManifests = Set<OnlineGCPlan.ManifestKey>()
+        // Each pass restores what the scan shows referenced, with what those need; a second scan confirms nothing new.
+        for pass in 1...3 {
+            if pass > 1 { latest = try await ReferenceScan.scan(driver, configuration: store.configuration) }
+            let everything = !latest.unread.isEmpty
+            var blobs = Set(blobCandidates.filter { everything || latest.referenced.contains($0) }).subtracting(restoredBlobs)
+            var manifests = Set(manifestCandidates.filter { everything || latest.needs($0) }).subtracting(restoredManifests)
+            // A manifest coming back brings what it references (its config, layers and children in this repository).
+            var queue = Array(manifests)
+            while let key = queue.popLast() {
+                for ref in plan.manifestReferences[key] ?? [] {
+                    if blobCandidates.contains(ref), !restoredBlobs.contains(ref) { blobs.insert(ref) }
+                    let child = OnlineGCPlan.ManifestKey(repository: key.repository, digest: ref)
+                    if manifestCandidates.contains(child), !restoredManifests.contains(child), manifests.insert(child).inserted {
+                        queue.append(child)
+                    }
+                }
+            }
+            if blobs.isEmpty && manifests.isEmpty { break }
+            say("restoring \(blobs.count) blob(s) and \(manifests.count) manifest(s) referenced since T0")
+            for d in blobs.sorted() {
+                _ = try await restorer.restoreData(d, journalID: entry.id)
+                _ = try await restorer.restoreLinks(entry.layerLinks(of: d))
+                if let i = quarantine.firstIndex(where: { $0.digest == d.description }) {
+                    quarantine[i].state = .restored
+                    quarantine[i].note = everything ? "restored: the re-scan could not read everything" : "referenced again after T0"
+                }
+            }
+            for key in manifests.sorted() {
+                _ = try await restorer.restoreLinks(entry.manifestLinks(repository: key.repository, digest: key.digest))
+            }
+            restoredBlobs.formUnion(blobs)
+            restoredManifests.formUnion(manifests)
+            entry.quarantine = quarantine
+            try await journal.write(entry)
+        }
+        result.restoredBlobs = restoredBlobs.sorted()
+        result.restoredManifests = restoredManifests.sorted().map { "\($0.repository)@\($0.digest)" }
+        store.blobCache.invalidateAll()
+        entry.completed = true
+        try await journal.write(entry)
+        return latest
+    }
+
+    private func purgeCache(_ digests: [Digest], repositories: [String]) async throws(DeleteError) -> Int {
+        guard case .redis(let purger) = cache, !digests.isEmpty else { return 0 }
+        do {
+            return try await purger.purge(digests, repositories: repositories)
+        } catch {
+            // Without the purge the registry may keep vouching for quarantined blobs; the next run's re-check and
+            // undo still restore them, so the run stops here and says so.
+            throw .journal("purging the registry's redis cache failed: \(SafeText.escaping(String(describing: error))); quarantined data stays restorable with `drydock undo`")
+        }
+    }
+
+    // MARK: step 7
+
+    /// Every online collection's quarantine: referenced data goes back at once; data older than the quarantine
+    /// period and still unreferenced is deleted for good.
+    private func recheckQuarantines(scan: ReferenceScan?, into result: inout OnlineGCResult, say: (String) -> Void) async throws(DeleteError) {
+        let driver = store.driver
+        let journal = Journal(driver: driver)
+        // Summaries first (one streaming pass each): only online collections not undone are loaded whole.
+        var open: [JournalEntry] = []
+        for summary in try await journal.summaries().summaries where summary.operation == .onlineCollection && !summary.isUndone {
+            do {
+                let e = try await journal.entry(summary.id)
+                if (e.quarantine ?? []).contains(where: { $0.state == .quarantined }) { open.append(e) }
+            } catch {
+                // A damaged or forged entry is named, not trusted; its quarantine stays as it is.
+                result.skipped.append("journal entry \(SafeText.escaping(summary.id)): \(error)")
+            }
+        }
+        guard !open.isEmpty else { return }
+        let latest: ReferenceScan
+        if let scan { latest = scan } else { latest = try await ReferenceScan.scan(driver, configuration: store.configuration) }
+        let everything = !latest.unread.isEmpty
+        let restorer = QuarantineRestorer(driver: driver)
+        let cutoff = now().addingTimeInterval(-options.quarantinePeriod)
+        say("re-checking \(open.count) quarantine(s)")
+        for var entry in open {
+            guard Quarantine.folder(entry.id) != nil else { continue }
+            result.quarantinesChecked.append(entry.id)
+            var quarantine = entry.quarantine ?? []
+            var changed = false
+            // Manifests this entry unlinked that something needs again come back with their links.
+            for link in entry.links where link.kind == .revision {
+                guard let d = link.digest.flatMap({ Digest($0) }) else { continue }
+                let key = OnlineGCPlan.ManifestKey(repository: link.repository, digest: d)
+                if everything || latest.needs(key) {
+                    if try await restorer.restoreLinks(entry.manifestLinks(repository: key.repository, digest: d)) > 0 {
+                        result.restoredManifests.append("\(key.repository)@\(d)")
+                    }
+                }
+            }
+            for i in quarantine.indices where quarantine[i].state == .quarantined {
+                guard let d = quarantine[i].parsedDigest else { continue }
+                if everything || latest.referenced.contains(d) {
+                    _ = try await restorer.restoreData(d, journalID: entry.id)
+                    _ = try await restorer.restoreLinks(entry.layerLinks(of: d))
+                    quarantine[i].state = .restored
+                    quarantine[i].note = "referenced again (re-checked by a later run)"
+                    if entry.id != result.journalID { result.restoredFromEarlier.append(d) } else { result.restoredBlobs.append(d) }
+                    changed = true
+                } else if entry.created <= cutoff, let path = Quarantine.data(entry.id, d) {
+                    do {
+                        try await driver.withRetries { try await driver.delete(path) }
+                    } catch {
+                        throw .driver(DriverError(error), done: "deleting quarantined \(d) of \(entry.id)")
+                    }
+                    quarantine[i].state = .purged
+                    entry.blobs.append(d.description)
+                    result.deletedForGood.append(d)
+                    result.deletedBytes += quarantine[i].size ?? 0
+                    changed = true
+                }
+            }
+            guard changed else { continue }
+            entry.quarantine = quarantine
+            if !quarantine.contains(where: { $0.state == .quarantined }), let folder = Quarantine.folder(entry.id) {
+                try? await driver.withRetries { try await driver.delete(folder) }
+            }
+            try await journal.write(entry)
+        }
+        store.blobCache.invalidateAll()
+    }
+}
