@@ -91,15 +91,28 @@ final class TmuxSession: @unchecked Sendable {
         try await checked(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
     }
 
-    /// Polls the screen until `condition` holds; returns that screen. Throws `TmuxTimeout` with the last screen.
+    /// Polls the screen until `condition` holds on two captures in a row that are identical; returns that screen.
+    /// One matching capture is not enough: curses writes a frame in several chunks, and a capture taken between them
+    /// shows the new title over the old body (CI caught the help overlay's frame with only its first line drawn). A
+    /// screen that keeps changing while the condition holds (a spinner) is returned at the deadline rather than
+    /// failing. Throws `TmuxTimeout` with the last screen when the condition never held.
     @discardableResult
     func waitFor(_ what: String, timeout: TimeInterval = 20, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
+        var matched: String?
         while true {
             screen = try await capture()
-            if condition(screen) { return screen }
-            if Date() > deadline { throw TmuxTimeout(waitingFor: what, screen: screen) }
+            if condition(screen) {
+                if screen == matched { return screen }
+                matched = screen
+            } else {
+                matched = nil
+            }
+            if Date() > deadline {
+                if let matched { return matched }
+                throw TmuxTimeout(waitingFor: what, screen: screen)
+            }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
     }
