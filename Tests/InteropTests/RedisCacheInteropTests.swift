@@ -98,7 +98,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func authenticationAndDatabaseSelection() async throws {
         try RequiredTool.require("redis-server")
         try await RedisServer.with(password: "right") { redis in
@@ -157,7 +157,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func unreachableRedisIsAClearError() async throws {
         let closed = try ClosedLoopbackPort()
         let cache = RedisBlobDescriptorCache(settings: RedisSettings(addr: "127.0.0.1:\(closed.port)", dialTimeout: 1))

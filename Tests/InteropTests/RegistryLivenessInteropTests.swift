@@ -30,7 +30,7 @@ import Testing
         #expect(reason.contains("refused"), "\(reason)")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func closedPortIsSilent() async throws {
         let closed = try ClosedLoopbackPort()
         let answer = await RegistryLiveness.probe(HTTPSettings(addr: "127.0.0.1:\(closed.port)"), timeout: 1)
@@ -44,7 +44,7 @@ import Testing
         #expect(missing == .silent(reason: "connecting to unix:/nonexistent/drydock/registry.sock: No such file or directory"))
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aServerThatIsNotHTTPIsSilent() async throws {
         try RequiredTool.require("redis-server")
         try await RedisServer.with { redis in

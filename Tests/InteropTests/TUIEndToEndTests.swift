@@ -126,7 +126,7 @@ import Glibc
         #expect(try await tmux.display("#{alternate_on} #{mouse_any_flag} #{keypad_flag}") == "0 0 0")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aStoreThatCannotBeOpenedIsAnErrorNotABlankScreen() async throws {
         try RequiredTool.require("tmux")
         let drydock = try DrydockBinary.path()

@@ -97,7 +97,7 @@ import Testing
 /// `drydock STORE --key PEM` is the browser's option too (it was rejected as an unexpected argument): an unreadable
 /// key is named, with exit 1, before the screen starts.
 @Suite(.serialized, .heavy) struct TUIKeyOptionEndToEndTests {
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func theBrowserTakesKey() async throws {
         try RequiredTool.require("tmux")
         let drydock = try DrydockBinary.path()
