@@ -246,6 +246,7 @@ public struct OnlineCollector: Sendable {
             result.quarantinesChecked.append(entry.id)
             var quarantine = entry.quarantine ?? []
             var changed = false
+            var purge: [(index: Int, digest: Digest, path: StoragePath)] = []
             // Manifests this entry unlinked that something needs again come back with their links.
             for link in entry.links where link.kind == .revision {
                 guard let d = link.digest.flatMap({ Digest($0) }) else { continue }
@@ -266,17 +267,28 @@ public struct OnlineCollector: Sendable {
                     if entry.id != result.journalID { result.restoredFromEarlier.append(d) } else { result.restoredBlobs.append(d) }
                     changed = true
                 } else if entry.created <= cutoff, let path = Quarantine.data(entry.id, d) {
-                    do {
-                        try await driver.withRetries { try await driver.delete(path) }
-                    } catch {
-                        throw .driver(DriverError(error), done: "deleting quarantined \(d) of \(entry.id)")
-                    }
+                    purge.append((i, d, path))
+                }
+            }
+            // Deleted for good in batches (one DeleteObjects per thousand on S3); a failed batch still records
+            // what went before it stops the run.
+            for start in stride(from: 0, to: purge.count, by: 1000) {
+                let batch = purge[start..<min(start + 1000, purge.count)]
+                let failures = await driver.delete(batch: batch.map { $0.path })
+                let failed = Set(failures.map(\.path))
+                for (i, d, path) in batch where !failed.contains(path) {
                     quarantine[i].state = .purged
                     entry.blobs.append(d.description)
                     result.deletedForGood.append(d)
                     result.deletedBytes += quarantine[i].size ?? 0
                     changed = true
                 }
+                if let first = failures.first {
+                    entry.quarantine = quarantine
+                    try await journal.write(entry)
+                    throw .driver(first.error, done: "deleting quarantined data of \(entry.id): \(failures.count) of \(batch.count) in a batch failed")
+                }
+                say("purged \(min(start + 1000, purge.count))/\(purge.count) quarantined blobs of \(entry.id)")
             }
             guard changed else { continue }
             entry.quarantine = quarantine
