@@ -41,13 +41,13 @@ import StoreGenerator
         #expect(!run.stdoutString.contains("progress"), "progress stays off standard output")
     }
 
-    @Test(.timeLimit(.minutes(4)))
+    @Test(.timeLimit(.minutes(5)))
     func sigintStopsAfterABatchAndResumeEndsWhereAnUninterruptedRunEnds() async throws {
         let scratch = try TemporaryDirectory(prefix: "drydock-gc-sigint")
         defer { scratch.remove() }
         let interrupted = scratch.url.appendingPathComponent("interrupted").path
         let whole = scratch.url.appendingPathComponent("whole").path
-        for root in [interrupted, whole] { try Self.generate(root, orphans: 30_000) }
+        for root in [interrupted, whole] { try Self.generate(root, orphans: 6000) }
         #expect(Self.registryFiles(interrupted) == Self.registryFiles(whole))
 
         let uninterrupted = try await DrydockBinary.run(["gc", "--yes", "--delete-untagged", "--no-progress", whole], timeout: 180)

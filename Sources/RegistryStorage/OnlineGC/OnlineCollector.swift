@@ -69,6 +69,7 @@ public struct OnlineCollector: Sendable {
         var result = OnlineGCResult()
         result.youngBlobs = plan.youngBlobs
         result.youngManifests = plan.youngManifests
+        say("marked \(plan.gc.markedCount) blob(s) in use; candidates: \(plan.gc.blobs.count) blob(s), \(plan.gc.manifests.count) untagged manifest(s); within the grace: \(plan.youngBlobs) blob(s), \(plan.youngManifests) manifest(s)")
         var scan: ReferenceScan?
         if !plan.isEmpty {
             scan = try await collect(plan, into: &result, say: say)
@@ -118,12 +119,16 @@ public struct OnlineCollector: Sendable {
         // the cache is a new link (mount, upload commit), which the re-scan sees.
         let purgeDigests = plan.gc.blobs.map(\.digest) + plan.gc.manifests.map(\.digest)
         result.cacheKeysPurged += try await purgeCache(purgeDigests, repositories: plan.repositories)
+        if case .redis = cache { say("purged \(result.cacheKeysPurged) key(s) of the registry's cache") }
 
         // 4. Quarantine the data.
         say("quarantining \(plan.gc.blobs.count) blob(s)")
         let restorer = QuarantineRestorer(driver: driver)
         var quarantine = entry.quarantine ?? []
+        let rate = ProgressRate()
         for i in quarantine.indices {
+            // One move per blob (a rename on disk, a copy and a delete on S3): a count every thousand, and the last.
+            defer { if (i + 1) % 1000 == 0 || i + 1 == quarantine.count { say(rate.text("quarantined", done: i + 1, total: quarantine.count, unit: "blobs")) } }
             guard let d = quarantine[i].parsedDigest, let to = Quarantine.data(entry.id, d) else { continue }
             do {
                 try await driver.withRetries { try await driver.move(StoreLayout.blobData(d), to: to) }
@@ -197,6 +202,7 @@ public struct OnlineCollector: Sendable {
             entry.quarantine = quarantine
             try await journal.write(entry)
         }
+        say("re-scanned: \(restoredBlobs.count) blob(s) and \(restoredManifests.count) manifest(s) referenced since T0, restored")
         result.restoredBlobs = restoredBlobs.sorted()
         result.restoredManifests = restoredManifests.sorted().map { "\($0.repository)@\($0.digest)" }
         store.blobCache.invalidateAll()

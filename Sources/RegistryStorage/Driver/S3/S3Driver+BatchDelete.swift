@@ -77,12 +77,14 @@ extension S3Driver {
         }
         do {
             if names.count == 1, let name = names.first {
-                // One path here: list only below it, and name the path's own key (absent keys delete quietly).
+                // One path here: list from its own key (which says whether an object sits at the path itself as well
+                // as below it), keeping only the key and what lies below `key/`, never siblings such as `keyxyz`.
                 let path = parent.appending(name)
                 let key = s3Location.key(for: path)
-                add(key, path)
-                try await forEachPage(prefix: key + "/", delimiter: nil, path: path) { page in
-                    for object in page.objects { add(object.key, path) }
+                try await forEachPage(prefix: key, delimiter: nil, path: path) { page in
+                    for object in page.objects where object.key == key || object.key.utf8.starts(with: (key + "/").utf8) {
+                        add(object.key, path)
+                    }
                     return true
                 }
             } else {
