@@ -43,17 +43,10 @@ struct GCCommand: AsyncParsableCommand {
             """
     )
 
-    @Flag(name: .long, help: "Show what would be removed and the bytes freed; change nothing.")
-    var dryRun = false
+    @OptionGroup var runMode: RunModeOptions<CollectionHelp>
 
     @Flag(name: .long, help: "Also remove manifests no tag points at (index children and referrers of kept manifests stay).")
     var deleteUntagged = false
-
-    @Flag(name: .long, help: "Print JSON: {blobs, manifests, layerLinks, bytes, ...}.")
-    var json = false
-
-    @Flag(name: .long, help: "Confirm that the registry is stopped or read-only; do not ask.")
-    var yes = false
 
     @Flag(name: .long, help: "Collect while the registry serves pushes (quarantine, re-check, restore; see the README).")
     var online = false
@@ -76,12 +69,13 @@ struct GCCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Offline with --config: run although the configuration's http.addr answers (it is not this registry).")
     var registryStopped = false
 
-    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var target: StoreArgument
     @OptionGroup var deleteOptions: GCWriteOptions
     @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
-        if resume != nil, online || dryRun || deleteUntagged {
+        try target.requireStore(command: "gc")
+        if resume != nil, online || runMode.dryRun || deleteUntagged {
             throw ValidationError("--resume goes with neither --online, --dry-run nor --delete-untagged (it resumes in the mode the run had)")
         }
         if online && registryStopped { throw ValidationError("--registry-stopped goes with an offline run, not --online") }
@@ -106,14 +100,11 @@ struct GCCommand: AsyncParsableCommand {
             settle: .milliseconds(Int64(settleSeconds * 1000)), deleteUntagged: deleteUntagged)
     }
 
-    @Argument(help: ArgumentHelp("The store root (folder holding docker/registry/v2) or s3://BUCKET/ROOTDIRECTORY; omit with --config.", valueName: "STORE"))
-    var store: String?
-
     mutating func run() async throws {
-        if storeOptions.config != nil, store != nil { throw ValidationError("give either STORE or --config, not both") }
-        let registry = try await storeOptions.open(store: store)
+        let (dryRun, json, yes) = (runMode.dryRun, runMode.json, runMode.yes)
+        let registry = try await target.open()
         defer { SkippedKeysWarning.report(registry.driver) }
-        let policy = deleteOptions.policy(for: registry, storeOptions: storeOptions)
+        let policy = deleteOptions.policy(for: registry, storeOptions: target.options)
         if deleteOptions.deleteEnabled {
             FileHandleOutput.standardError("drydock: note: gc does not consult storage.delete.enabled (nor does the registry's garbage-collect); --delete-enabled changes nothing here")
         }
@@ -132,7 +123,7 @@ struct GCCommand: AsyncParsableCommand {
         {
             // storage-format §7.4: a push in progress has blobs nothing references yet; a sweep now deletes them.
             FileHandleOutput.standardError(
-                "drydock: refused: a registry answers \(url) (HTTP \(status)), the http.addr of \(SafeText.escaping(storeOptions.config ?? "the configuration")): "
+                "drydock: refused: a registry answers \(url) (HTTP \(status)), the http.addr of \(SafeText.escaping(target.options.config ?? "the configuration")): "
                     + "an offline collection would sweep the blobs of pushes in progress. Stop the registry (or make it read-only), "
                     + "or run `drydock gc --online`; pass --registry-stopped only if that address is not this registry. Nothing was changed.")
             throw ExitCode(1)

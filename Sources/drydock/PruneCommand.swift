@@ -56,14 +56,7 @@ struct PruneCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Also remove the manifests nothing reaches once the tags are gone.")
     var untagged = false
 
-    @Flag(name: .long, help: "Show the plan only; change nothing.")
-    var dryRun = false
-
-    @Flag(name: .long, help: "Print the plan (and the journal id) as JSON.")
-    var json = false
-
-    @Flag(name: .long, help: "Do not ask for confirmation.")
-    var yes = false
+    @OptionGroup var runMode: RunModeOptions<PlannedDeleteHelp>
 
     @Option(name: .long, help: ArgumentHelp("Write the plan, with a fingerprint of every tag link read, to FILE; change nothing.", valueName: "FILE"))
     var planOut: String?
@@ -77,28 +70,24 @@ struct PruneCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Allow a plan that leaves a repository in scope with no tag.")
     var allowEmpty = false
 
-    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var target: StoreArgument
     @OptionGroup var deleteOptions: DeleteOptions
-
-    @Argument(help: ArgumentHelp("The store root or s3://BUCKET/ROOTDIRECTORY; omit with --config.", valueName: "STORE"))
-    var store: String?
 
     private var ruleFlagsGiven: Bool {
         !repository.isEmpty || !tag.isEmpty || keepLast != nil || keepWithin != nil || !keepTag.isEmpty || order != TagOrder.pushed.rawValue
     }
 
     func validate() throws {
-        if storeOptions.config != nil, store != nil { throw ValidationError("give either STORE or --config, not both") }
-        if storeOptions.config == nil, store == nil { throw ValidationError("name a store: drydock prune STORE ..., or --config FILE ...") }
+        try target.requireStore(command: "prune")
         if let apply {
             if ruleFlagsGiven || policy != nil || untagged || planOut != nil || maxDelete != nil || allowEmpty {
                 throw ValidationError("--apply \(SafeText.escaping(apply)) runs the saved plan as it is: give no rules, --untagged, caps or --plan-out with it")
             }
-            if dryRun { throw ValidationError("--apply and --dry-run contradict each other") }
+            if runMode.dryRun { throw ValidationError("--apply and --dry-run contradict each other") }
             return
         }
         if policy != nil, ruleFlagsGiven { throw ValidationError("give rule flags or --policy, not both") }
-        if planOut != nil, dryRun { throw ValidationError("--plan-out changes nothing already; drop --dry-run") }
+        if planOut != nil, runMode.dryRun { throw ValidationError("--plan-out changes nothing already; drop --dry-run") }
         _ = try caps()
         _ = try ruleSets()
     }
@@ -142,9 +131,10 @@ struct PruneCommand: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
-        let registry = try await storeOptions.open(store: store)
+        let (dryRun, json, yes, storeWords) = (runMode.dryRun, runMode.json, runMode.yes, target.words)
+        let registry = try await target.open()
         defer { SkippedKeysWarning.report(registry.driver) }
-        let gate = deleteOptions.policy(for: registry, storeOptions: storeOptions)
+        let gate = deleteOptions.policy(for: registry, storeOptions: target.options)
         let changes = !dryRun && planOut == nil
         if changes, let refusal = gate.refusal { try CommandExit.refuse(refusal) }
 
@@ -218,12 +208,6 @@ struct PruneCommand: AsyncParsableCommand {
             FileHandleOutput.standardOutput("Undo with: drydock undo \(storeWords) \(result.journalID)  (possible until a garbage collection sweeps the blobs)")
             FileHandleOutput.standardOutput("Free the space with: drydock gc \(storeWords)")
         }
-    }
-
-    /// How the store was named, for the commands we suggest.
-    private var storeWords: String {
-        if let config = storeOptions.config { return "--config \(Shellish.quote(config))" }
-        return ([store ?? "STORE"] + storeOptions.s3OnlyArguments).map(Shellish.quote).joined(separator: " ")
     }
 
     private func load(_ registry: RegistryStore, detail: LoadDetail, progress: Bool) async throws -> [RepositoryContents] {

@@ -22,14 +22,7 @@ struct RemoveCommand: AsyncParsableCommand {
             """
     )
 
-    @Flag(name: .long, help: "Show the plan only; change nothing.")
-    var dryRun = false
-
-    @Flag(name: .long, help: "Do not ask for confirmation.")
-    var yes = false
-
-    @Flag(name: .long, help: "Print the plan (and the journal id) as JSON.")
-    var json = false
+    @OptionGroup var runMode: RunModeOptions<PlannedDeleteHelp>
 
     @Flag(name: .long, help: "A bare REPO target deletes the whole repository (required for that).")
     var repository = false
@@ -118,6 +111,7 @@ struct RemoveCommand: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
+        let (dryRun, json, yes) = (runMode.dryRun, runMode.json, runMode.yes)
         var (storeArgument, targets) = try parsedTargets()
         let registry = try await storeOptions.open(store: storeArgument)
         defer { SkippedKeysWarning.report(registry.driver) }
@@ -165,10 +159,7 @@ struct RemoveCommand: AsyncParsableCommand {
         }
     }
 
-    private var undoHint: String {
-        if let config = storeOptions.config { return "--config \(Shellish.quote(config))" }
-        return ([arguments.first ?? "STORE"] + storeOptions.s3OnlyArguments).map(Shellish.quote).joined(separator: " ")
-    }
+    private var undoHint: String { storeOptions.commandWords(store: arguments.first) }
 
     private func makePlan(_ deleter: StoreDeleter, _ targets: [DeleteTarget], _ all: [RepositoryContents]) throws -> DeletePlan {
         do {

@@ -49,6 +49,12 @@ struct StoreOptions: ParsableArguments {
         return words
     }
 
+    /// How the store was named (`--config FILE`, or STORE with its S3 options), quoted for the commands we suggest.
+    func commandWords(store: String?) -> String {
+        if let config { return "--config \(Shellish.quote(config))" }
+        return ([store ?? "STORE"] + s3OnlyArguments).map(Shellish.quote).joined(separator: " ")
+    }
+
     /// Opens the store, or prints why it cannot be opened and fails with exit 1. An S3 store is checked with one
     /// request (missing bucket, refused credentials and an unreachable endpoint fail here).
     func open(store: String?) async throws -> RegistryStore {
