@@ -5,13 +5,6 @@ import RegistryStorage
 import Glibc
 #endif
 
-public struct MotoServerError: Error, CustomStringConvertible {
-    public var message: String
-    public var log: String
-
-    public var description: String { log.isEmpty ? message : "\(message)\n--- moto_server log (tail) ---\n\(log)" }
-}
-
 /// A real S3 endpoint for tests: `moto_server -H 127.0.0.1 -p PORT` (in memory, started per test).
 ///
 /// By default moto checks no signatures. `strictAuth: true` creates an IAM user with an `s3:*` policy and an access
@@ -28,32 +21,23 @@ public struct MotoServerError: Error, CustomStringConvertible {
 /// defer { moto.stop() }
 /// try await moto.createBucket("registry")
 /// ```
-public final class MotoServer: @unchecked Sendable {
-    public let port: Int
+public final class MotoServer: @unchecked Sendable, HarnessServer {
+    public var port: Int { server.port }
     /// `http://127.0.0.1:PORT`
     public let endpoint: URL
-    public let accessKey: String
-    public let secretKey: String
+    /// "test" until strict mode swaps in the IAM key it created (before `start` returns).
+    public private(set) var accessKey = "test"
+    public private(set) var secretKey = "test"
     public let region = "us-east-1"
-    public let workDirectory: URL
-    public let logPath: String
-    public let pid: Int32
-    private let process: Process
-    private let lock = NSLock()
-    private var stopped = false
+    public var workDirectory: URL { server.workDirectory }
+    public var logPath: String { server.logPath }
+    public var pid: Int32 { server.pid }
+    private let server: ServerProcess
 
-    private init(port: Int, accessKey: String, secretKey: String, workDirectory: URL, logPath: String, process: Process) {
-        self.port = port
-        self.endpoint = URL(string: "http://127.0.0.1:\(port)")!
-        self.accessKey = accessKey
-        self.secretKey = secretKey
-        self.workDirectory = workDirectory
-        self.logPath = logPath
-        self.process = process
-        self.pid = process.processIdentifier
+    private init(_ server: ServerProcess) {
+        self.server = server
+        self.endpoint = URL(string: "http://127.0.0.1:\(server.port)")!
     }
-
-    deinit { stop() }
 
     /// Starts moto and waits until it answers; with `strictAuth`, also sets up the IAM key and turns checking on.
     /// `executable` is a path to use instead of `moto_server` on PATH (drydock-bench's `--moto`).
@@ -61,26 +45,43 @@ public final class MotoServer: @unchecked Sendable {
         strictAuth: Bool = false, startupTimeout: TimeInterval = 30, executable: String? = nil
     ) async throws -> MotoServer {
         let tool = try executable ?? RequiredTool.requireForLaunch("moto_server")
-        var lastError: Error?
-        for _ in 0..<3 {
-            do {
-                let server = try await startOnce(tool: tool, patchSignatureCheck: strictAuth, timeout: startupTimeout)
-                guard strictAuth else { return server }
-                do {
-                    return try await server.enablingStrictAuth()
-                } catch {
-                    server.stop()
-                    throw error
+        let process = try await ServerProcess.start(
+            "moto_server", folder: "moto", timeout: startupTimeout, readiness: "answer", poll: 100_000_000,
+            launch: { work, port in
+                // childEnvironment drops AWS_CA_BUNDLE and proxies; moto must not inherit credentials either.
+                var environment = Shell.childEnvironment()
+                for name in environment.keys where name.hasPrefix("AWS_") { environment[name] = nil }
+                environment["PYTHONUNBUFFERED"] = "1"
+                if strictAuth {
+                    try Data(rawURIPatch.utf8).write(to: work.appendingPathComponent("sitecustomize.py"))
+                    environment["PYTHONPATH"] = [work.path, environment["PYTHONPATH"]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ":")
                 }
-            } catch let error as MotoServerError where error.log.contains("Address already in use") {
-                lastError = error
-            }
+                return .init(executable: tool, arguments: ["-H", "127.0.0.1", "-p", String(port)], environment: environment)
+            },
+            ready: { process in
+                let answer = try? await send(HTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:\(process.port)/moto-api/")!))
+                return answer?.status == 200
+            })
+        let server = MotoServer(process)
+        guard strictAuth else { return server }
+        if !process.logTail(lines: 1000).contains(patchMarker) {
+            throw process.failure("moto started without the signature-check patch")
         }
-        throw lastError!
+        // Another moto may canonicalise differently: what strict mode asserts would then be untested.
+        if !process.logTail(lines: 1000).contains("(moto \(patchedVersion))") {
+            throw process.failure("the signature-check patch targets moto \(patchedVersion) (pip install 'moto[server]==\(patchedVersion)')")
+        }
+        do {
+            try await server.enableStrictAuth()
+        } catch {
+            server.stop()
+            throw error
+        }
+        return server
     }
 
-    /// The same server, but with a real IAM key in `accessKey`/`secretKey` and signature checking on.
-    private func enablingStrictAuth() async throws -> MotoServer {
+    /// Creates a real IAM key, puts it in `accessKey`/`secretKey` and turns signature checking on.
+    private func enableStrictAuth() async throws {
         // Before reset-auth moto accepts any key; "test"/"test" signs the setup calls.
         let setup = S3Credentials(accessKeyID: "test", secretAccessKey: "test")
         let user = "drydock-tests"
@@ -92,22 +93,17 @@ public final class MotoServer: @unchecked Sendable {
         let created = try await iam(["Action": "CreateAccessKey", "UserName": user], credentials: setup)
         guard let key = Self.element("AccessKeyId", in: created), let secret = Self.element("SecretAccessKey", in: created)
         else {
-            throw MotoServerError(message: "moto's CreateAccessKey answer has no key: \(created)", log: logTail())
+            throw ServerProcessError(server: server.name, message: "moto's CreateAccessKey answer has no key: \(created)", log: logTail())
         }
         // `text/plain`: a form content type would make moto read an empty body (and fail with a 500).
-        let reset = try await send(
+        let reset = try await Self.send(
             HTTPRequest(
                 method: "POST", url: endpoint.appendingPathComponent("moto-api/reset-auth"),
                 headers: ["Content-Type": "text/plain"], body: Array("0".utf8)))
         guard reset.status == 200 else {
-            throw MotoServerError(message: "moto-api/reset-auth answered \(reset.status)", log: logTail())
+            throw ServerProcessError(server: server.name, message: "moto-api/reset-auth answered \(reset.status)", log: logTail())
         }
-        let strict = MotoServer(
-            port: port, accessKey: key, secretKey: secret, workDirectory: workDirectory, logPath: logPath,
-            process: process)
-        // This instance no longer owns the process: the returned one does.
-        lock.withLock { stopped = true }
-        return strict
+        (accessKey, secretKey) = (key, secret)
     }
 
     /// Loaded by moto's Python at start (`sitecustomize` on PYTHONPATH): the signature checker sees the raw request
@@ -144,73 +140,6 @@ public final class MotoServer: @unchecked Sendable {
     /// The moto the patch (and the strict-mode assertions) were written against; `.ci/run` installs exactly this one.
     public static let patchedVersion = "5.2.1"
 
-    private static func startOnce(tool: String, patchSignatureCheck: Bool, timeout: TimeInterval) async throws -> MotoServer {
-        let work = try TemporaryDirectory(prefix: "drydock-moto")
-        let port = try LoopbackPort.free()
-        let logURL = work.url.appendingPathComponent("moto.log")
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let logHandle = try FileHandle(forWritingTo: logURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
-        // childEnvironment drops AWS_CA_BUNDLE and proxies; moto must not inherit credentials either.
-        var environment = Shell.childEnvironment()
-        for name in environment.keys where name.hasPrefix("AWS_") { environment[name] = nil }
-        environment["PYTHONUNBUFFERED"] = "1"
-        if patchSignatureCheck {
-            try Data(rawURIPatch.utf8).write(to: work.url.appendingPathComponent("sitecustomize.py"))
-            environment["PYTHONPATH"] = [work.path, environment["PYTHONPATH"]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ":")
-        }
-        process.environment = environment
-        process.currentDirectoryURL = work.url
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = logHandle
-        process.standardError = logHandle
-        do {
-            try process.run()
-        } catch {
-            try? logHandle.close()
-            work.remove()
-            throw error
-        }
-        try? logHandle.close()
-        let server = MotoServer(
-            port: port, accessKey: "test", secretKey: "test", workDirectory: work.url, logPath: logURL.path,
-            process: process)
-        let deadline = Date().addingTimeInterval(timeout)
-        while true {
-            if !process.isRunning {
-                let log = server.logTail()
-                server.stop()
-                throw MotoServerError(message: "moto_server exited during startup (status \(process.terminationStatus))", log: log)
-            }
-            if let answer = try? await server.send(HTTPRequest(method: "GET", url: server.endpoint.appendingPathComponent("moto-api/"))),
-                answer.status == 200
-            {
-                if patchSignatureCheck && !server.logTail(lines: 1000).contains(patchMarker) {
-                    let log = server.logTail()
-                    server.stop()
-                    throw MotoServerError(message: "moto started without the signature-check patch", log: log)
-                }
-                // Another moto may canonicalise differently: what strict mode asserts would then be untested.
-                if patchSignatureCheck && !server.logTail(lines: 1000).contains("(moto \(patchedVersion))") {
-                    let log = server.logTail()
-                    server.stop()
-                    throw MotoServerError(
-                        message: "the signature-check patch targets moto \(patchedVersion) (pip install 'moto[server]==\(patchedVersion)')",
-                        log: log)
-                }
-                return server
-            }
-            if Date() > deadline {
-                let log = server.logTail()
-                server.stop()
-                throw MotoServerError(message: "moto_server did not answer within \(timeout) s", log: log)
-            }
-            try await Task.sleep(nanoseconds: 100_000_000)
-        }
-    }
-
     /// Creates a bucket (signed with this server's key, so it works in strict mode too).
     public func createBucket(_ name: String) async throws {
         let signer = SigV4Signer(accessKeyID: accessKey, secretAccessKey: secretKey, region: region, service: "s3")
@@ -220,31 +149,22 @@ public final class MotoServer: @unchecked Sendable {
             payloadHash: SigV4Signer.emptyPayloadHash, date: Date())
         var headers = signed.headers
         headers["host"] = nil
-        let answer = try await send(
+        let answer = try await Self.send(
             HTTPRequest(method: "PUT", url: URL(string: "http://127.0.0.1:\(port)\(path)")!, headers: headers))
         guard answer.status == 200 else {
-            throw MotoServerError(
-                message: "CreateBucket \(name) answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))",
+            throw ServerProcessError(
+                server: server.name, message: "CreateBucket \(name) answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))",
                 log: logTail())
         }
     }
 
     /// SIGTERM, then SIGKILL after 5 s; removes the work folder. Safe to call more than once.
-    public func stop() {
-        let alreadyStopped = lock.withLock {
-            let was = stopped
-            stopped = true
-            return was
-        }
-        if alreadyStopped { return }
-        if process.isRunning {
-            kill(pid, SIGTERM)
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { kill(pid, SIGKILL) }
-            process.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(at: workDirectory)
+    public func stop() { server.stop() }
+
+    /// Keep the work folder (log, patch) after `stop()`, e.g. to read moto's request log. Default false.
+    public var keepsWorkDirectory: Bool {
+        get { server.keepsWorkDirectory }
+        set { server.keepsWorkDirectory = newValue }
     }
 
     /// CPU seconds (user + system) moto has used so far, from /proc/PID/stat (drydock-bench charges it to a run).
@@ -266,14 +186,11 @@ public final class MotoServer: @unchecked Sendable {
         return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
     }
 
-    public func logTail(lines: Int = 40) -> String {
-        let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-        return log.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
-    }
+    public func logTail(lines: Int = 40) -> String { server.logTail(lines: lines) }
 
     // MARK: Requests
 
-    private func send(_ request: HTTPRequest) async throws -> RegistryStorage.HTTPResponse {
+    private static func send(_ request: HTTPRequest) async throws -> RegistryStorage.HTTPResponse {
         try await URLSessionTransport(timeout: 10).send(request)
     }
 
@@ -294,10 +211,10 @@ public final class MotoServer: @unchecked Sendable {
             payloadHash: SigV4Signer.sha256Hex(body), date: Date())
         var headers = signed.headers
         headers["host"] = nil
-        let answer = try await send(HTTPRequest(method: "POST", url: endpoint, headers: headers, body: body))
+        let answer = try await Self.send(HTTPRequest(method: "POST", url: endpoint, headers: headers, body: body))
         let text = String(decoding: answer.body, as: UTF8.self)
         guard answer.status == 200 else {
-            throw MotoServerError(message: "IAM \(parameters["Action"] ?? "?") answered \(answer.status): \(text)", log: logTail())
+            throw ServerProcessError(server: server.name, message: "IAM \(parameters["Action"] ?? "?") answered \(answer.status): \(text)", log: logTail())
         }
         return text
     }

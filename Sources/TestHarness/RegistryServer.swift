@@ -8,15 +8,6 @@ import FoundationNetworking
 import Glibc
 #endif
 
-public struct RegistryServerError: Error, CustomStringConvertible {
-    public var message: String
-    public var log: String
-
-    public var description: String {
-        log.isEmpty ? message : "\(message)\n--- docker-registry log (tail) ---\n\(log)"
-    }
-}
-
 /// A real `docker-registry serve` (distribution 2.8.2) on 127.0.0.1 with filesystem storage in a temporary folder.
 ///
 /// ```swift
@@ -25,7 +16,7 @@ public struct RegistryServerError: Error, CustomStringConvertible {
 /// ```
 /// or `try await RegistryServer.with { server in ... }`, which stops it even when the body throws.
 /// `deinit` also kills a server that was never stopped, as a last resort.
-public final class RegistryServer: @unchecked Sendable {
+public final class RegistryServer: @unchecked Sendable, HarnessServer {
     public struct Options: Sendable {
         /// `storage.delete.enabled` (DELETE on manifests and blobs).
         public var deleteEnabled = true
@@ -100,73 +91,72 @@ public final class RegistryServer: @unchecked Sendable {
     }
 
     public let options: Options
-    public let port: Int
     /// `http://127.0.0.1:PORT`
     public let baseURL: URL
     /// The folder that contains `docker/registry/v2`.
     public let rootDirectory: URL
-    /// The server's own temporary folder: config, log, and (by default) the store.
-    public let workDirectory: URL
     public let configPath: String
-    public let logPath: String
-    public let pid: Int32
-    private let process: Process
-    private let lock = NSLock()
-    private var stopped = false
+    private let server: ServerProcess
+
+    public var port: Int { server.port }
+    /// The server's own temporary folder: config, log, and (by default) the store.
+    public var workDirectory: URL { server.workDirectory }
+    public var logPath: String { server.logPath }
+    public var pid: Int32 { server.pid }
 
     /// `127.0.0.1:PORT`, the registry part of a skopeo `docker://` reference.
     public var hostPort: String { "127.0.0.1:\(port)" }
     /// `docker/registry/v2` under the root.
     public var storageV2: URL { rootDirectory.appendingPathComponent("docker/registry/v2", isDirectory: true) }
 
-    private init(
-        options: Options, port: Int, rootDirectory: URL, workDirectory: URL, configPath: String, logPath: String,
-        process: Process
-    ) {
+    private init(options: Options, server: ServerProcess) {
         self.options = options
-        self.port = port
-        self.baseURL = URL(string: "http://127.0.0.1:\(port)")!
-        self.rootDirectory = rootDirectory
-        self.workDirectory = workDirectory
-        self.configPath = configPath
-        self.logPath = logPath
-        self.process = process
-        self.pid = process.processIdentifier
+        self.server = server
+        self.baseURL = URL(string: "http://127.0.0.1:\(server.port)")!
+        self.rootDirectory = Self.rootDirectory(options, work: server.workDirectory)
+        self.configPath = Self.configURL(work: server.workDirectory).path
     }
 
-    deinit {
-        stop()
+    private static func rootDirectory(_ options: Options, work: URL) -> URL {
+        options.rootDirectory ?? work.appendingPathComponent("storage", isDirectory: true)
     }
+
+    private static func configURL(work: URL) -> URL { work.appendingPathComponent("config.yml") }
 
     /// Starts a registry and waits until `GET /v2/` answers 200. Retries with a new port if the first one was taken.
     public static func start(_ options: Options = Options()) async throws -> RegistryServer {
-        try RequiredTool.requireForLaunch("docker-registry")
+        let tool = try RequiredTool.requireForLaunch("docker-registry")
         try await OffPool.run { try versionCheck.get() }
-        var lastError: Error?
-        for _ in 0..<3 {
-            do {
-                return try await startOnce(options)
-            } catch let error as RegistryServerError where error.log.contains("address already in use") {
-                lastError = error
-            }
-        }
-        throw lastError!
+        let process = try await ServerProcess.start(
+            "docker-registry", folder: "registry", timeout: options.startupTimeout, readiness: "answer GET /v2/",
+            launch: { work, port in
+                let root = rootDirectory(options, work: work)
+                try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+                let config = configURL(work: work)
+                try Data(configYAML(options: options, root: root, port: port).utf8).write(to: config)
+                return .init(executable: tool, arguments: ["serve", config.path], environment: Shell.childEnvironment(adding: options.environment))
+            },
+            ready: { process in
+                let ping = HTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:\(process.port)/v2/")!)
+                return (try? await URLSessionTransport(timeout: 1).send(ping))?.status == 200
+            })
+        return RegistryServer(options: options, server: process)
     }
 
     /// The interop assertions encode distribution 2.8.x (schema1 stored as payload, what its DELETE leaves on disk,
     /// its garbage collector's mistakes); another registry would make them fail for the wrong reason, or pass
     /// without meaning. Checked once per process (`docker-registry --version`).
-    public static let versionCheck: Result<Void, RegistryServerError> = {
+    public static let versionCheck: Result<Void, ServerProcessError> = {
         let found: String
         do {
             found = try Shell.runSync("docker-registry", ["--version"], timeout: 60).stdoutString
         } catch {
-            return .failure(RegistryServerError(message: "docker-registry --version failed: \(error)", log: ""))
+            return .failure(ServerProcessError(server: "docker-registry", message: "docker-registry --version failed: \(error)", log: ""))
         }
         // "docker-registry github.com/docker/distribution 2.8.2+ds1" (Debian), "... v2.8.3" (upstream builds)
         let words = found.split(whereSeparator: \.isWhitespace)
         guard words.contains(where: { $0.hasPrefix("2.8.") || $0.hasPrefix("v2.8.") }) else {
-            return .failure(RegistryServerError(message: "the interop tests need docker-registry 2.8.x; found: \(found)", log: ""))
+            return .failure(ServerProcessError(server: "docker-registry", message: "the interop tests need docker-registry 2.8.x; found: \(found)", log: ""))
         }
         return .success(())
     }()
@@ -175,116 +165,27 @@ public final class RegistryServer: @unchecked Sendable {
     public static func with<T>(
         _ options: Options = Options(), _ body: (RegistryServer) async throws -> T
     ) async throws -> T {
-        let server = try await start(options)
-        do {
-            let value = try await body(server)
-            // Stopping waits for the child to exit: off the concurrency pool (see OffPool).
-            await OffPool.run { server.stop() }
-            return value
-        } catch {
-            await OffPool.run { server.stop() }
-            throw error
-        }
-    }
-
-    private static func startOnce(_ options: Options) async throws -> RegistryServer {
-        let work = try TemporaryDirectory(prefix: "drydock-registry")
-        let root = options.rootDirectory ?? work.url.appendingPathComponent("storage", isDirectory: true)
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let port = try LoopbackPort.free()
-        let configURL = work.url.appendingPathComponent("config.yml")
-        let logURL = work.url.appendingPathComponent("registry.log")
-        try Data(configYAML(options: options, root: root, port: port).utf8).write(to: configURL)
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let logHandle = try FileHandle(forWritingTo: logURL)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try RequiredTool.requireForLaunch("docker-registry"))
-        process.arguments = ["serve", configURL.path]
-        process.environment = Shell.childEnvironment(adding: options.environment)
-        process.currentDirectoryURL = work.url
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = logHandle
-        process.standardError = logHandle
-        do {
-            try process.run()
-        } catch {
-            try? logHandle.close()
-            work.remove()
-            throw error
-        }
-        try? logHandle.close()
-
-        let server = RegistryServer(
-            options: options, port: port, rootDirectory: root, workDirectory: work.url, configPath: configURL.path,
-            logPath: logURL.path, process: process)
-
-        let deadline = Date().addingTimeInterval(options.startupTimeout)
-        while true {
-            if !process.isRunning {
-                let log = server.logTail()
-                server.stop()
-                throw RegistryServerError(
-                    message: "docker-registry exited during startup (status \(process.terminationStatus))", log: log)
-            }
-            if await server.answersPing() { return server }
-            if Date() > deadline {
-                let log = server.logTail()
-                server.stop()
-                throw RegistryServerError(
-                    message: "docker-registry did not answer GET /v2/ within \(options.startupTimeout) s", log: log)
-            }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-    }
-
-    private func answersPing() async -> Bool {
-        let ping = HTTPRequest(method: "GET", url: baseURL.appendingPathComponent("v2/"))
-        guard let response = try? await URLSessionTransport(timeout: 1).send(ping) else { return false }
-        return response.status == 200
+        try await start(options).stopping(after: body)
     }
 
     /// SIGTERM, wait up to 5 s, then SIGKILL; waits for the child to be gone. Then removes the work folder (config,
     /// log and the default store; a store passed in `Options.rootDirectory` lives elsewhere and is kept) unless
     /// `keepsWorkDirectory` is set. Safe to call more than once.
-    public func stop() {
-        lock.lock()
-        let alreadyStopped = stopped
-        stopped = true
-        lock.unlock()
-        if alreadyStopped { return }
-        if process.isRunning {
-            kill(pid, SIGTERM)
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning {
-                kill(pid, SIGKILL)
-            }
-            process.waitUntilExit()
-        }
-        if keepsWorkDirectory == false {
-            try? FileManager.default.removeItem(at: workDirectory)
-        }
-    }
+    public func stop() { server.stop() }
 
     /// Keep the work folder (config, log, store) after `stop()`, e.g. to inspect a failure. Default false.
     public var keepsWorkDirectory: Bool {
-        get { lock.withLock { _keep } }
-        set { lock.withLock { _keep = newValue } }
+        get { server.keepsWorkDirectory }
+        set { server.keepsWorkDirectory = newValue }
     }
-    private var _keep = false
 
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { server.isRunning }
 
     /// The registry's log (stdout and stderr), whole.
-    public func log() -> String {
-        (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-    }
+    public func log() -> String { server.log() }
 
     /// The last `lines` lines of the log, for failure messages.
-    public func logTail(lines: Int = 40) -> String {
-        log().split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
-    }
+    public func logTail(lines: Int = 40) -> String { server.logTail(lines: lines) }
 
     /// Runs `docker-registry garbage-collect` on this server's config (the server may keep running).
     public func garbageCollect(dryRun: Bool = true, deleteUntagged: Bool = false) async throws -> (

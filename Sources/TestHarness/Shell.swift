@@ -5,37 +5,6 @@ import Foundation
 import Glibc
 #endif
 
-/// What a finished child process left behind.
-public struct ProcessResult: Sendable {
-    public var executable: String
-    public var arguments: [String]
-    public var exitCode: Int32
-    /// True when the harness killed the child because it ran past its time limit.
-    public var timedOut: Bool
-    public var stdout: [UInt8]
-    public var stderr: [UInt8]
-
-    public var stdoutString: String { String(decoding: stdout, as: UTF8.self) }
-    public var stderrString: String { String(decoding: stderr, as: UTF8.self) }
-    public var succeeded: Bool { exitCode == 0 && !timedOut }
-    public var commandLine: String { ([executable] + arguments).map(Shell.quote).joined(separator: " ") }
-}
-
-public struct ProcessFailure: Error, CustomStringConvertible {
-    public var result: ProcessResult
-
-    public init(result: ProcessResult) { self.result = result }
-
-    public var description: String {
-        var text = "command failed (exit \(result.exitCode)\(result.timedOut ? ", timed out" : "")): \(result.commandLine)"
-        let err = result.stderrString.trimmingCharacters(in: .whitespacesAndNewlines)
-        let out = result.stdoutString.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !err.isEmpty { text += "\n--- stderr ---\n\(err)" }
-        if !out.isEmpty { text += "\n--- stdout ---\n\(out.suffix(4000))" }
-        return text
-    }
-}
-
 /// Runs child processes for the interop tests. Output goes through temporary files (never pipes), so a chatty child
 /// cannot deadlock the harness; stdin is /dev/null.
 public enum Shell {
@@ -151,46 +120,5 @@ public enum Shell {
         let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+%")
         if !word.isEmpty && word.allSatisfy({ safe.contains($0) }) { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-}
-
-/// Runs blocking work (a child process wait, a sleep loop) on a new thread and resumes the caller when it is done.
-///
-/// Not `DispatchQueue.global()`: on Linux the Swift concurrency executor runs jobs on libdispatch's global queues, so
-/// a wait parked there holds one of the same few worker threads (about twice the core count, i.e. 4 on 2 cores) that
-/// every test task needs. A dozen registry tests waiting for skopeo that way starved the in-memory UI test
-/// (`RunnerTests.runsAgainstAStoreInTheBackgroundAndQuits`) for 20 s. A plain `Thread` is outside that pool.
-public enum OffPool {
-    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try body() }) }
-            thread.name = "drydock-test-wait"
-            thread.start()
-        }
-    }
-
-    public static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: body()) }
-            thread.name = "drydock-test-wait"
-            thread.start()
-        }
-    }
-}
-
-/// A directory under the system temporary folder, removed by `remove()` (tests call it in `defer`).
-public struct TemporaryDirectory: Sendable {
-    public let url: URL
-
-    public init(prefix: String = "drydock-test") throws {
-        let base = URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true)
-        url = base.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8).lowercased())", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    public var path: String { url.path }
-
-    public func remove() {
-        try? FileManager.default.removeItem(at: url)
     }
 }

@@ -20,12 +20,7 @@ import Testing
         try RequiredTool.require(all: RequiredTool.registryTools)
         let figures = try await Soak.run(collector: .drydockOnline)
         figures.report("drydock gc --online (no cache)")
-        #expect(figures.unpullable.isEmpty, "tags that do not pull: \(figures.unpullable.prefix(10))")
-        #expect(figures.pushes >= 20, "the workers pushed: \(figures.pushes)")
-        #expect(Double(figures.failedPushes) < 0.02 * Double(figures.pushes), "failed pushes: \(figures.failureSamples.prefix(5))")
-        #expect(figures.collectorRuns >= 2 && figures.collectorFailures == 0, "\(figures.collectorErrors.prefix(3))")
-        #expect(figures.quarantined > 0, "the collector quarantined something")
-        #expect(figures.finalDeleted > 0, "the final run (grace 0, quarantine 0) deleted quarantined data for good")
+        figures.expectNothingLost(minimumPushes: 20)
     }
 
     /// With the registry's blob-descriptor cache in redis: Drydock purges its keys for every quarantined digest.
@@ -34,11 +29,7 @@ import Testing
         try RequiredTool.require(all: RequiredTool.registryTools + ["redis-server"])
         let figures = try await Soak.run(collector: .drydockOnline, setup: .folderWithRedis)
         figures.report("drydock gc --online (redis cache)")
-        #expect(figures.unpullable.isEmpty, "tags that do not pull: \(figures.unpullable.prefix(10))")
-        #expect(figures.pushes >= 20, "the workers pushed: \(figures.pushes)")
-        #expect(Double(figures.failedPushes) < 0.02 * Double(figures.pushes), "failed pushes: \(figures.failureSamples.prefix(5))")
-        #expect(figures.collectorRuns >= 2 && figures.collectorFailures == 0, "\(figures.collectorErrors.prefix(3))")
-        #expect(figures.quarantined > 0 && figures.finalDeleted > 0)
+        figures.expectNothingLost(minimumPushes: 20)
         #expect(figures.cacheKeysPurged > 0, "the registry had cached descriptors of quarantined blobs, and they were purged")
     }
 
@@ -48,14 +39,8 @@ import Testing
         try RequiredTool.require(all: RequiredTool.registryTools + ["moto_server"])
         let figures = try await Soak.run(collector: .drydockOnline, setup: .s3)
         figures.report("drydock gc --online over S3 (moto)")
-        #expect(figures.unpullable.isEmpty, "tags that do not pull: \(figures.unpullable.prefix(10))")
-        #expect(figures.pushes >= 6, "the workers pushed: \(figures.pushes)")
-        // Over moto only 50–75 pushes fit in the load time, so one visible failure is already 1.4–2%: the bound is 2%
-        // or 2 pushes, whichever is larger (a third CI run saw 2 of 74, both MANIFEST_BLOB_UNKNOWN, none unpullable).
-        #expect(Double(figures.failedPushes) <= max(2, 0.02 * Double(figures.pushes)), "failed pushes: \(figures.failureSamples.prefix(5))")
-        #expect(figures.collectorRuns >= 2 && figures.collectorFailures == 0, "\(figures.collectorErrors.prefix(3))")
-        #expect(figures.quarantined > 0, "the collector quarantined something")
-        #expect(figures.finalDeleted > 0, "the final run deleted quarantined data for good")
+        // Twice the load time (see Setup.s3): at least 100 pushes, so that 2% allows one or two visible failures.
+        figures.expectNothingLost(minimumPushes: 100)
     }
 
     /// What the issue measured: Drydock's offline `gc --yes` in the same loop. Recorded, not asserted: it shows
@@ -104,6 +89,18 @@ enum Soak {
         var cacheKeysPurged = 0
         var tagsChecked = 0
         var unpullable: [String] = []
+
+        /// The acceptance bounds of issue 14 for an online collection: every tag pulls, at least `minimumPushes`
+        /// pushes, fewer than 2% of them failed (visibly), the collector ran at least twice without failing,
+        /// quarantined something, and the final run deleted quarantined data for good.
+        func expectNothingLost(minimumPushes: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(unpullable.isEmpty, "tags that do not pull: \(unpullable.prefix(10))", sourceLocation: sourceLocation)
+            #expect(pushes >= minimumPushes, "the workers pushed: \(pushes)", sourceLocation: sourceLocation)
+            #expect(Double(failedPushes) < 0.02 * Double(pushes), "failed pushes: \(failureSamples.prefix(5))", sourceLocation: sourceLocation)
+            #expect(collectorRuns >= 2 && collectorFailures == 0, "\(collectorErrors.prefix(3))", sourceLocation: sourceLocation)
+            #expect(quarantined > 0, "the collector quarantined something", sourceLocation: sourceLocation)
+            #expect(finalDeleted > 0, "the final run (grace 0, quarantine 0) deleted quarantined data for good", sourceLocation: sourceLocation)
+        }
 
         func report(_ name: String) {
             let line = "soak [\(name)]: \(Int(seconds))s of load; \(pushes) pushes (\(indexes) indexes), \(failedPushes) failed, "
@@ -182,7 +179,8 @@ enum Soak {
         /// What an online run adds (`--no-cache-check` where no configuration is read).
         var onlineArguments: [String]
         var drydock: @Sendable ([String]) async throws -> ProcessResult
-        var workers: Int
+        /// How long the workers push.
+        var loadSeconds = OnlineGCSoakTests.loadSeconds
     }
 
     enum Setup: Sendable {
@@ -190,8 +188,9 @@ enum Soak {
         case folder
         /// The same with `storage.cache.blobdescriptor: redis` and a real redis-server started for the test.
         case folderWithRedis
-        /// A moto bucket the registry writes to, named directly (`s3://…`, no cache: `--no-cache-check`); two
-        /// workers, moto is slow.
+        /// A moto bucket the registry writes to, named directly (`s3://…`, no cache: `--no-cache-check`). Twice the
+        /// load time: moto answers one request at a time (about 150 a second here, a push costs the registry 100 or
+        /// more), so 60 s fit only 50–90 pushes, too few for a 2% bound to mean anything.
         case s3
     }
 
@@ -202,7 +201,8 @@ enum Soak {
         case .s3:
             return try await S3RegistryBed.with(options) { bed in
                 try await run(collector, Bed(
-                    server: bed.server, store: bed.direct, onlineArguments: ["--no-cache-check"], drydock: { try await bed.drydock($0) }, workers: 2))
+                    server: bed.server, store: bed.direct, onlineArguments: ["--no-cache-check"], drydock: { try await bed.drydock($0) },
+                    loadSeconds: 2 * OnlineGCSoakTests.loadSeconds))
             }
         case .folderWithRedis:
             return try await RedisServer.with(password: "soak-secret") { redis in
@@ -219,7 +219,7 @@ enum Soak {
         defer { server.stop() }
         return try await run(collector, Bed(
             server: server, store: ["--config", server.configPath], onlineArguments: [],
-            drydock: { try await DrydockBinary.run($0, timeout: 120) }, workers: 3))
+            drydock: { try await DrydockBinary.run($0, timeout: 120) }))
     }
 
     static func run(_ collector: Collector, _ bed: Bed) async throws -> Figures {
@@ -236,11 +236,10 @@ enum Soak {
         let (multi, _) = try await pushIndex(api, "base/multi", tag: "latest", ledger: ledger)
         before["base/multi:latest"] = multi
 
-        let seconds = OnlineGCSoakTests.loadSeconds
-        let deadline = Date().addingTimeInterval(seconds)
+        let deadline = Date().addingTimeInterval(bed.loadSeconds)
         let started = Date()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<bed.workers {
+            for worker in 0..<3 {
                 group.addTask { await work(worker, api: api, ledger: ledger, until: deadline) }
             }
             group.addTask {
@@ -312,24 +311,30 @@ enum Soak {
         _ api: RegistryAPI, _ repo: String, tag: String?, reuse: (repository: String, bytes: [UInt8])?, ledger: Ledger,
         architecture: String = "amd64"
     ) async throws -> (String, [(String, [UInt8])]) {
-        var layers: [[UInt8]] = []
-        if let reuse {
-            let digest = StoreFiles.sha256(reuse.bytes)
-            if try await api.blobExists(repo, digest) {
-                await ledger.reused(skippedOnHead: true)
-            } else if reuse.repository != repo, try await api.mountBlob(repo, digest, from: reuse.repository) {
-                await ledger.reused(skippedOnHead: false)
-            } else {
-                try await upload(api, repo, reuse.bytes)
-                await ledger.reused(skippedOnHead: false)
-            }
-            layers.append(reuse.bytes)
-        }
         let fresh = (0..<(512 + Int.random(in: 0..<1024))).map { _ in UInt8.random(in: 0...255) }
-        try await upload(api, repo, fresh)
-        layers.append(fresh)
+        let layers = (reuse.map { [$0.bytes] } ?? []) + [fresh]
         let config = Array("{\"architecture\":\"\(architecture)\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"nonce\":\"\(UUID().uuidString)\"}".utf8)
-        try await upload(api, repo, config)
+        // The blobs go up concurrently, as docker and containerd push an image's layers and config; the manifest
+        // goes last. (One after the other, a HEAD that skipped the reused layer waited for both uploads before the
+        // PUT: over S3 a window of seconds in which a collection could unlink that layer.)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let reuse {
+                group.addTask {
+                    let digest = StoreFiles.sha256(reuse.bytes)
+                    if try await api.blobExists(repo, digest) {
+                        await ledger.reused(skippedOnHead: true)
+                    } else if reuse.repository != repo, try await api.mountBlob(repo, digest, from: reuse.repository) {
+                        await ledger.reused(skippedOnHead: false)
+                    } else {
+                        try await upload(api, repo, reuse.bytes)
+                        await ledger.reused(skippedOnHead: false)
+                    }
+                }
+            }
+            group.addTask { try await upload(api, repo, fresh) }
+            group.addTask { try await upload(api, repo, config) }
+            try await group.waitForAll()
+        }
         func descriptor(_ type: String, _ bytes: [UInt8]) -> String {
             "{\"mediaType\":\"\(type)\",\"digest\":\"\(StoreFiles.sha256(bytes))\",\"size\":\(bytes.count)}"
         }

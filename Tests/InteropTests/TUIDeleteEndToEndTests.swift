@@ -8,31 +8,18 @@ import Testing
     @Test(.timeLimit(.minutes(3)))
     func deleteATagThroughTheConfirmDialog() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools + ["tmux"])
-        let drydock = try DrydockBinary.path()
         let scratch = try TemporaryDirectory(prefix: "drydock-tui-delete")
         defer { scratch.remove() }
 
         // team/app:v1 and team/app:v2 (different images sharing a base layer), pushed by skopeo.
-        let layout = try OCIImageBuilder(directory: scratch.url.appendingPathComponent("layout"))
-        let base = LayerSpec(seed: "base")
-        try layout.addImage(tag: "v1", layers: [base, LayerSpec(seed: "one")])
-        try layout.addImage(tag: "v2", layers: [base, LayerSpec(seed: "two")])
-        var options = RegistryServer.Options()
-        options.rootDirectory = scratch.url.appendingPathComponent("store", isDirectory: true)
-        try await RegistryServer.with(options) { server in
-            try await Skopeo.copy(layout: layout, tag: "v1", to: server, repository: "team/app", format: .oci)
-            try await Skopeo.copy(layout: layout, tag: "v2", to: server, repository: "team/app", format: .oci)
-        }
-        let store = options.rootDirectory!
+        let (store, _) = try await BrowserFixture.twoTagStore(in: scratch, seeds: "")
         let files = StoreFiles(root: store)
         let tagFolder = files.repository("team/app").appendingPathComponent("_manifests/tags/v1")
         #expect(files.exists(tagFolder))
 
-        let tmux = try await TmuxSession.start([drydock, store.path, "--delete-enabled"], width: 120, height: 40)
+        let tmux = try await BrowserFixture.browse(
+            [store.path, "--delete-enabled"], width: 120, height: 40, showing: "team/app", also: { $0.contains("delete enabled") })
         defer { tmux.stop() }
-        try await tmux.waitFor("the indexed repository list") {
-            $0.contains("team/app") && $0.contains("delete enabled") && TmuxSession.isSettled($0)
-        }
         try await tmux.send("Enter")
         try await tmux.waitFor("the tags of team/app") { $0.contains("Tags (2)") && $0.contains("v1") && $0.contains("v2") }
         let before = files.allFiles()
@@ -64,7 +51,7 @@ import Testing
         #expect(try await tmux.waitForExit() == 0)
 
         // The real registry agrees: the tag is gone, v2 still answers.
-        let (v1, v2, tags) = try await RegistryServer.with(options) { server throws -> (Int, Int, [String]) in
+        let (v1, v2, tags) = try await RegistryServer.with(BrowserFixture.serving(store)) { server throws -> (Int, Int, [String]) in
             let v1 = try await server.api.manifest("team/app", "v1").status
             let v2 = try await server.api.manifest("team/app", "v2").status
             return (v1, v2, try await server.api.tags("team/app"))
@@ -82,7 +69,6 @@ import Testing
     @Test(.timeLimit(.minutes(3)))
     func deletingAnIndexChildNamesTheBrokenPullAndNeedsTheRepositoryName() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools + ["tmux"])
-        let drydock = try DrydockBinary.path()
         let scratch = try TemporaryDirectory(prefix: "drydock-tui-child")
         defer { scratch.remove() }
         let layout = try OCIImageBuilder(directory: scratch.url.appendingPathComponent("layout"))
@@ -90,19 +76,14 @@ import Testing
         let amd = try layout.addImage(tag: nil, layers: [base, LayerSpec(seed: "tui-child-amd")])
         let s390x = try layout.addImage(tag: nil, layers: [base, LayerSpec(seed: "tui-child-s390x")], architecture: "s390x")
         try layout.addIndex(tag: "stable", images: [amd, s390x])
-        var options = RegistryServer.Options()
-        options.rootDirectory = scratch.url.appendingPathComponent("store", isDirectory: true)
-        try await RegistryServer.with(options) { server in
+        let store = try await BrowserFixture.storeWrittenByTheRegistry(in: scratch) { server in
             _ = try await Skopeo.copy(layout: layout, tag: "stable", to: server, repository: "team/frontend", all: true)
         }
-        let store = options.rootDirectory!
         let files = StoreFiles(root: store)
 
-        let tmux = try await TmuxSession.start([drydock, store.path, "--delete-enabled"], width: 120, height: 40)
+        let tmux = try await BrowserFixture.browse(
+            [store.path, "--delete-enabled"], width: 120, height: 40, showing: "team/frontend", also: { $0.contains("delete enabled") })
         defer { tmux.stop() }
-        try await tmux.waitFor("the indexed repository list") {
-            $0.contains("team/frontend") && $0.contains("delete enabled") && !$0.contains("indexing") && !$0.contains("verifying")
-        }
         try await tmux.send("Enter")
         try await tmux.waitFor("the tags of team/frontend") { $0.contains("Tags (1)") && $0.contains("stable") }
         try await tmux.send("Tab")
@@ -126,7 +107,7 @@ import Testing
         try await tmux.send("q")
         #expect(try await tmux.waitForExit() == 0)
 
-        try await RegistryServer.with(options) { server in
+        try await RegistryServer.with(BrowserFixture.serving(store)) { server in
             let child = try await server.api.manifest("team/frontend", s390x.manifestDigest)
             #expect(child.status == 404, "the s390x child is gone, as the dialog said")
             #expect(try await server.api.manifest("team/frontend", amd.manifestDigest).status == 200)
@@ -141,7 +122,6 @@ import Testing
     @Test(.timeLimit(.minutes(3)))
     func pruneFromTheBrowserKeepsTheRuleAndUndoRestores() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools + ["tmux"])
-        let drydock = try DrydockBinary.path()
         let scratch = try TemporaryDirectory(prefix: "drydock-tui-prune")
         defer { scratch.remove() }
         let layout = try OCIImageBuilder(directory: scratch.url.appendingPathComponent("layout"))
@@ -149,15 +129,12 @@ import Testing
         for v in ["v1", "v2", "v3"] {
             try layout.addImage(tag: v, layers: [base, LayerSpec(seed: "tui-prune-\(v)")], labels: ["v": v])
         }
-        var options = RegistryServer.Options()
-        options.rootDirectory = scratch.url.appendingPathComponent("store", isDirectory: true)
-        try await RegistryServer.with(options) { server in
+        let store = try await BrowserFixture.storeWrittenByTheRegistry(in: scratch) { server in
             for v in ["v1", "v2", "v3"] {
                 try await Skopeo.copy(layout: layout, tag: v, to: server, repository: "team/app", format: .oci)
             }
             try await Skopeo.copy(layout: layout, tag: "v1", to: server, repository: "team/app", destinationTag: "latest", format: .oci)
         }
-        let store = options.rootDirectory!
         let tags = StoreFiles(root: store).repository("team/app").appendingPathComponent("_manifests/tags")
         // Pushed: v1 3 h ago, v2 2 h ago, latest 1 h ago, v3 10 min ago.
         for (tag, age) in [("v1", 3.0 * 3600), ("v2", 2.0 * 3600), ("latest", 3600.0), ("v3", 600.0)] {
@@ -165,11 +142,9 @@ import Testing
             try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-age)], ofItemAtPath: link)
         }
 
-        let tmux = try await TmuxSession.start([drydock, store.path, "--delete-enabled"], width: 120, height: 40)
+        let tmux = try await BrowserFixture.browse(
+            [store.path, "--delete-enabled"], width: 120, height: 40, showing: "team/app", also: { $0.contains("delete enabled") })
         defer { tmux.stop() }
-        try await tmux.waitFor("the indexed repository list") {
-            $0.contains("team/app") && $0.contains("delete enabled") && !$0.contains("indexing") && !$0.contains("verifying")
-        }
         try await tmux.send("Enter")
         try await tmux.waitFor("the tags of team/app") { $0.contains("Tags (4)") }
         try await tmux.send("P")
@@ -187,7 +162,7 @@ import Testing
         try await tmux.send("Enter")
         try await tmux.waitFor("the prune's result") { $0.contains("u undoes it") && $0.contains("Tags (2)") }
 
-        let afterPrune = try await RegistryServer.with(options) { server throws -> [String] in
+        let afterPrune = try await RegistryServer.with(BrowserFixture.serving(store)) { server throws -> [String] in
             for tag in ["latest", "v3"] { try await DeleteScenario.pullCompletely(server.api, "team/app", tag) }
             #expect(try await server.api.manifest("team/app", "v1").status == 404)
             return try await server.api.tags("team/app").sorted()
@@ -201,7 +176,7 @@ import Testing
         try await tmux.waitFor("the restored tags") { $0.contains("Restored") && $0.contains("Tags (4)") }
         try await tmux.send("q")
         #expect(try await tmux.waitForExit() == 0)
-        let restored = try await RegistryServer.with(options) { server throws -> [String] in
+        let restored = try await RegistryServer.with(BrowserFixture.serving(store)) { server throws -> [String] in
             for tag in ["v1", "v2"] { try await DeleteScenario.pullCompletely(server.api, "team/app", tag) }
             return try await server.api.tags("team/app").sorted()
         }

@@ -16,14 +16,12 @@ import Glibc
             tag: "v1", layers: [base, LayerSpec(seed: "app")], labels: ["org.opencontainers.image.title": "café ☕ 日本"])
         let arm = try layout.addImage(tag: nil, layers: [base, LayerSpec(seed: "app-arm64")], architecture: "arm64", variant: "v8")
         try layout.addIndex(tag: "multi", images: [app, arm])
-        var options = RegistryServer.Options()
-        options.rootDirectory = scratch.url.appendingPathComponent("store", isDirectory: true)
-        try await RegistryServer.with(options) { server in
+        let store = try await BrowserFixture.storeWrittenByTheRegistry(in: scratch) { server in
             try await Skopeo.copy(layout: layout, tag: "v1", to: server, repository: "team/app", format: .oci)
             try await Skopeo.copy(layout: layout, tag: "multi", to: server, repository: "team/multi", all: true)
             try await Skopeo.copy(layout: layout, tag: "v1", to: server, repository: "base", format: .v2s2)
         }
-        return (options.rootDirectory!.path, app)
+        return (store.path, app)
     }
 
     static func short(_ digest: String) -> String { String(digest.split(separator: ":").last!.prefix(12)) }

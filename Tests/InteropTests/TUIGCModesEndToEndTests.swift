@@ -8,24 +8,12 @@ import Testing
     @Test(.timeLimit(.minutes(3)))
     func untagThenCollectWithUntaggedManifests() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools + ["tmux"])
-        let drydock = try DrydockBinary.path()
         let scratch = try TemporaryDirectory(prefix: "drydock-tui-gc-modes")
         defer { scratch.remove() }
-        let layout = try OCIImageBuilder(directory: scratch.url.appendingPathComponent("layout"))
-        let base = LayerSpec(seed: "gc-modes-base")
-        let v1 = try layout.addImage(tag: "v1", layers: [base, LayerSpec(seed: "gc-modes-one")])
-        try layout.addImage(tag: "v2", layers: [base, LayerSpec(seed: "gc-modes-two")])
-        var options = RegistryServer.Options()
-        options.rootDirectory = scratch.url.appendingPathComponent("store", isDirectory: true)
-        try await RegistryServer.with(options) { server in
-            try await Skopeo.copy(layout: layout, tag: "v1", to: server, repository: "team/app", format: .oci)
-            try await Skopeo.copy(layout: layout, tag: "v2", to: server, repository: "team/app", format: .oci)
-        }
-        let store = options.rootDirectory!
+        let (store, v1) = try await BrowserFixture.twoTagStore(in: scratch, seeds: "gc-modes-")
 
-        let tmux = try await TmuxSession.start([drydock, store.path, "--delete-enabled"], width: 80, height: 24)
+        let tmux = try await BrowserFixture.browse([store.path, "--delete-enabled"], width: 80, height: 24, showing: "team/app")
         defer { tmux.stop() }
-        try await tmux.waitFor("the indexed repository list") { $0.contains("team/app") && TmuxSession.isSettled($0) }
         try await tmux.send("Enter")
         try await tmux.waitFor("the tags of team/app") { $0.contains("Tags (2)") && $0.contains("v1") }
         try await tmux.send("d")
@@ -53,7 +41,7 @@ import Testing
         try await tmux.send("q")
         #expect(try await tmux.waitForExit() == 0)
 
-        let (old, kept) = try await RegistryServer.with(options) { server throws -> (Int, Int) in
+        let (old, kept) = try await RegistryServer.with(BrowserFixture.serving(store)) { server throws -> (Int, Int) in
             (try await server.api.manifest("team/app", v1.manifestDigest).status, try await server.api.manifest("team/app", "v2").status)
         }
         #expect(old == 404)

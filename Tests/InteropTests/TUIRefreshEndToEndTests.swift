@@ -8,21 +8,14 @@ import Testing
     @Test(.timeLimit(.minutes(3)))
     func aPushWhileBrowsingAppearsWithoutAKey() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools + ["tmux"])
-        let drydock = try DrydockBinary.path()
         let scratch = try TemporaryDirectory(prefix: "drydock-tui-refresh")
         defer { scratch.remove() }
-        let layout = try OCIImageBuilder(directory: scratch.url.appendingPathComponent("layout"))
-        let base = LayerSpec(seed: "refresh-base")
-        try layout.addImage(tag: "v1", layers: [base, LayerSpec(seed: "refresh-one")])
-        try layout.addImage(tag: "v2", layers: [base, LayerSpec(seed: "refresh-two")])
-        var options = RegistryServer.Options()
-        options.rootDirectory = scratch.url.appendingPathComponent("store", isDirectory: true)
-        let store = options.rootDirectory!
-        try await RegistryServer.with(options) { server in
+        let (layout, _) = try BrowserFixture.twoTags(in: scratch, seeds: "refresh-")
+        let store = scratch.url.appendingPathComponent("store", isDirectory: true)
+        try await RegistryServer.with(BrowserFixture.serving(store)) { server in
             try await Skopeo.copy(layout: layout, tag: "v2", to: server, repository: "team/app", format: .oci)
-            let tmux = try await TmuxSession.start([drydock, store.path, "--refresh", "1"], width: 120, height: 24)
+            let tmux = try await BrowserFixture.browse([store.path, "--refresh", "1"], width: 120, height: 24, showing: "team/app")
             defer { tmux.stop() }
-            try await tmux.waitFor("the indexed repository list") { $0.contains("team/app") && TmuxSession.isSettled($0) }
             try await tmux.send("Enter")
             let before = try await tmux.waitFor("the one tag, and when it was read") {
                 $0.contains("Tags (1)") && $0.contains("v2") && $0.contains(" read ")

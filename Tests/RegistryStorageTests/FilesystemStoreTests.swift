@@ -60,9 +60,10 @@ private func hasControlCharacters(_ s: String) -> Bool {
 /// Runs `operation` off the test's own task and gives up (recording a failure) when it takes longer than `seconds`:
 /// a read that blocks on a FIFO must fail the test, not hang the suite. The limit is wall time on a shared machine
 /// running the whole suite in parallel, so it is generous: what it catches (a blocked read, a walk of 2^40 paths)
-/// never finishes at all.
+/// never finishes at all. 60 s was not enough: a CI run on a machine loaded far past its two cores saw a three-image
+/// load take longer (every test started alongside it finished after about 88 s).
 private func withinTimeLimit<T: Sendable>(
-    _ seconds: Int = 60, sourceLocation: SourceLocation = #_sourceLocation, _ operation: @escaping @Sendable () async throws -> T
+    _ seconds: Int = 300, sourceLocation: SourceLocation = #_sourceLocation, _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T? {
     let box = Locked<Result<T, any Error>?>(nil)
     Task.detached {

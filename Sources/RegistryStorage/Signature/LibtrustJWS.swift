@@ -3,77 +3,6 @@ import _CryptoExtras
 import Foundation
 import X509
 
-/// One element of a schema1 document's `signatures` array.
-public struct JWSSignatureEntry: Sendable, Equatable {
-    /// The header's `alg`, as written.
-    public var algorithm: String
-    /// The `protected` string exactly as in the document (base64url); part of the signing input.
-    public var protectedHeader: String
-    /// The `signature` string as in the document (base64url).
-    public var signature: String
-    public var jwk: JWK?
-    /// Why the header's `jwk` was rejected. libtrust fails the whole parse here; we keep parsing so
-    /// that every signature gets its own verdict, and `verify()` reports this one as invalid.
-    public var jwkError: JWSError?
-    /// x5c certificates, DER, first is the signer. An entry that is not valid base64 is empty here.
-    public var x5c: [[UInt8]]
-    /// x5c entries as written (standard base64), kept for faithful re-serialization.
-    public var x5cEncoded: [String]
-    /// The `header` object's bytes exactly as they appear in the document (empty if absent).
-    public var rawHeaderJSON: [UInt8]
-    /// The decoded protected header JSON (`formatLength`, `formatTail`, `time`).
-    public var protectedJSON: [UInt8]
-    /// The protected header's `time`, informational only.
-    public var time: String?
-    /// The header's `jwk` value as parsed, for re-serializing a key we could not interpret.
-    var jwkValue: JSONValue?
-
-    /// The key ID of the signing key when it is known without verifying (from the JWK).
-    public var keyID: String? { jwk?.keyID }
-
-    package init(
-        algorithm: String, protectedHeader: String, signature: String, jwk: JWK?, jwkError: JWSError?, x5c: [[UInt8]],
-        x5cEncoded: [String], rawHeaderJSON: [UInt8], protectedJSON: [UInt8], time: String?, jwkValue: JSONValue? = nil
-    ) {
-        self.algorithm = algorithm
-        self.protectedHeader = protectedHeader
-        self.signature = signature
-        self.jwk = jwk
-        self.jwkError = jwkError
-        self.x5c = x5c
-        self.x5cEncoded = x5cEncoded
-        self.rawHeaderJSON = rawHeaderJSON
-        self.protectedJSON = protectedJSON
-        self.time = time
-        self.jwkValue = jwkValue
-    }
-}
-
-/// A signed schema1 document, split as libtrust's `ParsePrettySignature` splits it (storage-format §4.3).
-public struct ParsedSchema1JWS: Sendable, Equatable {
-    /// The signed bytes: document `[0, formatLength)` + `formatTail`. Digest and revision blob use these.
-    public var payload: [UInt8]
-    public var formatLength: Int
-    public var formatTail: [UInt8]
-    public var signatures: [JWSSignatureEntry]
-
-    /// sha256 of the payload: the manifest's digest in every era (storage-format §4.10).
-    public var payloadDigest: Digest { Digest.sha256(of: payload) }
-
-    /// libtrust's indent detection on the payload (whitespace between `{\n` and the first `"`).
-    public var indent: String { LibtrustJWS.detectIndent(payload) }
-
-    /// Checks every signature, in order, never stopping at the first failure (libtrust's `Verify()`
-    /// stops; a browser wants all verdicts). The x5c chain is not validated, as in `Verify()`.
-    public func verify() -> [SignatureVerification] {
-        let encodedPayload = Array(Base64URL.encode(payload).utf8)
-        return signatures.map { entry in
-            let input = Array(entry.protectedHeader.utf8) + [UInt8(ascii: ".")] + encodedPayload
-            return LibtrustJWS.verify(entry, signingInput: input)
-        }
-    }
-}
-
 public enum LibtrustJWS {
     /// Parses a signed schema1 document in libtrust's "pretty signature" form.
     public static func parse(document: [UInt8]) -> Result<ParsedSchema1JWS, JWSError> {
@@ -277,17 +206,5 @@ public enum LibtrustJWS {
         guard content.count > 2, content[0] == UInt8(ascii: "{"), content[1] == 0x0A,
               let quote = content[1...].firstIndex(of: UInt8(ascii: "\"")), quote > 1 else { return "" }
         return String(decoding: content[2..<quote], as: UTF8.self)
-    }
-}
-
-/// Public keys from x5c certificates.
-enum X5CKey {
-    static func publicKey(of certificate: Certificate) -> Result<LibtrustPublicKey, JWSError> {
-        let spki = certificate.publicKey
-        if let k = P256.Signing.PublicKey(spki) { return .success(.p256(k)) }
-        if let k = P384.Signing.PublicKey(spki) { return .success(.p384(k)) }
-        if let k = P521.Signing.PublicKey(spki) { return .success(.p521(k)) }
-        if let k = _RSA.Signing.PublicKey(spki) { return .success(.rsa(k)) }
-        return .failure(.unsupportedKey("public key type in x5c certificate is not supported"))
     }
 }

@@ -13,7 +13,7 @@ import Testing
 ///     let ls = try await bed.drydock(["ls", "--json"] + bed.direct)
 /// }
 /// ```
-final class S3RegistryBed: @unchecked Sendable {
+final class S3RegistryBed: @unchecked Sendable, HarnessServer {
     static let bucket = "drydock-registry"
     /// As written in the registry's config (leading slash included, as people write it).
     static let rootDirectory = "/drydock/store"
@@ -63,16 +63,7 @@ final class S3RegistryBed: @unchecked Sendable {
     static func with<T>(
         strictAuth: Bool = false, _ options: RegistryServer.Options = RegistryServer.Options(), _ body: (S3RegistryBed) async throws -> T
     ) async throws -> T {
-        let bed = try await start(strictAuth: strictAuth, options)
-        do {
-            let value = try await body(bed)
-            // Stopping waits for the child to exit: off the concurrency pool (see OffPool).
-            await OffPool.run { bed.stop() }
-            return value
-        } catch {
-            await OffPool.run { bed.stop() }
-            throw error
-        }
+        try await start(strictAuth: strictAuth, options).stopping(after: body)
     }
 
     func stop() {
