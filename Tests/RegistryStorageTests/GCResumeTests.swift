@@ -122,7 +122,7 @@ import Testing
             _ = try await GarbageCollector(store: f.store()).collect(plan, policy: .unrestricted, registryStopped: true, options: stop)
             Issue.record("the run was not interrupted")
         } catch {
-            guard case .interrupted(let message)? = error as? DeleteError else { throw error }
+            guard case .interrupted(let message) = error else { throw error }
             #expect(message.contains("stopped after 4 of") && message.contains("drydock gc --resume"), "\(message)")
         }
         let stopped = try await Self.onlyEntry(f)
