@@ -35,7 +35,11 @@ struct GCCommand: AsyncParsableCommand {
             and with a bare STORE (no configuration to check the cache in) unless --no-cache-check vouches that the \
             registry runs without a cache. The protocol is described in the README.
 
-            Exit status: 0 done, 1 refused (blocked, also for --dry-run) or failed, 2 usage.
+            A real run removes in batches (one DeleteObjects request per thousand keys on S3) and keeps a checkpoint \
+            in its journal entry. A run stopped part way (SIGINT or SIGTERM after the current batch, a crash, a failed \
+            request) is finished with --resume ID: the store is marked again first, and what is referenced now stays.
+
+            Exit status: 0 done, 1 refused (blocked, also for --dry-run) or failed, 2 usage, 130 interrupted (resumable).
             """
     )
 
@@ -59,6 +63,9 @@ struct GCCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "--online with a bare STORE: vouch that the registry runs with no blob-descriptor cache (no storage.cache).")
     var noCacheCheck = false
 
+    @Option(name: .long, help: ArgumentHelp("Finish the collection of journal entry ID that stopped part way (marks again first).", valueName: "ID"))
+    var resume: String?
+
     @Flag(name: .long, help: "Offline with --config: run although the configuration's http.addr answers (it is not this registry).")
     var registryStopped = false
 
@@ -68,6 +75,9 @@ struct GCCommand: AsyncParsableCommand {
 
     func validate() throws {
         try target.requireStore(command: "gc")
+        if resume != nil, online || runMode.dryRun || deleteUntagged {
+            throw ValidationError("--resume goes with neither --online, --dry-run nor --delete-untagged (it resumes in the mode the run had)")
+        }
         if online && registryStopped { throw ValidationError("--registry-stopped goes with an offline run, not --online") }
         if !online {
             for (given, name) in [(grace != nil, "--grace"), (quarantine != nil, "--quarantine"), (settle != nil, "--settle"), (noCacheCheck, "--no-cache-check")] where given {
@@ -118,6 +128,11 @@ struct GCCommand: AsyncParsableCommand {
                     + "or run `drydock gc --online`; pass --registry-stopped only if that address is not this registry. Nothing was changed.")
             throw ExitCode(1)
         }
+        if let resume {
+            try await GCResumeRun(registry: registry, policy: policy, id: resume, json: json, yes: yes, progressOptions: progressOptions).run()
+            return
+        }
+        if !dryRun { await GCUnfinishedRuns.note(registry) }
         let collector = GarbageCollector(store: registry)
         let progress = progressOptions.line()
         let plan: GCPlan
@@ -150,9 +165,14 @@ struct GCCommand: AsyncParsableCommand {
             yes: yes,
             question: "Is the registry stopped or read-only? Swept blobs cannot be restored (undo brings back links only).",
             what: "collect garbage")
+        let interrupt = SweepInterrupt()
+        interrupt.install()
+        defer { interrupt.uninstall() }
+        let sweep = SweepProgress(progressOptions.line())
         do {
-            let sweep = progressOptions.line()
-            let result = try await collector.collect(plan, policy: policy, registryStopped: true) { p in sweep.update(p.description) }
+            let result = try await collector.collect(
+                plan, policy: policy, registryStopped: true, options: GCSweepOptions(shouldStop: { interrupt.isRequested })
+            ) { sweep.update($0) }
             sweep.finish()
             if json {
                 FileHandleOutput.json(JSONOutput.string(GCReport(plan, dryRun: false, journal: result.journalID)))
@@ -161,7 +181,8 @@ struct GCCommand: AsyncParsableCommand {
                 FileHandleOutput.standardOutput("Blob deletion cannot be undone; `drydock undo` restores only links whose blobs still exist.")
             }
         } catch {
-            try CommandExit.fail("\(error)")
+            sweep.finish()
+            try GCSweepFailure.exit(error)
         }
     }
 }

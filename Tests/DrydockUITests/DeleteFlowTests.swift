@@ -235,7 +235,7 @@ import Testing
         #expect(effects.map(\.summary) == ["collectGarbage(3 blobs)"])
         #expect(s.text.contains("Collecting garbage"))
         await Self.perform(effects, &s, f)
-        #expect(Self.progressScreens.withLock { $0 }.contains { $0.contains("Collecting garbage") && $0.contains("removing blobs: 1/3") })
+        #expect(Self.progressScreens.withLock { $0 }.contains { $0.contains("Collecting garbage") && $0.contains("removing blobs: 0/3") })
         #expect(s.text.contains("✓ Garbage collection removed 3 blobs"))
         #expect(!s.text.contains("removing blobs"))
     }

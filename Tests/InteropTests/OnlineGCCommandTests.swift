@@ -55,6 +55,11 @@ import Testing
             let report = try JSONDecoder().decode(Report.self, from: Data(run.stdout))
             let id = try #require(report.journal)
             #expect(report.quarantined.contains(layer) && report.quarantined.contains(gone))
+            // The phases, with their counts.
+            let n = report.quarantined.count
+            for phase in ["drydock: marked ", "candidates: \(n) blob(s), 0 untagged manifest(s)", "drydock: unlinking ", "drydock: quarantined \(n)/\(n) blobs", "drydock: settling", "drydock: re-scanned: 0 blob(s) and 0 manifest(s)"] {
+                #expect(run.stderrString.contains(phase), "\(phase): \(run.stderrString)")
+            }
             #expect(try await api.blobStatus("team/app", layer) == 404, "the registry no longer has the layer")
             #expect(await Soak.pullProblem(api, "team/app", "v1", expected: kept) == nil)
 

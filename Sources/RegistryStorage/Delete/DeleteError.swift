@@ -18,6 +18,8 @@ public enum DeleteError: Error, Sendable, Equatable, CustomStringConvertible {
     case journal(String)
     /// A storage call failed; `done` says how far the operation got (journal id, paths removed).
     case driver(DriverError, done: String)
+    /// A garbage collection stopped on request (SIGINT, SIGTERM) between two batches; its checkpoint is written.
+    case interrupted(String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,7 @@ public enum DeleteError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot collect garbage safely: " + reasons.joined(separator: "; ")
         case .journal(let m): "journal: \(m)"
         case .driver(let e, let done): done.isEmpty ? "\(e)" : "\(e) (\(done))"
+        case .interrupted(let m): "interrupted: \(m)"
         }
     }
 }

@@ -33,6 +33,9 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     public var undone: Date?
     /// Online collections only: every blob whose data was to be moved into the quarantine, and what became of it.
     public var quarantine: [QuarantinedBlob]?
+    /// Garbage collections only: how far the removals got, for `drydock gc --resume` (nil in entries written before
+    /// runs were resumable: those cannot be resumed).
+    public var sweep: GCCheckpoint?
 
     public init(id: String, created: Date, operation: Operation, targets: [String], links: [JournalLink], blobs: [String],
                 unrestorable: [String], removed: [String]) {

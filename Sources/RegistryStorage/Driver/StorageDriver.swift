@@ -239,6 +239,11 @@ public protocol StorageDriver: Sendable {
     /// unsafe to name in a request are left in place and recorded in `skippedKeys`.
     func delete(_ path: StoragePath) async throws
 
+    /// Removes every path as `delete` would, in as few requests as the backend allows (object stores: one
+    /// DeleteObjects per thousand keys instead of a listing and a request per path), and returns the paths it could
+    /// not remove, each with why; the others are gone. Missing paths are not failures. Used by the sweeps.
+    func delete(batch paths: [StoragePath]) async -> [DeleteFailure]
+
     /// Moves one regular file to `destination` (creating its parent folders), refusing with `alreadyExists` when
     /// something is there already: never overwrites. Both paths stay inside the store. Used by online garbage
     /// collection to put blob data aside (quarantine) and back. Filesystems rename atomically; object stores copy
@@ -262,8 +267,32 @@ public struct WalkedFile: Sendable, Equatable {
     }
 }
 
+/// One path a batch delete could not remove.
+public struct DeleteFailure: Sendable, Equatable {
+    public var path: StoragePath
+    public var error: DriverError
+
+    public init(path: StoragePath, error: DriverError) {
+        self.path = path
+        self.error = error
+    }
+}
+
 extension StorageDriver {
     public var listsRecursivelyCheaply: Bool { false }
+
+    /// One `delete` per path (a filesystem has no cheaper way), each retried; a failure does not stop the others.
+    public func delete(batch paths: [StoragePath]) async -> [DeleteFailure] {
+        var failures: [DeleteFailure] = []
+        for path in paths {
+            do {
+                try await withRetries { try await delete(path) }
+            } catch {
+                failures.append(DeleteFailure(path: path, error: DriverError(error)))
+            }
+        }
+        return failures
+    }
     public var skippedKeys: SkippedKeys { SkippedKeys() }
 
     /// Drivers that cannot move (wrappers in tests, future backends) refuse; nothing is copied or removed.

@@ -69,6 +69,7 @@ public struct OnlineCollector: Sendable {
         var result = OnlineGCResult()
         result.youngBlobs = plan.youngBlobs
         result.youngManifests = plan.youngManifests
+        say("marked \(plan.gc.markedCount) blob(s) in use; candidates: \(plan.gc.blobs.count) blob(s), \(plan.gc.manifests.count) untagged manifest(s); within the grace: \(plan.youngBlobs) blob(s), \(plan.youngManifests) manifest(s)")
         var scan: ReferenceScan?
         if !plan.isEmpty {
             scan = try await collect(plan, into: &result, say: say)
@@ -118,12 +119,16 @@ public struct OnlineCollector: Sendable {
         // the cache is a new link (mount, upload commit), which the re-scan sees.
         let purgeDigests = plan.gc.blobs.map(\.digest) + plan.gc.manifests.map(\.digest)
         result.cacheKeysPurged += try await purgeCache(purgeDigests, repositories: plan.repositories)
+        if case .redis = cache { say("purged \(result.cacheKeysPurged) key(s) of the registry's cache") }
 
         // 4. Quarantine the data.
         say("quarantining \(plan.gc.blobs.count) blob(s)")
         let restorer = QuarantineRestorer(driver: driver)
         var quarantine = entry.quarantine ?? []
+        let rate = ProgressRate()
         for i in quarantine.indices {
+            // One move per blob (a rename on disk, a copy and a delete on S3): a count every thousand, and the last.
+            defer { if (i + 1) % 1000 == 0 || i + 1 == quarantine.count { say(rate.text("quarantined", done: i + 1, total: quarantine.count, unit: "blobs")) } }
             guard let d = quarantine[i].parsedDigest, let to = Quarantine.data(entry.id, d) else { continue }
             do {
                 try await driver.withRetries { try await driver.move(StoreLayout.blobData(d), to: to) }
@@ -197,6 +202,7 @@ public struct OnlineCollector: Sendable {
             entry.quarantine = quarantine
             try await journal.write(entry)
         }
+        say("re-scanned: \(restoredBlobs.count) blob(s) and \(restoredManifests.count) manifest(s) referenced since T0, restored")
         result.restoredBlobs = restoredBlobs.sorted()
         result.restoredManifests = restoredManifests.sorted().map { "\($0.repository)@\($0.digest)" }
         store.blobCache.invalidateAll()
@@ -246,6 +252,7 @@ public struct OnlineCollector: Sendable {
             result.quarantinesChecked.append(entry.id)
             var quarantine = entry.quarantine ?? []
             var changed = false
+            var purge: [(index: Int, digest: Digest, path: StoragePath)] = []
             // Manifests this entry unlinked that something needs again come back with their links.
             for link in entry.links where link.kind == .revision {
                 guard let d = link.digest.flatMap({ Digest($0) }) else { continue }
@@ -266,17 +273,28 @@ public struct OnlineCollector: Sendable {
                     if entry.id != result.journalID { result.restoredFromEarlier.append(d) } else { result.restoredBlobs.append(d) }
                     changed = true
                 } else if entry.created <= cutoff, let path = Quarantine.data(entry.id, d) {
-                    do {
-                        try await driver.withRetries { try await driver.delete(path) }
-                    } catch {
-                        throw .driver(DriverError(error), done: "deleting quarantined \(d) of \(entry.id)")
-                    }
+                    purge.append((i, d, path))
+                }
+            }
+            // Deleted for good in batches (one DeleteObjects per thousand on S3); a failed batch still records
+            // what went before it stops the run.
+            for start in stride(from: 0, to: purge.count, by: 1000) {
+                let batch = purge[start..<min(start + 1000, purge.count)]
+                let failures = await driver.delete(batch: batch.map { $0.path })
+                let failed = Set(failures.map(\.path))
+                for (i, d, path) in batch where !failed.contains(path) {
                     quarantine[i].state = .purged
                     entry.blobs.append(d.description)
                     result.deletedForGood.append(d)
                     result.deletedBytes += quarantine[i].size ?? 0
                     changed = true
                 }
+                if let first = failures.first {
+                    entry.quarantine = quarantine
+                    try await journal.write(entry)
+                    throw .driver(first.error, done: "deleting quarantined data of \(entry.id): \(failures.count) of \(batch.count) in a batch failed")
+                }
+                say("purged \(min(start + 1000, purge.count))/\(purge.count) quarantined blobs of \(entry.id)")
             }
             guard changed else { continue }
             entry.quarantine = quarantine

@@ -1,0 +1,26 @@
+import Foundation
+import RegistryStorage
+
+/// A sweep's progress line: each phase's count with its own rate and time left
+/// (`swept 12 300/48 000 blobs · 2 100/s · ETA 17 s`).
+final class SweepProgress: @unchecked Sendable {
+    private let line: ProgressLine
+    private let lock = NSLock()
+    private var phase: GCProgress.Phase?
+    private var rate = ProgressRate()
+
+    init(_ line: ProgressLine) { self.line = line }
+
+    func update(_ p: GCProgress) {
+        lock.lock()
+        if p.phase != phase {
+            phase = p.phase
+            rate = ProgressRate()
+        }
+        let rate = self.rate
+        lock.unlock()
+        line.update(p.text(rate: rate))
+    }
+
+    func finish() { line.finish() }
+}
