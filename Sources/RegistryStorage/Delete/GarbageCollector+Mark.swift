@@ -17,8 +17,6 @@ extension GarbageCollector {
     /// The mark phase over the compact facts (what a store-wide run keeps in memory instead of whole repositories).
     public static func mark(_ repos: [RepositoryGCFacts], deleteUntagged: Bool, rules: Rules = .drydock) -> MarkResult {
         var result = MarkResult(marked: [], deletions: [], unreadable: [])
-        // Sized once: growing a set of 100k digests step by step rehashes it a dozen times.
-        result.marked.reserveCapacity(repos.reduce(0) { $0 + $1.revisions.reduce(0) { $0 + 1 + $1.references.count } })
         for repo in repos {
             // 2.8.2 walks only its catalog (repositories with `_layers`) and only `revisions/` links whose blob exists.
             if rules == .registry282 && !repo.hasLayersFolder { continue }

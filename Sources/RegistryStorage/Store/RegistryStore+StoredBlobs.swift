@@ -51,8 +51,6 @@ extension RegistryStore {
                     }
                     for _ in 0..<loadConcurrency { addNext() }
                     while let found = try await group.next() {
-                        // Digests spread evenly over the prefixes: the first folder tells the size to reserve.
-                        if out.isEmpty { out.reserveCapacity(found.count * prefixes.count * 5 / 4) }
                         for d in found { out[d] = -1 }
                         addNext()
                     }
