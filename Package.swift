@@ -56,11 +56,14 @@ let package = Package(
         // Launchers for docker-registry, moto and redis on loopback ports, child processes, tool lookup: shared by
         // drydock-bench and the interop tests; not a product.
         .target(name: "TestHarness", dependencies: ["RegistryStorage"]),
+        // The floor for `drydock-bench floor`: a minimal collector walk in C (only the unavoidable system calls).
+        .target(name: "CBenchFloor", path: "Sources/CBenchFloor"),
         .executableTarget(
             name: "drydock-bench",
             dependencies: [
                 "StoreGenerator",
                 "TestHarness",
+                "CBenchFloor",
                 "RegistryStorage",
                 "DrydockUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -17,7 +17,17 @@ struct RunBenchmark: AsyncParsableCommand {
     @Option(help: "The drydock binary (default: next to this one).") var drydock: String?
     @Option(help: "The registry binary.") var registry = "docker-registry"
     @Option(help: "MiB of blob data for the hashing comparison.") var hashMiB = 512
+    @Option(help: "Runs of each drydock command and of the floor (the median is shown).") var repeats = 3
     @Flag(help: "Keep the generated store.") var keep = false
+
+    struct Row {
+        var name: String
+        var drydock: (cold: Measurement, warm: Measurement)
+        var floor: Measurement
+        var registry: Measurement
+    }
+
+    static func median(_ runs: [Measurement]) -> Measurement { runs.sorted { $0.seconds < $1.seconds }[runs.count / 2] }
 
     func run() async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("drydock-bench-\(UUID().uuidString)").path
@@ -41,26 +51,62 @@ struct RunBenchmark: AsyncParsableCommand {
         // Warm the page cache once, so every contender reads from memory.
         _ = try Measure.run(["find", root + "/docker/registry/v2", "-type", "f", "-name", "link", "-exec", "cat", "{}", "+"])
 
-        var rows: [(String, Measurement, Measurement?)] = []
-        let registryGC = try Measure.run([registry, "garbage-collect", "--dry-run", config])
-        let drydockGC = try Measure.run([drydockPath, "gc", "--dry-run", "--json", "--no-cache", root])
-        rows.append(("gc --dry-run", drydockGC, registryGC))
-        let samePlan = Self.eligible(registryGC.output) == Self.blobs(drydockGC.output)
-        let registryGCM = try Measure.run([registry, "garbage-collect", "--dry-run", "-m", config])
-        let drydockGCM = try Measure.run([drydockPath, "gc", "--dry-run", "--delete-untagged", "--json", "--no-cache", root])
-        rows.append(("gc --dry-run --delete-untagged (registry: -m)", drydockGCM, registryGCM))
-        let keepsWhatRegistryKeeps = Self.blobs(drydockGCM.output).isSubset(of: Self.eligible(registryGCM.output))
-        let ls = try Measure.run([drydockPath, "ls", "--json", "--no-cache", root])
-        rows.append(("ls --json (full index)", ls, registryGC))
+        // Drydock runs are repeated (medians): the machine is shared, so only ratios within one run mean much.
+        // Cold: an empty content cache (filled as it goes); warm: the same cache on the next run.
+        let benchPath = URL(fileURLWithPath: CommandLine.arguments[0]).path
+        var environment = ProcessInfo.processInfo.environment
+        func drydockRuns(_ arguments: [String]) throws -> (cold: Measurement, warm: Measurement) {
+            var cold: [Measurement] = []
+            var warm: [Measurement] = []
+            for _ in 0..<max(1, repeats) {
+                environment["DRYDOCK_CACHE_DIR"] = scratch + "/cache-\(UUID().uuidString.prefix(8))"
+                cold.append(try Measure.run([drydockPath] + arguments + [root], environment: environment))
+                warm.append(try Measure.run([drydockPath] + arguments + [root], environment: environment))
+                try? FileManager.default.removeItem(atPath: environment["DRYDOCK_CACHE_DIR"]!)
+            }
+            return (Self.median(cold), Self.median(warm))
+        }
+        func floorRuns(_ listing: Bool) throws -> Measurement {
+            Self.median(try (0..<max(1, repeats)).map { _ in try Measure.run([benchPath, "floor"] + (listing ? ["--listing"] : []) + [root]) })
+        }
 
-        print("\n| operation | drydock | registry | speed-up | drydock peak RSS |")
-        print("|---|---|---|---|---|")
-        for (name, d, r) in rows {
-            let speedup = r.map { fmt($0.seconds / max(d.seconds, 0.001)) + "×" } ?? "-"
-            print("| \(name) | \(fmt(d.seconds)) s | \(r.map { fmt($0.seconds) + " s" } ?? "-") | \(speedup) | \(d.peakRSSKiB / 1024) MiB |")
+        var rows: [Row] = []
+        let registryGC = try Measure.run([registry, "garbage-collect", "--dry-run", config])
+        let drydockGC = try drydockRuns(["gc", "--dry-run", "--json"])
+        let floor = try floorRuns(false)
+        rows.append(Row(name: "gc --dry-run", drydock: drydockGC, floor: floor, registry: registryGC))
+        let samePlan = Self.eligible(registryGC.output) == Self.blobs(drydockGC.cold.output)
+        let registryGCM = try Measure.run([registry, "garbage-collect", "--dry-run", "-m", config])
+        let drydockGCM = try drydockRuns(["gc", "--dry-run", "--delete-untagged", "--json"])
+        rows.append(Row(name: "gc --dry-run --delete-untagged (registry: -m)", drydock: drydockGCM, floor: floor, registry: registryGCM))
+        let keepsWhatRegistryKeeps = Self.blobs(drydockGCM.cold.output).isSubset(of: Self.eligible(registryGCM.output))
+        let ls = try drydockRuns(["ls", "--json"])
+        let lsFloor = try floorRuns(true)
+        rows.append(Row(name: "ls --json (full index; registry: gc dry-run)", drydock: ls, floor: lsFloor, registry: registryGC))
+
+        print("\nfloor (a minimal C walk on 2 threads, drydock-bench floor): \(floor.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+        print("floor --listing: \(lsFloor.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+        print("\n| operation | drydock cold | registry | speed-up | floor | drydock / floor | drydock warm | speed-up warm | peak RSS cold / warm |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for r in rows {
+            let (cold, warm) = r.drydock
+            print("| \(r.name) | \(fmt(cold.seconds)) s | \(fmt(r.registry.seconds)) s | \(fmt(r.registry.seconds / max(cold.seconds, 0.001)))× | "
+                + "\(fmt(r.floor.seconds)) s | \(fmt(cold.seconds / max(r.floor.seconds, 0.001)))× | \(fmt(warm.seconds)) s | "
+                + "\(fmt(r.registry.seconds / max(warm.seconds, 0.001)))× | \(cold.peakRSSKiB / 1024) / \(warm.peakRSSKiB / 1024) MiB |")
+        }
+        // CPU time (user + system, both cores) does not depend on what else the machine runs: the steadier ratio.
+        print("\n| operation (CPU seconds) | drydock cold | registry | ratio | floor | drydock / floor | drydock warm | ratio warm |")
+        print("|---|---|---|---|---|---|---|---|")
+        for r in rows {
+            let (cold, warm) = r.drydock
+            print("| \(r.name) | \(fmt(cold.cpuSeconds)) | \(fmt(r.registry.cpuSeconds)) | \(fmt(r.registry.cpuSeconds / max(cold.cpuSeconds, 0.001)))× | "
+                + "\(fmt(r.floor.cpuSeconds)) | \(fmt(cold.cpuSeconds / max(r.floor.cpuSeconds, 0.001)))× | \(fmt(warm.cpuSeconds)) | "
+                + "\(fmt(r.registry.cpuSeconds / max(warm.cpuSeconds, 0.001)))× |")
         }
         print("\nsame gc plan as the registry (blobs): \(samePlan ? "yes" : "NO")")
         print("--delete-untagged sweeps nothing the registry's -m keeps: \(keepsWhatRegistryKeeps ? "yes" : "NO")")
+        let sameOutput = drydockGC.cold.output == drydockGC.warm.output && ls.cold.output == ls.warm.output
+        print("cold and warm runs print the same: \(sameOutput ? "yes" : "NO")")
 
         let firstList = try await Self.firstRepositoryList(root)
         print("first repository list: first entry after \(fmt(firstList.first * 1000)) ms, whole catalog (\(firstList.count)) after \(fmt(firstList.all * 1000)) ms")

@@ -68,7 +68,9 @@ struct ListCommand: AsyncParsableCommand {
         if json && reference == nil {
             // The whole store: streamed, so memory never holds every manifest at once.
             let listing = try await StoreSelection.repositories(registry)
-            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: { StreamedListReport.render(checked($0)) })
+            // Rendered manifests wait in a temporary file for the store-wide sizes (memory, README "Scale").
+            let spill = SpillFile()
+            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: { StreamedListReport.render(checked($0), spill: spill) })
             try StreamedListReport.write(
                 store: registry.driver.location, problems: listing.problems, repositories: all,
                 index: StoreIndex(uses: all.map(\.use)))

@@ -156,9 +156,25 @@ enum StreamedListReport {
         /// `manifests` array.
         var json: [UInt8]
         /// Each manifest object, pretty-printed on its own: one encoder tree for a repository of large manifests
-        /// costs several times their text.
+        /// costs several times their text. Empty once parked in `spill` (`spilled` says where).
         var manifests: [[UInt8]]
         var use: StoreIndex.BlobUse
+        var spill: SpillFile? = nil
+        var spilled: (offset: Int64, lengths: [Int])? = nil
+
+        /// The manifests' text, read back from the spill file when it was parked there.
+        func manifestTexts() throws -> [[UInt8]] {
+            guard let spill, let spilled else { return manifests }
+            let block = try spill.read(at: spilled.offset, count: spilled.lengths.reduce(0, +))
+            var out: [[UInt8]] = []
+            out.reserveCapacity(spilled.lengths.count)
+            var at = 0
+            for n in spilled.lengths {
+                out.append(Array(block[at..<at + n]))
+                at += n
+            }
+            return out
+        }
     }
 
     static func encoder() -> JSONEncoder {
@@ -167,7 +183,9 @@ enum StreamedListReport {
         return encoder
     }
 
-    static func render(_ repo: RepositoryContents) -> RenderedRepository {
+    /// With a `spill` file the manifests' text goes there at once (the whole store's would not fit the memory goal);
+    /// if the write fails it stays in memory.
+    static func render(_ repo: RepositoryContents, spill: SpillFile? = nil) -> RenderedRepository {
         let encoder = encoder()
         let object = ListReport.repositoryJSON(repo, sizes: nil, withManifests: false)
         let json = (try? encoder.encode(object)).map { [UInt8]($0) } ?? Array("{}".utf8)
@@ -175,7 +193,11 @@ enum StreamedListReport {
         let manifests = repo.revisions.map { r in
             (try? encoder.encode(ListReport.manifestJSON(r, in: repo, reach: reach))).map { [UInt8]($0) } ?? Array("{}".utf8)
         }
-        return RenderedRepository(json: json, manifests: manifests, use: StoreIndex.BlobUse(repo))
+        var rendered = RenderedRepository(json: json, manifests: manifests, use: StoreIndex.BlobUse(repo))
+        if let spill, !manifests.isEmpty, let offset = spill.append(manifests) {
+            (rendered.spill, rendered.spilled, rendered.manifests) = (spill, (offset, manifests.map(\.count)), [])
+        }
+        return rendered
     }
 
     private static let tagsKey = Array("\n  \"tags\" : ".utf8)
@@ -275,7 +297,9 @@ enum StreamedListReport {
         buffer += Array("{\n  \"problems\" : ".utf8)
         appendIndented(problemsJSON, pad: 2, firstLine: false, to: &buffer)
         buffer += Array(",\n  \"repositories\" : [".utf8)
-        for (i, repo) in repositories.enumerated() {
+        for (i, parked) in repositories.enumerated() {
+            var repo = parked
+            repo.manifests = try parked.manifestTexts()
             let sizes = index.sizes[repo.use.repository] ?? StoreIndex.RepositorySizes(total: 0, unique: 0)
             buffer += Array((i == 0 ? "\n" : ",\n").utf8)
             appendRepository(repo, sizes: sizes, pad: 4, to: &buffer) { flush(&$0) }

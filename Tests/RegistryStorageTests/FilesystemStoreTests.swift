@@ -306,6 +306,44 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
         }
     }
 
+    /// `readEach` opens relative to the folder, yet every outcome is `read`'s: contents, limits, missing files,
+    /// folders, FIFOs, symlinks that stay in the store (followed even where they leave the folder) or leave it.
+    @Test func readEachAgreesWithReadOnEveryKindOfEntry() async throws {
+        try await withEmptyDiskStore { disk in
+            try disk.put(p("r/dir/ok/link"), "sha256:abc")
+            try disk.put(p("r/dir/empty"), "")
+            try disk.put(p("r/dir/ten"), "0123456789")
+            try disk.makeDirectory(p("r/dir/sub"))
+            try disk.put(p("r/other/data"), "elsewhere in the store")
+            try disk.symlink(p("r/dir/inside"), to: "../other/data")
+            try disk.symlink(p("r/dir/near"), to: "ok/link")
+            try writeFile(disk.outside + "/secret", "TOP SECRET")
+            try disk.symlink(p("r/dir/out"), to: disk.outside + "/secret")
+            try disk.fifo(p("r/dir/fifo"))
+            let names = [["ok", "link"], ["empty"], ["ten"], ["sub"], ["inside"], ["near"], ["out"], ["fifo"], ["none"], ["none", "link"]]
+            for follow in [false, true] {
+                let driver = try disk.driver(followSymlinks: follow)
+                for limit in [9, 100] {
+                    let batch = try await withinTimeLimit { await driver.readEach(in: p("r/dir"), names, limit: limit) }
+                    var single: [Result<[UInt8], DriverError>] = []
+                    for name in names {
+                        do {
+                            single.append(.success(try await driver.read(p("r/dir").appending(name), limit: limit)))
+                        } catch {
+                            single.append(.failure(DriverError(error)))
+                        }
+                    }
+                    #expect(batch == single, "followSymlinks \(follow), limit \(limit)")
+                }
+            }
+            let confined = try disk.driver()
+            let batch = await confined.readEach(in: p("r/dir"), [["ok", "link"], ["inside"], ["out"]], limit: 100)
+            #expect(batch == [.success(Array("sha256:abc".utf8)), .success(Array("elsewhere in the store".utf8)), .failure(.symlink(p("r/dir/out"), .leavesRoot))])
+            // A folder that is not there: each file's own error, as `read` gives it.
+            #expect(await confined.readEach(in: p("r/gone"), [["link"]], limit: 100) == [.failure(.notFound(p("r/gone/link")))])
+        }
+    }
+
     @Test func readOfAHugeSparseFileIsRefusedWithoutReadingIt() async throws {
         try await withEmptyDiskStore { disk in
             try disk.put(p("r/huge"), "")

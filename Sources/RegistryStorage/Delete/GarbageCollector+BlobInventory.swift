@@ -13,7 +13,8 @@ extension GarbageCollector {
     /// cache) for these only.
     func unmarkedBlobs(_ stored: [Digest: Int64], marked: Set<Digest>) async -> [GCPlan.Blob] {
         var blobs: [GCPlan.Blob] = []
-        for (d, size) in stored.sorted(by: { $0.key < $1.key }) where !marked.contains(d) {
+        // Filtered before sorting: the unmarked are a few hundred of a store's 100k blobs.
+        for (d, size) in stored.filter({ !marked.contains($0.key) }).sorted(by: { $0.key < $1.key }) {
             if size >= 0 {
                 blobs.append(.init(digest: d, size: size))
                 continue

@@ -35,9 +35,18 @@ extension GarbageCollector {
         facts repositories: [RepositoryGCFacts], storeProblems: [Problem], deleteUntagged: Bool, stored listed: [Digest: Int64]? = nil
     ) async throws(DeleteError) -> GCPlan {
         let ours = Self.mark(repositories, deleteUntagged: deleteUntagged)
-        let registry = Self.mark(repositories, deleteUntagged: deleteUntagged, rules: .registry282)
         let stored = if let listed { listed } else { try await storedBlobs() }
         var plan = GCPlan(deleteUntagged: deleteUntagged, markedCount: ours.marked.count)
+        // What registry 2.8.2 would do differently, taken before the sweep so its mark set (as large as ours) is
+        // freed before the plan grows: peak memory holds one mark set, not two.
+        let oursDeleted = Set(ours.deletions)
+        (plan.keptAgainstRegistry, plan.blobsKeptAgainstRegistry) = {
+            let registry = Self.mark(repositories, deleteUntagged: deleteUntagged, rules: .registry282)
+            return (
+                registry.deletions.filter { !oursDeleted.contains($0) }.sorted(),
+                stored.keys.filter { ours.marked.contains($0) && !registry.marked.contains($0) }.sorted()
+            )
+        }()
         let byName = Dictionary(repositories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
         var histories: [String: [Digest: [String]]] = [:]
@@ -57,9 +66,6 @@ extension GarbageCollector {
             }
         }
 
-        let oursDeleted = Set(ours.deletions)
-        plan.keptAgainstRegistry = registry.deletions.filter { !oursDeleted.contains($0) }.sorted()
-        plan.blobsKeptAgainstRegistry = stored.keys.filter { ours.marked.contains($0) && !registry.marked.contains($0) }.sorted()
         plan.blockers = ours.unreadable.map { ref in
             let why = byName[ref.repository]?.revision(ref.digest)?.unreadableBecause.map { " (\($0))" } ?? ""
             return "\(SafeText.escaping(ref.repository))@\(ref.digest) cannot be read\(why), so what it references is unknown (see drydock verify)"

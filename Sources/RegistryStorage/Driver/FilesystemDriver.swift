@@ -205,7 +205,11 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
 
     /// Opens a regular file for reading without ever blocking on a FIFO or device.
     private func openRegular(_ path: StoragePath) throws -> (fd: Int32, size: Int64) {
-        let fd = try openBeneath(path, O_RDONLY | O_NONBLOCK | O_NOCTTY)
+        try regular(openBeneath(path, O_RDONLY | O_NONBLOCK | O_NOCTTY), path)
+    }
+
+    /// The size of the file open as `fd`, or (closing it) why it is not a regular file.
+    private func regular(_ fd: Int32, _ path: StoragePath) throws -> (fd: Int32, size: Int64) {
         var st = Glibc.stat()
         guard fstat(fd, &st) == 0 else {
             let e = errno
@@ -226,6 +230,35 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
 
     func readSync(_ path: StoragePath, limit: Int) throws -> [UInt8] {
         let (fd, size) = try openRegular(path)
+        return try readOpened(fd, size: size, path, limit: limit)
+    }
+
+    /// Small files under one folder, opened relative to it (`openat2(RESOLVE_BENEATH)` from the folder, itself opened
+    /// beneath the root): a link's path walk is `<hex>/link`, not the nine components from the store root. Whatever
+    /// does not open that way (a missing file, a symlink that leaves the folder but maybe not the store) is read again
+    /// from the root, so results, errors and symlink rules are exactly `read`'s.
+    public func readEach(in dir: StoragePath, _ names: [[String]], limit: Int) async -> [Result<[UInt8], DriverError>] {
+        let fromRoot = { (path: StoragePath) in Result { try self.readSync(path, limit: limit) }.mapError { DriverError($0) } }
+        guard hasOpenat2, !followSymlinks, let dirFD = try? openBeneath(dir, O_RDONLY | O_DIRECTORY) else {
+            return names.map { fromRoot(dir.appending($0)) }
+        }
+        defer { close(dirFD) }
+        return names.map { name in
+            let path = dir.appending(name)
+            var fd: Int32
+            repeat {
+                fd = drydock_open_beneath(dirFD, name.joined(separator: "/"), O_RDONLY | O_NONBLOCK | O_NOCTTY, 0)
+            } while fd < 0 && errno == EINTR
+            guard fd >= 0 else { return fromRoot(path) }
+            return Result {
+                let (fd, size) = try regular(fd, path)
+                return try readOpened(fd, size: size, path, limit: limit)
+            }.mapError { DriverError($0) }
+        }
+    }
+
+    /// Reads the regular file open as `fd` (closing it), refusing more than `limit` bytes.
+    private func readOpened(_ fd: Int32, size: Int64, _ path: StoragePath, limit: Int) throws -> [UInt8] {
         defer { close(fd) }
         guard size <= Int64(limit) else { throw DriverError.tooLarge(path, size: size, limit: Int64(limit)) }
         // Read one byte past the limit to notice a file that grew since fstat.
@@ -233,8 +266,9 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         var out = [UInt8](repeating: 0, count: capacity)
         var filled = 0
         while filled < out.count {
+            let wanted = out.count - filled
             let n = out.withUnsafeMutableBytes { buf in
-                Glibc.read(fd, buf.baseAddress! + filled, buf.count - filled)
+                Glibc.read(fd, buf.baseAddress! + filled, wanted)
             }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -242,6 +276,9 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             }
             if n == 0 { break }
             filled += n
+            // A short read once the stat'ed size is in is the end of a regular file: no second read to see 0 bytes
+            // (one system call per file saved; short reads before that point are read on).
+            if n < wanted && filled >= Int(size) { break }
             if filled == out.count && filled <= limit { out.append(contentsOf: repeatElement(0, count: 4096)) }
         }
         guard filled <= limit else { throw DriverError.tooLarge(path, size: Int64(filled), limit: Int64(limit)) }

@@ -15,7 +15,15 @@ public struct StoragePath: Hashable, Sendable, Comparable, CustomStringConvertib
     }
 
     public static func isSafeComponent(_ c: String) -> Bool {
-        !c.isEmpty && c != "." && c != ".." && !c.utf8.contains(UInt8(ascii: "/")) && !c.utf8.contains(0)
+        // One pass over the bytes: checked for every name a listing returns.
+        var onlyDots = true
+        var count = 0
+        for b in c.utf8 {
+            if b == UInt8(ascii: "/") || b == 0 { return false }
+            if b != UInt8(ascii: ".") { onlyDots = false }
+            count += 1
+        }
+        return count > 0 && !(onlyDots && count <= 2)
     }
 
     public func appending(_ component: String) -> StoragePath {
@@ -232,6 +240,11 @@ public protocol StorageDriver: Sendable {
     /// (`_layers/<alg>/<hex>/link`). `notFound` when `dir` does not exist.
     func listFolders(_ dir: StoragePath, withEntry name: String) async throws -> [(folder: DirectoryEntry, entry: EntryKind?)]
 
+    /// Small files under one folder (`dir` + each relative path of `names`), each as `read(_:limit:)` returns or throws
+    /// it, in order; transient failures are returned, not retried. A filesystem opens `dir` once and resolves each
+    /// name from there.
+    func readEach(in dir: StoragePath, _ names: [[String]], limit: Int) async -> [Result<[UInt8], DriverError>]
+
     /// Writes a file, creating parent directories. Used only by undo and the journal.
     func write(_ path: StoragePath, contents: [UInt8]) async throws
 
@@ -298,6 +311,20 @@ extension StorageDriver {
     /// Drivers that cannot move (wrappers in tests, future backends) refuse; nothing is copied or removed.
     public func move(_ source: StoragePath, to destination: StoragePath) async throws {
         throw DriverError.unsupported(source, "this store (\(location)) cannot move files")
+    }
+
+    /// One read per file.
+    public func readEach(in dir: StoragePath, _ names: [[String]], limit: Int) async -> [Result<[UInt8], DriverError>] {
+        var out: [Result<[UInt8], DriverError>] = []
+        out.reserveCapacity(names.count)
+        for name in names {
+            do {
+                out.append(.success(try await read(dir.appending(name), limit: limit)))
+            } catch {
+                out.append(.failure(DriverError(error)))
+            }
+        }
+        return out
     }
 
     /// One listing per sub-folder.

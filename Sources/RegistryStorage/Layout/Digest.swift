@@ -82,19 +82,40 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.words = w
     }
 
+    private init(algorithm: DigestAlgorithm, words: Words) {
+        self.algorithm = algorithm
+        self.words = words
+    }
+
     public var bytes: [UInt8] {
         (0..<algorithm.byteCount).map { i in UInt8(truncatingIfNeeded: words[i / 8] >> UInt64(56 - (i % 8) * 8)) }
     }
 
     public var hex: String {
-        let table: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(algorithm.hexLength)
-        for b in bytes {
-            out.append(table[Int(b >> 4)])
-            out.append(table[Int(b & 0xF)])
+        // Written straight from the words into the string's storage: names and paths are built from it per file.
+        let words = self.words
+        return String(unsafeUninitializedCapacity: algorithm.hexLength) { out in
+            for i in 0..<out.count {
+                let nibble = words[i / 16] >> UInt64(60 - (i % 16) * 4) & 0xF
+                out[i] = nibble < 10 ? UInt8(truncatingIfNeeded: nibble) + 0x30 : UInt8(truncatingIfNeeded: nibble) + 0x61 - 10
+            }
+            return out.count
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The hash uses only the words the algorithm fills (the rest are zero): sets of 100k digests hash this often.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.w0)
+        hasher.combine(words.w1)
+        hasher.combine(words.w2)
+        hasher.combine(words.w3)
+        if algorithm != .sha256 {
+            hasher.combine(algorithm.rawValue)
+            hasher.combine(words.w4)
+            hasher.combine(words.w5)
+            hasher.combine(words.w6)
+            hasher.combine(words.w7)
+        }
     }
 
     /// `sha256:<hex>`
@@ -115,6 +136,8 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     public static func parse(utf8 s: some Collection<UInt8>) -> Result<Digest, DigestError> {
+        // Nearly every digest in a store is `sha256:` and 64 lowercase hex digits: read those without copies.
+        if let d = s.withContiguousStorageIfAvailable(parseSHA256) ?? nil { return .success(d) }
         let bytes = Array(s)
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
             return .failure(.invalidFormat)
@@ -141,6 +164,33 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     public init?(_ text: some StringProtocol) {
         guard case .success(let d) = Digest.parse(text) else { return nil }
         self = d
+    }
+
+    /// `sha256:<64 lowercase hex>`, or nil for anything else (then the general parse decides what is wrong).
+    static func parseSHA256(_ s: UnsafeBufferPointer<UInt8>) -> Digest? {
+        guard s.count == 71, s[6] == UInt8(ascii: ":"), s[0] == UInt8(ascii: "s"), s[1] == UInt8(ascii: "h"),
+            s[2] == UInt8(ascii: "a"), s[3] == UInt8(ascii: "2"), s[4] == UInt8(ascii: "5"), s[5] == UInt8(ascii: "6")
+        else { return nil }
+        return sha256(hex: UnsafeBufferPointer(rebasing: s[7...]))
+    }
+
+    /// 64 lowercase hex digits as a sha256 digest, or nil.
+    static func sha256(hex s: UnsafeBufferPointer<UInt8>) -> Digest? {
+        guard s.count == 64 else { return nil }
+        var w = Words()
+        for i in 0..<64 {
+            let c = s[i]
+            let v: UInt8
+            if c >= 0x30 && c <= 0x39 {
+                v = c - 0x30
+            } else if c >= 0x61 && c <= 0x66 {
+                v = c - 0x61 + 10
+            } else {
+                return nil
+            }
+            w[i / 16] |= UInt64(v) << UInt64(60 - (i % 16) * 4)
+        }
+        return Digest(algorithm: .sha256, words: w)
     }
 
     private static func isLowerHex(_ c: UInt8) -> Bool {

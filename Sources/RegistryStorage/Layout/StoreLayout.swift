@@ -92,7 +92,12 @@ public enum StoreLayout {
 
     /// Reads `<alg>/<hex>` path components back into a digest (the registry's `digestFromPath` without fan-out).
     public static func digest(algorithm: String, hex: String) -> Digest? {
-        Digest("\(algorithm):\(hex)")
+        // Folder names are parsed by the hundred thousand: the common case without building `alg:hex` first.
+        if algorithm == "sha256" {
+            var hex = hex
+            if let d = hex.withUTF8({ Digest.sha256(hex: $0) }) { return d }
+        }
+        return Digest("\(algorithm):\(hex)")
     }
 }
 

@@ -38,9 +38,12 @@ extension RegistryStore {
                                 if DriverError(error).isNotFound { return [] }  // removed while we listed
                                 throw error
                             }
+                            let prefixBytes = Array(prefix.utf8)
                             return entries.compactMap { e in
-                                guard e.kind == .directory, let d = StoreLayout.digest(algorithm: algorithm.name, hex: e.name),
-                                    prefix == String(d.hex.prefix(2))
+                                // The folder name is the digest's hex (validated by the parse): its first two
+                                // characters must name the prefix folder it sits in.
+                                guard e.kind == .directory, prefixBytes.count == 2, e.name.utf8.starts(with: prefixBytes),
+                                    let d = StoreLayout.digest(algorithm: algorithm.name, hex: e.name)
                                 else { return nil }
                                 return d
                             }

@@ -8,12 +8,15 @@ extension RepositoryLoader {
         // A walk proved each link exists; a light load then takes its target from its path (a request saved per
         // revision on an object store). Folder scans must read it: only the read shows the link is there.
         let trustWalkedLinks = !detail.readsEveryLink && !links.scanned
-        for (d, path) in links.revisions.sorted(by: { $0.key < $1.key }) {
+        let sorted = links.revisions.sorted(by: { $0.key < $1.key })
+        // Read relative to `_manifests/revisions/` in one batch: a short path walk per link.
+        let prefetched = trustWalkedLinks ? [] : await prefetchLinks(sorted.map(\.value), under: StoreLayout.revisionsDirectory(repo))
+        for (i, (d, path)) in sorted.enumerated() {
             if trustWalkedLinks {
                 revisions[d] = await loadRevision(d, target: d, placement: .revisions, problems: [], acc)
                 continue
             }
-            let read = await readLink(path, expected: d)
+            let read = await readLink(path, expected: d, prefetched: prefetched[i])
             guard let target = read.content?.target else {
                 if read.notFound && links.scanned {
                     // A folder without a link is no revision (the full walk never sees one); it may hold seed-era signatures.

@@ -28,13 +28,20 @@ extension RepositoryLoader {
 
     func loadTags(_ links: ManifestLinks, repo: StoragePath, stored: Set<Digest>) async -> [Tag] {
         var tags: [Tag] = []
-        for name in Set(links.current.keys).union(links.index.keys).sorted() {
+        let names = Set(links.current.keys).union(links.index.keys).sorted()
+        // Every `current/link` read relative to `_manifests/tags/` in one batch: a short path walk per tag.
+        let currentPaths = names.compactMap { links.current[$0] }
+        let prefetched = await prefetchLinks(currentPaths, under: StoreLayout.tagsDirectory(repo))
+        var next = 0
+        for name in names {
             var problems: [Problem] = []
             var current: Digest?
             if !NameGrammar.isValidTag(name) {
                 problems.append(Problem(.warning, .invalidTagName, "\"\(SafeText.escaping(name))\" is not a valid tag name", at: StoreLayout.tagDirectory(repo, name)))
             }
-            if let path = links.current[name], case let read = await readLink(path, expected: nil),
+            let ahead: Result<[UInt8], DriverError>?? = links.current[name] == nil ? nil : prefetched[next]
+            if ahead != nil { next += 1 }
+            if let path = links.current[name], case let read = await readLink(path, expected: nil, prefetched: ahead ?? nil),
                 !(read.notFound && !detail.readsEveryLink)
             {
                 problems += read.problems

@@ -93,11 +93,31 @@ extension RepositoryLoader {
         }
     }
 
-    /// Reads a link file and checks it against the digest its path names.
-    func readLink(_ path: StoragePath, expected: Digest?) async -> LinkRead {
+    /// The link files `paths` (all under `dir`) read in one batch (`StorageDriver.readEach`), in order; for
+    /// `readLink(_:expected:prefetched:)`.
+    func prefetchLinks(_ paths: [StoragePath], under dir: StoragePath) async -> [Result<[UInt8], DriverError>?] {
+        let depth = dir.components.count
+        let inside = paths.map { $0.components.count > depth && $0.hasPrefix(dir) }
+        let names = zip(paths, inside).compactMap { $1 ? Array($0.components.dropFirst(depth)) : nil }
+        guard !names.isEmpty else { return paths.map { _ in nil } }
+        var read = await driver.readEach(in: dir, names, limit: LinkContent.maxSize).makeIterator()
+        return inside.map { $0 ? read.next() : nil }
+    }
+
+    /// Reads a link file and checks it against the digest its path names. A `prefetched` result (`prefetchLinks`)
+    /// stands for the read unless it failed transiently (then the link is read again, with retries).
+    func readLink(_ path: StoragePath, expected: Digest?, prefetched: Result<[UInt8], DriverError>? = nil) async -> LinkRead {
         let bytes: [UInt8]
         do {
-            bytes = try await driver.withRetries { try await driver.read(path, limit: LinkContent.maxSize) }
+            let usable: Result<[UInt8], DriverError>? = switch prefetched {
+            case .failure(let e)? where e.isTransient: nil
+            default: prefetched
+            }
+            if let usable {
+                bytes = try usable.get()
+            } else {
+                bytes = try await driver.withRetries { try await driver.read(path, limit: LinkContent.maxSize) }
+            }
         } catch {
             let error = DriverError(error)
             return LinkRead(content: nil, problems: [Problem.from(error, context: "cannot read link")], notFound: error.isNotFound)
