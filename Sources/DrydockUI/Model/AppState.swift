@@ -133,6 +133,10 @@ public struct AppState: Sendable {
     public var verificationKeyGiven = false
     /// Where clients pull from (`registry.example.com:5000`), for the pull command `y` offers; nil when unknown.
     public var registryHost: String?
+    /// The space view's garbage collection figures (both modes), for the scan they were planned in.
+    public var spacePlan: SpacePlan? { didSet { contentVersion = ContentVersion.next() } }
+    /// How size bars are drawn: block eighths on a UTF-8 terminal, `#` otherwise (`Terminal.isUTF8`).
+    public var barGlyphs: SizeBar.Glyphs = .unicode
 
     public init(store: StoreDescription, deleteGate: DeleteGate, size: GridSize = GridSize(rows: 24, cols: 80)) {
         self.store = store
