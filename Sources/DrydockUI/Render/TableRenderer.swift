@@ -65,12 +65,14 @@ enum TableRenderer {
         // Bars picture numbers the row already shows: they go (lowest priority first) rather than a column that
         // asks to be kept whole (`keepsWhole`: the repository name) being cut. Bounded: one bar column per round.
         for _ in 0...columns.count {
+            let cuts = { (ws: [Int?]) in columns.indices.contains { columns[$0].keepsWhole && (ws[$0] ?? 0) < (natural[$0] ?? 0) } }
             let wide = fit(columns, natural, available: available, gap: 2)
             let narrow = fit(columns, natural, available: available, gap: 1)
-            let best = dropped(wide) <= dropped(narrow) ? (wide, 2) : (narrow, 1)
-            let cut = columns.indices.contains { columns[$0].keepsWhole && (best.0[$0] ?? 0) < (natural[$0] ?? 0) }
+            // Fewest columns dropped; then the one that cuts no name; then two spaces between columns.
+            let rank = { (ws: [Int?]) in (dropped(ws), cuts(ws) ? 1 : 0) }
+            let best = rank(wide) <= rank(narrow) ? (wide, 2) : (narrow, 1)
             let bars = columns.indices.filter { columns[$0].holdsBars && natural[$0] != nil }
-            guard cut, let drop = bars.min(by: { columns[$0].priority < columns[$1].priority }) else { return best }
+            guard cuts(best.0), let drop = bars.min(by: { columns[$0].priority < columns[$1].priority }) else { return best }
             natural[drop] = nil
         }
         return (fit(columns, natural, available: available, gap: 1), 1)

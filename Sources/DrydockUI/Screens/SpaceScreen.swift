@@ -7,10 +7,10 @@ enum SpaceScreen {
     static let columns = [
         Column("WHAT", min: 14, max: 40, flexible: true),
         Column("UNIQUE", align: .right, max: 10, priority: 3),
-        Column.bar(priority: 2),
+        Column.bar(min: 8, priority: 2),
         Column("SIZE", align: .right, max: 10),
-        Column.bar(priority: 4),
-        Column("DETAIL", min: 8, max: 40, flexible: true, priority: 1),
+        Column.bar(min: 8, priority: 4),
+        Column("DETAIL", min: 8, max: 30, flexible: true, priority: 1),
     ]
 
     /// Rows per list (largest repositories, shared layers).
@@ -40,15 +40,21 @@ enum SpaceScreen {
     private static func storeRows(_ report: SpaceReport, _ state: AppState) -> [Row] {
         let plan = state.spacePlan.flatMap { $0.generation == state.generation ? $0 : nil }
         var modes: GCModes?
-        var pending: StyledText = .role("… planning (as X does)", .muted)
+        var pending: StyledText = .role("… planning", .muted)
+        var orphanNote = " referenced (orphans not counted yet)"
         switch plan {
-        case .planned(let m, _)?: modes = m
-        case .failed(let why, _)?: pending = .role("cannot plan: \(why)", .warning)
+        case .planned(let m, _)?:
+            modes = m
+            orphanNote = " (gc: X, mode 1 or 2)"
+        case .failed(let why, _)?:
+            // The reason goes on the heading, which spans the screen; the lines only say they have no figure.
+            pending = .role("cannot plan", .warning)
+            orphanNote = " referenced; gc cannot plan: \(why)"
         case .planning?, nil: break
         }
         let orphans = modes?.orphanBlobs.bytes
         let all = report.referencedBytes + (orphans ?? 0)
-        var rows = [heading("store", "Store: \(Format.size(all)) in blobs\(orphans == nil ? " referenced (orphans not counted yet)" : "")")]
+        var rows = [heading("store", "Store: \(Format.size(all)) in blobs\(orphanNote)")]
         func line(_ item: Int, _ label: String, _ bytes: Int64?, _ detail: StyledText) {
             rows.append(
                 Row(
@@ -58,17 +64,17 @@ enum SpaceScreen {
                         bytes.map { .bar(SizeBar.fraction($0, of: all)) } ?? "", detail,
                     ]))
         }
-        line(1, "referenced", report.referencedBytes, StyledText("\(Format.plural(report.referencedBlobs, "blob")) the manifests use"))
+        // The labels name X's two modes: 1 orphan blobs only, 2 also the manifests nothing reaches.
+        line(1, "referenced", report.referencedBytes, StyledText(Format.plural(report.referencedBlobs, "blob")))
         if let m = modes {
-            line(2, "gc frees (X, 1)", m.orphanBlobs.bytes, StyledText("orphan blobs: \(Format.plural(m.orphanBlobs.blobs.count, "blob"))"))
+            line(2, "gc frees", m.orphanBlobs.bytes, StyledText(Format.plural(m.orphanBlobs.blobs.count, "orphan blob")))
             let untagged = m.withUntagged
             line(
-                3, "gc+untagged (X, 2)", untagged.bytes,
-                StyledText(
-                    "\(Format.plural(untagged.manifests.count, "untagged manifest")), \(Format.plural(untagged.blobs.count, "blob"))"))
+                3, "gc+untagged frees", untagged.bytes,
+                StyledText("\(Format.plural(untagged.manifests.count, "manifest")), \(Format.plural(untagged.blobs.count, "blob"))"))
         } else {
-            line(2, "gc frees (X, 1)", nil, pending)
-            line(3, "gc+untagged (X, 2)", nil, pending)
+            line(2, "gc frees", nil, pending)
+            line(3, "gc+untagged frees", nil, pending)
         }
         return rows
     }
