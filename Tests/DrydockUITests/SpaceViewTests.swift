@@ -124,7 +124,7 @@ import Testing
         // Nothing is orphaned in the fixture; team/app's old image is untagged: mode 2 frees its manifest and 3 blobs.
         let gc1 = s.screen.lines[try #require(s.screen.row(containing: "gc frees "))]
         #expect(gc1.contains("0 B") && gc1.contains("0 orphan blobs"), "\(gc1)")
-        let gc2 = s.screen.lines[try #require(s.screen.row(containing: "gc+untagged frees"))]
+        let gc2 = s.screen.lines[try #require(s.screen.row(containing: "gc+untagged"))]
         #expect(gc2.contains("1 manifest, 3 blobs"), "\(gc2)")
         #expect(!text.contains("planning"), "\(text)")
         // Opening it again in the same scan plans nothing.

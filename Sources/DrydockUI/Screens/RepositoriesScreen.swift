@@ -9,9 +9,9 @@ enum RepositoriesScreen {
         Column("TAGS", align: .right, max: 6, priority: 5),
         Column("MANIFESTS", align: .right, max: 20, priority: 3),
         Column("SIZE", align: .right, max: 10, priority: 8, sorts: .size),
-        Column.bar(min: 6, max: 12, priority: 4),
+        Column.bar(min: 5, max: 12, priority: 4),
         Column("UNIQUE", align: .right, max: 10, priority: 6),
-        Column.bar(min: 6, max: 12, priority: 2),
+        Column.bar(min: 5, max: 12, priority: 2),
         Column("STATUS", max: 14, priority: 9),
     ]
 

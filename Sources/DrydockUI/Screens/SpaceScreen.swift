@@ -70,11 +70,11 @@ enum SpaceScreen {
             line(2, "gc frees", m.orphanBlobs.bytes, StyledText(Format.plural(m.orphanBlobs.blobs.count, "orphan blob")))
             let untagged = m.withUntagged
             line(
-                3, "gc+untagged frees", untagged.bytes,
+                3, "gc+untagged", untagged.bytes,
                 StyledText("\(Format.plural(untagged.manifests.count, "manifest")), \(Format.plural(untagged.blobs.count, "blob"))"))
         } else {
             line(2, "gc frees", nil, pending)
-            line(3, "gc+untagged frees", nil, pending)
+            line(3, "gc+untagged", nil, pending)
         }
         return rows
     }
