@@ -109,7 +109,7 @@ import Testing
     }
 
     @Test func dOpensTheViewAndPlansBothGCModesOnce() async throws {
-        let (f, _, _, _, _, _, base) = UIFixture.standard()
+        let (f, _, _, _, _, _, _) = UIFixture.standard()
         var s = try await f.loadedState()
         let effects = press(&s, .char("D"))
         #expect(s.top.id == .space)
@@ -137,7 +137,6 @@ import Testing
         #expect(grid.lines[largest + 1].components(separatedBy: "[██████████]").count == 3, "\(grid.lines[largest + 1])")
         let shared = try #require(grid.row(containing: "Layers shared most"))
         #expect(grid.lines[shared + 1].contains("3 repos, 5 manifests"), "\(grid.plainText)")
-        _ = base
     }
 
     @Test func enterOpensTheRepositoryOrWhoSharesTheLayer() async throws {
