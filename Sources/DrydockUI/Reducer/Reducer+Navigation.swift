@@ -146,8 +146,15 @@ extension ListState {
 extension Reducer {
     /// `D`: the space view, from any list (the figures are store-wide). Plans the gc figures once per scan.
     static func openSpace(_ s: inout AppState) -> [Effect] {
+        buildSpaceReport(&s)
         if s.top.id != .space { _ = push(&s, .space) }
         return planSpace(&s)
+    }
+
+    /// Counts the space view's figures once per index (`AppState.spaceReport`).
+    static func buildSpaceReport(_ s: inout AppState) {
+        guard s.spaceReport == nil, let index = s.index else { return }
+        s.spaceReport = SpaceReport.make(s.repositories, index: index, limit: SpaceScreen.limit)
     }
 
     /// Asks for both gc plans (as `X` computes them) unless this scan's are planned or on their way.

@@ -48,6 +48,7 @@ extension Reducer {
             guard g == s.generation else { return [] }
             s.index = index
             s.indexing = nil
+            if s.stack.contains(where: { $0.id == .space }) { buildSpaceReport(&s) }
             return []
 
         case .verificationLoaded(let repo, let results, let g):

@@ -26,7 +26,7 @@ enum SpaceScreen {
                 : "No figures yet: press r to read the store."
             return content
         }
-        let report = SpaceReport.make(state.repositories, index: index, limit: limit)
+        let report = state.spaceReport ?? SpaceReport.make(state.repositories, index: index, limit: limit)
         content.rows = storeRows(report, state) + repositoryRows(report) + sharedRows(report)
         return content
     }
