@@ -30,6 +30,8 @@ public final class CursesTerminal: Terminal {
     private var instantErrors = 0
     public private(set) var size: GridSize
     public let textWidth = TextWidth { scalar in Int(wcwidth(wchar_t(bitPattern: scalar.value))) }
+    /// The locale's character set is UTF-8 (after `setlocale`): size bars use block eighths, else `#`.
+    public let isUTF8: Bool
 
     /// Starts ncurses on the controlling terminal. `useColor: false` draws with attributes only (NO_COLOR).
     public init(useColor: Bool) throws {
@@ -49,6 +51,7 @@ public final class CursesTerminal: Terminal {
         }
         window = win
         output = out
+        isUTF8 = nl_langinfo(nl_item(CODESET)).map { String(cString: $0).uppercased() } == "UTF-8"
         cbreak()
         noecho()
         keypad(win, true)
@@ -180,6 +183,7 @@ public final class CursesTerminal: Terminal {
             (.banner, COLOR_BLACK, COLOR_YELLOW),
             (.errorBanner, COLOR_WHITE, COLOR_RED),
             (.status, COLOR_BLACK, COLOR_WHITE),
+            (.bar, COLOR_MAGENTA, -1),
         ]
         var pairs: [ColorRole: Int16] = [:]
         for (i, (role, fg, bg)) in table.enumerated() {

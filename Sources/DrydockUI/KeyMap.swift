@@ -1,7 +1,7 @@
 /// What a key does on a list screen.
 public enum Command: String, Hashable, Sendable, CaseIterable {
     case down, up, pageDown, pageUp, first, last
-    case open, back, switchView
+    case open, back, switchView, spaceView
     case filter, sort, reverseSort
     case copy
     case verify, rescan, delete, mark, markAll, invertMarks, clearMarks, undo, prune, collectGarbage
@@ -27,6 +27,9 @@ public enum KeyMap {
         Binding(command: .open, keys: [.enter, .char("l"), .right], section: "Go", help: "open the selected row"),
         Binding(command: .back, keys: [.escape, .char("h"), .left], section: "Go", help: "back (Esc first clears a filter)"),
         Binding(command: .switchView, keys: [.tab, .backTab], section: "Go", help: "switch tags / manifests of a repository"),
+        Binding(
+            command: .spaceView, keys: [.char("D")], section: "Go",
+            help: "where space goes (disk usage): largest repositories, layers shared most, what gc frees"),
         Binding(command: .filter, keys: [.char("/")], section: "Lists", help: "filter: type, Enter keeps it, Esc clears it"),
         Binding(command: .sort, keys: [.char("s")], section: "Lists", help: "sort by name, size, created (the header marks the column ▲▼)"),
         Binding(command: .reverseSort, keys: [.char("S")], section: "Lists", help: "reverse the sort order"),
@@ -57,6 +60,9 @@ public enum KeyMap {
         ("Dialogs", "c", "delete an index and its unreferenced children"),
         ("Dialogs", "1 2", "gc mode: orphan blobs only, or with untagged manifests"),
         ("Lines", "Enter", "show a line that opens nothing whole (j k scroll, y copy)"),
+        ("Sizes", "UNIQUE", "bytes only that repository references: deleting it (then gc) frees them"),
+        ("Sizes", "SIZE", "bytes of every blob the repository references, shared ones too"),
+        ("Sizes", "bars", "relative to the largest shown (as ncdu draws them); # when not UTF-8"),
         ("Dialogs", "type + Enter", "confirm by typing the name, count or yes"),
         ("Dialogs", "? Esc q", "close this help (j k PgDn PgUp g G scroll it)"),
         ("Filter", "/text", "rows with text in any column; status words too (/failed)"),
@@ -89,8 +95,8 @@ public enum KeyMap {
         switch screen {
         case .repositories:
             hints = [
-                ("Enter", "open"), ("/", "filter"), ("s S", "sort"), ("v", "verify"), ("d", "delete"), ("X", "gc"),
-                ("P", "prune"), ("u", "undo"), ("r", "rescan"),
+                ("Enter", "open"), ("/", "filter"), ("s S", "sort"), ("D", "space"), ("v", "verify"), ("d", "delete"), ("X", "gc"),
+                ("P", "prune"), ("u", "undo"), ("r", "rescan"), ("UNIQUE", "bytes only that repo uses"),
             ]
         case .tags, .revisions:
             let other = if case .tags = screen { "manifests" } else { "tags" }
@@ -103,6 +109,11 @@ public enum KeyMap {
             hints = [
                 ("Enter", "open"), ("Esc", "back"), ("y", "copy"), ("v", "verify"), ("d", "delete"), ("/", "filter"), ("u", "undo"),
                 ("X", "gc"), ("r", "rescan"),
+            ]
+        case .space:
+            hints = [
+                ("Enter", "open"), ("Esc", "back"), ("UNIQUE", "bytes only that repo uses"), ("y", "copy"), ("X", "gc"),
+                ("/", "filter"), ("v", "verify"), ("r", "rescan"),
             ]
         case .sharedBy:
             hints = [("Enter", "open"), ("Esc", "back"), ("y", "copy"), ("/", "filter"), ("s S", "sort"), ("v", "verify"), ("r", "rescan")]

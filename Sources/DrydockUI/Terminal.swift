@@ -70,4 +70,10 @@ public protocol Terminal: AnyObject {
     func nextEvent(timeoutMs: Int) throws -> TerminalEvent?
     /// Puts `text` on the clipboard of the terminal the user sits at (`Clipboard.osc52`).
     func copyToClipboard(_ text: String)
+    /// Whether the terminal's character set is UTF-8: size bars then use Unicode block eighths, else `#`.
+    var isUTF8: Bool { get }
+}
+
+extension Terminal {
+    public var isUTF8: Bool { true }
 }

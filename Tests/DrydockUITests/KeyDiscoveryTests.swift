@@ -11,8 +11,8 @@ import Testing
         let (f, _, _, _, _, _, _) = UIFixture.standard()
         var s = try await f.loadedState(size: Self.small)
         var footer = s.screen.lines[23]
-        // Eleven hints do not fit 80 columns with two spaces between them: one space, and the least important go.
-        #expect(footer == " Enter open / filter s S sort v verify d delete X gc P prune ? help q quit", "\(footer)")
+        // Thirteen hints do not fit 80 columns with two spaces between them: one space, and the least important go.
+        #expect(footer == " Enter open / filter s S sort D space v verify d delete X gc ? help q quit", "\(footer)")
         #expect(!footer.contains("Space"), "nothing to mark on the repository list: \(footer)")
         // At 160 columns every repository key fits, the gc, prune and undo keys too.
         s = reduce(s, .resize(GridSize(rows: 24, cols: 160))).0

@@ -17,7 +17,7 @@ import Testing
             $0.contains("library/alpine") && TmuxSession.isSettled($0)
         }
         let lines = { (s: String) in s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
-        #expect(lines(screen).contains { $0.hasPrefix(" Enter open / filter s S sort v verify") && $0.hasSuffix("? help q quit") }, "\(screen)")
+        #expect(lines(screen).contains { $0.hasPrefix(" Enter open / filter s S sort D space v verify") && $0.hasSuffix("? help q quit") }, "\(screen)")
 
         // !library: every repository but the library ones; a regex narrows to one.
         try await tmux.send("/")

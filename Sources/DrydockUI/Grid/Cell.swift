@@ -23,6 +23,8 @@ public enum ColorRole: UInt8, Sendable, CaseIterable {
     case status
     /// Dialog and help boxes.
     case dialog
+    /// Relative size bars (ncdu style).
+    case bar
 }
 
 /// Attributes of one cell.

@@ -28,6 +28,8 @@ public enum Action: Sendable {
     /// A prune preview came back for `request`.
     case prunePlanned(PruneRequest, Result<PrunePreview, UIError>)
     case gcPlanned(Result<GCModes, UIError>)
+    /// The space view's garbage collection figures for scan `generation`.
+    case spacePlanned(Result<GCModes, UIError>, generation: Int)
     /// A delete, undo or garbage collection ended: the success message, or why it failed. `label` names it.
     case writeFinished(label: String, Result<String, UIError>)
     /// How far a running write is (a garbage collection sweeping thousands of blobs).
@@ -63,6 +65,8 @@ public enum Effect: Sendable {
     case previewUndo
     case undo(journalID: String)
     case planGarbageCollection
+    /// Plan both gc modes for the space view (nothing is deleted), for scan `generation`.
+    case planSpace(generation: Int)
     case collectGarbage(GCPlan)
     /// Put this text on the terminal's clipboard (OSC 52). The run loop hands it to the terminal, on its own thread.
     case copyToClipboard(String)
@@ -85,6 +89,7 @@ public enum Effect: Sendable {
         case .previewUndo: "previewUndo"
         case .undo(let id): "undo(\(id))"
         case .planGarbageCollection: "planGarbageCollection"
+        case .planSpace(let g): "planSpace(\(g))"
         case .collectGarbage(let plan): "collectGarbage(\(plan.blobs.count) blobs)"
         case .copyToClipboard(let text): "copyToClipboard(\(text))"
         case .watchStore(let paths, let g): "watchStore(\(paths.count) paths, \(g))"

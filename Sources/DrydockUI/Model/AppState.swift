@@ -97,7 +97,15 @@ public struct AppState: Sendable {
     public var repositories: [String: RepositoryContents] = [:] { didSet { contentVersion = ContentVersion.next() } }
     public var summaries: [String: RepositorySummary] = [:] { didSet { contentVersion = ContentVersion.next() } }
     /// Shared-by counts and unique sizes; nil until every repository has been read.
-    public var index: StoreIndex? { didSet { contentVersion = ContentVersion.next() } }
+    public var index: StoreIndex? {
+        didSet {
+            contentVersion = ContentVersion.next()
+            spaceReport = nil
+        }
+    }
+    /// The space view's report over `index`, built when the view opens (or the index changes under it), so the
+    /// results that keep arriving (verification) do not recount every blob of the store.
+    public var spaceReport: SpaceReport? { didSet { contentVersion = ContentVersion.next() } }
     public var verifications: [VerificationKey: ManifestVerification] = [:] { didSet { contentVersion = ContentVersion.next() } }
     public var verification = VerificationQueue() { didSet { contentVersion = ContentVersion.next() } }
     public var indexing: IndexingProgress? { didSet { contentVersion = ContentVersion.next() } }
@@ -133,6 +141,10 @@ public struct AppState: Sendable {
     public var verificationKeyGiven = false
     /// Where clients pull from (`registry.example.com:5000`), for the pull command `y` offers; nil when unknown.
     public var registryHost: String?
+    /// The space view's garbage collection figures (both modes), for the scan they were planned in.
+    public var spacePlan: SpacePlan? { didSet { contentVersion = ContentVersion.next() } }
+    /// How size bars are drawn: block eighths on a UTF-8 terminal, `#` otherwise (`Terminal.isUTF8`).
+    public var barGlyphs: SizeBar.Glyphs = .unicode
 
     public init(store: StoreDescription, deleteGate: DeleteGate, size: GridSize = GridSize(rows: 24, cols: 80)) {
         self.store = store

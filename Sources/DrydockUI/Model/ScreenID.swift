@@ -13,10 +13,12 @@ public enum ScreenID: Hashable, Sendable {
     case layers(repository: String, digest: Digest)
     /// Every repository and manifest that references a blob (a layer's "shared by").
     case sharedBy(Digest)
+    /// Where the store's space goes (`D`): totals, what gc frees, largest repositories, layers shared most.
+    case space
 
     public var repository: String? {
         switch self {
-        case .repositories, .sharedBy: nil
+        case .repositories, .sharedBy, .space: nil
         case .tags(let r), .revisions(let r): r
         case .manifest(let r, _, _), .layers(let r, _): r
         }
@@ -37,6 +39,7 @@ public enum ScreenID: Hashable, Sendable {
         case .manifest(_, let d, let tag): (tag.map { [SafeText.escaping($0)] } ?? []) + ["\(d.algorithm.name):\(d.short)"]
         case .layers: ["layers"]
         case .sharedBy(let d): ["shared by", "\(d.algorithm.name):\(d.short)"]
+        case .space: ["space"]
         }
     }
 }

@@ -37,6 +37,12 @@ extension Reducer {
         case .sharedBy:
             guard case .manifest(let repo, let d, _)? = selectedRow(&s)?.target else { return nil }
             return (repo, closure(d, s.repositories[repo]), "\(Format.safe(repo))@\(d.short)")
+        case .space:
+            guard case .tags(let name)? = selectedRow(&s)?.target else {
+                s.message = Banner(.info, "Select a repository to verify it.")
+                return nil
+            }
+            return (name, s.repositories[name]?.revisions.map(\.digest) ?? [], Format.safe(name))
         }
     }
 

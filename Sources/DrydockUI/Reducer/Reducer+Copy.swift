@@ -67,6 +67,12 @@ extension Reducer {
         case .sharedBy(let blob):
             guard case .manifest(let repo, let digest, let tag)? = row.target else { return [] }
             return manifestChoices(s, repo, digest, tag: tag) + [CopyMenu.Choice("blob digest", blob.description)]
+        case .space:
+            switch row.target {
+            case .tags(let repo)?: return [CopyMenu.Choice("repository", Format.safe(repo))]
+            case .sharedBy(let blob)?: return [CopyMenu.Choice("blob digest", blob.description)]
+            default: return []
+            }
         case .layers(let repo, let digest):
             var choices: [CopyMenu.Choice] = []
             if case .blob(_, let text) = row.id, let blob = Digest(text) {

@@ -88,7 +88,7 @@ extension Reducer {
 
     private static func deleteRequests(_ s: inout AppState) -> [DeleteRequest] {
         switch s.top.id {
-        case .sharedBy:
+        case .sharedBy, .space:
             // A list across repositories: deleting from it would be too easy to aim wrong.
             s.message = Banner(.info, "Open a manifest (Enter) to delete it.")
             return []
@@ -148,7 +148,10 @@ extension Reducer {
             s.message = nil
             switch result {
             case .failure(let e): s.overlay = .dialog(Dialog(title: "Garbage collection", lines: [e.message], kind: .info))
-            case .success(let modes): s.overlay = .dialog(DeleteDialogs.gcModes(modes))
+            case .success(let modes):
+                s.overlay = .dialog(DeleteDialogs.gcModes(modes))
+                // The space view shows the same figures: no need to plan them twice.
+                s.spacePlan = .planned(modes, generation: s.generation)
             }
             return []
         case .writeProgress(let text):

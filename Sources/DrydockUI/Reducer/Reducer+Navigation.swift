@@ -142,3 +142,33 @@ extension ListState {
         return min(max(0, top), max(0, count - height))
     }
 }
+
+extension Reducer {
+    /// `D`: the space view, from any list (the figures are store-wide). Plans the gc figures once per scan.
+    static func openSpace(_ s: inout AppState) -> [Effect] {
+        buildSpaceReport(&s)
+        if s.top.id != .space { _ = push(&s, .space) }
+        return planSpace(&s)
+    }
+
+    /// Counts the space view's figures once per index (`AppState.spaceReport`).
+    static func buildSpaceReport(_ s: inout AppState) {
+        guard s.spaceReport == nil, let index = s.index else { return }
+        s.spaceReport = SpaceReport.make(s.repositories, index: index, limit: SpaceScreen.limit)
+    }
+
+    /// Asks for both gc plans (as `X` computes them) unless this scan's are planned or on their way.
+    static func planSpace(_ s: inout AppState) -> [Effect] {
+        if let plan = s.spacePlan, plan.generation == s.generation { return [] }
+        s.spacePlan = .planning(generation: s.generation)
+        return [.planSpace(generation: s.generation)]
+    }
+
+    static func spacePlanned(_ s: inout AppState, _ result: Result<GCModes, UIError>, generation: Int) {
+        guard generation == s.generation else { return }
+        switch result {
+        case .success(let modes): s.spacePlan = .planned(modes, generation: generation)
+        case .failure(let e): s.spacePlan = .failed(e.message, generation: generation)
+        }
+    }
+}

@@ -48,6 +48,7 @@ extension Reducer {
             guard g == s.generation else { return [] }
             s.index = index
             s.indexing = nil
+            if s.stack.contains(where: { $0.id == .space }) { buildSpaceReport(&s) }
             return []
 
         case .verificationLoaded(let repo, let results, let g):
@@ -84,7 +85,9 @@ extension Reducer {
             guard g == s.generation else { return [] }
             s.lastRead = at
             if s.message == rescanningMessage { s.message = nil }
-            return [.watchStore(StoreWatch.paths(s.catalog, s.repositories), generation: g)]
+            // An open space view gets this scan's gc figures.
+            let space = s.stack.contains { $0.id == .space } ? planSpace(&s) : []
+            return [.watchStore(StoreWatch.paths(s.catalog, s.repositories), generation: g)] + space
 
         case .storeChanged(let g):
             guard g == s.generation else { return [] }
@@ -94,7 +97,8 @@ extension Reducer {
             }
             return refresh(&s)
 
-        case .start, .key, .mouse, .resize, .deletePlanned, .undoPreviewed, .prunePlanned, .gcPlanned, .writeFinished, .writeProgress:
+        case .start, .key, .mouse, .resize, .deletePlanned, .undoPreviewed, .prunePlanned, .gcPlanned, .spacePlanned, .writeFinished,
+            .writeProgress:
             return []
         }
     }

@@ -32,6 +32,9 @@ enum Reducer {
         case .prunePlanned(let request, let result):
             prunePlanned(&s, request, result)
             return []
+        case .spacePlanned(let result, let g):
+            spacePlanned(&s, result, generation: g)
+            return []
         }
     }
 
@@ -88,6 +91,7 @@ enum Reducer {
         case .collectGarbage: return collectGarbage(&s)
         case .prune: openPrune(&s)
         case .copy: return copy(&s)
+        case .spaceView: return openSpace(&s)
         }
         return []
     }

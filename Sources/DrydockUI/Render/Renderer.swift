@@ -22,7 +22,7 @@ enum Renderer {
 
         titleBar(&g, s, content)
         banners(&g, s, layout)
-        TableRenderer.draw(&g, content, rows, list, layout)
+        TableRenderer.draw(&g, content, rows, list, layout, bars: s.barGlyphs)
         if let row = layout.filterRow { filterLine(&g, list, shown: rows.count, total: content.rows.count, row: row) }
         StatusLine.draw(&g, s, content: content, shown: rows.count, cursor: list.cursor, row: layout.statusRow)
         footer(&g, s, row: layout.footerRow)

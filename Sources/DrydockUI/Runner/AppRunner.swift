@@ -27,6 +27,7 @@ public final class AppRunner {
     public func run() throws -> Outcome {
         defer { effects.cancelAll() }
         state.size = terminal.size
+        state.barGlyphs = terminal.isUTF8 ? .unicode : .ascii
         dispatch(.start)
         draw()
         while !state.quitRequested {

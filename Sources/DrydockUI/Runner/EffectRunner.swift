@@ -101,6 +101,8 @@ public final class EffectRunner: Sendable {
             }
         case .planGarbageCollection:
             spawn { queue.post(.gcPlanned(await handler.deletes?.planBothGCModes() ?? .failure(Self.unavailable))) }
+        case .planSpace(let g):
+            spawn { queue.post(.spacePlanned(await handler.deletes?.planBothGCModes() ?? .failure(Self.unavailable), generation: g)) }
         case .collectGarbage(let plan):
             spawn {
                 let result = await handler.deletes?.collect(plan) { queue.post(.writeProgress($0)) } ?? .failure(Self.unavailable)

@@ -5,6 +5,9 @@ import RegistryStorage
 public struct StyledText: Equatable, Sendable, ExpressibleByStringLiteral {
     public var text: String
     public var style: CellStyle
+    /// A relative size bar (`SizeBar`, 0...1) drawn to the width its column gets; such a cell has no text, so the
+    /// filter does not match `#`.
+    public var bar: Double?
 
     public init(_ text: String, _ style: CellStyle = .plain) {
         self.text = text
@@ -14,6 +17,13 @@ public struct StyledText: Equatable, Sendable, ExpressibleByStringLiteral {
     public init(stringLiteral value: String) { self.init(value) }
 
     public static func role(_ text: String, _ role: ColorRole) -> StyledText { StyledText(text, .role(role)) }
+
+    /// A size bar for `fraction` of the largest value shown with it.
+    public static func bar(_ fraction: Double) -> StyledText {
+        var cell = StyledText("", .role(.bar))
+        cell.bar = fraction
+        return cell
+    }
 }
 
 /// A table column. Widths follow the content, between `minWidth` and `maxWidth`; when the table does not fit,
@@ -27,18 +37,30 @@ public struct Column: Equatable, Sendable {
     public var priority: Int
     /// The sort key this column shows; its header gets ▲ or ▼ while the list is sorted by it.
     public var sortKey: SortKey?
+    /// Holds size bars (`StyledText.bar`): as wide as `maxWidth` allows, and shrunk before the other flexible columns.
+    public var holdsBars = false
+    /// Bar columns are left out rather than this column being cut (a list's names read better than its bars).
+    public var keepsWhole = false
 
     public init(
         _ title: String, align: TextWidth.Alignment = .left, min: Int = 1, max: Int = 40, flexible: Bool = false,
-        priority: Int = 0, sorts: SortKey? = nil
+        priority: Int = 0, sorts: SortKey? = nil, keepsWhole: Bool = false
     ) {
         self.sortKey = sorts
+        self.keepsWhole = keepsWhole
         self.title = title
         self.align = align
         self.minWidth = min
         self.maxWidth = max
         self.flexible = flexible
         self.priority = priority
+    }
+
+    /// A column of size bars, `min`...`max` columns wide (frame included), untitled: the size column beside it names it.
+    public static func bar(min: Int = 6, max: Int = 12, priority: Int) -> Column {
+        var c = Column("", min: min, max: max, flexible: true, priority: priority)
+        c.holdsBars = true
+        return c
     }
 }
 
@@ -203,7 +225,7 @@ public struct ScreenContent: Sendable {
         let base = state.contentCache.content(screen, version: state.contentVersion) { build(screen, in: state) }
         switch screen {
         case .tags, .revisions: return base.marking(state.marks(on: screen))
-        case .repositories, .manifest, .layers, .sharedBy: return base
+        case .repositories, .manifest, .layers, .sharedBy, .space: return base
         }
     }
 
@@ -215,6 +237,7 @@ public struct ScreenContent: Sendable {
         case .manifest(let repo, let digest, let tag): ManifestScreen.content(repo, digest, tag: tag, state)
         case .layers(let repo, let digest): LayersScreen.content(repo, digest, state)
         case .sharedBy(let digest): SharedByScreen.content(digest, state)
+        case .space: SpaceScreen.content(state)
         }
     }
 
