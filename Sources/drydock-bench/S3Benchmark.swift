@@ -162,6 +162,7 @@ struct S3Benchmark: AsyncParsableCommand {
         var firstLog = requestLog.requests(since: mark)
         firstLog.serverCPUSeconds = server.cpuSeconds() - firstCPU
         let flat = try await Self.flatCatalog(location: location, credentials: credentials)
+        let folderWalk = try await Self.folderWalkCatalog(location: location, credentials: credentials)
 
         // 5. The report.
         print("\nstore: \(prediction.map { "\(repositories)×\(tags)×\(layers), \($0.manifests) manifests, \($0.blobs.count) blobs, " } ?? "")\(upload.files) objects in s3://\(Self.bucket)/\(Self.rootDirectory) on moto")
@@ -178,12 +179,15 @@ struct S3Benchmark: AsyncParsableCommand {
             print("| \(row.name) | \(fmt(d.seconds)) s | \(registryTime) | \(speedup) | \(dr.total) | \(registryRequests) | \(cpu) | \(rss) |")
         }
         let firstTime = first.first.map { "\(fmt($0.seconds * 1000)) ms" } ?? "-"
-        print("| first repository (in process) | \(firstTime) | - | - | \(first.first?.requests.total ?? 0) | - | - | - |")
+        // Requests, then in parentheses the round trips in a row since opening (the probe included).
+        func cell(_ p: Point) -> String { "\(p.requests.total) (\(p.roundTrips) in a row)" }
+        print("| first repository (in process) | \(firstTime) | - | - | \(first.first.map(cell) ?? "0") | - | - | - |")
         if let screen = first.screen {
-            print("| first \(Self.screenRows) repositories (a screen) | \(fmt(screen.seconds * 1000)) ms | - | - | \(screen.requests.total) | - | - | - |")
+            print("| first \(Self.screenRows) repositories (a screen) | \(fmt(screen.seconds * 1000)) ms | - | - | \(cell(screen)) | - | - | - |")
         }
-        print("| whole catalog, \(first.count) repositories | \(fmt(first.all.seconds * 1000)) ms | - | - | \(first.all.requests.total) | - | - | - |")
-        print("| whole catalog from one flat listing (ls, gc) | \(fmt(flat.seconds * 1000)) ms | - | - | \(flat.requests.total) | - | - | - |")
+        print("| whole catalog, \(first.count) repositories | \(fmt(first.all.seconds * 1000)) ms | - | - | \(cell(first.all)) | - | - | - |")
+        print("| whole catalog from one flat listing (ls, gc) | \(fmt(flat.seconds * 1000)) ms | - | - | \(cell(flat)) | - | - | - |")
+        print("| whole catalog folder by folder (before) | \(fmt(folderWalk.seconds * 1000)) ms | - | - | \(cell(folderWalk)) | - | - | - |")
 
         print("\nrequests by kind (from moto's log):")
         func shapes(_ tally: RequestTally) {
@@ -282,6 +286,8 @@ struct S3Benchmark: AsyncParsableCommand {
     struct Point {
         var seconds: Double
         var requests: S3RequestCounts
+        /// Requests in a row (each sent after the one before it was answered): what a distant endpoint multiplies.
+        var roundTrips: Int
     }
 
     /// What the browser's first screen waits for, in process: open (one probe), then the catalog as it streams in.
@@ -294,14 +300,14 @@ struct S3Benchmark: AsyncParsableCommand {
         guard let driver = store.driver as? S3Driver else { throw BenchError("not an S3 store") }
         let points = Locked<(seen: Int, first: Point?, screen: Point?)>((0, nil, nil))
         let listing = try await store.repositories { _ in
-            let now = Point(seconds: Date().timeIntervalSince(started), requests: driver.requestCounts)
+            let now = Point(seconds: Date().timeIntervalSince(started), requests: driver.requestCounts, roundTrips: driver.sequentialRoundTrips)
             points.withLock {
                 $0.seen += 1
                 if $0.seen == 1 { $0.first = now }
                 if $0.seen == screenRows { $0.screen = now }
             }
         }
-        let all = Point(seconds: Date().timeIntervalSince(started), requests: driver.requestCounts)
+        let all = Point(seconds: Date().timeIntervalSince(started), requests: driver.requestCounts, roundTrips: driver.sequentialRoundTrips)
         let p = points.withLock { $0 }
         return (p.first, p.screen, all, listing.repositories.count)
     }
@@ -315,7 +321,16 @@ struct S3Benchmark: AsyncParsableCommand {
         await store.beginScan()
         _ = try await store.repositories()
         store.endScan()
-        return Point(seconds: Date().timeIntervalSince(started), requests: driver.requestCounts)
+        return Point(seconds: Date().timeIntervalSince(started), requests: driver.requestCounts, roundTrips: driver.sequentialRoundTrips)
+    }
+
+    /// The catalog as it was walked before the flat listings: open, then one delimited listing per folder.
+    static func folderWalkCatalog(location: S3Location, credentials: S3Credentials) async throws -> Point {
+        let started = Date()
+        let store = try await RegistryStore.open(s3: S3Access(location: location, credentials: credentials, credentialSource: .configuration))
+        guard let driver = store.driver as? S3Driver else { throw BenchError("not an S3 store") }
+        _ = try await Catalog.walk(driver)
+        return Point(seconds: Date().timeIntervalSince(started), requests: driver.requestCounts, roundTrips: driver.sequentialRoundTrips)
     }
 
     /// The `repositories` array's length in `ls --json` output.

@@ -20,12 +20,18 @@ public enum Catalog {
     public static func walk(
         _ driver: any StorageDriver, onRepository: @Sendable (RepositoryEntry) -> Void = { _ in }
     ) async throws -> Listing {
+        try await walk(listing: { path in try await driver.withRetries { try await driver.list(path) } }, onRepository: onRepository)
+    }
+
+    /// The walk with folder listings from `list` (over S3, answered from flat listings started ahead:
+    /// `S3CatalogPrefetch`); the order and the problems are the same whatever answers.
+    static func walk(
+        listing list: @escaping FolderLister, onRepository: @Sendable (RepositoryEntry) -> Void = { _ in }
+    ) async throws -> Listing {
         var listing = Listing(repositories: [], problems: [])
         let top: [DirectoryEntry]
         do {
-            top = try await driver.withRetries {
-                try await driver.list(StoreLayout.repositories)
-            }
+            top = try await list(StoreLayout.repositories)
         } catch {
             let error = DriverError(error)
             // A store with no pushes yet has no repositories folder.
@@ -33,12 +39,14 @@ public enum Catalog {
             throw error
         }
         var visited = Set<String>()
-        await visit(driver, StoreLayout.repositories, [], top, depth: 0, into: &listing, visited: &visited, onRepository)
+        await visit(list, StoreLayout.repositories, [], top, depth: 0, into: &listing, visited: &visited, onRepository)
         return listing
     }
 
+    typealias FolderLister = @Sendable (StoragePath) async throws -> [DirectoryEntry]
+
     private static func visit(
-        _ driver: any StorageDriver, _ path: StoragePath, _ name: [String], _ entries: [DirectoryEntry], depth: Int,
+        _ list: FolderLister, _ path: StoragePath, _ name: [String], _ entries: [DirectoryEntry], depth: Int,
         into listing: inout Listing, visited visitedLinkedFolders: inout Set<String>, _ emit: @Sendable (RepositoryEntry) -> Void
     ) async {
         let sorted = entries.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
@@ -81,8 +89,8 @@ public enum Catalog {
                     continue
                 }
                 do {
-                    let sub = try await driver.withRetries { try await driver.list(child) }
-                    await visit(driver, child, name + [e.name], sub, depth: depth + 1, into: &listing, visited: &visitedLinkedFolders, emit)
+                    let sub = try await list(child)
+                    await visit(list, child, name + [e.name], sub, depth: depth + 1, into: &listing, visited: &visitedLinkedFolders, emit)
                 } catch {
                     let error = DriverError(error)
                     if !error.isNotFound {

@@ -97,7 +97,12 @@ public final class RegistryStore: Sendable {
 
     /// The repository list, in the registry's catalog order, without reading any repository's contents.
     public func repositories(onRepository: @Sendable (RepositoryEntry) -> Void = { _ in }) async throws -> Catalog.Listing {
-        try await Catalog.walk(driver, onRepository: onRepository)
+        // Over S3, flat listings started ahead answer the walk: a first screen in a few round trips.
+        if let prefetch = (driver as? S3Driver)?.catalogPrefetch(of: StoreLayout.repositories) {
+            defer { prefetch.cancelAll() }
+            return try await Catalog.walk(listing: prefetch.list, onRepository: onRepository)
+        }
+        return try await Catalog.walk(driver, onRepository: onRepository)
     }
 
     public func load(_ entry: RepositoryEntry, detail: LoadDetail = .full) async -> RepositoryContents {

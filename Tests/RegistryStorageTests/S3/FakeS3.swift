@@ -117,6 +117,10 @@ final class FakeS3: HTTPTransport, @unchecked Sendable {
                 entries.append((key, false, state.withLock { $0.objects[key]?.count ?? 0 }))
             }
         }
+        // Like S3: `start-after` counts only on a listing's first page (the token carries the position after it).
+        if query["continuation-token"] == nil, let startAfter = query["start-after"] {
+            start = entries.firstIndex { startAfter.utf8.lexicographicallyPrecedes($0.name.utf8) } ?? entries.count
+        }
         let page = entries.dropFirst(start).prefix(maxKeys)
         let truncated = start + page.count < entries.count
         func enc(_ s: String) -> String {

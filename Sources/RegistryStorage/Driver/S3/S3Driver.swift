@@ -36,6 +36,8 @@ public final class S3Driver: StorageDriver {
     private struct Counters {
         var requests = S3RequestCounts()
         var skipped = SkippedKeys()
+        /// The longest chain of requests each sent after the one before it was answered.
+        var roundTrips = 0
     }
 
     /// The largest ranged GET `readChunks` makes; chunks handed to the caller are cut from it.
@@ -48,6 +50,11 @@ public final class S3Driver: StorageDriver {
 
     /// Requests sent so far, by kind (retries included).
     public var requestCounts: S3RequestCounts { counters.withLock { $0.requests } }
+
+    /// Round trips in a row so far: the longest chain of answered requests in which each was sent after the one
+    /// before it was answered (requests sent together count once). What a distant endpoint's latency multiplies;
+    /// an upper bound on the real dependencies, since unrelated work in between also counts.
+    public var sequentialRoundTrips: Int { counters.withLock { $0.roundTrips } }
 
     /// Keys left alone so far: seen in listings but not a store path, or not safe to name in a request.
     public var skippedKeys: SkippedKeys { counters.withLock { $0.skipped } }
@@ -205,28 +212,37 @@ public final class S3Driver: StorageDriver {
     public func walkFiles(_ path: StoragePath) async throws -> [WalkedFile] {
         if let walked = try snapshotWalk(path) { return walked }
         let prefix = s3Location.key(for: path) + "/"
+        let objects: [ListObjectsPage.Object]
+        if path == StoreLayout.blobs {
+            // Digests spread evenly over hex: `blobs/` splits into key ranges listed at once (S3Driver+KeyRanges).
+            objects = try await listInKeyRanges(prefix: prefix, spreadBelow: prefix + "sha256/", path: path)
+        } else {
+            var sequential: [ListObjectsPage.Object] = []
+            try await forEachPage(prefix: prefix, delimiter: nil, path: path) { page in
+                sequential += page.objects
+                return true
+            }
+            objects = sequential
+        }
         var out: [WalkedFile] = []
         var sawAnything = false
-        try await forEachPage(prefix: prefix, delimiter: nil, path: path) { page in
-            for object in page.objects {
-                sawAnything = true
-                guard let relative = relativeName(object.key, below: prefix) else {
-                    skip(object.key)
-                    continue
-                }
-                var parts = relative.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-                // `a/b/` is a folder marker object, not a file.
-                if parts.last == "" && parts.count > 0 {
-                    parts.removeLast()
-                    if parts.allSatisfy(StoragePath.isSafeComponent) { continue }
-                }
-                guard !parts.isEmpty, let sub = StoragePath(validating: parts) else {
-                    skip(object.key)
-                    continue
-                }
-                out.append(WalkedFile(path: path.appending(sub.components), kind: .file, size: object.size))
+        for object in objects {
+            sawAnything = true
+            guard let relative = relativeName(object.key, below: prefix) else {
+                skip(object.key)
+                continue
             }
-            return true
+            var parts = relative.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            // `a/b/` is a folder marker object, not a file.
+            if parts.last == "" && parts.count > 0 {
+                parts.removeLast()
+                if parts.allSatisfy(StoragePath.isSafeComponent) { continue }
+            }
+            guard !parts.isEmpty, let sub = StoragePath(validating: parts) else {
+                skip(object.key)
+                continue
+            }
+            out.append(WalkedFile(path: path.appending(sub.components), kind: .file, size: object.size))
         }
         guard sawAnything else { throw DriverError.notFound(path) }
         return out
@@ -299,9 +315,10 @@ public final class S3Driver: StorageDriver {
     }
 
     /// Pages through ListObjectsV2 under `prefix`; `body` returns false to stop early.
+    /// `startAfter` lists only keys after that one (a range of keys listed on its own, S3Driver+KeyRanges).
     func forEachPage(
-        prefix: String, delimiter: String?, maxKeys: Int = S3Driver.pageSize, path: StoragePath,
-        _ body: (ListObjectsPage) throws -> Bool
+        prefix: String, delimiter: String?, maxKeys: Int = S3Driver.pageSize, startAfter: String? = nil,
+        path: StoragePath, _ body: (ListObjectsPage) throws -> Bool
     ) async throws {
         var token: String?
         var seenTokens = Set<String>()
@@ -310,6 +327,8 @@ public final class S3Driver: StorageDriver {
                 ("list-type", "2"), ("prefix", prefix), ("max-keys", String(maxKeys)), ("encoding-type", "url"),
             ]
             if let delimiter { query.append(("delimiter", delimiter)) }
+            // Ignored by S3 once a continuation token is sent; sent only on the first page.
+            if let startAfter, token == nil { query.append(("start-after", startAfter)) }
             if let token { query.append(("continuation-token", token)) }
             let response = try await send(.list, "GET", key: nil, query: query, path: path)
             guard let page = ListObjectsPage.parse(response.body) else {
@@ -381,7 +400,11 @@ public final class S3Driver: StorageDriver {
 
     private func exchange(_ request: HTTPRequest, kind: S3RequestKind) async -> Result<HTTPResponse, HTTPTransportError> {
         await limiter.acquire()
-        counters.withLock { $0.requests[kind] += 1 }
+        let chain = counters.withLock {
+            $0.requests[kind] += 1
+            return $0.roundTrips + 1
+        }
+        defer { counters.withLock { $0.roundTrips = max($0.roundTrips, chain) } }
         let result: Result<HTTPResponse, HTTPTransportError>
         do {
             result = .success(try await transport.send(request))

@@ -124,7 +124,15 @@ extension S3Driver {
             while let objects = try await group.next() { all += objects }
             return all
         }
-        for object in listed {
+        record(listed, below: prefix, at: path, into: &snapshot)
+        let taken = snapshot
+        self.snapshot.withLock { $0 = taken }
+    }
+
+    /// Adds listed objects (keys below `prefix`, the key of `path`) to `snapshot`; keys that are no store path are
+    /// skipped and recorded.
+    func record(_ objects: [ListObjectsPage.Object], below prefix: String, at path: StoragePath, into snapshot: inout S3ListingSnapshot) {
+        for object in objects {
             guard let relative = relativeName(object.key, below: prefix) else {
                 skip(object.key)
                 continue
@@ -139,9 +147,10 @@ extension S3Driver {
             }
             snapshot.add(path.appending(sub.components), marker ? nil : .init(size: object.size, etag: object.etag))
         }
-        let taken = snapshot
-        self.snapshot.withLock { $0 = taken }
     }
+
+    /// Whether a scan's listing is in place (listings below its root are answered from it).
+    var hasListingSnapshot: Bool { snapshot.withLock { $0 != nil } }
 
     public func dropListingSnapshot() { snapshot.withLock { $0 = nil } }
 
