@@ -108,11 +108,30 @@ enum Box {
         }
     }
 
-    /// Word-wraps `text` to `width` columns (long words are cut).
-    static func wrap(_ text: String, width: Int, _ tw: TextWidth) -> [String] {
+    /// Word-wraps `text` to `width` columns. A word wider than the line is cut, or with `breakingLongWords` broken
+    /// across lines so that every character stays (the text view, which exists to show a line whole).
+    static func wrap(_ text: String, width: Int, _ tw: TextWidth, breakingLongWords: Bool = false) -> [String] {
         guard width > 0 else { return [] }
         var lines: [String] = []
         var line = ""
+        func pieces(_ word: String) -> [String] {
+            guard tw.width(word) > width else { return [word] }
+            guard breakingLongWords else { return [tw.truncate(word, to: width)] }
+            var out: [String] = []
+            var rest = Substring(word)
+            while tw.width(String(rest)) > width {
+                var head = ""
+                for c in rest {
+                    if tw.width(head + String(c)) > width { break }
+                    head.append(c)
+                }
+                if head.isEmpty { head = String(rest.prefix(1)) }
+                out.append(head)
+                rest = rest.dropFirst(head.count)
+            }
+            out.append(String(rest))
+            return out
+        }
         for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
             let candidate = line.isEmpty ? word : line + " " + word
             if tw.width(candidate) <= width {
@@ -120,7 +139,9 @@ enum Box {
                 continue
             }
             if !line.isEmpty { lines.append(line) }
-            line = tw.width(word) <= width ? word : tw.truncate(word, to: width)
+            let parts = pieces(word)
+            lines.append(contentsOf: parts.dropLast())
+            line = parts.last ?? ""
         }
         if !line.isEmpty { lines.append(line) }
         return lines.isEmpty ? [""] : lines

@@ -17,7 +17,7 @@ enum TextOverlay {
 
     /// The text as drawn: each paragraph wrapped to the box's inner width.
     static func lines(_ view: TextView, width: Int, _ tw: TextWidth = .unicode) -> [String] {
-        view.paragraphs.flatMap { wrap($0, width: max(1, width), tw) }
+        view.paragraphs.flatMap { Box.wrap($0, width: max(1, width), tw, breakingLongWords: true) }
     }
 
     static func visibleLines(_ view: TextView, _ size: GridSize) -> Int {
@@ -42,36 +42,5 @@ enum TextOverlay {
         }
         g.put("[y] copy    [Esc] close", row: rect.row + rect.height - 2, col: rect.col + 2, maxWidth: rect.width - 4,
               style: style.with(bold: true))
-    }
-
-    /// Word wrap that keeps every character: a word wider than the line is broken across lines.
-    static func wrap(_ text: String, width: Int, _ tw: TextWidth) -> [String] {
-        var lines: [String] = []
-        var line = ""
-        func push(_ word: String) {
-            var rest = Substring(word)
-            while tw.width(String(rest)) > width {
-                var head = ""
-                for c in rest {
-                    if tw.width(head + String(c)) > width { break }
-                    head.append(c)
-                }
-                if head.isEmpty { head = String(rest.prefix(1)) }
-                lines.append(head)
-                rest = rest.dropFirst(head.count)
-            }
-            line = String(rest)
-        }
-        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
-            let candidate = line.isEmpty ? word : line + " " + word
-            if tw.width(candidate) <= width {
-                line = candidate
-                continue
-            }
-            if !line.isEmpty { lines.append(line) }
-            push(word)
-        }
-        if !line.isEmpty { lines.append(line) }
-        return lines.isEmpty ? [""] : lines
     }
 }

@@ -297,20 +297,13 @@ public final class S3Driver: StorageDriver {
     // MARK: Requests
 
     private func deleteBatch(_ keys: [String], path: StoragePath) async throws {
-        let body = DeleteObjectsResult.requestBody(keys: keys)
-        let md5 = Data(Insecure.MD5.hash(data: body)).base64EncodedString()
-        let response = try await send(
-            .delete, "POST", key: nil, query: [("delete", "")],
-            headers: ["Content-MD5": md5, "Content-Type": "application/xml"], body: body, path: path)
-        guard let result = DeleteObjectsResult.parse(response.body) else {
-            throw DriverError.io(path, "unreadable DeleteObjects answer")
-        }
+        let (status, result) = try await deleteObjects(keys, path: path)
         if let first = result.errors.first {
             let detail = "\(result.errors.count) of \(keys.count) objects not deleted; first \(first.key): \(first.message)"
             if S3ErrorMapping.accessCodes.contains(first.code) {
                 throw DriverError.objectStore(path, .accessDenied(code: first.code, message: detail))
             }
-            throw DriverError.objectStore(path, .http(status: response.status, code: first.code, message: detail))
+            throw DriverError.objectStore(path, .http(status: status, code: first.code, message: detail))
         }
     }
 
