@@ -17,14 +17,15 @@ final class ProgressLine: @unchecked Sendable {
 
     var isOn: Bool { mode != .off }
 
-    /// Shows `text` (built only when it will be drawn) unless one was drawn very recently.
-    func update(_ text: @autoclosure () -> String) {
+    /// Shows `text` (built only when it will be drawn) unless one was drawn very recently. A `milestone` (a phase
+    /// beginning) is drawn at once, so a log says when each phase began however quick the one before it was.
+    func update(_ text: @autoclosure () -> String, milestone: Bool = false) {
         guard mode != .off else { return }
         lock.lock()
         defer { lock.unlock() }
         let now = Date()
         if mode == .automatic && now.timeIntervalSince(started) < 0.5 { return }
-        if let lastDrawn, now.timeIntervalSince(lastDrawn) < (terminal ? 0.1 : 1) {
+        if !milestone, let lastDrawn, now.timeIntervalSince(lastDrawn) < (terminal ? 0.1 : 1) {
             pending = text()
             return
         }

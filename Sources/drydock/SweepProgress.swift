@@ -13,13 +13,14 @@ final class SweepProgress: @unchecked Sendable {
 
     func update(_ p: GCProgress) {
         lock.lock()
-        if p.phase != phase {
+        let begins = p.phase != phase
+        if begins {
             phase = p.phase
             rate = ProgressRate()
         }
         let rate = self.rate
         lock.unlock()
-        line.update(p.text(rate: rate))
+        line.update(p.text(rate: rate), milestone: begins)
     }
 
     func finish() { line.finish() }
