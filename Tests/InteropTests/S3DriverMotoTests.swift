@@ -81,7 +81,11 @@ import Testing
         #expect(driver.requestCounts.list - before == 2)
         let files = try await driver.walkFiles(Self.p("blobs"))
         #expect(files.count == 1205 && files.allSatisfy { $0.size == 1 })
-        #expect(driver.requestCounts.list - before == 4)
+        // `blobs/` is walked as a first page and then key ranges at once (S3Driver+KeyRanges): the ranges are sized
+        // from where the first page ended among hex digests, and these names are not digests, so up to 16 ranges
+        // share the last 205 keys. What this test holds is paging past a thousand keys with nothing lost or doubled.
+        let walkListings = driver.requestCounts.list - before - 2
+        #expect(walkListings >= 2 && walkListings <= 1 + 16, "\(walkListings) listings")
 
         try await driver.delete(Self.p("blobs/sha256"))
         await #expect(throws: DriverError.notFound(Self.p("blobs"))) { try await driver.walkFiles(Self.p("blobs")) }
