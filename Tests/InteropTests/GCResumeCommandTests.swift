@@ -65,18 +65,26 @@ import StoreGenerator
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
         let deadline = Date().addingTimeInterval(120)
-        var sweeping = false
-        while Date() < deadline && process.isRunning {
-            let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-            // The blob phase's first line ("swept 0/N") is drawn as the phase begins; the phase then takes several
-            // batches, so the signal lands inside it. Polling must be quick: a fast machine sweeps in a fraction of
-            // a second (CI once saw the whole run end between two 20 ms polls of a throttled log).
-            if text.contains("drydock: progress: swept ") { sweeping = true; break }
-            try await Task.sleep(for: .milliseconds(2))
+        // The blob phase's first line ("swept 0/N") is drawn as the phase begins, and the phase then runs batch after
+        // batch for about a second. The watch runs on a thread of its own: a poll on the test's task can wait longer
+        // than that for one of the two cooperative threads while the whole suite runs (CI saw the run end unseen).
+        let watched = Locked(false)
+        let pid = process.processIdentifier
+        let watcher = Thread {
+            while Date() < deadline {
+                let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+                if text.contains("drydock: progress: swept ") {
+                    kill(pid, SIGINT)
+                    watched.withLock { $0 = true }
+                    return
+                }
+                if kill(pid, 0) != 0 { return }
+                usleep(1_000)
+            }
         }
-        #expect(sweeping, "the sweep began")
-        kill(process.processIdentifier, SIGINT)
+        watcher.start()
         while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(watched.withLock { $0 }, "the sweep began and was signalled")
         let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 130, "\(stderr)")
         let id = try #require(stderr.firstMatch(of: #/drydock gc --resume ([0-9TZ.\-a-f]+)/#)?.1, "\(stderr)")

@@ -120,6 +120,36 @@ import Testing
         #expect(await OnlineGCPlan.make(from: aged.gc, facts: [], started: Date(), grace: 1) { _ in nil }.gc.blobs.isEmpty)
     }
 
+    @Test func anEmptyLinkMidWriteIsMarkedAgainNotARefusal() async throws {
+        let (f, kept, old, orphan) = Self.store()
+        // The registry truncates a link and then writes it: a mark can read it empty for an instant.
+        let link = StoreLayout.revisionLink(f.repo("team/app"), kept.manifest)
+        let content = try #require(try? await f.driver.read(link, limit: 1024))
+        try await f.driver.write(link, contents: [])
+        let waits = Locked(0)
+        let now = Date(timeIntervalSince1970: Self.written + 7200)
+        let collector = OnlineCollector(
+            store: f.store(), policy: .unrestricted, cache: .none,
+            options: OnlineGCOptions(grace: 3600, quarantinePeriod: 86400, settle: .milliseconds(1), deleteUntagged: true),
+            now: { now },
+            wait: { _ in
+                // The write completes while the collector waits to mark again.
+                if waits.withLock({ $0 += 1; return $0 }) == 1 { try? await f.driver.write(link, contents: content) }
+            })
+        let plan = try await collector.plan()
+        #expect(plan.gc.blockers.isEmpty)
+        #expect(Set(plan.gc.blobs.map(\.digest)) == [orphan, old.manifest, old.config, old.layers[1]])
+        #expect(waits.withLock { $0 } == 1, "marked twice")
+
+        // A link that stays empty is still a blocker after the third mark, and the run is refused.
+        try await f.driver.write(link, contents: [])
+        let stuck = try await collector.plan()
+        #expect(!stuck.gc.blockers.isEmpty)
+        #expect(waits.withLock { $0 } == 3, "two more waits, then the blocker is reported")
+        await #expect(throws: DeleteError.self) { try await collector.run(stuck) }
+        #expect(f.exists(StoreLayout.blobData(orphan)), "nothing moved")
+    }
+
     @Test func restoresWhatAPushReferencesDuringTheSettle() async throws {
         let (f, _, old, orphan) = Self.store()
         // The adversarial push: HEAD said the old layer exists (before the unlink), so the client skipped its upload

@@ -42,15 +42,27 @@ public struct OnlineCollector: Sendable {
     /// The mark at T0 and the candidates. Refused up front when the cache makes an online run unsafe.
     public func plan(onLoaded: (Int, Int) -> Void = { _, _ in }) async throws(DeleteError) -> OnlineGCPlan {
         if let refusal = cache.refusal { throw .refused(refusal) }
-        let started = now()
-        let listing: Catalog.Listing
-        do {
-            listing = try await store.repositories()
-        } catch {
-            throw .driver(DriverError(error), done: "listing repositories; nothing was changed")
+        var started = now()
+        var facts: [RepositoryGCFacts] = []
+        var gc: GCPlan
+        var attempt = 1
+        while true {
+            started = now()
+            let listing: Catalog.Listing
+            do {
+                listing = try await store.repositories()
+            } catch {
+                throw .driver(DriverError(error), done: "listing repositories; nothing was changed")
+            }
+            facts = await store.loadAll(listing.repositories, detail: .marking, reduce: RepositoryGCFacts.init, onLoaded: onLoaded)
+            gc = try await GarbageCollector(store: store).plan(facts: facts, storeProblems: listing.problems, deleteUntagged: options.deleteUntagged)
+            // The registry serving pushes writes a link by truncating the file and then writing it (the filesystem
+            // driver's PutContent), so a mark can read an empty link for an instant; the soak met one. Mark again
+            // (T0 moves with it) instead of refusing the run; a blocker still there on the third mark is reported.
+            if gc.blockers.isEmpty || attempt == 3 { break }
+            attempt += 1
+            await wait(.seconds(1))
         }
-        let facts = await store.loadAll(listing.repositories, detail: .marking, reduce: RepositoryGCFacts.init, onLoaded: onLoaded)
-        let gc = try await GarbageCollector(store: store).plan(facts: facts, storeProblems: listing.problems, deleteUntagged: options.deleteUntagged)
         let driver = store.driver
         return await OnlineGCPlan.make(from: gc, facts: facts, started: started, grace: options.grace) { path in
             guard let info = try? await driver.withRetries({ try await driver.stat(path) }), let modified = info.modified else { return nil }
