@@ -113,7 +113,14 @@ public final class URLSessionTransport: HTTPTransport {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: urlRequest)
+            // Swift task cancellation must not reach URLSession: on Linux, cancelling a task while `data(for:)`
+            // handles a response can deadlock the canceller (swift-corelibs-foundation #5412), and the catalog
+            // prefetch cancels listings it no longer needs (CI saw `drydock rm` over S3 hang until killed). A
+            // detached task does not inherit cancellation; a cancelled caller waits for the answer instead, which
+            // the request timeout bounds.
+            let session = self.session
+            let sent = urlRequest
+            (data, response) = try await Task.detached { try await session.data(for: sent) }.value
         } catch {
             throw URLSessionTransport.transportError(error, url: request.url)
         }
