@@ -56,7 +56,7 @@ public enum RegistryLiveness {
                     return .failure(Problem(reason: "http.addr \(shownAddr) has port 0: the registry would listen on a random port no client knows"))
                 }
                 // Go's net.Listen: an empty or unspecified host listens on every interface; loopback reaches it.
-                guard var (host, port) = SocketEndpoint.parseHostPort(http.addr, emptyHost: "127.0.0.1") else {
+                guard case (var host, let port)? = SocketEndpoint.parseHostPort(http.addr, emptyHost: "127.0.0.1") else {
                     return .failure(Problem(reason: "http.addr \"\(shownAddr)\" is not host:port with a numeric port: the registry cannot listen there"))
                 }
                 if host == "0.0.0.0" { host = "127.0.0.1" }
