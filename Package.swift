@@ -76,13 +76,14 @@ let package = Package(
         ),
         .testTarget(
             name: "DrydockUITests",
-            dependencies: ["DrydockUI", "RegistryStorage"]
+            dependencies: ["DrydockUI", "RegistryStorage", "TestHarness"]
         ),
         .testTarget(
             name: "RegistryStorageTests",
             dependencies: [
                 "RegistryStorage",
                 "DemoRegistry",
+                "TestHarness",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

@@ -1,6 +1,7 @@
 @testable import RegistryStorage
 import Testing
 @testable import DrydockUI
+import TestHarness
 
 /// The delete, undo and garbage collection flows: the reducer asks for previews and runs as effects; here those effects
 /// run through the real `DeleteOperations` on the in-memory fixture store.
@@ -292,19 +293,10 @@ import Testing
 @Suite struct SkippedKeysInTheBrowserTests {
     /// The fixture's in-memory store, with a driver that skips one hostile key on every delete (as the S3 driver skips
     /// keys with `..` segments or control characters).
-    final class SkippingDriver: StorageDriver, @unchecked Sendable {
-        let base: InMemoryDriver
+    final class SkippingDriver: ForwardingDriver, @unchecked Sendable {
+        let base: any StorageDriver
         private let skipped = Locked(SkippedKeys())
         init(_ base: InMemoryDriver) { self.base = base }
-        var location: String { base.location }
-        func list(_ path: StoragePath) async throws -> [DirectoryEntry] { try await base.list(path) }
-        func stat(_ path: StoragePath) async throws -> FileInfo { try await base.stat(path) }
-        func read(_ path: StoragePath, limit: Int) async throws -> [UInt8] { try await base.read(path, limit: limit) }
-        func readChunks(_ path: StoragePath, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) async throws {
-            try await base.readChunks(path, chunkSize: chunkSize, body)
-        }
-        func walkFiles(_ path: StoragePath) async throws -> [WalkedFile] { try await base.walkFiles(path) }
-        func write(_ path: StoragePath, contents: [UInt8]) async throws { try await base.write(path, contents: contents) }
         func delete(_ path: StoragePath) async throws {
             skipped.withLock { $0.record("reg/docker/registry/v2/\(path)/\u{1}/../../victim", .pathSegment) }
             try await base.delete(path)

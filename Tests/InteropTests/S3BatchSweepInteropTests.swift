@@ -8,19 +8,9 @@ import Testing
 @Suite(.serialized, .heavy) struct S3BatchSweepInteropTests {
     /// Forwards everything to the S3 driver except `delete(batch:)`: the protocol's one-by-one default, which is
     /// what a sweep cost before batches.
-    final class OneByOne: StorageDriver, @unchecked Sendable {
-        let base: S3Driver
+    final class OneByOne: ForwardingDriver, @unchecked Sendable {
+        let base: any StorageDriver
         init(_ base: S3Driver) { self.base = base }
-        var location: String { base.location }
-        func list(_ path: StoragePath) async throws -> [DirectoryEntry] { try await base.list(path) }
-        func stat(_ path: StoragePath) async throws -> FileInfo { try await base.stat(path) }
-        func read(_ path: StoragePath, limit: Int) async throws -> [UInt8] { try await base.read(path, limit: limit) }
-        func readChunks(_ path: StoragePath, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) async throws {
-            try await base.readChunks(path, chunkSize: chunkSize, body)
-        }
-        func walkFiles(_ path: StoragePath) async throws -> [WalkedFile] { try await base.walkFiles(path) }
-        func write(_ path: StoragePath, contents: [UInt8]) async throws { try await base.write(path, contents: contents) }
-        func delete(_ path: StoragePath) async throws { try await base.delete(path) }
     }
 
     static func plantOrphans(_ count: Int, seed: String, driver: S3Driver) async throws -> Set<Digest> {

@@ -4,6 +4,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import TestHarness
 
 // On-disk tests: real files, symlinks, FIFOs and hostile names in temporary folders, read through FilesystemDriver.
 
@@ -162,8 +163,8 @@ private func withEmptyDiskStore(_ body: (DiskStore) async throws -> Void) async 
 
 /// Wraps a FilesystemDriver and deletes chosen files at the worst moment: right after a walk listed them,
 /// or just before they are read or stat'ed.
-private final class VanishingDriver: StorageDriver {
-    let base: FilesystemDriver
+private final class VanishingDriver: ForwardingDriver {
+    let base: any StorageDriver
     let v2: String
     private let afterWalk: Locked<Set<StoragePath>>
     private let beforeRead: Locked<Set<StoragePath>>
@@ -176,8 +177,6 @@ private final class VanishingDriver: StorageDriver {
         self.beforeRead = Locked(beforeRead)
     }
 
-    var location: String { base.location }
-
     private func vanish(_ p: StoragePath) {
         unlink(v2 + "/" + p.relativeString)
         vanished.withLock { $0.append(p) }
@@ -186,10 +185,6 @@ private final class VanishingDriver: StorageDriver {
     private func vanishIfDue(_ p: StoragePath) {
         if beforeRead.withLock({ $0.remove(p) != nil }) { vanish(p) }
     }
-
-    func list(_ path: StoragePath) async throws -> [DirectoryEntry] { try await base.list(path) }
-
-    func stat(_ path: StoragePath) async throws -> FileInfo { try await base.stat(path) }
 
     func read(_ path: StoragePath, limit: Int) async throws -> [UInt8] {
         vanishIfDue(path)
@@ -211,10 +206,6 @@ private final class VanishingDriver: StorageDriver {
         for p in due { vanish(p) }
         return files
     }
-
-    func write(_ path: StoragePath, contents: [UInt8]) async throws { try await base.write(path, contents: contents) }
-
-    func delete(_ path: StoragePath) async throws { try await base.delete(path) }
 }
 
 private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separator: "/").map(String.init)) }

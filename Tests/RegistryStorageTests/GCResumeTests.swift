@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RegistryStorage
+import TestHarness
 
 /// Batched sweeps with a checkpoint in the journal entry, and `GarbageCollector.resume`: a run stopped part way
 /// (failed batch, interrupt) and then resumed ends exactly where an uninterrupted run ends, a resumed run keeps what
@@ -22,7 +23,7 @@ import Testing
     static let batches = GCSweepOptions(batchSize: 2, checkpointInterval: 0)
 
     /// Stops after `limit` batches went through: a network failure on the next one (half of it deleted).
-    final class FailingDriver: StorageDriver, @unchecked Sendable {
+    final class FailingDriver: ForwardingDriver, @unchecked Sendable {
         let base: any StorageDriver
         let limit: Int
         private let calls = Locked(0)
@@ -32,16 +33,6 @@ import Testing
             self.limit = limit
         }
 
-        var location: String { base.location }
-        func list(_ path: StoragePath) async throws -> [DirectoryEntry] { try await base.list(path) }
-        func stat(_ path: StoragePath) async throws -> FileInfo { try await base.stat(path) }
-        func read(_ path: StoragePath, limit: Int) async throws -> [UInt8] { try await base.read(path, limit: limit) }
-        func readChunks(_ path: StoragePath, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) async throws {
-            try await base.readChunks(path, chunkSize: chunkSize, body)
-        }
-        func walkFiles(_ path: StoragePath) async throws -> [WalkedFile] { try await base.walkFiles(path) }
-        func write(_ path: StoragePath, contents: [UInt8]) async throws { try await base.write(path, contents: contents) }
-        func delete(_ path: StoragePath) async throws { try await base.delete(path) }
 
         func delete(batch paths: [StoragePath]) async -> [DeleteFailure] {
             let n = calls.withLock { c in

@@ -2,6 +2,7 @@ import DemoRegistry
 import Foundation
 import Testing
 @testable import RegistryStorage
+import TestHarness
 
 /// The light loads (`.listing`, `.marking`) take digests from folder names and sizes from descriptors; they must find
 /// the same repositories' contents as the full load wherever the store is sound, and the garbage collector must plan
@@ -206,7 +207,7 @@ import Testing
 }
 
 /// Records what a load asks of the driver.
-final class CountingDriver: StorageDriver, @unchecked Sendable {
+final class CountingDriver: ForwardingDriver, @unchecked Sendable {
     let base: any StorageDriver
     let reads = Locked<[StoragePath]>([])
     let stats = Locked<[StoragePath]>([])
@@ -220,8 +221,6 @@ final class CountingDriver: StorageDriver, @unchecked Sendable {
         self.listsRecursivelyCheaply = listsRecursivelyCheaply
     }
 
-    var location: String { base.location }
-    func list(_ path: StoragePath) async throws -> [DirectoryEntry] { try await base.list(path) }
     func stat(_ path: StoragePath) async throws -> FileInfo {
         stats.withLock { $0.append(path) }
         return try await base.stat(path)
@@ -239,7 +238,4 @@ final class CountingDriver: StorageDriver, @unchecked Sendable {
             try body(chunk)
         }
     }
-    func walkFiles(_ path: StoragePath) async throws -> [WalkedFile] { try await base.walkFiles(path) }
-    func write(_ path: StoragePath, contents: [UInt8]) async throws { try await base.write(path, contents: contents) }
-    func delete(_ path: StoragePath) async throws { try await base.delete(path) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import RegistryStorage
+import TestHarness
 
 /// Helpers for the delete, undo and garbage collection tests.
 extension StoreFixture {
@@ -44,23 +45,15 @@ extension DeleteError {
 }
 
 /// Wraps a driver: records every write and delete in order, and fails deletes of chosen paths.
-final class RecordingDriver: StorageDriver, @unchecked Sendable {
+final class RecordingDriver: ForwardingDriver, @unchecked Sendable {
     let base: any StorageDriver
     private let state = Locked<(log: [String], failing: Set<StoragePath>)>(([], []))
 
     init(_ base: any StorageDriver) { self.base = base }
 
-    var location: String { base.location }
     var log: [String] { state.withLock { $0.log } }
     func failDeletes(of path: StoragePath) { state.withLock { _ = $0.failing.insert(path) } }
 
-    func list(_ path: StoragePath) async throws -> [DirectoryEntry] { try await base.list(path) }
-    func stat(_ path: StoragePath) async throws -> FileInfo { try await base.stat(path) }
-    func read(_ path: StoragePath, limit: Int) async throws -> [UInt8] { try await base.read(path, limit: limit) }
-    func readChunks(_ path: StoragePath, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) async throws {
-        try await base.readChunks(path, chunkSize: chunkSize, body)
-    }
-    func walkFiles(_ path: StoragePath) async throws -> [WalkedFile] { try await base.walkFiles(path) }
 
     func write(_ path: StoragePath, contents: [UInt8]) async throws {
         state.withLock { $0.log.append("write \(path)") }
