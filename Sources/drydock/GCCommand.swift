@@ -103,6 +103,8 @@ struct GCCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let (dryRun, json, yes) = (runMode.dryRun, runMode.json, runMode.yes)
         let registry = try await target.open()
+        // A dry run deletes nothing, so it may mark from cached facts; a real run marks from hashed bytes only.
+        registry.trustsCachedFacts = dryRun
         defer { SkippedKeysWarning.report(registry.driver) }
         let policy = deleteOptions.policy(for: registry, storeOptions: target.options)
         if deleteOptions.deleteEnabled {

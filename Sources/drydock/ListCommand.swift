@@ -47,6 +47,8 @@ struct ListCommand: AsyncParsableCommand {
             return
         }
         let registry = try await selection.storeOptions.open(store: storeArgument)
+        // ls deletes nothing: it may read manifests and configs from cached facts.
+        registry.trustsCachedFacts = true
         // Light loads never stat references: one listing of blobs/ tells which are missing (PROBLEMS, `problems`).
         let stored: [Digest: Int64]?
         do {

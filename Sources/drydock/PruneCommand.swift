@@ -136,6 +136,8 @@ struct PruneCommand: AsyncParsableCommand {
         defer { SkippedKeysWarning.report(registry.driver) }
         let gate = deleteOptions.policy(for: registry, storeOptions: target.options)
         let changes = !dryRun && planOut == nil
+        // Only a dry run may plan from cached facts: a plan written out (--plan-out) is applied later.
+        registry.trustsCachedFacts = dryRun
         if changes, let refusal = gate.refusal { try CommandExit.refuse(refusal) }
 
         let saved = try apply.map(readPlan)

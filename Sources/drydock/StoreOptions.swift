@@ -63,9 +63,13 @@ struct StoreOptions: ParsableArguments {
         return registry
     }
 
-    /// Gives the store the shared local cache of manifests and configs, unless `--no-cache` (ContentCache).
+    /// Gives the store the shared local cache of manifests and configs and of the facts drawn from them, unless
+    /// `--no-cache` (ContentCache, FactsCache). Facts are only recorded here; a run that deletes nothing says it may
+    /// read them (`trustsCachedFacts`).
     func useCache(_ registry: RegistryStore) {
-        if !noCache { registry.contentCache = ContentCache.fromEnvironment() }
+        guard !noCache, let content = ContentCache.fromEnvironment() else { return }
+        registry.contentCache = content
+        registry.factsCache = FactsCache.beside(content)
     }
 
     private func openUncached(store: String?) async throws -> RegistryStore {

@@ -21,6 +21,8 @@ import StoreGenerator
             let cold = try await DrydockBinary.run(command + [root], environment: cached)
             let shards = try FileManager.default.contentsOfDirectory(atPath: cache + "/content-v1")
             #expect(shards.count > 8, "\(command): the cold run filled the cache")
+            let factShards = try FileManager.default.contentsOfDirectory(atPath: cache + "/facts-v1")
+            #expect(factShards.count > 8, "\(command): the cold run recorded facts")
             let warm = try await DrydockBinary.run(command + [root], environment: cached)
             let uncached = try await DrydockBinary.run(
                 command + ["--no-cache", root], environment: Shell.childEnvironment(adding: ["DRYDOCK_CACHE_DIR": unused]))
@@ -52,5 +54,42 @@ import StoreGenerator
         shape.orphanBlobs = 5
         _ = try StoreGenerator(shape: shape, root: root).generate()
         try await expectSameOutputColdWarmAndUncached(root, scratch)
+    }
+
+    /// The trust rule as a user meets it: a forged facts record that drops a layer of a tagged manifest shows in a
+    /// dry run (which reads facts), but `gc --yes` marks from hashed bytes and keeps the layer.
+    @Test(.timeLimit(.minutes(3)))
+    func aForgedFactsRecordNeverMakesGCDeleteAReferencedLayer() async throws {
+        let scratch = try TemporaryDirectory(prefix: "drydock-facts-forged")
+        defer { scratch.remove() }
+        let root = scratch.url.appendingPathComponent("store").path
+        var shape = StoreGenerator.Shape(repositories: 4, tagsPerRepository: 2, layersPerImage: 3)
+        shape.orphanBlobs = 2
+        _ = try StoreGenerator(shape: shape, root: root).generate()
+        let cache = scratch.url.appendingPathComponent("cache")
+        let environment = Shell.childEnvironment(adding: ["DRYDOCK_CACHE_DIR": cache.path])
+        let cold = try await DrydockBinary.run(["gc", "--dry-run", "--json", root], environment: environment)
+        #expect(cold.exitCode == 0, "\(cold.stderrString)")
+
+        // A tagged manifest's layer that no other manifest references.
+        let (_, repos) = try await RegistryStore.open(root: root).loadEverything(detail: .marking)
+        var users: [Digest: Int] = [:]
+        for r in repos.flatMap(\.revisions) { for l in r.manifest?.layers ?? [] { if let d = l.digest { users[d, default: 0] += 1 } } }
+        let victim = try #require(repos.flatMap(\.revisions).first { r in r.isTagged && r.manifest?.layers.last?.digest.map { users[$0] == 1 } == true })
+        let dropped = try #require(victim.manifest?.layers.last?.digest)
+        var forged = try #require(FactsCache(root: cache).manifest(of: victim.digest), "the cold run recorded it")
+        forged.manifest.layers.removeLast()
+        let forger = FactsCache(root: cache)
+        forger.record(victim.digest, size: forged.size, manifest: forged.manifest)
+        forger.flush()
+
+        let dry = try await DrydockBinary.run(["gc", "--dry-run", "--json", root], environment: environment)
+        #expect(dry.stdoutString.contains(dropped.description), "the dry run reads the (forged) facts")
+        #expect(!cold.stdoutString.contains(dropped.description))
+        let real = try await DrydockBinary.run(["gc", "--yes", "--json", root], environment: environment)
+        #expect(real.exitCode == 0, "\(real.stderrString)")
+        #expect(!real.stdoutString.contains(dropped.description))
+        let blob = root + "/docker/registry/v2/" + StoreLayout.blobData(dropped).components.joined(separator: "/")
+        #expect(FileManager.default.fileExists(atPath: blob), "gc --yes kept the referenced layer")
     }
 }

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A local, content-addressed cache of the small immutable blobs a light load reads: manifests and image configs.
 /// A blob's digest names its bytes for ever (storage-format §1.1), so the bytes are kept, not facts drawn from them:
@@ -20,6 +17,7 @@ public final class ContentCache: Sendable {
     public let budget: Int
     private let shards: [Locked<ShardState>]
     private let now: @Sendable () -> UInt64
+    private let files: CacheShardFiles
 
     public static let defaultBudget = 256 << 20
     /// A use refreshes an entry's age at most this often, so a warm run does not rewrite every shard.
@@ -40,6 +38,7 @@ public final class ContentCache: Sendable {
     /// `root` is the cache folder (`DRYDOCK_CACHE_DIR`, or `drydock` under the XDG cache folder).
     public init(root: URL, budget: Int = ContentCache.defaultBudget, now: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }) {
         directory = root.appendingPathComponent("content-v1", isDirectory: true)
+        files = CacheShardFiles(directory: directory)
         self.budget = max(0, budget)
         shards = (0..<256).map { _ in Locked(ShardState()) }
         self.now = now
@@ -135,38 +134,16 @@ public final class ContentCache: Sendable {
 
     static func shardIndex(_ d: Digest) -> Int { Int(d.hex.prefix(2), radix: 16) ?? 0 }
 
-    private func shardURL(_ i: Int) -> URL {
-        directory.appendingPathComponent(String(format: "%02x.bin", i), isDirectory: false)
-    }
-
     private func readShard(_ i: Int) -> ContentCacheShard? {
-        let url = shardURL(i)
-        // A file far over its share is not one we wrote: not worth reading into memory.
-        let cap = max(budget / shards.count * 4, 8 << 20)
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int else { return nil }
-        guard size <= cap, let data = FileManager.default.contents(atPath: url.path) else {
+        switch files.read(i, cap: max(budget / shards.count * 4, 8 << 20)) {
+        case .absent: return nil
+        case .oversized:
             var garbage = ContentCacheShard()
             garbage.hadGarbage = true
             return garbage
+        case .bytes(let bytes): return ContentCacheShard(decoding: bytes, prefix: String(format: "%02x", i))
         }
-        return ContentCacheShard(decoding: [UInt8](data), prefix: String(format: "%02x", i))
     }
 
-    private func write(_ bytes: [UInt8], shard i: Int) {
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            return
-        }
-        let final = shardURL(i)
-        let temp = directory.appendingPathComponent(
-            String(format: "%02x.bin.%d.%@.tmp", i, Int(getpid()), UUID().uuidString), isDirectory: false)
-        do {
-            try Data(bytes).write(to: temp, options: .withoutOverwriting)
-        } catch {
-            return
-        }
-        if rename(temp.path, final.path) != 0 { try? fm.removeItem(at: temp) }
-    }
+    private func write(_ bytes: [UInt8], shard i: Int) { files.write(bytes, i) }
 }

@@ -21,6 +21,7 @@ extension GarbageCollector {
     /// Reads the entry `id` and checks that it is an unfinished collection with a sound checkpoint; then marks the
     /// store again. A forged or damaged entry is refused before anything is read from the store, with what is wrong.
     public func prepareResume(_ id: String, onLoaded: (Int, Int) -> Void = { _, _ in }) async throws(DeleteError) -> Resumption {
+        try store.requireVerifiedReads()
         let journal = Journal(driver: store.driver)
         let entry = try await journal.entry(id)
         let name = "journal entry \(SafeText.escaping(id))"
@@ -63,6 +64,7 @@ extension GarbageCollector {
         options: GCSweepOptions = GCSweepOptions(), progress: @escaping @Sendable (GCProgress) -> Void = { _ in }
     ) async throws(DeleteError) -> GCResult {
         try policy.checkWrite()
+        try store.requireVerifiedReads()
         guard registryStopped else {
             throw .notConfirmed("resuming a garbage collection needs the registry stopped or in read-only mode; confirm that it is")
         }

@@ -48,6 +48,7 @@ extension GarbageCollector {
         progress: @escaping @Sendable (GCProgress) -> Void = { _ in }
     ) async throws(DeleteError) -> GCResult {
         try policy.checkWrite()
+        try store.requireVerifiedReads()
         guard registryStopped else {
             throw .notConfirmed("a garbage collection needs the registry stopped or in read-only mode (a push in progress would lose its blobs); confirm that it is")
         }

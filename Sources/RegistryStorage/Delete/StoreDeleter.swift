@@ -31,6 +31,7 @@ public struct StoreDeleter: Sendable {
     /// A plan that breaks the pull of a kept tag (`plan.breaksPulls`) runs only with `force`.
     public func execute(_ plan: DeletePlan, force: Bool = false, now: Date = Date()) async throws(DeleteError) -> DeleteResult {
         try policy.checkDelete()
+        try store.requireVerifiedReads()
         guard !plan.isEmpty else { throw .invalidTarget("nothing to delete") }
         if plan.breaksPulls && !force {
             throw .notConfirmed(

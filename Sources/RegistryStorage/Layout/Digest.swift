@@ -87,6 +87,9 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.words = words
     }
 
+    /// The hash's first byte (what shards a cache by digest), without building `bytes`.
+    var firstByte: UInt8 { UInt8(truncatingIfNeeded: words.w0 >> 56) }
+
     public var bytes: [UInt8] {
         (0..<algorithm.byteCount).map { i in UInt8(truncatingIfNeeded: words[i / 8] >> UInt64(56 - (i % 8) * 8)) }
     }

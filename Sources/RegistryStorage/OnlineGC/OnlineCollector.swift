@@ -75,6 +75,7 @@ public struct OnlineCollector: Sendable {
         _ plan: OnlineGCPlan, progress: @escaping @Sendable (OnlineGCProgress) -> Void = { _ in }
     ) async throws(DeleteError) -> OnlineGCResult {
         try policy.checkWrite()
+        try store.requireVerifiedReads()
         if let refusal = cache.refusal { throw .refused(refusal) }
         guard plan.gc.blockers.isEmpty else { throw .blocked(plan.gc.blockers) }
         func say(_ m: String) { progress(OnlineGCProgress(message: m)) }

@@ -28,6 +28,7 @@ public final class RegistryStore: Sendable {
     /// Repositories loaded at once by `loadAll`: the cores for a local disk; more for a store behind network latency.
     public let loadConcurrency: Int
     let contentCacheSlot = Locked<ContentCache?>(nil)
+    let factsSlot = Locked<(cache: FactsCache?, trusted: Bool)>((nil, false))
 
     public init(
         driver: any StorageDriver, configuration: RegistryConfiguration? = nil,
@@ -106,7 +107,11 @@ public final class RegistryStore: Sendable {
     }
 
     public func load(_ entry: RepositoryEntry, detail: LoadDetail = .full) async -> RepositoryContents {
-        await RepositoryLoader(driver: driver, blobs: blobCache, detail: detail, cache: contentCache).load(entry)
+        let facts = factsSlot.withLock { $0 }
+        return await RepositoryLoader(
+            driver: driver, blobs: blobCache, detail: detail, cache: contentCache, facts: facts.cache,
+            readsFacts: facts.trusted && facts.cache != nil
+        ).load(entry)
     }
 
     /// Loads a repository by name (it need not be in the 2.8.2 catalog).

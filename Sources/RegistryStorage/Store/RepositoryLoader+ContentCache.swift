@@ -19,4 +19,22 @@ extension RepositoryLoader {
         guard case .present(let size) = await blobs.state(of: d), size == Int64(bytes.count) else { return nil }
         return bytes
     }
+
+    /// The manifest a facts record holds for revision `d`, when this load reads facts (runs that delete nothing,
+    /// `RegistryStore.trustsCachedFacts`) and the store holds the blob at the recorded size. Only where the link
+    /// names its own digest: a record is keyed by the digest its bytes hashed to.
+    func cachedManifestFacts(_ d: Digest, target: Digest) async -> (size: Int64, manifest: Manifest)? {
+        guard readsFacts, !detail.statsEveryBlob, d == target, let found = facts?.manifest(of: target),
+            found.size <= Int64(ManifestParser.maxManifestSize)
+        else { return nil }
+        guard case .present(let size) = await blobs.state(of: target), size == found.size else { return nil }
+        return found
+    }
+
+    /// The image config facts recorded for blob `d`, on the same terms.
+    func cachedConfigFacts(_ d: Digest) async -> ImageConfig? {
+        guard readsFacts, !detail.statsEveryBlob, let found = facts?.imageConfig(of: d) else { return nil }
+        guard case .present(let size) = await blobs.state(of: d), size == found.size else { return nil }
+        return found.config
+    }
 }

@@ -60,9 +60,12 @@ extension RepositoryLoader {
     ) async -> ManifestRevision {
         // A light load reads the blob without a stat first: the read tells presence and size too.
         var prefetched: [UInt8]?
+        var extracted: Manifest?
         let state: BlobState
         if detail.statsEveryBlob {
             state = await blobs.state(of: target)
+        } else if let (size, m) = await cachedManifestFacts(d, target: target) {
+            (state, extracted) = (.present(size: size), m)
         } else if let (cachedState, cached) = await cachedManifest(target) {
             (state, prefetched) = (cachedState, cached)
         } else {
@@ -79,7 +82,11 @@ extension RepositoryLoader {
                 revision.problems.append(Problem(.error, .manifestTooLarge, "manifest blob is \(size) bytes, over the registry's 4 MiB limit", at: StoreLayout.blobData(target)))
                 return revision
             }
-            do {
+            if let extracted {
+                // Recorded only from bytes that hashed to `d` (below), schema1 never: the content digest is `d`.
+                revision.contentDigest = d
+                revision.manifest = extracted
+            } else { do {
                 let bytes: [UInt8]
                 if let prefetched {
                     bytes = prefetched
@@ -94,6 +101,7 @@ extension RepositoryLoader {
                 case .success(let m):
                     revision.manifest = m
                     if let payload = m.schema1?.signedPayload { revision.contentDigest = d.recomputed(over: payload) }
+                    if d == target, revision.contentDigest == d { facts?.record(d, size: Int64(bytes.count), manifest: m) }
                 case .failure(let e):
                     let code: Problem.Code = if case .unrecognizedMediaType = e { .manifestUnknownType } else { .manifestUnparsable }
                     revision.problems.append(Problem(.error, code, e.description, at: StoreLayout.blobData(target)))
@@ -101,7 +109,7 @@ extension RepositoryLoader {
             } catch {
                 let error = DriverError(error)
                 revision.problems.append(Problem.from(error, context: "cannot read manifest"))
-            }
+            } }
         case .missing:
             revision.problems.append(Problem(.error, .blobMissing, "manifest blob \(target) is missing", at: StoreLayout.blobData(target)))
         case .notRegular(let kind):
@@ -152,16 +160,20 @@ extension RepositoryLoader {
             config.mediaType == nil || config.mediaType == MediaType.dockerConfig || config.mediaType == MediaType.ociConfig,
             (config.size ?? 0) <= Int64(ImageConfig.maxSize)
         else { return (nil, []) }
+        if let c = await cachedConfigFacts(d) { return (c, []) }
         do {
             let bytes: [UInt8]
+            var verified = false
             if let cached = await cachedBlob(d) {
-                bytes = cached
+                (bytes, verified) = (cached, true)
             } else {
                 bytes = try await driver.withRetries { try await driver.read(StoreLayout.blobData(d), limit: ImageConfig.maxSize) }
                 cache?.record(d, bytes)
             }
             switch ImageConfig.parse(bytes) {
-            case .success(let c): return (c, [])
+            case .success(let c):
+                if let facts, verified || d.recomputed(over: bytes) == d { facts.record(d, size: Int64(bytes.count), imageConfig: c) }
+                return (c, [])
             case .failure(let e):
                 return (nil, [Problem(.warning, .configUnparsable, "image config: \(e)", at: StoreLayout.blobData(d))])
             }

@@ -8,6 +8,10 @@ struct RepositoryLoader {
     var detail: LoadDetail = .full
     /// Light loads read manifests and configs from it; every load records what it read (RepositoryLoader+ContentCache).
     var cache: ContentCache? = nil
+    /// Every load records what it extracted from bytes it hashed; only `readsFacts` loads read records back
+    /// (RepositoryLoader+ContentCache).
+    var facts: FactsCache? = nil
+    var readsFacts = false
 
     /// What one load accumulates, shared by the steps of that load.
     final class Accumulator {
