@@ -266,7 +266,8 @@ enum StreamedListReport {
             ListReport.writeManifest(r, in: repo, reach: reach, to: &m)
             return m.bytes
         }
-        var rendered = RenderedRepository(json: w.bytes, splices: splices, manifests: manifests, use: StoreIndex.BlobUse(repo))
+        // An exact-size copy: the writer's buffer grew by doubling, and 2000 skeletons wait for the sizes.
+        var rendered = RenderedRepository(json: Array(w.bytes[...]), splices: splices, manifests: manifests, use: StoreIndex.BlobUse(repo))
         if let spill, !manifests.isEmpty, let offset = spill.append(manifests) {
             (rendered.spill, rendered.spilled, rendered.manifests) = (spill, (offset, manifests.map(\.count)), [])
         }
