@@ -104,7 +104,8 @@ struct ListCommand: AsyncParsableCommand {
             return
         }
         if json {
-            FileHandleOutput.json(try ListReport(store: registry.driver.location, repositories: loaded.shown, index: loaded.index, problems: loaded.listing.problems).jsonString())
+            FileHandleOutput.jsonBytes(ListReport.document(
+                store: registry.driver.location, repositories: loaded.shown, index: loaded.index, problems: loaded.listing.problems))
         } else {
             FileHandleOutput.standardOutput(ListTable.render(
                 loaded.shown, index: loaded.index, target: reference, storeProblems: loaded.listing.problems, omitDigestTags: omitDigestTags))

@@ -1,162 +1,234 @@
 import Foundation
 import RegistryStorage
 
-/// The `drydock ls --json` document (keys sorted, so output is stable for diffs and scripts).
-struct ListReport: Encodable {
-    struct ProblemJSON: Encodable {
-        var severity: String
-        var code: String
-        var path: String?
-        var message: String
-
-        init(_ p: Problem) {
-            severity = p.severity.rawValue
-            code = p.code.rawValue
-            path = p.path?.description
-            message = p.message
+/// The `drydock ls --json` document, written by `FoundationJSONWriter`: byte for byte what `JSONEncoder` made of it
+/// before (pretty-printed, keys sorted, slashes unescaped; absent optionals omitted), so output stays stable for diffs
+/// and scripts. Each object's keys are written here in the encoder's sorted (UTF-8 byte) order.
+enum ListReport {
+    /// The document for the repositories given, with its final line feed.
+    static func document(store: String, repositories: [RepositoryContents], index: StoreIndex, problems: [Problem]) -> [UInt8] {
+        var w = FoundationJSONWriter()
+        w.beginObject()
+        w.key("problems")
+        writeProblems(problems, to: &w)
+        w.key("repositories")
+        w.beginArray()
+        for repo in repositories {
+            var splices = Splices()
+            writeRepository(
+                repo, sizes: index.sizes[repo.name] ?? StoreIndex.RepositorySizes(total: 0, unique: 0), withManifests: true,
+                to: &w, splices: &splices)
         }
+        w.endArray()
+        w.key("store")
+        w.string(store)
+        w.endObject()
+        return w.bytes + [0x0A]
     }
 
-    struct TagJSON: Encodable {
-        var name: String
-        var digest: String?
-        var history: [String]
-        var problems: [ProblemJSON]
+    /// Where the streamed document splices into a repository written without manifests and sizes (byte offsets).
+    struct Splices {
+        /// Just after the `[` of `manifests`, and just after its `]`.
+        var manifestsOpen = 0, manifestsClose = 0
+        /// Just after the `problems` value (`size` goes there) and the `tags` value (`uniqueSize`).
+        var afterProblems = 0, afterTags = 0
     }
 
-    struct ReferenceJSON: Encodable {
-        var digest: String
-        var mediaType: String?
-        var size: Int64?
-        var platform: String?
-    }
-
-    /// A tag whose pull needs the manifest, and the platform it is pulled for (nil: the tag's own manifest).
-    struct PullJSON: Encodable {
-        var tag: String
-        var platform: String?
-    }
-
-    struct ManifestJSON: Encodable {
-        var digest: String
-        /// Something reaches it: a tag, a reachable index (as a child) or a reachable subject (as a referrer).
-        /// False is what `gc --delete-untagged` removes.
-        var reachable: Bool
-        /// The tags whose pull needs it, directly or as an index child.
-        var neededBy: [PullJSON]
-        var mediaType: String?
-        /// Bytes of every blob the manifest needs (itself, config, layers; for an index its children's too).
-        var size: Int64
-        var tags: [String]
-        var references: [ReferenceJSON]
-        var subject: ReferenceJSON?
-        var artifactType: String?
-        var placement: [String]
-        var platform: String?
-        var created: String?
-        var signatureLinks: [String]
-        var problems: [ProblemJSON]
-    }
-
-    struct UploadJSON: Encodable {
-        var id: String
-        var startedAt: String?
-        var size: Int64?
-    }
-
-    struct RepositoryJSON: Encodable {
-        var name: String
-        var listedByRegistry: Bool
-        var tags: [TagJSON]
-        var manifests: [ManifestJSON]
-        var layers: [String]
-        var uploads: [UploadJSON]
-        /// Store-wide facts: nil while a repository is rendered before every repository is known (then spliced in).
-        var size: Int64?
-        var uniqueSize: Int64?
-        var problems: [ProblemJSON]
-    }
-
-    var store: String
-    var repositories: [RepositoryJSON]
-    var problems: [ProblemJSON]
-
-    init(store: String, repositories: [RepositoryContents], index: StoreIndex, problems: [Problem]) {
-        self.store = store
-        self.problems = problems.map(ProblemJSON.init)
-        self.repositories = repositories.map { repo in
-            ListReport.repositoryJSON(repo, sizes: index.sizes[repo.name] ?? StoreIndex.RepositorySizes(total: 0, unique: 0))
+    /// `sizes` nil leaves out `size` and `uniqueSize`, and `withManifests: false` leaves `manifests` empty, for the
+    /// streamed document; `splices` says where they go.
+    static func writeRepository(
+        _ repo: RepositoryContents, sizes: StoreIndex.RepositorySizes?, withManifests: Bool,
+        to w: inout FoundationJSONWriter, splices: inout Splices
+    ) {
+        w.beginObject()
+        w.key("layers")
+        w.beginArray()
+        for link in repo.layerLinks { w.string(link.digest.description) }
+        w.endArray()
+        w.key("listedByRegistry")
+        w.bool(repo.entry.isListedByRegistry)
+        w.key("manifests")
+        w.beginArray()
+        splices.manifestsOpen = w.bytes.count
+        if withManifests {
+            let reach = ManifestReachability(repo)
+            for r in repo.revisions { writeManifest(r, in: repo, reach: reach, to: &w) }
         }
-    }
-
-    /// `withManifests: false` leaves `manifests` empty, for the streamed document that encodes them one by one.
-    static func repositoryJSON(_ repo: RepositoryContents, sizes: StoreIndex.RepositorySizes?, withManifests: Bool = true) -> RepositoryJSON {
-            RepositoryJSON(
-                name: repo.name,
-                listedByRegistry: repo.entry.isListedByRegistry,
-                tags: repo.tags.map {
-                    TagJSON(name: $0.name, digest: $0.current?.description, history: $0.history.map(\.description), problems: $0.problems.map(ProblemJSON.init))
-                },
-                manifests: { () -> [ManifestJSON] in
-                    guard withManifests else { return [] }
-                    let reach = ManifestReachability(repo)
-                    return repo.revisions.map { ListReport.manifestJSON($0, in: repo, reach: reach) }
-                }(),
-                layers: repo.layerLinks.map(\.digest.description),
-                uploads: repo.uploads.map {
-                    UploadJSON(id: $0.id, startedAt: $0.startedAt.map { ISO8601DateFormatter().string(from: $0) }, size: $0.size)
-                },
-                size: sizes?.total,
-                uniqueSize: sizes?.unique,
-                problems: repo.problems.map(ProblemJSON.init)
-            )
-    }
-
-    static func manifestJSON(_ r: ManifestRevision, in repo: RepositoryContents, reach: ManifestReachability) -> ManifestJSON {
-        let refs = (r.manifest?.references ?? []).map { d in
-            ReferenceJSON(
-                digest: d.digestText, mediaType: d.mediaType,
-                size: d.size ?? d.digest.flatMap { repo.blobSize($0) }, platform: d.platform?.description)
+        w.endArray()
+        splices.manifestsClose = w.bytes.count
+        w.key("name")
+        w.string(repo.name)
+        w.key("problems")
+        writeProblems(repo.problems, to: &w)
+        splices.afterProblems = w.bytes.count
+        if let sizes {
+            w.key("size")
+            w.int(sizes.total)
         }
-        var placement: [String] = []
-        if r.placement.contains(.revisions) { placement.append("revisions") }
-        if r.placement.contains(.layers) { placement.append("layers") }
-        let platform = r.config.map { c in Platform(architecture: c.architecture, os: c.os, variant: c.variant).description }
-        return ManifestJSON(
-            digest: r.digest.description,
-            reachable: reach.isReachable(r.digest),
-            neededBy: reach.pulls(needing: r.digest).map { PullJSON(tag: $0.tag, platform: $0.platform) },
-            mediaType: r.manifest?.format.mediaType,
-            size: repo.size(of: r.digest),
-            tags: r.tags,
-            references: refs,
-            subject: r.manifest?.subject.map { ReferenceJSON(digest: $0.digestText, mediaType: $0.mediaType, size: $0.size, platform: nil) },
-            artifactType: r.manifest?.artifactType,
-            placement: placement,
-            platform: platform,
-            created: r.config?.created,
-            signatureLinks: r.signatureLinks.map(\.description),
-            problems: r.problems.map(ProblemJSON.init)
-        )
+        w.key("tags")
+        w.beginArray()
+        for tag in repo.tags {
+            w.beginObject()
+            if let current = tag.current {
+                w.key("digest")
+                w.string(current.description)
+            }
+            w.key("history")
+            w.beginArray()
+            for d in tag.history { w.string(d.description) }
+            w.endArray()
+            w.key("name")
+            w.string(tag.name)
+            w.key("problems")
+            writeProblems(tag.problems, to: &w)
+            w.endObject()
+        }
+        w.endArray()
+        splices.afterTags = w.bytes.count
+        if let sizes {
+            w.key("uniqueSize")
+            w.int(sizes.unique)
+        }
+        w.key("uploads")
+        w.beginArray()
+        for upload in repo.uploads {
+            w.beginObject()
+            w.key("id")
+            w.string(upload.id)
+            if let size = upload.size {
+                w.key("size")
+                w.int(size)
+            }
+            if let started = upload.startedAt {
+                w.key("startedAt")
+                w.string(ISO8601DateFormatter().string(from: started))
+            }
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
     }
 
-    func jsonString() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    static func writeManifest(_ r: ManifestRevision, in repo: RepositoryContents, reach: ManifestReachability, to w: inout FoundationJSONWriter) {
+        let manifest = r.manifest
+        w.beginObject()
+        if let type = manifest?.artifactType {
+            w.key("artifactType")
+            w.string(type)
+        }
+        if let created = r.config?.created {
+            w.key("created")
+            w.string(created)
+        }
+        w.key("digest")
+        w.string(r.digest.description)
+        if let type = manifest?.format.mediaType {
+            w.key("mediaType")
+            w.string(type)
+        }
+        // The tags whose pull needs it, directly or as an index child.
+        w.key("neededBy")
+        w.beginArray()
+        for pull in reach.pulls(needing: r.digest) {
+            w.beginObject()
+            if let platform = pull.platform {
+                w.key("platform")
+                w.string(platform)
+            }
+            w.key("tag")
+            w.string(pull.tag)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("placement")
+        w.beginArray()
+        if r.placement.contains(.revisions) { w.string("revisions") }
+        if r.placement.contains(.layers) { w.string("layers") }
+        w.endArray()
+        if let c = r.config {
+            w.key("platform")
+            w.string(Platform(architecture: c.architecture, os: c.os, variant: c.variant).description)
+        }
+        w.key("problems")
+        writeProblems(r.problems, to: &w)
+        // Something reaches it: a tag, a reachable index (as a child) or a reachable subject (as a referrer). False is
+        // what `gc --delete-untagged` removes.
+        w.key("reachable")
+        w.bool(reach.isReachable(r.digest))
+        w.key("references")
+        w.beginArray()
+        for d in manifest?.references ?? [] {
+            writeReference(
+                digest: d.digestText, mediaType: d.mediaType, platform: d.platform?.description,
+                size: d.size ?? d.digest.flatMap { repo.blobSize($0) }, to: &w)
+        }
+        w.endArray()
+        w.key("signatureLinks")
+        w.beginArray()
+        for d in r.signatureLinks { w.string(d.description) }
+        w.endArray()
+        // Bytes of every blob the manifest needs (itself, config, layers; for an index its children's too).
+        w.key("size")
+        w.int(repo.size(of: r.digest))
+        if let subject = manifest?.subject {
+            w.key("subject")
+            writeReference(digest: subject.digestText, mediaType: subject.mediaType, platform: nil, size: subject.size, to: &w)
+        }
+        w.key("tags")
+        w.strings(r.tags)
+        w.endObject()
+    }
+
+    static func writeReference(digest: String, mediaType: String?, platform: String?, size: Int64?, to w: inout FoundationJSONWriter) {
+        w.beginObject()
+        w.key("digest")
+        w.string(digest)
+        if let mediaType {
+            w.key("mediaType")
+            w.string(mediaType)
+        }
+        if let platform {
+            w.key("platform")
+            w.string(platform)
+        }
+        if let size {
+            w.key("size")
+            w.int(size)
+        }
+        w.endObject()
+    }
+
+    static func writeProblems(_ problems: [Problem], to w: inout FoundationJSONWriter) {
+        w.beginArray()
+        for p in problems {
+            w.beginObject()
+            w.key("code")
+            w.string(p.code.rawValue)
+            w.key("message")
+            w.string(p.message)
+            if let path = p.path {
+                w.key("path")
+                w.string(path.description)
+            }
+            w.key("severity")
+            w.string(p.severity.rawValue)
+            w.endObject()
+        }
+        w.endArray()
     }
 }
 
 /// `drydock ls --json` for a whole store, streamed: each repository is rendered as soon as it is loaded (on any core)
 /// and dropped, so memory holds the rendered text and a compact blob index, never every manifest at once. The text is
-/// byte for byte the document `ListReport` encodes. Bytes, not `String`: splicing 100 MB of text must stay cheap.
+/// byte for byte `ListReport.document` of the whole store. Bytes, not `String`: splicing 100 MB of text must stay cheap.
 enum StreamedListReport {
     struct RenderedRepository: Sendable {
-        /// The repository object, pretty-printed with sorted keys, without `size` and `uniqueSize`, and with an empty
-        /// `manifests` array.
+        /// The repository object at its place in the document (an element of `repositories`), without `size` and
+        /// `uniqueSize` and with an empty `manifests` array; `splices` says where those go.
         var json: [UInt8]
-        /// Each manifest object, pretty-printed on its own: one encoder tree for a repository of large manifests
-        /// costs several times their text. Empty once parked in `spill` (`spilled` says where).
+        var splices: ListReport.Splices
+        /// Each manifest object, rendered at its place as an element of `manifests`. Empty once parked in `spill`
+        /// (`spilled` says where).
         var manifests: [[UInt8]]
         var use: StoreIndex.BlobUse
         var spill: SpillFile? = nil
@@ -177,111 +249,59 @@ enum StreamedListReport {
         }
     }
 
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    /// Indent levels in the document: a repository is an element of the top-level `repositories` array, a manifest
+    /// an element of its `manifests` array.
+    private static let repositoryDepth = 2
+    private static let manifestDepth = 4
 
     /// With a `spill` file the manifests' text goes there at once (the whole store's would not fit the memory goal);
     /// if the write fails it stays in memory.
     static func render(_ repo: RepositoryContents, spill: SpillFile? = nil) -> RenderedRepository {
-        let encoder = encoder()
-        let object = ListReport.repositoryJSON(repo, sizes: nil, withManifests: false)
-        let json = (try? encoder.encode(object)).map { [UInt8]($0) } ?? Array("{}".utf8)
+        var w = FoundationJSONWriter(depth: repositoryDepth)
+        var splices = ListReport.Splices()
+        ListReport.writeRepository(repo, sizes: nil, withManifests: false, to: &w, splices: &splices)
         let reach = ManifestReachability(repo)
         let manifests = repo.revisions.map { r in
-            (try? encoder.encode(ListReport.manifestJSON(r, in: repo, reach: reach))).map { [UInt8]($0) } ?? Array("{}".utf8)
+            var m = FoundationJSONWriter(depth: manifestDepth)
+            ListReport.writeManifest(r, in: repo, reach: reach, to: &m)
+            return m.bytes
         }
-        var rendered = RenderedRepository(json: json, manifests: manifests, use: StoreIndex.BlobUse(repo))
+        // An exact-size copy: the writer's buffer grew by doubling, and 2000 skeletons wait for the sizes.
+        var rendered = RenderedRepository(json: Array(w.bytes[...]), splices: splices, manifests: manifests, use: StoreIndex.BlobUse(repo))
         if let spill, !manifests.isEmpty, let offset = spill.append(manifests) {
             (rendered.spill, rendered.spilled, rendered.manifests) = (spill, (offset, manifests.map(\.count)), [])
         }
         return rendered
     }
 
-    private static let tagsKey = Array("\n  \"tags\" : ".utf8)
-    private static let uploadsKey = Array("\n  \"uploads\" : ".utf8)
-    /// How the encoder writes the repository's empty `manifests` array.
-    private static let emptyManifests = Array("\n  \"manifests\" : [\n\n  ]".utf8)
-    private static let manifestsOpening = Array("\n  \"manifests\" : [".utf8)
+    private static func indent(_ depth: Int) -> [UInt8] { [0x0A] + [UInt8](repeating: 0x20, count: depth * 2) }
 
-    /// Appends `json` to `out` with every non-blank line after the first indented by `pad` (blank lines inside empty
-    /// arrays stay blank, as the encoder writes them), and the store-wide sizes where sorted keys place them: `size`
-    /// before `tags`, `uniqueSize` before `uploads` (top-level keys are the only lines indented by exactly two spaces).
-    /// The manifests go where the encoder would have put them, each indented as an element of `manifests`; `flush`
-    /// is called between them, so the whole repository's text is never copied at once.
+    /// Appends the repository with its manifests and the store-wide sizes spliced in where the writer would have put
+    /// them; `flush` is called between manifests, so the whole repository's text is never copied at once.
     static func appendRepository(
-        _ repo: RenderedRepository, sizes: StoreIndex.RepositorySizes, pad: Int, to out: inout [UInt8], flush: (inout [UInt8]) -> Void
+        _ repo: RenderedRepository, sizes: StoreIndex.RepositorySizes, to out: inout [UInt8], flush: (inout [UInt8]) -> Void
     ) {
-        var skeleton: [UInt8] = []
-        appendRepository(repo.json, sizes: sizes, pad: pad, to: &skeleton)
-        var emptyArray: [UInt8] = []
-        appendIndented(emptyManifests, pad: pad, firstLine: false, to: &emptyArray)
-        guard !repo.manifests.isEmpty, let at = firstRange(of: emptyArray, in: skeleton) else {
-            out += skeleton
-            return
-        }
-        // Up to and including the newline after `[`, the elements, then the closing bracket on its own line.
-        out += skeleton[..<(at.lowerBound + manifestsOpening.count + pad + 1)]
-        for (i, manifest) in repo.manifests.enumerated() {
-            if i > 0 { out += Array(",\n".utf8) }
-            appendIndented(manifest, pad: pad + 4, firstLine: true, to: &out)
-            flush(&out)
-        }
-        out += Array("\n".utf8) + [UInt8](repeating: 0x20, count: pad + 2) + Array("]".utf8)
-        out += skeleton[at.upperBound...]
-    }
-
-    private static func firstRange(of pattern: [UInt8], in text: [UInt8]) -> Range<Int>? {
-        guard !pattern.isEmpty, pattern.count <= text.count else { return nil }
-        for start in 0...(text.count - pattern.count) where text[start..<start + pattern.count].elementsEqual(pattern) {
-            return start..<start + pattern.count
-        }
-        return nil
-    }
-
-    static func appendRepository(_ json: [UInt8], sizes: StoreIndex.RepositorySizes, pad: Int, to out: inout [UInt8]) {
-        let size = Array("\n  \"size\" : \(sizes.total),".utf8)
-        let unique = Array("\n  \"uniqueSize\" : \(sizes.unique),".utf8)
-        var spliced: [UInt8] = []
-        spliced.reserveCapacity(json.count + 64)
-        // Copy line by line; only a line start can hold one of the two keys.
-        json.withUnsafeBufferPointer { bytes in
-            var start = 0
-            var i = 0
-            while i < bytes.count {
-                if bytes[i] == 0x0A, let insert = matches(bytes, at: i, tagsKey) ? size : matches(bytes, at: i, uploadsKey) ? unique : nil {
-                    spliced.append(contentsOf: bytes[start..<i])
-                    spliced.append(contentsOf: insert)
-                    start = i
-                }
-                i += 1
+        let json = repo.json, at = repo.splices
+        let member = indent(repositoryDepth + 1)
+        out += json[..<at.manifestsOpen]
+        if repo.manifests.isEmpty {
+            out += json[at.manifestsOpen..<at.manifestsClose]
+        } else {
+            let element = indent(manifestDepth)
+            for (i, manifest) in repo.manifests.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out += element
+                out += manifest
+                flush(&out)
             }
-            spliced.append(contentsOf: bytes[start..<bytes.count])
+            out += member
+            out.append(UInt8(ascii: "]"))
         }
-        appendIndented(spliced, pad: pad, firstLine: true, to: &out)
-    }
-
-    static func appendIndented(_ json: [UInt8], pad: Int, firstLine: Bool, to out: inout [UInt8]) {
-        let padding = [UInt8](repeating: 0x20, count: pad)
-        if firstLine { out.append(contentsOf: padding) }
-        out.reserveCapacity(out.count + json.count + json.count / 8)
-        json.withUnsafeBufferPointer { bytes in
-            var start = 0
-            for i in 0..<bytes.count where bytes[i] == 0x0A {
-                out.append(contentsOf: bytes[start...i])
-                start = i + 1
-                if start < bytes.count && bytes[start] != 0x0A { out.append(contentsOf: padding) }
-            }
-            out.append(contentsOf: bytes[start..<bytes.count])
-        }
-    }
-
-    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, _ pattern: [UInt8]) -> Bool {
-        guard i + pattern.count <= bytes.count else { return false }
-        for j in 0..<pattern.count where bytes[i + j] != pattern[j] { return false }
-        return true
+        out += json[at.manifestsClose..<at.afterProblems]
+        out += [UInt8(ascii: ",")] + member + Array("\"size\" : \(sizes.total)".utf8)
+        out += json[at.afterProblems..<at.afterTags]
+        out += [UInt8(ascii: ",")] + member + Array("\"uniqueSize\" : \(sizes.unique)".utf8)
+        out += json[at.afterTags...]
     }
 
     static func write(store: String, problems: [Problem], repositories: [RenderedRepository], index: StoreIndex) throws {
@@ -291,21 +311,28 @@ enum StreamedListReport {
             FileHandleOutput.jsonBytes(buffer)
             buffer.removeAll(keepingCapacity: true)
         }
-        let problemsJSON = [UInt8](try encoder().encode(problems.map(ListReport.ProblemJSON.init)))
-        let storeJSON = String(decoding: try encoder().encode([store]), as: UTF8.self)
-            .trimmingCharacters(in: CharacterSet(charactersIn: "[] \n"))
-        buffer += Array("{\n  \"problems\" : ".utf8)
-        appendIndented(problemsJSON, pad: 2, firstLine: false, to: &buffer)
-        buffer += Array(",\n  \"repositories\" : [".utf8)
+        var head = FoundationJSONWriter()
+        head.beginObject()
+        head.key("problems")
+        ListReport.writeProblems(problems, to: &head)
+        head.key("repositories")
+        head.beginArray()
+        buffer += head.bytes
+        let element = indent(repositoryDepth)
         for (i, parked) in repositories.enumerated() {
             var repo = parked
             repo.manifests = try parked.manifestTexts()
             let sizes = index.sizes[repo.use.repository] ?? StoreIndex.RepositorySizes(total: 0, unique: 0)
-            buffer += Array((i == 0 ? "\n" : ",\n").utf8)
-            appendRepository(repo, sizes: sizes, pad: 4, to: &buffer) { flush(&$0) }
+            if i > 0 { buffer.append(UInt8(ascii: ",")) }
+            buffer += element
+            appendRepository(repo, sizes: sizes, to: &buffer) { flush(&$0) }
             flush(&buffer)
         }
-        buffer += Array(((repositories.isEmpty ? "" : "\n  ") + "],\n  \"store\" : " + storeJSON + "\n}\n").utf8)
+        // The encoder's empty array: an empty line, then the bracket.
+        buffer += (repositories.isEmpty ? [0x0A] : []) + indent(1) + Array("],".utf8) + indent(1) + Array("\"store\" : ".utf8)
+        var storeText = FoundationJSONWriter()
+        storeText.string(store)
+        buffer += storeText.bytes + Array("\n}\n".utf8)
         flush(&buffer, force: true)
     }
 }

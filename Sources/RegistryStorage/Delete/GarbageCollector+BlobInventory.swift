@@ -11,7 +11,7 @@ extension GarbageCollector {
 
     /// The stored blobs not in `marked`, by digest; sizes the listing did not give are stat'ed (through the store's
     /// cache) for these only.
-    func unmarkedBlobs(_ stored: [Digest: Int64], marked: Set<Digest>) async -> [GCPlan.Blob] {
+    func unmarkedBlobs(_ stored: [Digest: Int64], marked: MarkSet) async -> [GCPlan.Blob] {
         var blobs: [GCPlan.Blob] = []
         // Filtered before sorting: the unmarked are a few hundred of a store's 100k blobs.
         for (d, size) in stored.filter({ !marked.contains($0.key) }).sorted(by: { $0.key < $1.key }) {

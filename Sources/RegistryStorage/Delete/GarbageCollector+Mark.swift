@@ -16,7 +16,19 @@ extension GarbageCollector {
 
     /// The mark phase over the compact facts (what a store-wide run keeps in memory instead of whole repositories).
     public static func mark(_ repos: [RepositoryGCFacts], deleteUntagged: Bool, rules: Rules = .drydock) -> MarkResult {
-        var result = MarkResult(marked: [], deletions: [], unreadable: [])
+        let compact = markCompact(repos, deleteUntagged: deleteUntagged, rules: rules)
+        return MarkResult(marked: compact.marked.digests, deletions: compact.deletions, unreadable: compact.unreadable)
+    }
+
+    /// `MarkResult` with the mark as a `MarkSet`, for the store-wide plan.
+    struct CompactMark {
+        var marked: MarkSet
+        var deletions: [DeletePlan.ManifestRef]
+        var unreadable: [DeletePlan.ManifestRef]
+    }
+
+    static func markCompact(_ repos: [RepositoryGCFacts], deleteUntagged: Bool, rules: Rules = .drydock) -> CompactMark {
+        var result = CompactMark(marked: MarkSet(), deletions: [], unreadable: [])
         for repo in repos {
             // 2.8.2 walks only its catalog (repositories with `_layers`) and only `revisions/` links whose blob exists.
             if rules == .registry282 && !repo.hasLayersFolder { continue }

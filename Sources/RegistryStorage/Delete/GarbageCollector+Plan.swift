@@ -34,14 +34,15 @@ extension GarbageCollector {
     public func plan(
         facts repositories: [RepositoryGCFacts], storeProblems: [Problem], deleteUntagged: Bool, stored listed: [Digest: Int64]? = nil
     ) async throws(DeleteError) -> GCPlan {
-        let ours = Self.mark(repositories, deleteUntagged: deleteUntagged)
+        // Mark sets as 32-byte keys (`MarkSet`): two of them live at once below.
+        let ours = Self.markCompact(repositories, deleteUntagged: deleteUntagged)
         let stored = if let listed { listed } else { try await storedBlobs() }
         var plan = GCPlan(deleteUntagged: deleteUntagged, markedCount: ours.marked.count)
         // What registry 2.8.2 would do differently, taken before the sweep so its mark set (as large as ours) is
         // freed before the plan grows: peak memory holds one mark set, not two.
         let oursDeleted = Set(ours.deletions)
         (plan.keptAgainstRegistry, plan.blobsKeptAgainstRegistry) = {
-            let registry = Self.mark(repositories, deleteUntagged: deleteUntagged, rules: .registry282)
+            let registry = Self.markCompact(repositories, deleteUntagged: deleteUntagged, rules: .registry282)
             return (
                 registry.deletions.filter { !oursDeleted.contains($0) }.sorted(),
                 stored.keys.filter { ours.marked.contains($0) && !registry.marked.contains($0) }.sorted()

@@ -90,6 +90,15 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The hash's first byte (what shards a cache by digest), without building `bytes`.
     var firstByte: UInt8 { UInt8(truncatingIfNeeded: words.w0 >> 56) }
 
+    /// A SHA-256 digest in 32 bytes, for sets that hold every blob of a store (`MarkSet`); nil for other algorithms.
+    var sha256Key: SHA256Key? {
+        algorithm == .sha256 ? SHA256Key(w0: words.w0, w1: words.w1, w2: words.w2, w3: words.w3) : nil
+    }
+
+    init(_ key: SHA256Key) {
+        self.init(algorithm: .sha256, words: Words(w0: key.w0, w1: key.w1, w2: key.w2, w3: key.w3))
+    }
+
     public var bytes: [UInt8] {
         (0..<algorithm.byteCount).map { i in UInt8(truncatingIfNeeded: words[i / 8] >> UInt64(56 - (i % 8) * 8)) }
     }

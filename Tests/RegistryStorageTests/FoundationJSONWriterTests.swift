@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import RegistryStorage
+
+/// `FoundationJSONWriter` against its oracle, Foundation's `JSONEncoder` with the options `drydock ls --json` used:
+/// the same bytes for hostile strings and for every shape the listing writes (nested objects in arrays, empty arrays,
+/// absent optionals, fragments rendered apart and spliced in).
+@Suite struct FoundationJSONWriterTests {
+    /// A record shaped like the listing's objects; keys in sorted order: `count`, `flag`, `items`, `name`, `note`, `tags`.
+    struct Record: Encodable {
+        var count: Int64
+        var flag: Bool
+        var items: [Record]
+        var name: String
+        var note: String?
+        var tags: [String]
+
+        func write(to w: inout FoundationJSONWriter) {
+            w.beginObject()
+            w.key("count")
+            w.int(count)
+            w.key("flag")
+            w.bool(flag)
+            w.key("items")
+            w.beginArray()
+            for item in items { item.write(to: &w) }
+            w.endArray()
+            w.key("name")
+            w.string(name)
+            if let note {
+                w.key("note")
+                w.string(note)
+            }
+            w.key("tags")
+            w.strings(tags)
+            w.endObject()
+        }
+    }
+
+    static func encoded(_ value: some Encodable) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return [UInt8](try encoder.encode(value))
+    }
+
+    static let hostile: [String] = {
+        var all: [String] = []
+        var controls = ""
+        for v in 0..<0x20 { controls.unicodeScalars.append(Unicode.Scalar(UInt8(v))) }
+        all.append(controls)
+        all.append("quote\" backslash\\ slash/ \\/ \\u0041 \"\"")
+        all.append("DEL\u{7F} C1\u{80}\u{85}\u{9F} nbsp\u{A0}")
+        all.append("line\u{2028}para\u{2029}bom\u{FEFF}")
+        all.append(String(decoding: [0x62, 0x61, 0x64, 0xFF, 0xFE, 0xC3, 0x28, 0xE2, 0x82], as: UTF8.self))
+        all.append("emoji 😀👨‍👩‍👧 flag 🇫🇷 é e\u{301} 中文 \u{10FFFF}")
+        all.append("<script>&amp;</script>")
+        all.append(String(repeating: "long/name-", count: 2000))
+        all.append("")
+        var ascii = ""
+        for v in 0x20..<0x80 { ascii.unicodeScalars.append(Unicode.Scalar(UInt8(v))) }
+        all.append(ascii)
+        return all
+    }()
+
+    @Test func hostileStringsAreEscapedAsTheEncoderDoes() throws {
+        for s in Self.hostile {
+            var w = FoundationJSONWriter()
+            w.string(s)
+            #expect(w.bytes == (try Self.encoded(s)), "\(s.unicodeScalars.map { String($0.value, radix: 16) }.prefix(40))")
+            var list = FoundationJSONWriter()
+            list.strings([s, s])
+            #expect(list.bytes == (try Self.encoded([s, s])))
+        }
+    }
+
+    @Test func nestedShapesMatchTheEncoder() throws {
+        let leaf = Record(count: Int64.min, flag: false, items: [], name: "leaf", note: nil, tags: [])
+        let names = Self.hostile
+        let middle = names.indices.map { i in
+            Record(
+                count: Int64(i) * 1_000_003 - 7, flag: i % 2 == 0, items: i % 3 == 0 ? [] : [leaf, leaf],
+                name: names[i], note: i % 2 == 0 ? names[(i + 1) % names.count] : nil, tags: Array(names.prefix(i % 4)))
+        }
+        let root = Record(count: Int64.max, flag: true, items: middle, name: "root", note: "", tags: ["a", "b/c"])
+        var w = FoundationJSONWriter()
+        root.write(to: &w)
+        #expect(w.bytes == (try Self.encoded(root)))
+        // A top-level empty array, and arrays of records.
+        var empty = FoundationJSONWriter()
+        empty.strings([])
+        #expect(empty.bytes == (try Self.encoded([String]())))
+        var array = FoundationJSONWriter()
+        array.beginArray()
+        for r in middle { r.write(to: &array) }
+        array.endArray()
+        #expect(array.bytes == (try Self.encoded(middle)))
+    }
+
+    /// The streamed listing renders each manifest apart, at the depth it takes in the document, and splices it in.
+    @Test func fragmentsRenderedAtTheirDepthSpliceIn() throws {
+        let items = (0..<3).map { i in Record(count: Int64(i), flag: true, items: [], name: "n\(i)", note: nil, tags: ["t"]) }
+        let parent = Record(count: 1, flag: false, items: items, name: "p", note: "x", tags: [])
+        let outer = [parent, parent]
+        var w = FoundationJSONWriter()
+        w.beginArray()
+        for p in outer {
+            w.beginObject()
+            w.key("count")
+            w.int(p.count)
+            w.key("flag")
+            w.bool(p.flag)
+            w.key("items")
+            w.beginArray()
+            for item in p.items {
+                // Array (1) > object (2) > items array (3): an element's braces sit at depth 3.
+                var fragment = FoundationJSONWriter(depth: 3)
+                item.write(to: &fragment)
+                w.raw(fragment.bytes)
+            }
+            w.endArray()
+            w.key("name")
+            w.string(p.name)
+            w.key("note")
+            w.string(p.note ?? "")
+            w.key("tags")
+            w.strings(p.tags)
+            w.endObject()
+        }
+        w.endArray()
+        #expect(w.bytes == (try Self.encoded(outer)))
+    }
+}
