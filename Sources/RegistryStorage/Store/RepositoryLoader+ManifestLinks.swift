@@ -16,9 +16,9 @@ extension RepositoryLoader {
                 links.signatures[d, default: []].append((s, f.path))
                 links.revisionFolders.insert(d)
             case .tagCurrentLink(let tag)?:
-                links.current[tag] = f.path
+                links.current[TagKey(name: tag)] = f.path
             case .tagIndexLink(let tag, let d)?:
-                links.index[tag, default: []].append((d, f.path))
+                links.index[TagKey(name: tag), default: []].append((d, f.path))
             case nil, .layerLink?, .uploadData?, .uploadStartedAt?:
                 acc.problems.append(Problem(.warning, .invalidPathComponent, "link file at an unexpected place or with an invalid digest in its path", at: f.path))
             }
@@ -58,8 +58,8 @@ extension RepositoryLoader {
             links.revisions[d] = StoreLayout.revisionLink(repo, d)
         }
         for name in tagNames {
-            links.current[name] = StoreLayout.tagCurrentLink(repo, name)
-            links.index[name] = !detail.readsTagHistory ? [] : await digestFolders(StoreLayout.tagHistoryDirectory(repo, name), what: "tag history entry", acc)
+            links.current[TagKey(name: name)] = StoreLayout.tagCurrentLink(repo, name)
+            links.index[TagKey(name: name)] = !detail.readsTagHistory ? [] : await digestFolders(StoreLayout.tagHistoryDirectory(repo, name), what: "tag history entry", acc)
                 .map { ($0.digest, StoreLayout.tagIndexLink(repo, name, $0.digest)) }
         }
         return links

@@ -9,14 +9,16 @@ extension RepositoryLoader {
         // revision on an object store). Folder scans must read it: only the read shows the link is there.
         let trustWalkedLinks = !detail.readsEveryLink && !links.scanned
         let sorted = links.revisions.sorted(by: { $0.key < $1.key })
-        // Read relative to `_manifests/revisions/` in one batch: a short path walk per link.
-        let prefetched = trustWalkedLinks ? [] : await prefetchLinks(sorted.map(\.value), under: StoreLayout.revisionsDirectory(repo))
-        for (i, (d, path)) in sorted.enumerated() {
+        // Read relative to `_manifests/revisions/` in one batch: a short path walk per link. One result per link,
+        // zipped with it: paired by construction, not by an index kept alongside.
+        let prefetched = trustWalkedLinks
+            ? sorted.map { _ in nil } : await prefetchLinks(sorted.map(\.value), under: StoreLayout.revisionsDirectory(repo))
+        for ((d, path), ahead) in zip(sorted, prefetched) {
             if trustWalkedLinks {
                 revisions[d] = await loadRevision(d, target: d, placement: .revisions, problems: [], acc)
                 continue
             }
-            let read = await readLink(path, expected: d, prefetched: prefetched[i])
+            let read = await readLink(path, expected: d, prefetched: ahead)
             guard let target = read.content?.target else {
                 if read.notFound && links.scanned {
                     // A folder without a link is no revision (the full walk never sees one); it may hold seed-era signatures.

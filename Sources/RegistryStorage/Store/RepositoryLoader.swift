@@ -31,8 +31,9 @@ struct RepositoryLoader {
     struct ManifestLinks {
         var revisions: [Digest: StoragePath] = [:]
         var signatures: [Digest: [(digest: Digest, path: StoragePath)]] = [:]
-        var current: [String: StoragePath] = [:]
-        var index: [String: [(digest: Digest, path: StoragePath)]] = [:]
+        /// Tags keyed by their names' bytes (`TagKey`), not by `String`.
+        var current: [TagKey: StoragePath] = [:]
+        var index: [TagKey: [(digest: Digest, path: StoragePath)]] = [:]
         var revisionFolders: Set<Digest> = []
         /// Found by listing folder names (not by a walk): signature folders are looked for where they can be.
         var scanned = false
@@ -58,7 +59,7 @@ struct RepositoryLoader {
                 .map { LayerLink(digest: $0, target: $0, problems: []) }
         }
         // Tag folders without `current/link` count too: the registry lists them in tags/list.
-        for name in tagNames where links.current[name] == nil && links.index[name] == nil { links.index[name] = [] }
+        for name in tagNames.map(TagKey.init) where links.current[name] == nil && links.index[name] == nil { links.index[name] = [] }
 
         var revisions = await loadRevisions(&links, repo: repo, layerLinks: layerLinks, acc)
         // A manifest linked under `_layers` (registry 2.1.0 and earlier) is a revision, not a layer of the repository.
@@ -97,14 +98,17 @@ extension RepositoryLoader {
         }
     }
 
-    /// The link files `paths` (all under `dir`) read in one batch (`StorageDriver.readEach`), in order; for
-    /// `readLink(_:expected:prefetched:)`.
+    /// The link files `paths` (all under `dir`) read in one batch (`StorageDriver.readEach`), in order, one element
+    /// per path (nil: read it directly); for `readLink(_:expected:prefetched:)`.
     func prefetchLinks(_ paths: [StoragePath], under dir: StoragePath) async -> [Result<[UInt8], DriverError>?] {
         let depth = dir.components.count
         let inside = paths.map { $0.components.count > depth && $0.hasPrefix(dir) }
         let names = zip(paths, inside).compactMap { $1 ? Array($0.components.dropFirst(depth)) : nil }
         guard !names.isEmpty else { return paths.map { _ in nil } }
-        var read = await driver.readEach(in: dir, names, limit: LinkContent.maxSize).makeIterator()
+        let results = await driver.readEach(in: dir, names, limit: LinkContent.maxSize)
+        // An answer of another length cannot be paired with the names asked for: every link is then read directly.
+        guard results.count == names.count else { return paths.map { _ in nil } }
+        var read = results.makeIterator()
         return inside.map { $0 ? read.next() : nil }
     }
 
