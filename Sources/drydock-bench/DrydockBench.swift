@@ -8,7 +8,7 @@ struct DrydockBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drydock-bench",
         abstract: "Generate large registry stores and measure Drydock against the registry's own tools.",
-        subcommands: [Generate.self, RunBenchmark.self, FloorBenchmark.self, FilterCommand.self, PlanBenchmark.self, S3Benchmark.self]
+        subcommands: [Generate.self, RunBenchmark.self, FloorBenchmark.self, FilterCommand.self, PlanBenchmark.self, S3Benchmark.self, MeasuredChild.self]
     )
 }
 

@@ -16,7 +16,8 @@ struct Measurement {
 
 enum Measure {
     /// Runs `argv` with its stdout captured to a temp file (and stderr discarded, or written to `stderrPath`) and
-    /// measures it with wait4's rusage.
+    /// measures it with wait4's rusage, taken by `spawn-measured` in a small process of its own (`MeasuredChild`
+    /// says why: spawned from here, the child's peak memory would include this process's).
     static func run(
         _ argv: [String], environment: [String: String] = ProcessInfo.processInfo.environment, stderrPath: String? = nil
     ) throws -> Measurement {
@@ -32,7 +33,10 @@ enum Measure {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        let cArgs = argv.map { strdup($0) } + [nil]
+        let usagePath = outPath + ".rusage"
+        defer { unlink(usagePath) }
+        let measured = [selfPath, "spawn-measured", "--rusage", usagePath, "--"] + argv
+        let cArgs = measured.map { strdup($0) } + [nil]
         let cEnv = environment.filter { $0.key != "AWS_CA_BUNDLE" }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             cArgs.forEach { free($0) }
@@ -40,7 +44,7 @@ enum Measure {
         }
         var pid: pid_t = 0
         let start = Date()
-        let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv)
+        let rc = posix_spawnp(&pid, measured[0], &actions, nil, cArgs, cEnv)
         guard rc == 0 else { throw BenchError("cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
         var usage = rusage()
@@ -48,9 +52,22 @@ enum Measure {
         let seconds = Date().timeIntervalSince(start)
         let output = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-        return Measurement(seconds: seconds, peakRSSKiB: Int(usage.ru_maxrss), cpuSeconds: cpu, status: exit, output: output)
+        let figures = (try? String(contentsOfFile: usagePath, encoding: .utf8))?.split(separator: " ")
+            .compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? []
+        guard figures.count == 3 else {
+            throw BenchError("\(argv[0]) was not measured (exit \(exit)): spawn-measured wrote no figures")
+        }
+        return Measurement(seconds: seconds, peakRSSKiB: Int(figures[0]), cpuSeconds: figures[1] + figures[2], status: exit, output: output)
     }
+
+    /// This executable, for `spawn-measured` (argv[0] may be relative or a bare name).
+    static let selfPath: String = {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = buffer.withUnsafeMutableBufferPointer { b in
+            b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { readlink("/proc/self/exe", $0, b.count - 1) }
+        }
+        return n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : CommandLine.arguments[0]
+    }()
 
     /// Peak resident memory of this process so far, in KiB.
     static func selfPeakRSSKiB() -> Int {
