@@ -88,30 +88,32 @@ extension RepositoryLoader {
                 // Recorded only from bytes that hashed to `d` (below), schema1 never: the content digest is `d`.
                 revision.contentDigest = d
                 revision.manifest = extracted
-            } else { do {
-                let bytes: [UInt8]
-                if let prefetched {
-                    bytes = prefetched
-                } else {
-                    bytes = try await driver.withRetries {
-                        try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
+            } else {
+                do {
+                    let bytes: [UInt8]
+                    if let prefetched {
+                        bytes = prefetched
+                    } else {
+                        bytes = try await driver.withRetries {
+                            try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
+                        }
                     }
+                    cache?.record(target, bytes)
+                    revision.contentDigest = RepositoryLoader.contentDigest(of: bytes, as: d)
+                    switch ManifestParser.parse(bytes) {
+                    case .success(let m):
+                        revision.manifest = m
+                        if let payload = m.schema1?.signedPayload { revision.contentDigest = d.recomputed(over: payload) }
+                        if d == target, revision.contentDigest == d { facts?.record(d, size: Int64(bytes.count), manifest: m) }
+                    case .failure(let e):
+                        let code: Problem.Code = if case .unrecognizedMediaType = e { .manifestUnknownType } else { .manifestUnparsable }
+                        revision.problems.append(Problem(.error, code, e.description, at: StoreLayout.blobData(target)))
+                    }
+                } catch {
+                    let error = DriverError(error)
+                    revision.problems.append(Problem.from(error, context: "cannot read manifest"))
                 }
-                cache?.record(target, bytes)
-                revision.contentDigest = RepositoryLoader.contentDigest(of: bytes, as: d)
-                switch ManifestParser.parse(bytes) {
-                case .success(let m):
-                    revision.manifest = m
-                    if let payload = m.schema1?.signedPayload { revision.contentDigest = d.recomputed(over: payload) }
-                    if d == target, revision.contentDigest == d { facts?.record(d, size: Int64(bytes.count), manifest: m) }
-                case .failure(let e):
-                    let code: Problem.Code = if case .unrecognizedMediaType = e { .manifestUnknownType } else { .manifestUnparsable }
-                    revision.problems.append(Problem(.error, code, e.description, at: StoreLayout.blobData(target)))
-                }
-            } catch {
-                let error = DriverError(error)
-                revision.problems.append(Problem.from(error, context: "cannot read manifest"))
-            } }
+            }
         case .missing:
             revision.problems.append(Problem(.error, .blobMissing, "manifest blob \(target) is missing", at: StoreLayout.blobData(target)))
         case .notRegular(let kind):
