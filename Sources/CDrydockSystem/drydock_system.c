@@ -8,6 +8,7 @@
 
 #ifdef __linux__
 #include <linux/openat2.h>
+#include <sys/vfs.h>
 #endif
 
 int drydock_open_beneath(int dirfd, const char *path, int flags, int no_symlinks) {
@@ -36,3 +37,14 @@ int drydock_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, co
 }
 
 const int DRYDOCK_O_PATH = O_PATH;
+
+long long drydock_filesystem_type(int fd) {
+#ifdef __linux__
+    struct statfs fs;
+    if (fstatfs(fd, &fs) != 0) return -1;
+    return (long long)fs.f_type;
+#else
+    (void)fd;
+    return -1;
+#endif
+}

@@ -65,10 +65,11 @@ struct StoreOptions: ParsableArguments {
 
     /// Gives the store the shared local cache of manifests and configs and of the facts drawn from them, unless
     /// `--no-cache` (ContentCache, FactsCache). Facts are only recorded here; a run that deletes nothing says it may
-    /// read them (`trustsCachedFacts`).
+    /// read them (`trustsCachedFacts`). The bytes are kept only where a read crosses a network (S3, NFS): from a
+    /// local disk, reading a manifest costs what reading its copy would, and writing the copy made a cold run dearer.
     func useCache(_ registry: RegistryStore) {
         guard !noCache, let content = ContentCache.fromEnvironment() else { return }
-        registry.contentCache = content
+        if registry.driver.readsCrossANetwork { registry.contentCache = content }
         registry.factsCache = FactsCache.beside(content)
     }
 

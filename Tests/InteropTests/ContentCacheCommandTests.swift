@@ -4,7 +4,7 @@ import Testing
 @testable import RegistryStorage
 import StoreGenerator
 
-/// The content cache as a user meets it: the commands print the same bytes cold, warm and with `--no-cache`, and
+/// The local cache as a user meets it: the commands print the same bytes cold, warm and with `--no-cache`, and
 /// `--no-cache` writes nothing.
 @Suite struct ContentCacheCommandTests {
     static let commands: [[String]] = [
@@ -19,8 +19,9 @@ import StoreGenerator
             let unused = scratch.url.appendingPathComponent("unused-\(command.joined(separator: "-"))").path
             let cached = Shell.childEnvironment(adding: ["DRYDOCK_CACHE_DIR": cache])
             let cold = try await DrydockBinary.run(command + [root], environment: cached)
-            let shards = try FileManager.default.contentsOfDirectory(atPath: cache + "/content-v1")
-            #expect(shards.count > 8, "\(command): the cold run filled the cache")
+            // A local disk answers a read as fast as a copy would: only facts are kept (over S3 the bytes are too,
+            // S3FlatListingInteropTests).
+            #expect(!FileManager.default.fileExists(atPath: cache + "/content-v1"), "\(command): a local store's blobs were copied")
             let factShards = try FileManager.default.contentsOfDirectory(atPath: cache + "/facts-v1")
             #expect(factShards.count > 8, "\(command): the cold run recorded facts")
             let warm = try await DrydockBinary.run(command + [root], environment: cached)

@@ -213,6 +213,18 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
 // MARK: - FilesystemDriver basics
 
 @Suite struct FilesystemStoreDriverTests {
+    /// Whether a store's blobs are worth copying into the local cache (`drydock` copies them only where reads cross a
+    /// network): a temporary folder is on a local disk; the type table names network filesystems and no local one.
+    @Test func aLocalDiskIsNotANetworkFilesystem() throws {
+        let root = try makeTempDirectory("local")
+        defer { removeTree(root) }
+        #expect(try FilesystemDriver(v2Directory: root).readsCrossANetwork == false)
+        let network: [Int64] = [0x6969, 0xFF53_4D42, 0xFE53_4D42, 0x6573_5546]  // NFS, CIFS, SMB2, FUSE
+        let local: [Int64] = [0xEF53, 0x0102_1994, 0x794C_7630, 0x5846_5342, 0x9123_683E, 0x2FC1_2FC1]  // ext4, tmpfs, overlay, XFS, Btrfs, ZFS
+        for t in network { #expect(FilesystemDriver.networkFilesystemTypes.contains(t), "\(String(t, radix: 16))") }
+        for t in local { #expect(!FilesystemDriver.networkFilesystemTypes.contains(t), "\(String(t, radix: 16))") }
+    }
+
     @Test func listReportsKindsFromDirectoryEntries() async throws {
         try await withEmptyDiskStore { disk in
             try disk.put(p("t/file"), "hello")
@@ -810,6 +822,32 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
             #expect(contents.blobStates[second.config] == .notRegular(.special("FIFO")))
             // The upload's startedat.
             #expect(contents.uploads.first?.problems.map(\.code) == [.uploadUnreadable])
+        }
+    }
+
+    /// The collector looks for the layer links of the blobs it sweeps where its load left them unconfirmed
+    /// (`LoadDetail.marking`): a regular link goes with its blob, and a FIFO blocks the run as the full load's
+    /// problem would; an unswept blob's FIFO link is not looked at.
+    @Test func thePlanLooksForTheLayerLinksOfTheBlobsItSweeps() async throws {
+        let f = StoreFixture()
+        let old = f.image("r", tag: "v1", layers: ["base", "old"], labels: ["v": "1"])
+        let kept = f.image("r", tag: "v1", layers: ["base", "new"], labels: ["v": "2"])
+        try await withDiskStore(f) { disk in
+            let repo = f.repo("r")
+            let (_, marked) = try await disk.store().loadEverything(detail: .marking)
+            #expect(marked.first?.unconfirmedLayerLinks.contains(old.layers[1]) == true)
+            let plan = try await GarbageCollector(store: try disk.store()).plan(deleteUntagged: true)
+            #expect(Set(plan.layerLinks.map(\.digest)) == [old.config, old.layers[1]])
+            #expect(plan.blockers.isEmpty)
+
+            try disk.fifo(StoreLayout.layerLink(repo, kept.layers[1]))
+            let unswept = try await withinTimeLimit { try await GarbageCollector(store: try disk.store()).plan(deleteUntagged: true) }
+            #expect(unswept?.blockers.isEmpty == true, "\(unswept?.blockers ?? [])")
+
+            try disk.fifo(StoreLayout.layerLink(repo, old.layers[1]))
+            let blocked = try await withinTimeLimit { try await GarbageCollector(store: try disk.store()).plan(deleteUntagged: true) }
+            #expect(blocked?.blockers.contains { $0.contains(old.layers[1].hex) && $0.contains("FIFO") } == true, "\(blocked?.blockers ?? [])")
+            #expect(blocked?.layerLinks.map(\.digest) == [old.config])
         }
     }
 

@@ -29,7 +29,8 @@ import TestHarness
                 ($0.digest, RevisionShape(placement: $0.placement, manifest: $0.manifest, blobSize: $0.blob.size,
                                           signatureLinks: $0.signatureLinks, tags: $0.tags.sorted()))
             })
-            layers = repo.layerLinks.map(\.digest)
+            // A marking load leaves referenced blobs' folders unconfirmed: in a sound store each holds its link.
+            layers = (repo.layerLinks.map(\.digest) + repo.unconfirmedLayerLinks).sorted()
             uploads = repo.uploads.map(\.id)
         }
 
@@ -68,6 +69,8 @@ import TestHarness
             #expect(Shape(f) == lightShape, "\(f.name): full \(Shape(f)), light \(lightShape)")
             if !lightShape.historyRead { #expect(l.tags.allSatisfy { $0.history.isEmpty }) }
             #expect(l.detail == detail)
+            #expect(f.unconfirmedLayerLinks.isEmpty)
+            if detail.checksReferencedLayerLinks || walking { #expect(l.unconfirmedLayerLinks.isEmpty) }
             // Sizes from descriptors equal the stored sizes in a sound store; the demo's broken repositories differ
             // only where a blob is missing (its declared size still counts) or its bytes were changed in place.
             if !f.name.hasPrefix("broken/") {
@@ -166,9 +169,23 @@ import TestHarness
         for detail in [LoadDetail.full, .listing, .marking] {
             let store = RegistryStore(driver: CountingDriver(base: f.driver, listsRecursivelyCheaply: walking))
             let contents = try #require(await store.load(repository: "r", detail: detail))
-            #expect(contents.layerLinks.map(\.digest) == [img.config, img.layers[0]].sorted(), "\(detail)")
+            if detail.checksReferencedLayerLinks || walking {
+                #expect(contents.layerLinks.map(\.digest) == [img.config, img.layers[0]].sorted(), "\(detail)")
+            } else {
+                // A marking scan does not look inside the folders of blobs the manifest references...
+                #expect(contents.layerLinks.isEmpty)
+                #expect(contents.unconfirmedLayerLinks == [img.config, img.layers[0], img.layers[1]].sorted())
+            }
             #expect(contents.allProblems.isEmpty, "\(detail): \(contents.allProblems)")
         }
+        // ...and the collector looks when it sweeps them: the folder without a link is no link to remove.
+        _ = f.image("r", tag: "v1", layers: ["c"])
+        let plan = try await GarbageCollector(store: RegistryStore(driver: CountingDriver(base: f.driver, listsRecursivelyCheaply: walking)))
+            .plan(deleteUntagged: true)
+        #expect(plan.manifests.map(\.digest) == [img.manifest])
+        #expect(Set(plan.blobs.map(\.digest)).isSuperset(of: [img.config, img.layers[0], img.layers[1]]))
+        #expect(plan.layerLinks.map(\.digest) == [img.config, img.layers[0]].sorted())
+        #expect(plan.blockers.isEmpty)
     }
 
     /// Registry 2.1.0 and earlier linked manifests under `_layers`: such a link is a revision, not a layer too.

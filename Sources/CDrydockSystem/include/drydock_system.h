@@ -9,6 +9,9 @@ int drydock_open_beneath(int dirfd, const char *path, int flags, int no_symlinks
 /// Returns 0, or -1 with errno set (ENOSYS or EINVAL when the kernel or filesystem lacks it).
 int drydock_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 
+/// The `statfs` type number (`f_type`) of the filesystem holding `fd`, or -1 when it cannot be told.
+long long drydock_filesystem_type(int fd);
+
 /// O_PATH, which Swift's Glibc module does not export.
 extern const int DRYDOCK_O_PATH;
 

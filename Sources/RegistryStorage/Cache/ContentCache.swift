@@ -94,6 +94,16 @@ public final class ContentCache: Sendable {
     /// Remembers blob `d`'s bytes as read from a store; ignored unless they match `d` and are small enough.
     public func record(_ d: Digest, _ bytes: [UInt8]) {
         guard bytes.count <= ContentCacheShard.maxContentSize, Self.matches(bytes[...], d) else { return }
+        store(d, bytes)
+    }
+
+    /// The same for bytes the caller has just hashed to `d` (SHA-256 of the bytes themselves): not hashed again.
+    func record(_ d: Digest, hashedBytes bytes: [UInt8]) {
+        guard bytes.count <= ContentCacheShard.maxContentSize else { return }
+        store(d, bytes)
+    }
+
+    private func store(_ d: Digest, _ bytes: [UInt8]) {
         let t = now()
         shards[Self.shardIndex(d)].withLock { state in
             if state.verified.contains(d) || state.added[d] != nil { return }

@@ -61,8 +61,19 @@ extension GarbageCollector {
         plan.blobs = await unmarkedBlobs(stored, marked: ours.marked)
         plan.bytes = plan.blobs.reduce(0) { $0 + ($1.size ?? 0) }
         let swept = Set(plan.blobs.map(\.digest))
+        var unreadLayerLinks: [Problem] = []
         for repo in repositories {
-            for link in repo.layerLinks where swept.contains(link) {
+            var links = repo.layerLinks.filter { swept.contains($0) }
+            // A marking load left these folders unconfirmed: only now does their link matter.
+            for d in repo.unconfirmedLayerLinks where swept.contains(d) {
+                switch await LayerLinkLookup(driver: store.driver).kind(repo.path, d) {
+                case .found(.file?): links.append(d)
+                case .found(nil), .found(.directory?): continue
+                case .found(let kind?): unreadLayerLinks.append(Problem.notAFile(kind, at: StoreLayout.layerLink(repo.path, d), expected: "layer link"))
+                case .unreadable(let problem): unreadLayerLinks.append(problem)
+                }
+            }
+            for link in links.sorted() {
                 plan.layerLinks.append(.init(repository: repo.name, repositoryPath: repo.path, digest: link))
             }
         }
@@ -72,7 +83,7 @@ extension GarbageCollector {
             return "\(SafeText.escaping(ref.repository))@\(ref.digest) cannot be read\(why), so what it references is unknown (see drydock verify)"
         }
         var seen = Set<String>()
-        for problem in storeProblems.filter(\.leavesContentUnknown) + repositories.flatMap(\.unread) {
+        for problem in storeProblems.filter(\.leavesContentUnknown) + repositories.flatMap(\.unread) + unreadLayerLinks.filter(\.leavesContentUnknown) {
             let text = "not read: \(Self.describe(problem)); the blobs only it references would be swept"
             if seen.insert(text).inserted { plan.blockers.append(text) }
         }

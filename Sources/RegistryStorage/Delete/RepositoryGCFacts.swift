@@ -23,6 +23,9 @@ public struct RepositoryGCFacts: Sendable, Equatable {
     /// Sorted by digest.
     public var revisions: [Revision]
     public var layerLinks: [Digest]
+    /// `_layers` folders whose link the load did not look for (`RepositoryContents.unconfirmedLayerLinks`): the plan
+    /// looks for those of the blobs it sweeps.
+    public var unconfirmedLayerLinks: [Digest]
     /// Tags whose history (`index/`) lists each digest; nil when the load did not read tag histories (the plan then
     /// lists the histories of the repositories it deletes manifests from).
     public var tagHistory: [Digest: [String]]?
@@ -49,6 +52,7 @@ public struct RepositoryGCFacts: Sendable, Equatable {
                 subject: r.manifest?.subject?.digest, signatureLinks: r.signatureLinks)
         }
         layerLinks = repo.layerLinks.map(\.digest)
+        unconfirmedLayerLinks = repo.unconfirmedLayerLinks
         tagNames = repo.tags.map(\.name)
         unread = (repo.entry.problems + repo.problems + repo.tags.flatMap(\.problems) + repo.layerLinks.flatMap(\.problems))
             .filter(\.leavesContentUnknown)

@@ -14,6 +14,8 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     public let followSymlinks: Bool
     private let rootFD: Int32
     private let hasOpenat2: Bool
+    /// The store sits on a network filesystem (NFS, SMB, FUSE, cluster filesystems): see `networkFilesystemTypes`.
+    public let readsCrossANetwork: Bool
 
     /// `v2Directory` is the `docker/registry/v2` folder itself.
     public init(v2Directory: String, displayLocation: String? = nil, followSymlinks: Bool = false) throws {
@@ -26,7 +28,16 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         let probe = drydock_open_beneath(fd, ".", O_RDONLY | O_DIRECTORY, 0)
         if probe >= 0 { close(probe) }
         self.hasOpenat2 = probe >= 0 || errno != ENOSYS
+        self.readsCrossANetwork = Self.networkFilesystemTypes.contains(Int64(drydock_filesystem_type(fd)))
     }
+
+    /// `statfs` type numbers of filesystems whose reads cross a network (linux/magic.h and the filesystems' own
+    /// sources): NFS, SMB, CIFS, SMB2, FUSE (sshfs, s3fs and other mounts; a local FUSE filesystem only pays for a
+    /// cache it did not need), Ceph, 9P, AFS (two), Coda, GFS2, OCFS2, Lustre, GPFS, BeeGFS.
+    static let networkFilesystemTypes: Set<Int64> = [
+        0x6969, 0x517B, 0xFF53_4D42, 0xFE53_4D42, 0x6573_5546, 0x00C3_6400, 0x0102_1997, 0x5346_414F, 0x6B41_4653,
+        0x7375_7245, 0x0116_1970, 0x7461_636F, 0x0BD0_0BD0, 0x4750_4653, 0x1983_0326,
+    ]
 
     deinit { close(rootFD) }
 

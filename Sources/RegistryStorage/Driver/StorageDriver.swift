@@ -235,6 +235,10 @@ public protocol StorageDriver: Sendable {
     /// when it opens every folder (a filesystem), so callers list only the levels they need instead.
     var listsRecursivelyCheaply: Bool { get }
 
+    /// True when a read crosses a network (object stores, network filesystems): a local copy of small immutable blobs
+    /// (`ContentCache`) then spares a request per read. A local disk answers a read as fast as the copy would.
+    var readsCrossANetwork: Bool { get }
+
     /// The entries of `dir`, each folder with the kind of its entry `name` (nil when it has none; always nil for
     /// entries that are not folders): what listing every sub-folder would tell, for stores of one-file folders
     /// (`_layers/<alg>/<hex>/link`). `notFound` when `dir` does not exist.
@@ -293,6 +297,7 @@ public struct DeleteFailure: Sendable, Equatable {
 
 extension StorageDriver {
     public var listsRecursivelyCheaply: Bool { false }
+    public var readsCrossANetwork: Bool { false }
 
     /// One `delete` per path (a filesystem has no cheaper way), each retried; a failure does not stop the others.
     public func delete(batch paths: [StoragePath]) async -> [DeleteFailure] {

@@ -107,9 +107,13 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
         // Written straight from the words into the string's storage: names and paths are built from it per file.
         let words = self.words
         return String(unsafeUninitializedCapacity: algorithm.hexLength) { out in
-            for i in 0..<out.count {
-                let nibble = words[i / 16] >> UInt64(60 - (i % 16) * 4) & 0xF
-                out[i] = nibble < 10 ? UInt8(truncatingIfNeeded: nibble) + 0x30 : UInt8(truncatingIfNeeded: nibble) + 0x61 - 10
+            for k in 0..<(out.count / 16) {
+                var w = words[k]
+                for i in stride(from: k * 16 + 15, through: k * 16, by: -1) {
+                    let nibble = UInt8(truncatingIfNeeded: w & 0xF)
+                    out[i] = nibble < 10 ? nibble &+ 0x30 : nibble &+ (0x61 - 10)
+                    w >>= 4
+                }
             }
             return out.count
         }
@@ -186,23 +190,33 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
         return sha256(hex: UnsafeBufferPointer(rebasing: s[7...]))
     }
 
-    /// 64 lowercase hex digits as a sha256 digest, or nil.
+    /// 64 lowercase hex digits as a sha256 digest, or nil. A word at a time: every folder name and reference of a
+    /// store passes through here.
     static func sha256(hex s: UnsafeBufferPointer<UInt8>) -> Digest? {
-        guard s.count == 64 else { return nil }
-        var w = Words()
-        for i in 0..<64 {
-            let c = s[i]
+        guard s.count == 64, let p = s.baseAddress,
+            let w0 = hexWord(p), let w1 = hexWord(p + 16), let w2 = hexWord(p + 32), let w3 = hexWord(p + 48)
+        else { return nil }
+        return Digest(algorithm: .sha256, words: Words(w0: w0, w1: w1, w2: w2, w3: w3))
+    }
+
+    /// 16 lowercase hex digits as a big-endian word, or nil.
+    @inline(__always)
+    private static func hexWord(_ p: UnsafePointer<UInt8>) -> UInt64? {
+        var w: UInt64 = 0
+        for i in 0..<16 {
+            let c = p[i]
+            let digit = c &- 0x30, letter = c &- 0x61
             let v: UInt8
-            if c >= 0x30 && c <= 0x39 {
-                v = c - 0x30
-            } else if c >= 0x61 && c <= 0x66 {
-                v = c - 0x61 + 10
+            if digit < 10 {
+                v = digit
+            } else if letter < 6 {
+                v = letter &+ 10
             } else {
                 return nil
             }
-            w[i / 16] |= UInt64(v) << UInt64(60 - (i % 16) * 4)
+            w = w << 4 | UInt64(v)
         }
-        return Digest(algorithm: .sha256, words: w)
+        return w
     }
 
     private static func isLowerHex(_ c: UInt8) -> Bool {

@@ -93,6 +93,30 @@ extension RepositoryLoader {
         return out.sorted { $0.digest < $1.digest }
     }
 
+    /// The `_layers` folders a marking scan listed (`LoadDetail.checksReferencedLayerLinks` off): those of blobs the
+    /// repository's own manifests reference stay unconfirmed (the collector looks for their links only if it sweeps
+    /// the blob); the link of every other folder is looked for now, since it may name a seed-era manifest or a layer
+    /// no manifest uses. Each look is what `linkedLayerFolders` sees for a folder.
+    func confirmLayerLinks(
+        in folders: [Digest], referenced: Set<Digest>, repo: StoragePath, _ acc: Accumulator
+    ) async -> (confirmed: [LayerLink], unconfirmed: [Digest]) {
+        var confirmed: [LayerLink] = []
+        var unconfirmed: [Digest] = []
+        for d in folders {
+            if referenced.contains(d) {
+                unconfirmed.append(d)
+                continue
+            }
+            switch await LayerLinkLookup(driver: driver).kind(repo, d) {
+            case .found(.file?): confirmed.append(LayerLink(digest: d, target: d, problems: []))
+            case .found(nil), .found(.directory?): continue
+            case .found(let kind?): acc.problems.append(Problem.notAFile(kind, at: StoreLayout.layerLink(repo, d), expected: "layer link"))
+            case .unreadable(let problem): acc.problems.append(problem)
+            }
+        }
+        return (confirmed, unconfirmed)
+    }
+
     /// `_layers/<alg>/<hex>/` folders that hold a `link` file, as the registry enumerates links (a folder whose link
     /// was removed is no link): the link's presence is seen, it is not opened. A link that is not a regular file is
     /// reported, as the full walk reports it.

@@ -1,9 +1,7 @@
 /// A repository's revisions: their links, manifest blobs and image configs.
 extension RepositoryLoader {
-    /// The registry's own revision links first, then seed-era placements under `_layers` (storage-format §1.6).
-    func loadRevisions(
-        _ links: inout ManifestLinks, repo: StoragePath, layerLinks: [LayerLink], _ acc: Accumulator
-    ) async -> [Digest: ManifestRevision] {
+    /// The registry's own revision links; seed-era placements under `_layers` come after (`addSeedRevisions`).
+    func loadRevisions(_ links: inout ManifestLinks, repo: StoragePath, _ acc: Accumulator) async -> [Digest: ManifestRevision] {
         var revisions: [Digest: ManifestRevision] = [:]
         // A walk proved each link exists; a light load then takes its target from its path (a request saved per
         // revision on an object store). Folder scans must read it: only the read shows the link is there.
@@ -34,11 +32,24 @@ extension RepositoryLoader {
                 await scanSignatures(repo, d, into: &links, acc)
             }
         }
-        // Built in place: a flattened array of every reference first costs more than the manifests themselves.
+        return revisions
+    }
+
+    /// Every blob the revisions' manifests reference. Built in place: a flattened array of every reference first
+    /// costs more than the manifests themselves.
+    static func blobReferences(of revisions: [Digest: ManifestRevision]) -> Set<Digest> {
         var referenced = Set<Digest>()
         for revision in revisions.values {
             revision.manifest?.forEachBlobReference { if let d = $0.digest { referenced.insert(d) } }
         }
+        return referenced
+    }
+
+    /// Seed-era placements (storage-format §1.6): `_layers` links no revision references whose blob is a manifest.
+    func addSeedRevisions(
+        _ layerLinks: [LayerLink], referenced: Set<Digest>, links: ManifestLinks, repo: StoragePath,
+        into revisions: inout [Digest: ManifestRevision], _ acc: Accumulator
+    ) async {
         for link in layerLinks {
             guard var target = link.target else { continue }
             if revisions[link.digest] != nil {
@@ -54,7 +65,6 @@ extension RepositoryLoader {
                 }
             }
         }
-        return revisions
     }
 
     func loadRevision(
@@ -98,8 +108,11 @@ extension RepositoryLoader {
                             try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
                         }
                     }
-                    cache?.record(target, bytes)
                     revision.contentDigest = RepositoryLoader.contentDigest(of: bytes, as: d)
+                    if let cache {
+                        // Hashed once: where the bytes hashed to the blob's own name, the cache need not hash them again.
+                        if d == target, revision.contentDigest == d { cache.record(d, hashedBytes: bytes) } else { cache.record(target, bytes) }
+                    }
                     switch ManifestParser.parse(bytes) {
                     case .success(let m):
                         revision.manifest = m
@@ -172,11 +185,15 @@ extension RepositoryLoader {
                 (bytes, verified) = (cached, true)
             } else {
                 bytes = try await driver.withRetries { try await driver.read(StoreLayout.blobData(d), limit: ImageConfig.maxSize) }
-                cache?.record(d, bytes)
+                // Hashed once, for both caches; nothing to hash when neither is kept.
+                if cache != nil || facts != nil, d.recomputed(over: bytes) == d {
+                    verified = true
+                    cache?.record(d, hashedBytes: bytes)
+                }
             }
             switch ImageConfig.parse(bytes) {
             case .success(let c):
-                if let facts, verified || d.recomputed(over: bytes) == d { facts.record(d, size: Int64(bytes.count), imageConfig: c) }
+                if verified { facts?.record(d, size: Int64(bytes.count), imageConfig: c) }
                 return (c, [])
             case .failure(let e):
                 return (nil, [Problem(.warning, .configUnparsable, "image config: \(e)", at: StoreLayout.blobData(d))])

@@ -43,7 +43,9 @@ struct RepositoryLoader {
         let acc = Accumulator(entry.problems)
         let repo = entry.path
         var links: ManifestLinks
-        let layerLinks: [LayerLink]
+        var layerLinks: [LayerLink] = []
+        // `_layers` folders of a scan that does not look for every link (LoadDetail.checksReferencedLayerLinks).
+        var layerFolders: [Digest]?
         // An object store has no empty folders: its walk already names every tag, so no listing of `tags/` is needed.
         let tagNames = driver.listsRecursivelyCheaply ? [] : await listTagFolders(repo, acc)
         // Object stores list a whole prefix in one request per thousand keys: walking is their cheap way to discover.
@@ -55,13 +57,24 @@ struct RepositoryLoader {
             layerLinks = await loadLayerLinks(layerFiles, repo: repo, acc)
         } else {
             links = await scanManifestFolders(repo, tagNames: tagNames, acc)
-            layerLinks = await linkedLayerFolders(repo, acc)
-                .map { LayerLink(digest: $0, target: $0, problems: []) }
+            if detail.checksReferencedLayerLinks {
+                layerLinks = await linkedLayerFolders(repo, acc).map { LayerLink(digest: $0, target: $0, problems: []) }
+            } else {
+                layerFolders = await digestFolders(StoreLayout.layersDirectory(repo), what: "layer link", acc).map(\.digest)
+            }
         }
         // Tag folders without `current/link` count too: the registry lists them in tags/list.
         for name in tagNames.map(TagKey.init) where links.current[name] == nil && links.index[name] == nil { links.index[name] = [] }
 
-        var revisions = await loadRevisions(&links, repo: repo, layerLinks: layerLinks, acc)
+        var revisions = await loadRevisions(&links, repo: repo, acc)
+        let referenced = Self.blobReferences(of: revisions)
+        var unconfirmedLayerLinks: [Digest] = []
+        if let layerFolders {
+            // A revision's own `_layers` link is looked for: it makes the revision a seed-era placement too.
+            let deferred = referenced.filter { revisions[$0] == nil }
+            (layerLinks, unconfirmedLayerLinks) = await confirmLayerLinks(in: layerFolders, referenced: deferred, repo: repo, acc)
+        }
+        await addSeedRevisions(layerLinks, referenced: referenced, links: links, repo: repo, into: &revisions, acc)
         // A manifest linked under `_layers` (registry 2.1.0 and earlier) is a revision, not a layer of the repository.
         let layerLinksOnly = layerLinks.filter { revisions[$0.digest]?.placement.contains(.layers) != true }
         let tags = await loadTags(links, repo: repo, stored: Set(revisions.keys))
@@ -83,6 +96,7 @@ struct RepositoryLoader {
             entry: entry, tags: tags, revisions: revisions.values.sorted { $0.digest < $1.digest }, layerLinks: layerLinksOnly,
             uploads: uploads, blobStates: acc.blobStates, declaredSizes: acc.declaredSizes, detail: detail, problems: acc.problems)
         contents.tagHistoryKnown = detail.readsTagHistory || !links.scanned
+        contents.unconfirmedLayerLinks = unconfirmedLayerLinks
         return contents
     }
 }

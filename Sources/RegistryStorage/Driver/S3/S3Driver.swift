@@ -47,6 +47,7 @@ public final class S3Driver: StorageDriver {
     public var location: String { s3Location.description }
     /// A flat listing returns a thousand keys per request, sizes included: far cheaper than listing level by level.
     public var listsRecursivelyCheaply: Bool { true }
+    public var readsCrossANetwork: Bool { true }
 
     /// Requests sent so far, by kind (retries included).
     public var requestCounts: S3RequestCounts { counters.withLock { $0.requests } }
