@@ -38,11 +38,28 @@ struct CacheShardFiles: Sendable {
         let final = url(i)
         let temp = directory.appendingPathComponent(
             String(format: "%02x.bin.%d.%@.tmp", i, Int(getpid()), UUID().uuidString), isDirectory: false)
-        do {
-            try Data(bytes).write(to: temp, options: .withoutOverwriting)
-        } catch {
+        guard Self.writeNew(temp.path, bytes) else {
+            unlink(temp.path)
             return
         }
-        if rename(temp.path, final.path) != 0 { try? fm.removeItem(at: temp) }
+        if rename(temp.path, final.path) != 0 { unlink(temp.path) }
+    }
+
+    /// Creates `path` (never an existing file) holding `bytes`. No fsync: a shard a crash leaves short or empty fails
+    /// its checks and is a miss, and 256 syncs cost a cold run more than the cache saves it.
+    private static func writeNew(_ path: String, _ bytes: [UInt8]) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { return false }
+        var written = 0
+        let ok = bytes.withUnsafeBytes { buffer -> Bool in
+            while written < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
+                written += n
+            }
+            return true
+        }
+        return close(fd) == 0 && ok
     }
 }
