@@ -52,7 +52,11 @@ public struct RepositoryGCFacts: Sendable, Equatable {
                 subject: r.manifest?.subject?.digest, signatureLinks: r.signatureLinks)
         }
         layerLinks = repo.layerLinks.map(\.digest)
-        unconfirmedLayerLinks = repo.unconfirmedLayerLinks
+        // Every rule marks what a tagged manifest references, so only the folders of blobs that untagged manifests
+        // alone reference can be swept (most repositories: none), and only those are kept for the plan to look at.
+        var taggedReferences = Set<Digest>()
+        for r in revisions where r.tagged { taggedReferences.formUnion(r.references) }
+        unconfirmedLayerLinks = repo.unconfirmedLayerLinks.filter { !taggedReferences.contains($0) }
         tagNames = repo.tags.map(\.name)
         unread = (repo.entry.problems + repo.problems + repo.tags.flatMap(\.problems) + repo.layerLinks.flatMap(\.problems))
             .filter(\.leavesContentUnknown)
