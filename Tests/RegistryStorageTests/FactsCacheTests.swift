@@ -104,28 +104,66 @@ import Testing
         let payload = try #require(FactsCodec.encode(m))
         for n in 0..<payload.count { #expect(FactsCodec.decodeManifest(payload[..<n]) == nil) }
         #expect(FactsCodec.decodeManifest(payload[...] + [0]) == nil, "trailing bytes")
-        // Huge counts and lengths: a layer count, then a media type length, of 4 billion.
-        var huge = FactsWriter()
-        huge.u8(UInt8(ManifestFormat.allCases.firstIndex(of: .schema2)!))
-        huge.i64(2)
-        huge.u8(0)
-        huge.u8(0)
-        huge.u32(.max)
-        #expect(FactsCodec.decodeManifest(huge.bytes[...]) == nil)
-        var long = FactsWriter()
-        long.u8(UInt8(ManifestFormat.allCases.firstIndex(of: .schema2)!))
-        long.i64(2)
-        long.u8(1)
-        long.u32(.max)
-        #expect(FactsCodec.decodeManifest(long.bytes[...]) == nil)
-        // A format index out of range, schema1, a presence byte that is neither 0 nor 1.
+        // Huge counts and lengths: a layer count, then a media type length, of 4 billion, then of 2^63.
+        let schema2 = UInt8(ManifestFormat.allCases.firstIndex(of: .schema2)!)
+        for n: UInt64 in [UInt64(UInt32.max), 1 << 63] {
+            var huge = FactsWriter()
+            huge.u8(schema2)
+            huge.varint(2)
+            huge.u8(0)
+            huge.u8(0)
+            huge.uvarint(n)
+            #expect(FactsCodec.decodeManifest(huge.bytes[...]) == nil)
+            var long = FactsWriter()
+            long.u8(schema2)
+            long.varint(2)
+            long.u8(1)
+            long.uvarint(n)
+            #expect(FactsCodec.decodeManifest(long.bytes[...]) == nil)
+        }
+        // A varint that never ends, one longer than 64 bits, and an overlong spelling of 2.
+        for version: [UInt8] in [[0x80, 0x80], Array(repeating: 0xFF, count: 10) + [0x01], [0x82, 0x00]] {
+            #expect(FactsCodec.decodeManifest(([schema2] + version + payload.dropFirst(2))[...]) == nil)
+        }
+        // A format index out of range, schema1.
         for first: [UInt8] in [[200], [UInt8(ManifestFormat.allCases.firstIndex(of: .schema1)!)]] {
             #expect(FactsCodec.decodeManifest((first + payload.dropFirst())[...]) == nil)
         }
+        // The layout: format, schema version (one byte), the declared media type's code (one byte for a common one),
+        // then the config's presence byte.
+        #expect(payload[1] == 4 && payload[2] >= 2, "\(Array(payload.prefix(4)))")
         var badOptional = payload
-        badOptional[9] = 7
+        badOptional[3] = 7  // a presence byte that is neither 0 nor 1
         #expect(FactsCodec.decodeManifest(badOptional[...]) == nil)
+        var unknownCode = payload
+        unknownCode[2] = 255  // a media type code past the common ones
+        #expect(FactsCodec.decodeManifest(unknownCode[...]) == nil)
+        // A common media type spelled out, and a digest code that is neither text (0) nor sha256 (1).
+        var spelled = FactsWriter()
+        spelled.u8(schema2)
+        spelled.varint(2)
+        spelled.u8(1)
+        spelled.string(MediaType.schema2)
+        #expect(FactsCodec.decodeManifest((spelled.bytes + payload.dropFirst(3))[...]) == nil)
+        var badDigest = payload
+        badDigest[5] = 2  // config: presence 1, media type code, then the digest's code
+        #expect(payload[3] == 1 && payload[4] >= 2 && payload[5] == 1, "\(Array(payload.prefix(6)))")
+        #expect(FactsCodec.decodeManifest(badDigest[...]) == nil)
         #expect(FactsCodec.decodeConfig([1, 255, 255, 255, 255][...]) == nil)
+    }
+
+    /// Records are compact (varints, codes for common media types, 32 bytes per sha256 digest): a two-layer image
+    /// manifest's record is well under its JSON, so a warm run's shards stay small in memory.
+    @Test func aManifestRecordIsSmallerThanItsJSON() async throws {
+        let (manifests, _) = try await Self.demoBlobs()
+        var records = 0
+        for (_, (size, m)) in manifests where m.schema1 == nil && m.annotations.isEmpty && !m.layers.isEmpty {
+            let payload = try #require(FactsCodec.encode(m))
+            #expect(payload.count * 2 < size, "\(payload.count) bytes for a \(size)-byte manifest")
+            #expect(FactsCodec.decodeManifest(payload[...]) == m)
+            records += 1
+        }
+        #expect(records > 3)
     }
 
     @Test func aDamagedShardFileDecodesWhatItCanAndIsMarkedForRewriting() async throws {

@@ -8,7 +8,8 @@
 /// browser's manifest screen, whose full load never uses facts).
 enum FactsCodec {
     /// Bumped whenever what is extracted or how it is laid out changes: older records are then a miss.
-    static let extractorVersion: UInt16 = 1
+    /// 2: varints, media types and canonical sha256 digests as small codes (records about a quarter of version 1's).
+    static let extractorVersion: UInt16 = 2
 
     enum Kind: UInt8, Sendable, Hashable {
         case manifest = 1
@@ -19,8 +20,8 @@ enum FactsCodec {
         guard m.schema1 == nil, !m.format.isSchema1, let format = ManifestFormat.allCases.firstIndex(of: m.format) else { return nil }
         var w = FactsWriter()
         w.u8(UInt8(format))
-        w.i64(Int64(m.schemaVersion))
-        w.optionalString(m.declaredMediaType)
+        w.varint(Int64(m.schemaVersion))
+        w.mediaType(m.declaredMediaType)
         w.optional(m.config) { $0.descriptor($1) }
         w.array(m.layers) { $0.descriptor($1) }
         w.array(m.children) { $0.descriptor($1) }
@@ -37,7 +38,7 @@ enum FactsCodec {
             guard formatIndex < ManifestFormat.allCases.count else { return nil }
             let format = ManifestFormat.allCases[formatIndex]
             guard !format.isSchema1 else { return nil }
-            let schemaVersion = try r.i64()
+            let schemaVersion = try r.varint()
             guard let version = Int(exactly: schemaVersion) else { return nil }
             let m = Manifest(
                 format: format, schemaVersion: version, declaredMediaType: try r.mediaType(),
@@ -73,9 +74,9 @@ enum FactsCodec {
 
 extension FactsWriter {
     mutating func descriptor(_ d: Descriptor) {
-        optionalString(d.mediaType)
-        string(d.digestText)
-        optional(d.size) { $0.i64($1) }
+        mediaType(d.mediaType)
+        digestText(d)
+        optional(d.size) { $0.varint($1) }
         strings(d.urls)
         stringMap(CompactStringMap(d.annotations))
         optional(d.platform) { $0.platform($1) }
@@ -91,6 +92,27 @@ extension FactsWriter {
         optional(p.features) { $0.strings($1) }
     }
 
+    /// A media type: 0 none, 1 and the text, or 2 + its place among the parser's common ones.
+    mutating func mediaType(_ type: String?) {
+        guard let type else { return u8(0) }
+        if let i = JSONDocument.commonMediaTypes.strings.firstIndex(of: type), i < 254 { return u8(UInt8(i + 2)) }
+        u8(1)
+        string(type)
+    }
+
+    /// A descriptor's digest as written: 1 and 32 bytes where it is the canonical spelling of a sha256 digest (nearly
+    /// always), else 0 and the text.
+    mutating func digestText(_ d: Descriptor) {
+        let text = d.digestText
+        if let digest = d.digest, digest.algorithm == .sha256, digest.description == text {
+            u8(1)
+            raw(digest.bytes)
+        } else {
+            u8(0)
+            string(text)
+        }
+    }
+
     /// Pairs in key order (the map's own), so decoding rebuilds an equal map.
     mutating func stringMap(_ map: CompactStringMap) {
         let pairs = map.dictionary.sorted { $0.key < $1.key }
@@ -104,8 +126,8 @@ extension FactsWriter {
 extension FactsReader {
     mutating func descriptor() throws(Malformed) -> Descriptor {
         Descriptor(
-            mediaType: try mediaType(), digestText: try string(),
-            size: try optional { (r) throws(Malformed) in try r.i64() },
+            mediaType: try mediaType(), digestText: try digestText(),
+            size: try optional { (r) throws(Malformed) in try r.varint() },
             urls: try strings(), annotations: try stringMap(),
             platform: try optional { (r) throws(Malformed) in try r.platform() },
             artifactType: try optionalString())
@@ -132,11 +154,27 @@ extension FactsReader {
         return CompactStringMap(dictionary)
     }
 
-    /// A media type, sharing the parser's constants for the common ones (as `JSONDocument.mediaType` does).
+    /// A media type as `FactsWriter.mediaType` wrote it, sharing the parser's constants for the common ones (as
+    /// `JSONDocument.mediaType` does).
     mutating func mediaType() throws(Malformed) -> String? {
-        guard let text = try optional({ (r) throws(Malformed) in try r.raw(Int(try r.u32())) }) else { return nil }
         let known = JSONDocument.commonMediaTypes
-        if let i = known.utf8.firstIndex(where: { $0.elementsEqual(text) }) { return known.strings[i] }
-        return String(decoding: text, as: UTF8.self)
+        switch Int(try u8()) {
+        case 0: return nil
+        case 1:
+            // Written as text only when it is none of the common ones.
+            let text = try string()
+            guard !known.strings.contains(text) else { throw Malformed() }
+            return text
+        case let code where code - 2 < known.strings.count: return known.strings[code - 2]
+        default: throw Malformed()
+        }
+    }
+
+    mutating func digestText() throws(Malformed) -> String {
+        switch try u8() {
+        case 0: return try string()
+        case 1: return Digest(algorithm: .sha256, bytes: try raw(32)).description
+        default: throw Malformed()
+        }
     }
 }

@@ -31,9 +31,32 @@ struct FactsReader {
         return bytes[at..<(at + n)]
     }
 
+    /// A LEB128 value of at most 32 bits (counts and lengths), in its shortest form: anything else is not ours.
+    mutating func count() throws(Malformed) -> Int {
+        let v = try uvarint()
+        guard v <= UInt64(UInt32.max) else { throw Malformed() }
+        return Int(v)
+    }
+
+    mutating func uvarint() throws(Malformed) -> UInt64 {
+        var v: UInt64 = 0
+        for k in 0..<10 {
+            let b = try u8()
+            // The tenth byte holds the top bit only; a zero last byte after the first is an overlong form.
+            guard k < 9 || b <= 1, k == 0 || b != 0 else { throw Malformed() }
+            v |= UInt64(b & 0x7F) << UInt64(7 * k)
+            if b < 0x80 { return v }
+        }
+        throw Malformed()
+    }
+
+    mutating func varint() throws(Malformed) -> Int64 {
+        let u = try uvarint()
+        return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
+    }
+
     mutating func string() throws(Malformed) -> String {
-        let n = Int(try u32())
-        return String(decoding: try raw(n), as: UTF8.self)
+        String(decoding: try raw(try count()), as: UTF8.self)
     }
 
     mutating func optional<T>(_ read: (inout FactsReader) throws(Malformed) -> T) throws(Malformed) -> T? {
@@ -48,7 +71,7 @@ struct FactsReader {
 
     /// A count, then that many items; every item takes at least one byte, so a count over the bytes left is damage.
     mutating func array<T>(_ read: (inout FactsReader) throws(Malformed) -> T) throws(Malformed) -> [T] {
-        let n = Int(try u32())
+        let n = try count()
         guard n <= remaining else { throw Malformed() }
         var out: [T] = []
         out.reserveCapacity(n)

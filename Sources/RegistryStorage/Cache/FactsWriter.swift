@@ -1,5 +1,6 @@
-/// Appends the fields of a facts record (`FactsCodec`): little-endian integers, length-prefixed UTF-8 strings,
-/// a presence byte before each optional. `FactsReader` reads them back.
+/// Appends the fields of a facts record (`FactsCodec`): fixed little-endian integers for the record's frame,
+/// variable-length ones (LEB128; signed values zigzagged) for counts, lengths and sizes, length-prefixed UTF-8
+/// strings, a presence byte before each optional. `FactsReader` reads them back.
 struct FactsWriter {
     private(set) var bytes: [UInt8] = []
 
@@ -15,8 +16,21 @@ struct FactsWriter {
 
     mutating func raw(_ v: some Collection<UInt8>) { bytes += v }
 
+    /// LEB128: seven bits a byte, low bits first, the high bit set on every byte but the last.
+    mutating func uvarint(_ v: UInt64) {
+        var v = v
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    /// Zigzag, then LEB128: small magnitudes of either sign take one byte.
+    mutating func varint(_ v: Int64) { uvarint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+
     mutating func string(_ s: String) {
-        u32(UInt32(truncatingIfNeeded: s.utf8.count))
+        uvarint(UInt64(s.utf8.count))
         bytes += s.utf8
     }
 
@@ -29,7 +43,7 @@ struct FactsWriter {
     mutating func optionalString(_ s: String?) { optional(s) { $0.string($1) } }
 
     mutating func array<T>(_ items: [T], _ write: (inout FactsWriter, T) -> Void) {
-        u32(UInt32(truncatingIfNeeded: items.count))
+        uvarint(UInt64(items.count))
         for item in items { write(&self, item) }
     }
 
