@@ -20,22 +20,28 @@ public struct StoreIndex: Sendable {
     /// What one repository contributes to the index: its blobs with their sizes, and how many of its manifests use
     /// each. Compact (no manifests), so a store-wide pass can drop each repository once it is reduced to this.
     public struct BlobUse: Sendable {
+        /// One blob the repository keeps alive, its size, and how many of the repository's manifests reference it.
+        public struct Blob: Sendable, Equatable {
+            public var digest: Digest
+            public var size: Int64
+            public var manifests: Int
+        }
+
         public var repository: String
-        /// Every blob the repository keeps alive (manifests, their references, seed-era signatures), with its size.
-        public var blobs: [Digest: Int64]
-        /// Per blob, the number of the repository's manifests that reference it.
-        public var manifestReferences: [Digest: Int]
+        /// Every blob the repository keeps alive (manifests, their references, seed-era signatures). A flat array,
+        /// not two dictionaries: `ls` holds one per repository until it writes its document (about 20 KB less each).
+        public var blobs: [Blob]
 
         public init(_ repo: RepositoryContents) {
             repository = repo.name
-            var blobs: [Digest: Int64] = [:]
-            for d in repo.referencedBlobs.union(repo.revisions.flatMap(\.signatureLinks)) { blobs[d] = repo.blobSize(d) ?? 0 }
-            self.blobs = blobs
             var refs: [Digest: Int] = [:]
             for r in repo.revisions {
                 for d in Set(r.manifest?.blobReferences.compactMap(\.digest) ?? []) { refs[d, default: 0] += 1 }
             }
-            manifestReferences = refs
+            // Every manifest reference is among the referenced blobs, so no count is lost.
+            blobs = repo.referencedBlobs.union(repo.revisions.flatMap(\.signatureLinks)).map { d in
+                Blob(digest: d, size: repo.blobSize(d) ?? 0, manifests: refs[d] ?? 0)
+            }
         }
     }
 
@@ -48,14 +54,16 @@ public struct StoreIndex: Sendable {
 
     public init(uses: [BlobUse]) {
         for use in uses {
-            for d in use.blobs.keys { usage[d, default: Usage(repositories: 0, manifests: 0)].repositories += 1 }
-            for (d, n) in use.manifestReferences { usage[d, default: Usage(repositories: 0, manifests: 0)].manifests += n }
+            for b in use.blobs {
+                usage[b.digest, default: Usage(repositories: 0, manifests: 0)].repositories += 1
+                usage[b.digest]?.manifests += b.manifests
+            }
         }
         for use in uses {
             var s = RepositorySizes(total: 0, unique: 0)
-            for (d, size) in use.blobs {
-                s.total += size
-                if usage[d]?.repositories == 1 { s.unique += size }
+            for b in use.blobs {
+                s.total += b.size
+                if usage[b.digest]?.repositories == 1 { s.unique += b.size }
             }
             sizes[use.repository] = s
         }
