@@ -34,13 +34,20 @@ extension GarbageCollector {
     public func plan(
         facts repositories: [RepositoryGCFacts], storeProblems: [Problem], deleteUntagged: Bool, stored listed: [Digest: Int64]? = nil
     ) async throws(DeleteError) -> GCPlan {
-        let stored = if let listed { listed } else { try await storedBlobs() }
-        // What registry 2.8.2 would do differently, worked out on the other core while this one marks and plans (both
-        // only read the facts and the listing). Mark sets as 32-byte keys (`MarkSet`): two live at once, and 2.8.2's
-        // is freed when its task ends, leaving only what it would delete.
-        async let registry = Self.registryWouldDelete(repositories, deleteUntagged: deleteUntagged, stored: stored)
+        // Mark sets as 32-byte keys (`MarkSet`): two of them live at once below.
         let ours = Self.markCompact(repositories, deleteUntagged: deleteUntagged)
+        let stored = if let listed { listed } else { try await storedBlobs() }
         var plan = GCPlan(deleteUntagged: deleteUntagged, markedCount: ours.marked.count)
+        // What registry 2.8.2 would do differently, taken before the sweep so its mark set (as large as ours) is
+        // freed before the plan grows: peak memory holds one mark set, not two.
+        let oursDeleted = Set(ours.deletions)
+        (plan.keptAgainstRegistry, plan.blobsKeptAgainstRegistry) = {
+            let registry = Self.markCompact(repositories, deleteUntagged: deleteUntagged, rules: .registry282)
+            return (
+                registry.deletions.filter { !oursDeleted.contains($0) }.sorted(),
+                stored.keys.filter { ours.marked.contains($0) && !registry.marked.contains($0) }.sorted()
+            )
+        }()
         let byName = Dictionary(repositories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
         var histories: [String: [Digest: [String]]] = [:]
@@ -71,11 +78,6 @@ extension GarbageCollector {
             }
         }
 
-        let oursDeleted = Set(ours.deletions)
-        let (registryDeletions, registrySwept) = await registry
-        plan.keptAgainstRegistry = registryDeletions.filter { !oursDeleted.contains($0) }.sorted()
-        plan.blobsKeptAgainstRegistry = registrySwept.filter { ours.marked.contains($0) }.sorted()
-
         plan.blockers = ours.unreadable.map { ref in
             let why = byName[ref.repository]?.revision(ref.digest)?.unreadableBecause.map { " (\($0))" } ?? ""
             return "\(SafeText.escaping(ref.repository))@\(ref.digest) cannot be read\(why), so what it references is unknown (see drydock verify)"
@@ -92,14 +94,6 @@ extension GarbageCollector {
                     + "seed-era manifests and signatures); Drydock keeps them")
         }
         return plan
-    }
-
-    /// The manifests registry 2.8.2's collector would delete and the stored blobs it would sweep.
-    static func registryWouldDelete(
-        _ repositories: [RepositoryGCFacts], deleteUntagged: Bool, stored: [Digest: Int64]
-    ) -> (manifests: [DeletePlan.ManifestRef], blobs: [Digest]) {
-        let registry = markCompact(repositories, deleteUntagged: deleteUntagged, rules: .registry282)
-        return (registry.deletions, stored.keys.filter { !registry.marked.contains($0) })
     }
 
     /// `path: message` (both escaped), for a blocker line; driver failures name their path already.
