@@ -66,11 +66,10 @@ extension GarbageCollector {
             var links = repo.layerLinks.filter { swept.contains($0) }
             // A marking load left these folders unconfirmed: only now does their link matter.
             for d in repo.unconfirmedLayerLinks where swept.contains(d) {
-                switch await LayerLinkLookup(driver: store.driver).kind(repo.path, d) {
-                case .found(.file?): links.append(d)
-                case .found(nil), .found(.directory?): continue
-                case .found(let kind?): unreadLayerLinks.append(Problem.notAFile(kind, at: StoreLayout.layerLink(repo.path, d), expected: "layer link"))
-                case .unreadable(let problem): unreadLayerLinks.append(problem)
+                switch await LayerLinkLookup(driver: store.driver).look(repo.path, d) {
+                case .link: links.append(d)
+                case .none: continue
+                case .problem(let problem): unreadLayerLinks.append(problem)
                 }
             }
             for link in links.sorted() {

@@ -107,11 +107,10 @@ extension RepositoryLoader {
                 unconfirmed.append(d)
                 continue
             }
-            switch await LayerLinkLookup(driver: driver).kind(repo, d) {
-            case .found(.file?): confirmed.append(LayerLink(digest: d, target: d, problems: []))
-            case .found(nil), .found(.directory?): continue
-            case .found(let kind?): acc.problems.append(Problem.notAFile(kind, at: StoreLayout.layerLink(repo, d), expected: "layer link"))
-            case .unreadable(let problem): acc.problems.append(problem)
+            switch await LayerLinkLookup(driver: driver).look(repo, d) {
+            case .link: confirmed.append(LayerLink(digest: d, target: d, problems: []))
+            case .none: continue
+            case .problem(let problem): acc.problems.append(problem)
             }
         }
         return (confirmed, unconfirmed)
@@ -123,10 +122,10 @@ extension RepositoryLoader {
     func linkedLayerFolders(_ repo: StoragePath, _ acc: Accumulator) async -> [Digest] {
         var out: [Digest] = []
         for (d, link) in await digestFolders(StoreLayout.layersDirectory(repo), what: "layer link", withEntry: "link", acc) {
-            switch link {
-            case .file?: out.append(d)
-            case nil, .directory?: continue  // the full walk finds no link file there either
-            case let kind?: acc.problems.append(Problem.notAFile(kind, at: StoreLayout.layerLink(repo, d), expected: "layer link"))
+            switch LayerLinkLookup.outcome(link, repo, d) {
+            case .link: out.append(d)
+            case .none: continue
+            case .problem(let problem): acc.problems.append(problem)
             }
         }
         return out
