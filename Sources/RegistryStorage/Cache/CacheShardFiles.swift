@@ -38,18 +38,16 @@ struct CacheShardFiles: Sendable {
         let final = url(i)
         let temp = directory.appendingPathComponent(
             String(format: "%02x.bin.%d.%@.tmp", i, Int(getpid()), UUID().uuidString), isDirectory: false)
-        guard Self.writeNew(temp.path, bytes) else {
-            unlink(temp.path)
-            return
-        }
+        guard Self.writeNew(temp.path, bytes) else { return }
         if rename(temp.path, final.path) != 0 { unlink(temp.path) }
     }
 
-    /// Creates `path` (never an existing file) holding `bytes`. No fsync: a shard a crash leaves short or empty fails
-    /// its checks and is a miss, and 256 syncs cost a cold run more than the cache saves it.
+    /// Creates `path` (never an existing file) holding `bytes`; on failure removes what it created, and only that.
+    /// No fsync: a shard a crash leaves short or empty fails its checks and is a miss, and 256 syncs cost a cold run
+    /// more than the cache saves it.
     private static func writeNew(_ path: String, _ bytes: [UInt8]) -> Bool {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return false }  // not ours to remove
         var written = 0
         let ok = bytes.withUnsafeBytes { buffer -> Bool in
             while written < buffer.count {
@@ -60,6 +58,10 @@ struct CacheShardFiles: Sendable {
             }
             return true
         }
-        return close(fd) == 0 && ok
+        guard close(fd) == 0 && ok else {
+            unlink(path)
+            return false
+        }
+        return true
     }
 }
