@@ -4,6 +4,12 @@ public struct StoreIndex: Sendable {
     public struct Usage: Sendable, Equatable {
         public var repositories: Int
         public var manifests: Int
+
+        /// One more repository keeps the blob, used by `blob.manifests` of its manifests (one table lookup per blob).
+        mutating func add(_ blob: BlobUse.Blob) {
+            repositories += 1
+            manifests += blob.manifests
+        }
     }
 
     public struct RepositorySizes: Sendable, Equatable {
@@ -54,10 +60,7 @@ public struct StoreIndex: Sendable {
 
     public init(uses: [BlobUse]) {
         for use in uses {
-            for b in use.blobs {
-                usage[b.digest, default: Usage(repositories: 0, manifests: 0)].repositories += 1
-                usage[b.digest]?.manifests += b.manifests
-            }
+            for b in use.blobs { usage[b.digest, default: Usage(repositories: 0, manifests: 0)].add(b) }
         }
         for use in uses {
             var s = RepositorySizes(total: 0, unique: 0)
