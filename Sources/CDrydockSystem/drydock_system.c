@@ -36,6 +36,16 @@ int drydock_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, co
 #endif
 }
 
+long drydock_read_directory(int fd, void *buffer, unsigned long size) {
+#if defined(__linux__) && defined(SYS_getdents64)
+    return (long)syscall(SYS_getdents64, fd, buffer, size);
+#else
+    (void)fd; (void)buffer; (void)size;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 const int DRYDOCK_O_PATH = O_PATH;
 
 long long drydock_filesystem_type(int fd) {

@@ -3,9 +3,10 @@ import RegistryStorage
 /// A test driver wrapping another one to watch or change a few of its calls: each required call the wrapper does
 /// not define itself goes to `base` unchanged.
 ///
-/// Only the calls without a default in `StorageDriver` are forwarded. `readEach`, `delete(batch:)`, `listFolders`,
-/// `move`, `skippedKeys` and `listsRecursivelyCheaply` keep the protocol's defaults (one read, delete or listing at
-/// a time through this wrapper), so a wrapper sees every file a load or sweep touches, unless it defines them.
+/// Only the calls without a default in `StorageDriver` are forwarded. `readEach`, `listEach`, `delete(batch:)`,
+/// `listFolders`, `move`, `skippedKeys` and `listsRecursivelyCheaply` keep the protocol's defaults (one read, delete
+/// or listing at a time through this wrapper), so a wrapper sees every file a load or sweep touches, unless it defines
+/// them.
 public protocol ForwardingDriver: StorageDriver {
     var base: any StorageDriver { get }
 }

@@ -267,6 +267,68 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
         }
     }
 
+    /// Listings read getdents64 records themselves: a folder bigger than one 32 KiB buffer comes back whole, without
+    /// `.` and `..`, and names up to the filesystem's limit (255 bytes) keep every byte.
+    @Test func aListingLongerThanOneBufferIsWhole() async throws {
+        try await withEmptyDiskStore { disk in
+            let long = String(repeating: "n", count: 240)
+            var names = Set<String>()
+            for i in 0..<600 {
+                let name = "\(long)\(String(format: "%05d", i))"
+                names.insert(name)
+                if i % 2 == 0 { try disk.put(p("big").appending(name), "x") } else { try disk.makeDirectory(p("big").appending(name)) }
+            }
+            let entries = try await disk.driver().list(p("big"))
+            #expect(entries.count == 600)
+            #expect(Set(entries.map(\.name)) == names)
+            #expect(entries.filter { $0.kind == .directory }.count == 300)
+            #expect(entries.filter { $0.kind == .file }.count == 300)
+            #expect(try await disk.driver().list(p("big").appending(names.sorted()[1])) == [])
+        }
+    }
+
+    /// `listEach` opens relative to the folder, yet every outcome is `list`'s: entries and their kinds, missing
+    /// folders, files, FIFOs, symlinks that stay in the store (followed even where they leave the folder) or leave it.
+    @Test func listEachAgreesWithListOnEveryKindOfEntry() async throws {
+        try await withEmptyDiskStore { disk in
+            try disk.put(p("r/dir/tag/index/sha256/a/link"), "sha256:abc")
+            try disk.fifo(p("r/dir/tag/index/fifo"))
+            try disk.makeDirectory(p("r/dir/empty"))
+            try disk.put(p("r/dir/file"), "0123456789")
+            try disk.put(p("r/other/x/data"), "elsewhere in the store")
+            try disk.symlink(p("r/dir/inside"), to: "../other/x")
+            try disk.symlink(p("r/dir/near"), to: "tag/index")
+            try disk.symlink(p("r/dir/out"), to: disk.outside)
+            try disk.fifo(p("r/dir/fifo"))
+            let names = [["tag", "index"], ["tag", "index", "sha256"], ["empty"], ["file"], ["inside"], ["near"], ["out"], ["fifo"], ["none"], ["none", "index"]]
+            for follow in [false, true] {
+                let driver = try disk.driver(followSymlinks: follow)
+                let batch = try await withinTimeLimit { await driver.listEach(in: p("r/dir"), names) }
+                var single: [Result<[DirectoryEntry], DriverError>] = []
+                for name in names {
+                    do {
+                        single.append(.success(try await driver.list(p("r/dir").appending(name))))
+                    } catch {
+                        single.append(.failure(DriverError(error)))
+                    }
+                }
+                func sorted(_ r: [Result<[DirectoryEntry], DriverError>]) -> [Result<[DirectoryEntry], DriverError>] {
+                    r.map { $0.map { $0.sorted { $0.name < $1.name } } }
+                }
+                #expect(sorted(try #require(batch)) == sorted(single), "followSymlinks \(follow)")
+            }
+            let confined = try disk.driver()
+            let batch = await confined.listEach(in: p("r/dir"), [["tag", "index"], ["inside"], ["out"], ["file"]])
+            #expect(batch.count == 4)
+            #expect(Set((try? batch[0].get())?.map(\.name) ?? []) == ["sha256", "fifo"])
+            #expect((try? batch[1].get())?.map(\.name) == ["data"])
+            #expect(batch[2] == .failure(.symlink(p("r/dir/out"), .leavesRoot)))
+            #expect(batch[3] == .failure(.notADirectory(p("r/dir/file"))))
+            // A folder that is not there: each folder's own error, as `list` gives it.
+            #expect(await confined.listEach(in: p("r/gone"), [["index"]]) == [.failure(.notFound(p("r/gone/index")))])
+        }
+    }
+
     @Test func statGivesKindSizeAndTime() async throws {
         try await withEmptyDiskStore { disk in
             try disk.put(p("s/file"), "12345")

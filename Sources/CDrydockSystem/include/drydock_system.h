@@ -12,6 +12,11 @@ int drydock_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, co
 /// The `statfs` type number (`f_type`) of the filesystem holding `fd`, or -1 when it cannot be told.
 long long drydock_filesystem_type(int fd);
 
+/// getdents64(2): the entries of the folder open as `fd`, written to `buffer` as `struct linux_dirent64` records
+/// (d_reclen at offset 16, d_type at 18, the NUL-terminated name at 19). Returns the bytes written, 0 at the end,
+/// or -1 with errno set (ENOSYS where there is no getdents64: callers use readdir).
+long drydock_read_directory(int fd, void *buffer, unsigned long size);
+
 /// O_PATH, which Swift's Glibc module does not export.
 extern const int DRYDOCK_O_PATH;
 

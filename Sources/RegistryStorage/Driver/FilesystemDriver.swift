@@ -111,19 +111,45 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     }
 
     func listSync(_ path: StoragePath) throws -> [DirectoryEntry] {
-        try withDirectory(path) { dir in try readEntries(dir, path) }
+        let fd = try openBeneath(path, O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        return try readEntries(fd, path)
+    }
+
+    /// Folders under one folder (`dir` + each relative path of `names`), opened relative to it as `readEach` opens
+    /// files: a tag history's walk is `<tag>/index/<alg>`, not the eleven components from the store root. Whatever
+    /// does not open that way is listed again from the root, so results, errors and symlink rules are `list`'s.
+    public func listEach(in dir: StoragePath, _ names: [[String]]) async -> [Result<[DirectoryEntry], DriverError>] {
+        let fromRoot = { (path: StoragePath) in Result { try self.listSync(path) }.mapError { DriverError($0) } }
+        guard hasOpenat2, !followSymlinks, let dirFD = try? openBeneath(dir, O_RDONLY | O_DIRECTORY) else {
+            return names.map { fromRoot(dir.appending($0)) }
+        }
+        defer { close(dirFD) }
+        return names.map { name in
+            let path = dir.appending(name)
+            var fd: Int32
+            repeat {
+                fd = drydock_open_beneath(dirFD, name.joined(separator: "/"), O_RDONLY | O_DIRECTORY, 0)
+            } while fd < 0 && errno == EINTR
+            guard fd >= 0 else { return fromRoot(path) }
+            defer { close(fd) }
+            return Result { try readEntries(fd, path) }.mapError { DriverError($0) }
+        }
     }
 
     /// One listing of `dir`, then one `fstatat` per folder (relative to the open folder, the last component not
     /// followed): no folder is opened, where listing each would cost an open, two getdents and a close.
     public func listFolders(_ dir: StoragePath, withEntry name: String) async throws -> [(folder: DirectoryEntry, entry: EntryKind?)] {
-        let found: [(folder: DirectoryEntry, entry: EntryKind?, symlink: Bool)] = try withDirectory(dir) { d in
-            try readEntries(d, dir).map { e in
+        let dirFD = try openBeneath(dir, O_RDONLY | O_DIRECTORY)
+        let found: [(folder: DirectoryEntry, entry: EntryKind?, symlink: Bool)]
+        do {
+            defer { close(dirFD) }
+            found = try readEntries(dirFD, dir).map { e in
                 // Only real folders (a followed link is typed `.directory` only with followSymlinks, which follows it
                 // here too); the name was checked to be one component.
                 guard e.kind == .directory, e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name) else { return (e, nil, false) }
                 var st = Glibc.stat()
-                guard fstatat(dirfd(d), e.name + "/" + name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return (e, nil, false) }
+                guard fstatat(dirFD, e.name + "/" + name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return (e, nil, false) }
                 let kind = FilesystemDriver.kind(ofMode: st.st_mode)
                 if case .symlink = kind { return (e, kind, true) }
                 return (e, kind, false)
@@ -136,49 +162,83 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         }
     }
 
-    private func withDirectory<T>(_ path: StoragePath, _ body: (OpaquePointer) throws -> T) throws -> T {
-        let fd = try openBeneath(path, O_RDONLY | O_DIRECTORY)
-        guard let dir = fdopendir(fd) else {
+    /// The entries of the folder open as `fd` (left open), read with getdents64 itself: glibc's `fdopendir` adds an
+    /// `fstat` and two `fcntl` to every folder's open, two getdents and close, and most store folders hold one entry.
+    private func readEntries(_ fd: Int32, _ path: StoragePath) throws -> [DirectoryEntry] {
+        let capacity = 32768
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+        defer { buffer.deallocate() }
+        var entries: [DirectoryEntry] = []
+        while true {
+            let n = drydock_read_directory(fd, buffer, UInt(capacity))
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == ENOSYS { return try readEntriesWithReaddir(fd, path) }
+                throw FilesystemDriver.mapErrno(errno, path)
+            }
+            if n == 0 { return entries }
+            var offset = 0
+            while offset + 19 < n {
+                let record = buffer + offset
+                let length = Int(record.loadUnaligned(fromByteOffset: 16, as: UInt16.self))
+                guard length > 19, offset + length <= n else { throw DriverError.io(path, "malformed directory entry") }
+                let nameStart = (record + 19).assumingMemoryBound(to: UInt8.self)
+                let nameLength = strnlen(UnsafeRawPointer(nameStart).assumingMemoryBound(to: CChar.self), length - 19)
+                let dtype = Int32(record.load(fromByteOffset: 18, as: UInt8.self))
+                offset += length
+                if let entry = entry(UnsafeBufferPointer(start: nameStart, count: nameLength), dtype, dirFD: fd, path) {
+                    entries.append(entry)
+                }
+            }
+        }
+    }
+
+    /// Where getdents64 is missing: readdir on a duplicate of `fd` (closedir closes the duplicate).
+    private func readEntriesWithReaddir(_ fd: Int32, _ path: StoragePath) throws -> [DirectoryEntry] {
+        let copy = dup(fd)
+        guard copy >= 0 else { throw FilesystemDriver.mapErrno(errno, path) }
+        guard let dir = fdopendir(copy) else {
             let e = errno
-            close(fd)
+            close(copy)
             throw FilesystemDriver.mapErrno(e, path)
         }
         defer { closedir(dir) }
-        return try body(dir)
-    }
-
-    private func readEntries(_ dir: OpaquePointer, _ path: StoragePath) throws -> [DirectoryEntry] {
         var entries: [DirectoryEntry] = []
         while true {
             errno = 0
             guard let ent = readdir(dir) else {
                 if errno != 0 { throw FilesystemDriver.mapErrno(errno, path) }
-                break
+                return entries
             }
-            let (name, valid, dtype) = withUnsafePointer(to: &ent.pointee.d_name) { p in
+            let found = withUnsafePointer(to: &ent.pointee.d_name) { p in
                 p.withMemoryRebound(to: UInt8.self, capacity: 256) { bytes in
                     let len = strlen(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self))
-                    let buf = UnsafeBufferPointer(start: bytes, count: len)
-                    let strict = String(validating: buf, as: UTF8.self)
-                    return (strict ?? String(decoding: buf, as: UTF8.self), strict != nil, Int32(ent.pointee.d_type))
+                    return entry(UnsafeBufferPointer(start: bytes, count: len), Int32(ent.pointee.d_type), dirFD: fd, path)
                 }
             }
-            if name == "." || name == ".." { continue }
-            var kind: EntryKind
-            var identity: String?
-            switch dtype {
-            case Int32(DRYDOCK_DT_REG): kind = .file
-            case Int32(DRYDOCK_DT_DIR): kind = .directory
-            default:
-                if valid {
-                    (kind, identity) = resolveKind(dirFD: dirfd(dir), parent: path, name: name)
-                } else {
-                    kind = .special("unreadable name")
-                }
-            }
-            entries.append(DirectoryEntry(name: name, kind: kind, nameIsValidUTF8: valid, linkedFolderIdentity: identity))
+            if let found { entries.append(found) }
         }
-        return entries
+    }
+
+    /// One directory entry from its raw name and d_type; nil for `.` and `..`.
+    private func entry(_ raw: UnsafeBufferPointer<UInt8>, _ dtype: Int32, dirFD: Int32, _ path: StoragePath) -> DirectoryEntry? {
+        if raw.elementsEqual([0x2E]) || raw.elementsEqual([0x2E, 0x2E]) { return nil }
+        let strict = String(validating: raw, as: UTF8.self)
+        let name = strict ?? String(decoding: raw, as: UTF8.self)
+        let valid = strict != nil
+        var kind: EntryKind
+        var identity: String?
+        switch dtype {
+        case Int32(DRYDOCK_DT_REG): kind = .file
+        case Int32(DRYDOCK_DT_DIR): kind = .directory
+        default:
+            if valid {
+                (kind, identity) = resolveKind(dirFD: dirFD, parent: path, name: name)
+            } else {
+                kind = .special("unreadable name")
+            }
+        }
+        return DirectoryEntry(name: name, kind: kind, nameIsValidUTF8: valid, linkedFolderIdentity: identity)
     }
 
     /// For entries readdir could not type (symlinks, DT_UNKNOWN filesystems, specials). A symlinked folder comes back

@@ -249,6 +249,11 @@ public protocol StorageDriver: Sendable {
     /// name from there.
     func readEach(in dir: StoragePath, _ names: [[String]], limit: Int) async -> [Result<[UInt8], DriverError>]
 
+    /// Folders under one folder (`dir` + each relative path of `names`), each as `list` returns or throws it, in
+    /// order; transient failures are returned, not retried. A filesystem opens `dir` once and resolves each name
+    /// from there.
+    func listEach(in dir: StoragePath, _ names: [[String]]) async -> [Result<[DirectoryEntry], DriverError>]
+
     /// Writes a file, creating parent directories. Used only by undo and the journal.
     func write(_ path: StoragePath, contents: [UInt8]) async throws
 
@@ -325,6 +330,20 @@ extension StorageDriver {
         for name in names {
             do {
                 out.append(.success(try await read(dir.appending(name), limit: limit)))
+            } catch {
+                out.append(.failure(DriverError(error)))
+            }
+        }
+        return out
+    }
+
+    /// One listing per folder.
+    public func listEach(in dir: StoragePath, _ names: [[String]]) async -> [Result<[DirectoryEntry], DriverError>] {
+        var out: [Result<[DirectoryEntry], DriverError>] = []
+        out.reserveCapacity(names.count)
+        for name in names {
+            do {
+                out.append(.success(try await list(dir.appending(name))))
             } catch {
                 out.append(.failure(DriverError(error)))
             }

@@ -20,44 +20,94 @@ struct DigestFolderListing {
 
     /// The items of `base`, in listing order; `withEntry` also asks each digest folder for the kind of that entry.
     func list(_ base: StoragePath, withEntry entryName: String? = nil) async -> [Item] {
-        var out: [Item] = []
-        let algorithms: [DirectoryEntry]
+        let algorithms: Result<[DirectoryEntry], DriverError>
         do {
-            algorithms = try await driver.withRetries { try await driver.list(base) }
+            algorithms = .success(try await driver.withRetries { try await driver.list(base) })
         } catch {
-            return [.unlisted(DriverError(error), at: base)]
+            algorithms = .failure(DriverError(error))
         }
-        for algorithm in algorithms {
-            guard algorithm.kind == .directory, algorithm.nameIsValidUTF8, StoragePath.isSafeComponent(algorithm.name) else {
-                out.append(.notAnAlgorithmFolder(algorithm, in: base))
-                continue
-            }
-            let algDir = base.appending(algorithm.name)
-            let listed: [(folder: DirectoryEntry, entry: EntryKind?)]
+        return await items(in: base, [[]], [algorithms], withEntry: entryName)[0]
+    }
+
+    /// The items of each folder `dir` + `bases[i]`, as `list` gives them, with every folder opened relative to `dir`
+    /// (`StorageDriver.listEach`): how a repository's tag histories are listed, two short walks per tag.
+    func listEach(in dir: StoragePath, _ bases: [[String]]) async -> [[Item]] {
+        await items(in: dir, bases, await listing(in: dir, bases), withEntry: nil)
+    }
+
+    /// `listEach`'s results with transient failures retried one folder at a time.
+    private func listing(in dir: StoragePath, _ names: [[String]]) async -> [Result<[DirectoryEntry], DriverError>] {
+        var results = await driver.listEach(in: dir, names)
+        if results.count != names.count { results = names.map { _ in .failure(.transient(dir, "incomplete listing")) } }
+        for (i, result) in results.enumerated() {
+            guard case .failure(let error) = result, error.isTransient else { continue }
+            let path = dir.appending(names[i])
             do {
-                listed = if let entryName {
-                    try await driver.withRetries { try await driver.listFolders(algDir, withEntry: entryName) }
-                } else {
-                    try await driver.withRetries { try await driver.list(algDir) }.map { (folder: $0, entry: EntryKind?.none) }
-                }
+                results[i] = .success(try await driver.withRetries { try await driver.list(path) })
             } catch {
-                out.append(.unlisted(DriverError(error), at: algDir))
-                continue
+                results[i] = .failure(DriverError(error))
             }
-            for (e, entry) in listed {
-                guard e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name),
-                    let d = StoreLayout.digest(algorithm: algorithm.name, hex: e.name)
-                else {
-                    out.append(.invalidDigest(e, in: algDir))
-                    continue
+        }
+        return results
+    }
+
+    /// The items of each base from its listing (`algorithms[i]` lists `dir` + `bases[i]`).
+    private func items(
+        in dir: StoragePath, _ bases: [[String]], _ algorithms: [Result<[DirectoryEntry], DriverError>], withEntry entryName: String?
+    ) async -> [[Item]] {
+        // Every algorithm folder of every base, listed in one batch (without `withEntry`).
+        var folders: [[String]] = []
+        for (i, listed) in algorithms.enumerated() {
+            guard case .success(let entries) = listed else { continue }
+            for algorithm in entries where Self.isAlgorithmFolder(algorithm) { folders.append(bases[i] + [algorithm.name]) }
+        }
+        var contents = entryName == nil ? await listing(in: dir, folders)[...] : []
+        var out: [[Item]] = []
+        for (i, listed) in algorithms.enumerated() {
+            let base = dir.appending(bases[i])
+            var items: [Item] = []
+            switch listed {
+            case .failure(let error):
+                items.append(.unlisted(error, at: base))
+            case .success(let entries):
+                for algorithm in entries {
+                    guard Self.isAlgorithmFolder(algorithm) else {
+                        items.append(.notAnAlgorithmFolder(algorithm, in: base))
+                        continue
+                    }
+                    let algDir = base.appending(algorithm.name)
+                    let found: Result<[(folder: DirectoryEntry, entry: EntryKind?)], DriverError>
+                    if let entryName {
+                        do {
+                            found = .success(try await driver.withRetries { try await driver.listFolders(algDir, withEntry: entryName) })
+                        } catch {
+                            found = .failure(DriverError(error))
+                        }
+                    } else {
+                        found = contents.removeFirst().map { $0.map { (folder: $0, entry: EntryKind?.none) } }
+                    }
+                    switch found {
+                    case .failure(let error): items.append(.unlisted(error, at: algDir))
+                    case .success(let listed): items += Self.digestItems(listed, algorithm: algorithm.name, in: algDir)
+                    }
                 }
-                guard e.kind == .directory else {
-                    out.append(.notAFolder(d, e, in: algDir))
-                    continue
-                }
-                out.append(.digest(d, entry: entry))
             }
+            out.append(items)
         }
         return out
+    }
+
+    private static func isAlgorithmFolder(_ e: DirectoryEntry) -> Bool {
+        e.kind == .directory && e.nameIsValidUTF8 && StoragePath.isSafeComponent(e.name)
+    }
+
+    private static func digestItems(_ listed: [(folder: DirectoryEntry, entry: EntryKind?)], algorithm: String, in algDir: StoragePath) -> [Item] {
+        listed.map { e, entry in
+            guard e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name), let d = StoreLayout.digest(algorithm: algorithm, hex: e.name) else {
+                return .invalidDigest(e, in: algDir)
+            }
+            guard e.kind == .directory else { return .notAFolder(d, e, in: algDir) }
+            return .digest(d, entry: entry)
+        }
     }
 }

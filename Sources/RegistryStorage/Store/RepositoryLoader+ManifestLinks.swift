@@ -57,9 +57,13 @@ extension RepositoryLoader {
         for (d, _) in await digestFolders(StoreLayout.revisionsDirectory(repo), what: "revision", acc) {
             links.revisions[d] = StoreLayout.revisionLink(repo, d)
         }
-        for name in tagNames {
+        // Every tag's history listed relative to the tags folder, two short walks per tag.
+        let histories = detail.readsTagHistory
+            ? await DigestFolderListing(driver: driver).listEach(in: StoreLayout.tagsDirectory(repo), tagNames.map { [$0, "index"] })
+            : tagNames.map { _ in [] }
+        for (name, history) in zip(tagNames, histories) {
             links.current[TagKey(name: name)] = StoreLayout.tagCurrentLink(repo, name)
-            links.index[TagKey(name: name)] = !detail.readsTagHistory ? [] : await digestFolders(StoreLayout.tagHistoryDirectory(repo, name), what: "tag history entry", acc)
+            links.index[TagKey(name: name)] = digestFolders(history, what: "tag history entry", acc)
                 .map { ($0.digest, StoreLayout.tagIndexLink(repo, name, $0.digest)) }
         }
         return links
@@ -70,8 +74,13 @@ extension RepositoryLoader {
     func digestFolders(
         _ base: StoragePath, what: String, withEntry entryName: String? = nil, _ acc: Accumulator
     ) async -> [(digest: Digest, entry: EntryKind?)] {
+        digestFolders(await DigestFolderListing(driver: driver).list(base, withEntry: entryName), what: what, acc)
+    }
+
+    /// The digest folders among listed `items`, sorted; everything else is reported as a problem of `what` folders.
+    func digestFolders(_ items: [DigestFolderListing.Item], what: String, _ acc: Accumulator) -> [(digest: Digest, entry: EntryKind?)] {
         var out: [(digest: Digest, entry: EntryKind?)] = []
-        for item in await DigestFolderListing(driver: driver).list(base, withEntry: entryName) {
+        for item in items {
             switch item {
             case .digest(let d, let entry):
                 out.append((d, entry))
