@@ -22,7 +22,8 @@ struct RunBenchmark: AsyncParsableCommand {
 
     struct Row {
         var name: String
-        var drydock: (cold: Measurement, warm: Measurement)
+        /// The command as users run it (a local store: no cache), then with `--cache-local` cold and warm.
+        var drydock: (plain: Measurement, cold: Measurement, warm: Measurement)
         var floor: Measurement
         var registry: Measurement
     }
@@ -52,19 +53,22 @@ struct RunBenchmark: AsyncParsableCommand {
         _ = try Measure.run(["find", root + "/docker/registry/v2", "-type", "f", "-name", "link", "-exec", "cat", "{}", "+"])
 
         // Drydock runs are repeated (medians): the machine is shared, so only ratios within one run mean much.
-        // Cold: an empty content cache (filled as it goes); warm: the same cache on the next run.
+        // Plain: as users run it (a local store uses no cache); cold: `--cache-local` with an empty cache folder
+        // (filled as it goes); warm: the same folder on the next run.
         let benchPath = URL(fileURLWithPath: CommandLine.arguments[0]).path
         var environment = ProcessInfo.processInfo.environment
-        func drydockRuns(_ arguments: [String]) throws -> (cold: Measurement, warm: Measurement) {
+        func drydockRuns(_ arguments: [String]) throws -> (plain: Measurement, cold: Measurement, warm: Measurement) {
+            var plain: [Measurement] = []
             var cold: [Measurement] = []
             var warm: [Measurement] = []
             for _ in 0..<max(1, repeats) {
                 environment["DRYDOCK_CACHE_DIR"] = scratch + "/cache-\(UUID().uuidString.prefix(8))"
-                cold.append(try Measure.run([drydockPath] + arguments + [root], environment: environment))
-                warm.append(try Measure.run([drydockPath] + arguments + [root], environment: environment))
+                plain.append(try Measure.run([drydockPath] + arguments + [root], environment: environment))
+                cold.append(try Measure.run([drydockPath] + arguments + ["--cache-local", root], environment: environment))
+                warm.append(try Measure.run([drydockPath] + arguments + ["--cache-local", root], environment: environment))
                 try? FileManager.default.removeItem(atPath: environment["DRYDOCK_CACHE_DIR"]!)
             }
-            return (Self.median(cold), Self.median(warm))
+            return (Self.median(plain), Self.median(cold), Self.median(warm))
         }
         func floorRuns(_ listing: Bool) throws -> Measurement {
             Self.median(try (0..<max(1, repeats)).map { _ in try Measure.run([benchPath, "floor"] + (listing ? ["--listing"] : []) + [root]) })
@@ -75,38 +79,41 @@ struct RunBenchmark: AsyncParsableCommand {
         let drydockGC = try drydockRuns(["gc", "--dry-run", "--json"])
         let floor = try floorRuns(false)
         rows.append(Row(name: "gc --dry-run", drydock: drydockGC, floor: floor, registry: registryGC))
-        let samePlan = Self.eligible(registryGC.output) == Self.blobs(drydockGC.cold.output)
+        let samePlan = Self.eligible(registryGC.output) == Self.blobs(drydockGC.plain.output)
         let registryGCM = try Measure.run([registry, "garbage-collect", "--dry-run", "-m", config])
         let drydockGCM = try drydockRuns(["gc", "--dry-run", "--delete-untagged", "--json"])
         rows.append(Row(name: "gc --dry-run --delete-untagged (registry: -m)", drydock: drydockGCM, floor: floor, registry: registryGCM))
-        let keepsWhatRegistryKeeps = Self.blobs(drydockGCM.cold.output).isSubset(of: Self.eligible(registryGCM.output))
+        let keepsWhatRegistryKeeps = Self.blobs(drydockGCM.plain.output).isSubset(of: Self.eligible(registryGCM.output))
         let ls = try drydockRuns(["ls", "--json"])
         let lsFloor = try floorRuns(true)
         rows.append(Row(name: "ls --json (full index; registry: gc dry-run)", drydock: ls, floor: lsFloor, registry: registryGC))
 
         print("\nfloor (a minimal C walk on 2 threads, drydock-bench floor): \(floor.output.trimmingCharacters(in: .whitespacesAndNewlines))")
         print("floor --listing: \(lsFloor.output.trimmingCharacters(in: .whitespacesAndNewlines))")
-        print("\n| operation | drydock cold | registry | speed-up | floor | drydock / floor | drydock warm | speed-up warm | peak RSS cold / warm |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("\n| operation | drydock | registry | speed-up | floor | drydock / floor | peak RSS | --cache-local cold / warm | speed-up cold / warm | peak RSS cold / warm |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for r in rows {
-            let (cold, warm) = r.drydock
-            print("| \(r.name) | \(fmt(cold.seconds)) s | \(fmt(r.registry.seconds)) s | \(fmt(r.registry.seconds / max(cold.seconds, 0.001)))× | "
-                + "\(fmt(r.floor.seconds)) s | \(fmt(cold.seconds / max(r.floor.seconds, 0.001)))× | \(fmt(warm.seconds)) s | "
-                + "\(fmt(r.registry.seconds / max(warm.seconds, 0.001)))× | \(cold.peakRSSKiB / 1024) / \(warm.peakRSSKiB / 1024) MiB |")
+            let (plain, cold, warm) = r.drydock
+            let speedUp = { (m: Measurement) in "\(fmt(r.registry.seconds / max(m.seconds, 0.001)))×" }
+            print("| \(r.name) | \(fmt(plain.seconds)) s | \(fmt(r.registry.seconds)) s | \(speedUp(plain)) | "
+                + "\(fmt(r.floor.seconds)) s | \(fmt(plain.seconds / max(r.floor.seconds, 0.001)))× | \(plain.peakRSSKiB / 1024) MiB | "
+                + "\(fmt(cold.seconds)) / \(fmt(warm.seconds)) s | \(speedUp(cold)) / \(speedUp(warm)) | "
+                + "\(cold.peakRSSKiB / 1024) / \(warm.peakRSSKiB / 1024) MiB |")
         }
         // CPU time (user + system, both cores) does not depend on what else the machine runs: the steadier ratio.
-        print("\n| operation (CPU seconds) | drydock cold | registry | ratio | floor | drydock / floor | drydock warm | ratio warm |")
+        print("\n| operation (CPU seconds) | drydock | registry | ratio | floor | drydock / floor | --cache-local cold / warm | ratio cold / warm |")
         print("|---|---|---|---|---|---|---|---|")
         for r in rows {
-            let (cold, warm) = r.drydock
-            print("| \(r.name) | \(fmt(cold.cpuSeconds)) | \(fmt(r.registry.cpuSeconds)) | \(fmt(r.registry.cpuSeconds / max(cold.cpuSeconds, 0.001)))× | "
-                + "\(fmt(r.floor.cpuSeconds)) | \(fmt(cold.cpuSeconds / max(r.floor.cpuSeconds, 0.001)))× | \(fmt(warm.cpuSeconds)) | "
-                + "\(fmt(r.registry.cpuSeconds / max(warm.cpuSeconds, 0.001)))× |")
+            let (plain, cold, warm) = r.drydock
+            let ratio = { (m: Measurement) in "\(fmt(r.registry.cpuSeconds / max(m.cpuSeconds, 0.001)))×" }
+            print("| \(r.name) | \(fmt(plain.cpuSeconds)) | \(fmt(r.registry.cpuSeconds)) | \(ratio(plain)) | "
+                + "\(fmt(r.floor.cpuSeconds)) | \(fmt(plain.cpuSeconds / max(r.floor.cpuSeconds, 0.001)))× | "
+                + "\(fmt(cold.cpuSeconds)) / \(fmt(warm.cpuSeconds)) | \(ratio(cold)) / \(ratio(warm)) |")
         }
         print("\nsame gc plan as the registry (blobs): \(samePlan ? "yes" : "NO")")
         print("--delete-untagged sweeps nothing the registry's -m keeps: \(keepsWhatRegistryKeeps ? "yes" : "NO")")
-        let sameOutput = drydockGC.cold.output == drydockGC.warm.output && ls.cold.output == ls.warm.output
-        print("cold and warm runs print the same: \(sameOutput ? "yes" : "NO")")
+        let sameOutput = [drydockGC, drydockGCM, ls].allSatisfy { $0.plain.output == $0.cold.output && $0.cold.output == $0.warm.output }
+        print("plain, cold and warm runs print the same: \(sameOutput ? "yes" : "NO")")
 
         let firstList = try await Self.firstRepositoryList(root)
         print("first repository list: first entry after \(fmt(firstList.first * 1000)) ms, whole catalog (\(firstList.count)) after \(fmt(firstList.all * 1000)) ms")

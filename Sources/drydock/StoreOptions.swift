@@ -39,6 +39,16 @@ struct StoreOptions: ParsableArguments {
             "Read every manifest and config from the store, not from the local cache of them (DRYDOCK_CACHE_DIR, else $XDG_CACHE_HOME/drydock or ~/.cache/drydock; DRYDOCK_CACHE_SIZE in MiB, default 256), and write nothing there."))
     var noCache = false
 
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Use the local cache for a store on a local disk too. By default only a store whose reads cross a network (S3, NFS, SMB, FUSE) uses it: from a local disk, checking that a cached record still applies costs what reading the manifest does; a slow disk with a cold page cache may still gain."))
+    var cacheLocal = false
+
+    func validate() throws {
+        if noCache && cacheLocal { throw ValidationError("give --no-cache or --cache-local, not both") }
+    }
+
     /// The options that only an `s3://` STORE takes, as given (for messages and the undo hint).
     var s3OnlyArguments: [String] {
         var words: [String] = []
@@ -63,13 +73,16 @@ struct StoreOptions: ParsableArguments {
         return registry
     }
 
-    /// Gives the store the shared local cache of manifests and configs and of the facts drawn from them, unless
-    /// `--no-cache` (ContentCache, FactsCache). Facts are only recorded here; a run that deletes nothing says it may
-    /// read them (`trustsCachedFacts`). The bytes are kept only where a read crosses a network (S3, NFS): from a
-    /// local disk, reading a manifest costs what reading its copy would, and writing the copy made a cold run dearer.
+    /// Gives the store the shared local cache of manifests and configs and of the facts drawn from them
+    /// (ContentCache, FactsCache) where a read crosses a network (S3, NFS), unless `--no-cache`. Facts are only
+    /// recorded here; a run that deletes nothing says it may read them (`trustsCachedFacts`). A store on a local disk
+    /// gets facts only with `--cache-local`: there a warm run's stat of each manifest blob (to check that the store
+    /// still holds it at the recorded size) cost as much as the read and parse it spared, and a cold run paid for
+    /// recording (README, "The local cache"); bytes are never copied from a local disk.
     func useCache(_ registry: RegistryStore) {
-        guard !noCache, let content = ContentCache.fromEnvironment() else { return }
-        if registry.driver.readsCrossANetwork { registry.contentCache = content }
+        let network = registry.driver.readsCrossANetwork
+        guard !noCache, network || cacheLocal, let content = ContentCache.fromEnvironment() else { return }
+        if network { registry.contentCache = content }
         registry.factsCache = FactsCache.beside(content)
     }
 

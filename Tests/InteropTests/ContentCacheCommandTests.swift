@@ -5,35 +5,39 @@ import Testing
 import StoreGenerator
 
 /// The local cache as a user meets it: the commands print the same bytes cold, warm and with `--no-cache`, and
-/// `--no-cache` writes nothing.
+/// `--no-cache` writes nothing. A store on a local disk uses the cache only with `--cache-local` (facts, never bytes).
 @Suite struct ContentCacheCommandTests {
     static let commands: [[String]] = [
         ["ls", "--json"], ["ls"], ["gc", "--dry-run", "--json"], ["gc", "--dry-run", "--delete-untagged", "--json"],
     ]
 
-    /// Runs each command three times against `root`: cold (an empty cache folder), warm (the same folder again) and
-    /// with `--no-cache` (another empty folder, which must stay empty).
+    /// Runs each command against `root`: by default (no cache on a local disk: the folder stays absent), cold with
+    /// `--cache-local` (an empty cache folder), warm (the same folder again) and with `--no-cache` (another empty
+    /// folder, which must stay absent).
     func expectSameOutputColdWarmAndUncached(_ root: String, _ scratch: TemporaryDirectory) async throws {
         for command in Self.commands {
             let cache = scratch.url.appendingPathComponent("cache-\(command.joined(separator: "-"))").path
             let unused = scratch.url.appendingPathComponent("unused-\(command.joined(separator: "-"))").path
             let cached = Shell.childEnvironment(adding: ["DRYDOCK_CACHE_DIR": cache])
-            let cold = try await DrydockBinary.run(command + [root], environment: cached)
-            // A local disk answers a read as fast as a copy would: only facts are kept (over S3 the bytes are too,
-            // S3FlatListingInteropTests).
+            let plain = try await DrydockBinary.run(command + [root], environment: cached)
+            #expect(!FileManager.default.fileExists(atPath: cache), "\(command): a local store used the cache without --cache-local")
+            let cold = try await DrydockBinary.run(command + ["--cache-local", root], environment: cached)
+            // Only facts are kept for a local disk (over S3 the bytes are too, S3FlatListingInteropTests).
             #expect(!FileManager.default.fileExists(atPath: cache + "/content-v1"), "\(command): a local store's blobs were copied")
             let factShards = try FileManager.default.contentsOfDirectory(atPath: cache + "/facts-v1")
             #expect(factShards.count > 8, "\(command): the cold run recorded facts")
-            let warm = try await DrydockBinary.run(command + [root], environment: cached)
+            let warm = try await DrydockBinary.run(command + ["--cache-local", root], environment: cached)
             let uncached = try await DrydockBinary.run(
                 command + ["--no-cache", root], environment: Shell.childEnvironment(adding: ["DRYDOCK_CACHE_DIR": unused]))
             #expect(!FileManager.default.fileExists(atPath: unused), "\(command): --no-cache wrote a cache")
             #expect(!cold.stdout.isEmpty, "\(command): \(cold.stderrString)")
-            for (name, run) in [("warm", warm), ("--no-cache", uncached)] {
+            for (name, run) in [("default", plain), ("warm", warm), ("--no-cache", uncached)] {
                 #expect(run.exitCode == cold.exitCode, "\(command) \(name)")
                 #expect(run.stdout == cold.stdout, "\(command): \(name) output differs from the cold run's")
             }
         }
+        let both = try await DrydockBinary.run(["ls", "--no-cache", "--cache-local", root])
+        #expect(both.exitCode == 2 && both.stderrString.contains("not both"), "\(both.stderrString)")
     }
 
     @Test(.timeLimit(.minutes(3)))
@@ -69,7 +73,7 @@ import StoreGenerator
         _ = try StoreGenerator(shape: shape, root: root).generate()
         let cache = scratch.url.appendingPathComponent("cache")
         let environment = Shell.childEnvironment(adding: ["DRYDOCK_CACHE_DIR": cache.path])
-        let cold = try await DrydockBinary.run(["gc", "--dry-run", "--json", root], environment: environment)
+        let cold = try await DrydockBinary.run(["gc", "--dry-run", "--json", "--cache-local", root], environment: environment)
         #expect(cold.exitCode == 0, "\(cold.stderrString)")
 
         // A tagged manifest's layer that no other manifest references.
@@ -84,10 +88,10 @@ import StoreGenerator
         forger.record(victim.digest, size: forged.size, manifest: forged.manifest)
         forger.flush()
 
-        let dry = try await DrydockBinary.run(["gc", "--dry-run", "--json", root], environment: environment)
+        let dry = try await DrydockBinary.run(["gc", "--dry-run", "--json", "--cache-local", root], environment: environment)
         #expect(dry.stdoutString.contains(dropped.description), "the dry run reads the (forged) facts")
         #expect(!cold.stdoutString.contains(dropped.description))
-        let real = try await DrydockBinary.run(["gc", "--yes", "--json", root], environment: environment)
+        let real = try await DrydockBinary.run(["gc", "--yes", "--json", "--cache-local", root], environment: environment)
         #expect(real.exitCode == 0, "\(real.stderrString)")
         #expect(!real.stdoutString.contains(dropped.description))
         let blob = root + "/docker/registry/v2/" + StoreLayout.blobData(dropped).components.joined(separator: "/")
