@@ -1,3 +1,4 @@
+import DemoRegistry
 import Foundation
 import Testing
 @testable import RegistryStorage
@@ -75,6 +76,43 @@ import Testing
         let plan = try await f.gcPlan(deleteUntagged: false)
         #expect(plan.blobs.isEmpty)
         #expect(Set(plan.blobsKeptAgainstRegistry) == Set([s1.digest, sig] + s1.layers))
+    }
+
+    /// The plan compares with registry 2.8.2 from the revisions the two rules treat differently
+    /// (`keptOnlyByDrydock`); the oracle is the direct way: both marks over the whole store, and every stored blob
+    /// that Drydock's marks and 2.8.2's does not.
+    @Test func theComparisonWithTheRegistryIsTheOneOfTwoWholeMarks() async throws {
+        let mixed = StoreFixture()
+        _ = mixed.multiArch("multi")
+        let img = mixed.image("app", tag: "v1", oci: true, layers: ["a", "shared"])
+        _ = mixed.image("app", tag: nil, oci: true, layers: ["signature"], subject: img.manifest, artifactType: MediaType.notarySignature)
+        _ = mixed.image("app", tag: nil, oci: true, layers: ["stray", "shared"])
+        _ = mixed.image("app", tag: "v2", layers: ["base", "old"])
+        _ = mixed.image("app", tag: "v2", layers: ["base", "new"])
+        let s1 = mixed.schema1Image("old/app", tag: "latest", layers: ["l1", "shared"], seedEra: true)
+        let sig = mixed.blob("{\"header\":{},\"signature\":\"x\",\"protected\":\"y\"}")
+        mixed.link(StoreLayout.signatureLink(mixed.repo("old/app"), revision: s1.digest, signature: sig), sig)
+        _ = mixed.blob("orphan")
+        let demo = InMemoryDriver(location: "demo://")
+        _ = try await DemoStoreBuilder().write(to: demo)
+
+        for store in [mixed.store(), Self.plainStore().f.store(), RegistryStore(driver: demo)] {
+            let facts = try await store.loadEverything(detail: .marking).1.map(RepositoryGCFacts.init)
+            let collector = GarbageCollector(store: store)
+            let stored = try await collector.storedBlobs()
+            for deleteUntagged in [false, true] {
+                let plan = try await collector.plan(facts: facts, storeProblems: [], deleteUntagged: deleteUntagged, stored: stored)
+                let ours = GarbageCollector.markCompact(facts, deleteUntagged: deleteUntagged)
+                let registry = GarbageCollector.markCompact(facts, deleteUntagged: deleteUntagged, rules: .registry282)
+                let oursDeleted = Set(ours.deletions)
+                #expect(plan.keptAgainstRegistry == registry.deletions.filter { !oursDeleted.contains($0) }.sorted())
+                #expect(plan.blobsKeptAgainstRegistry == stored.keys.filter { ours.marked.contains($0) && !registry.marked.contains($0) }.sorted())
+            }
+        }
+        // The mixed store differs from 2.8.2 in both lists, so the oracle compared something.
+        let facts = try await mixed.store().loadEverything(detail: .marking).1.map(RepositoryGCFacts.init)
+        let plan = try await GarbageCollector(store: mixed.store()).plan(facts: facts, storeProblems: [], deleteUntagged: true)
+        #expect(plan.keptAgainstRegistry.count >= 3 && plan.blobsKeptAgainstRegistry.count >= 6)
     }
 
     @Test func realRunVacuumsSweepsAndJournals() async throws {

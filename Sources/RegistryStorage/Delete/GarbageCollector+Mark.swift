@@ -50,6 +50,35 @@ extension GarbageCollector {
         return result
     }
 
+    /// What Drydock's rules keep and registry 2.8.2's would not: the manifests 2.8.2 would delete that Drydock keeps,
+    /// and every digest the revisions Drydock alone keeps reference (their own, their references, and the signature
+    /// links of every kept revision, which 2.8.2 never marks). A blob 2.8.2 would sweep and Drydock keeps is one of
+    /// these references that 2.8.2's mark does not hold: so its mark is needed only when the list is not empty, and
+    /// the comparison looks at these digests, not at every stored blob. (2.8.2 keeps a subset of what Drydock keeps:
+    /// its revisions are a subset of the repository's, and it keeps only tagged ones where Drydock keeps what they
+    /// reach.)
+    static func keptOnlyByDrydock(
+        _ repos: [RepositoryGCFacts], deleteUntagged: Bool
+    ) -> (manifests: [DeletePlan.ManifestRef], references: [Digest]) {
+        var manifests: [DeletePlan.ManifestRef] = []
+        var references: [Digest] = []
+        for repo in repos {
+            let registryRevisions = !repo.hasLayersFolder ? [] : repo.revisions.filter { $0.placement.contains(.revisions) && $0.blobPresent }
+            let registryKeeps = deleteUntagged ? keptRevisions(registryRevisions, rules: .registry282) : Set(registryRevisions.map(\.digest))
+            let registryConsiders = Set(registryRevisions.map(\.digest))
+            let oursKeeps = deleteUntagged ? keptRevisions(repo.revisions, rules: .drydock) : nil
+            for r in repo.revisions where oursKeeps?.contains(r.digest) ?? true {
+                references += r.signatureLinks
+                guard !registryKeeps.contains(r.digest) else { continue }
+                references.append(r.digest)
+                references += r.references
+                // 2.8.2 deletes what it considered and did not keep (every such revision's blob is present).
+                if registryConsiders.contains(r.digest) { manifests.append(.init(repository: repo.name, digest: r.digest)) }
+            }
+        }
+        return (manifests, references)
+    }
+
     /// Tagged revisions and (Drydock) everything they keep alive: index children and OCI referrers, transitively.
     private static func keptRevisions(_ revisions: [RepositoryGCFacts.Revision], rules: Rules) -> Set<Digest> {
         guard rules == .drydock else { return Set(revisions.filter(\.tagged).map(\.digest)) }

@@ -40,14 +40,13 @@ extension GarbageCollector {
         var plan = GCPlan(deleteUntagged: deleteUntagged, markedCount: ours.marked.count)
         // What registry 2.8.2 would do differently, taken before the sweep so its mark set (as large as ours) is
         // freed before the plan grows: peak memory holds one mark set, not two.
-        let oursDeleted = Set(ours.deletions)
-        (plan.keptAgainstRegistry, plan.blobsKeptAgainstRegistry) = {
+        let difference = Self.keptOnlyByDrydock(repositories, deleteUntagged: deleteUntagged)
+        plan.keptAgainstRegistry = difference.manifests.sorted()
+        if !difference.references.isEmpty {
             let registry = Self.markCompact(repositories, deleteUntagged: deleteUntagged, rules: .registry282)
-            return (
-                registry.deletions.filter { !oursDeleted.contains($0) }.sorted(),
-                stored.keys.filter { ours.marked.contains($0) && !registry.marked.contains($0) }.sorted()
-            )
-        }()
+            plan.blobsKeptAgainstRegistry = Set(difference.references)
+                .filter { stored[$0] != nil && !registry.marked.contains($0) }.sorted()
+        }
         let byName = Dictionary(repositories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
         var histories: [String: [Digest: [String]]] = [:]
