@@ -51,32 +51,43 @@ extension GarbageCollector {
     }
 
     /// What Drydock's rules keep and registry 2.8.2's would not: the manifests 2.8.2 would delete that Drydock keeps,
-    /// and every digest the revisions Drydock alone keeps reference (their own, their references, and the signature
-    /// links of every kept revision, which 2.8.2 never marks). A blob 2.8.2 would sweep and Drydock keeps is one of
-    /// these references that 2.8.2's mark does not hold: so its mark is needed only when the list is not empty, and
-    /// the comparison looks at these digests, not at every stored blob. (2.8.2 keeps a subset of what Drydock keeps:
-    /// its revisions are a subset of the repository's, and it keeps only tagged ones where Drydock keeps what they
-    /// reach.)
+    /// and the stored blobs (`isStored`) Drydock marks and 2.8.2 does not. Such a blob is referenced (or is the blob,
+    /// or a signature link, which 2.8.2 never marks) by a revision Drydock alone keeps, so those few digests are the
+    /// candidates, and 2.8.2's mark only strikes candidates out: neither a second store-wide mark set nor a lookup per
+    /// stored blob. (2.8.2 keeps a subset of what Drydock keeps: its revisions are a subset of the repository's, and
+    /// it keeps only the tagged ones where Drydock keeps what they reach.)
     static func keptOnlyByDrydock(
-        _ repos: [RepositoryGCFacts], deleteUntagged: Bool
-    ) -> (manifests: [DeletePlan.ManifestRef], references: [Digest]) {
+        _ repos: [RepositoryGCFacts], deleteUntagged: Bool, isStored: (Digest) -> Bool
+    ) -> (manifests: [DeletePlan.ManifestRef], blobs: [Digest]) {
+        /// 2.8.2 walks only its catalog (repositories with `_layers`) and only `revisions/` links whose blob exists.
+        func registryKeeps(_ repo: RepositoryGCFacts) -> (considers: [RepositoryGCFacts.Revision], keeps: Set<Digest>) {
+            let considered = !repo.hasLayersFolder ? [] : repo.revisions.filter { $0.placement.contains(.revisions) && $0.blobPresent }
+            return (considered, deleteUntagged ? keptRevisions(considered, rules: .registry282) : Set(considered.map(\.digest)))
+        }
         var manifests: [DeletePlan.ManifestRef] = []
-        var references: [Digest] = []
+        var candidates = Set<Digest>()
         for repo in repos {
-            let registryRevisions = !repo.hasLayersFolder ? [] : repo.revisions.filter { $0.placement.contains(.revisions) && $0.blobPresent }
-            let registryKeeps = deleteUntagged ? keptRevisions(registryRevisions, rules: .registry282) : Set(registryRevisions.map(\.digest))
-            let registryConsiders = Set(registryRevisions.map(\.digest))
+            let registry = registryKeeps(repo)
+            let considered = Set(registry.considers.map(\.digest))
             let oursKeeps = deleteUntagged ? keptRevisions(repo.revisions, rules: .drydock) : nil
             for r in repo.revisions where oursKeeps?.contains(r.digest) ?? true {
-                references += r.signatureLinks
-                guard !registryKeeps.contains(r.digest) else { continue }
-                references.append(r.digest)
-                references += r.references
+                for d in r.signatureLinks where isStored(d) { candidates.insert(d) }
+                guard !registry.keeps.contains(r.digest) else { continue }
+                for d in [r.digest] + r.references where isStored(d) { candidates.insert(d) }
                 // 2.8.2 deletes what it considered and did not keep (every such revision's blob is present).
-                if registryConsiders.contains(r.digest) { manifests.append(.init(repository: repo.name, digest: r.digest)) }
+                if considered.contains(r.digest) { manifests.append(.init(repository: repo.name, digest: r.digest)) }
             }
         }
-        return (manifests, references)
+        if !candidates.isEmpty {
+            for repo in repos {
+                let registry = registryKeeps(repo)
+                for r in registry.considers where registry.keeps.contains(r.digest) {
+                    candidates.remove(r.digest)
+                    for d in r.references { candidates.remove(d) }
+                }
+            }
+        }
+        return (manifests, candidates.sorted())
     }
 
     /// Tagged revisions and (Drydock) everything they keep alive: index children and OCI referrers, transitively.

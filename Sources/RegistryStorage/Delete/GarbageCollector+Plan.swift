@@ -38,15 +38,10 @@ extension GarbageCollector {
         let ours = Self.markCompact(repositories, deleteUntagged: deleteUntagged)
         let stored = if let listed { listed } else { try await storedBlobs() }
         var plan = GCPlan(deleteUntagged: deleteUntagged, markedCount: ours.marked.count)
-        // What registry 2.8.2 would do differently, taken before the sweep so its mark set (as large as ours) is
-        // freed before the plan grows: peak memory holds one mark set, not two.
-        let difference = Self.keptOnlyByDrydock(repositories, deleteUntagged: deleteUntagged)
+        // What registry 2.8.2 would do differently.
+        let difference = Self.keptOnlyByDrydock(repositories, deleteUntagged: deleteUntagged) { stored[$0] != nil }
         plan.keptAgainstRegistry = difference.manifests.sorted()
-        if !difference.references.isEmpty {
-            let registry = Self.markCompact(repositories, deleteUntagged: deleteUntagged, rules: .registry282)
-            plan.blobsKeptAgainstRegistry = Set(difference.references)
-                .filter { stored[$0] != nil && !registry.marked.contains($0) }.sorted()
-        }
+        plan.blobsKeptAgainstRegistry = difference.blobs
         let byName = Dictionary(repositories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
         var histories: [String: [Digest: [String]]] = [:]
