@@ -49,8 +49,13 @@ enum FileHandleOutput {
     }
 
     private static func escapingDelAndC1(_ bytes: [UInt8]) -> [UInt8] {
-        // In UTF-8 a C1 control is C2 80...C2 9F; no other character encodes that pair.
-        guard bytes.contains(where: { $0 == 0xC2 || $0 == 0x7F }) else { return bytes }
+        // In UTF-8 a C1 control is C2 80...C2 9F; no other character encodes that pair. `memchr` looks for the two
+        // bytes at vector speed: `ls --json` writes about 100 MB for a 2000-repository store, nearly always clean.
+        let clean = bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return true }
+            return memchr(base, 0xC2, raw.count) == nil && memchr(base, 0x7F, raw.count) == nil
+        }
+        guard !clean else { return bytes }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64)
         var i = 0

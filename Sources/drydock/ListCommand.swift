@@ -50,7 +50,7 @@ struct ListCommand: AsyncParsableCommand {
         // ls deletes nothing: it may read manifests and configs from cached facts.
         registry.trustsCachedFacts = true
         // Light loads never stat references: one listing of blobs/ tells which are missing (PROBLEMS, `problems`).
-        let stored: [Digest: Int64]?
+        var stored: [Digest: Int64]?
         do {
             stored = try await registry.storedBlobs()
         } catch {
@@ -61,7 +61,7 @@ struct ListCommand: AsyncParsableCommand {
         // The whole store over S3: one flat listing answers the catalog and every repository's walks.
         if reference == nil { await registry.beginScan() }
         defer { registry.endScan() }
-        @Sendable func checked(_ repo: RepositoryContents) -> RepositoryContents {
+        @Sendable func checked(_ repo: RepositoryContents, _ stored: [Digest: Int64]?) -> RepositoryContents {
             guard let stored else { return repo }
             var repo = repo
             repo.reportMissingBlobs(stored: stored)
@@ -72,17 +72,25 @@ struct ListCommand: AsyncParsableCommand {
             let listing = try await StoreSelection.repositories(registry)
             // Rendered manifests wait in a temporary file for the store-wide sizes (memory, README "Scale").
             let spill = SpillFile()
-            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: { StreamedListReport.render(checked($0), spill: spill) })
+            // The blob listing is let go before the sizes are counted (the two together would be the peak): held in a
+            // box the loading tasks read and this clears.
+            let listed = Locked(stored)
+            let expectedBlobs = stored?.count ?? 0
+            stored = nil
+            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: {
+                StreamedListReport.render(checked($0, listed.withLock { $0 }), spill: spill)
+            })
+            listed.withLock { $0 = nil }
             try StreamedListReport.write(
                 store: registry.driver.location, problems: listing.problems, repositories: all,
-                index: StoreIndex(uses: all.map(\.use)))
+                sizes: StoreIndex.sizes(of: all.map(\.use), expectedBlobs: expectedBlobs))
             return
         }
         if !json && reference == nil {
             // The whole-store table: counts and sizes only, streamed like the JSON document.
             let listing = try await StoreSelection.repositories(registry)
             let progress = progressOptions.line()
-            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: { ListTable.RepositoryLine(checked($0)) }) { done, total in
+            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: { [stored] in ListTable.RepositoryLine(checked($0, stored)) }) { done, total in
                 progress.update("read \(done)/\(total) repositories")
             }
             progress.finish()
@@ -97,7 +105,7 @@ struct ListCommand: AsyncParsableCommand {
             return
         }
         var loaded = try await StoreSelection.load(registry, reference: reference, detail: .listing)
-        loaded.shown = loaded.shown.map(checked)
+        loaded.shown = loaded.shown.map { [stored] in checked($0, stored) }
         if quiet || template != nil {
             for p in loaded.listing.problems { FileHandleOutput.standardError("drydock: \(p)") }
             FileHandleOutput.lines(loaded.shown.flatMap { repo in quietLines(repo, reference: reference, template: template) })

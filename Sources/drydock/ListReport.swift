@@ -304,7 +304,7 @@ enum StreamedListReport {
         out += json[at.afterTags...]
     }
 
-    static func write(store: String, problems: [Problem], repositories: [RenderedRepository], index: StoreIndex) throws {
+    static func write(store: String, problems: [Problem], repositories: [RenderedRepository], sizes: [String: StoreIndex.RepositorySizes]) throws {
         var buffer: [UInt8] = []
         func flush(_ buffer: inout [UInt8], force: Bool = false) {
             guard force || buffer.count >= 1 << 20 else { return }
@@ -322,10 +322,10 @@ enum StreamedListReport {
         for (i, parked) in repositories.enumerated() {
             var repo = parked
             repo.manifests = try parked.manifestTexts()
-            let sizes = index.sizes[repo.use.repository] ?? StoreIndex.RepositorySizes(total: 0, unique: 0)
+            let repoSizes = sizes[repo.use.repository] ?? StoreIndex.RepositorySizes(total: 0, unique: 0)
             if i > 0 { buffer.append(UInt8(ascii: ",")) }
             buffer += element
-            appendRepository(repo, sizes: sizes, to: &buffer) { flush(&$0) }
+            appendRepository(repo, sizes: repoSizes, to: &buffer) { flush(&$0) }
             flush(&buffer)
         }
         // The encoder's empty array: an empty line, then the bracket.

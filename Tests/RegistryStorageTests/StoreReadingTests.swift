@@ -154,6 +154,16 @@ import Testing
         #expect(sizes.total == aRepo.size(of: a.manifest))
         #expect(sizes.unique == sizes.total - 1000)
         #expect(index.usage[b.layers[0]]?.repositories == 2)
+        // The streamed `ls --json` counts with 32-byte keys; the sizes are the index's, SHA-512 blobs included.
+        #expect(StoreIndex.sizes(of: all.map(StoreIndex.BlobUse.init), expectedBlobs: 10) == index.sizes)
+        let long = Digest(algorithm: .sha512, bytes: [UInt8](repeating: 7, count: 64))
+        let other = Digest(algorithm: .sha512, bytes: [UInt8](repeating: 8, count: 64))
+        let uses = [
+            StoreIndex.BlobUse(repository: "x", blobs: [.init(digest: long, size: 5, manifests: 1), .init(digest: a.config, size: 3, manifests: 1)]),
+            StoreIndex.BlobUse(repository: "y", blobs: [.init(digest: long, size: 5, manifests: 1), .init(digest: other, size: 2, manifests: 1)]),
+        ]
+        #expect(StoreIndex.sizes(of: uses) == StoreIndex(uses: uses).sizes)
+        #expect(StoreIndex.sizes(of: uses)["y"] == StoreIndex.RepositorySizes(total: 7, unique: 2))
     }
 
     @Test func transientFailuresAreRetried() async throws {

@@ -38,6 +38,11 @@ public struct StoreIndex: Sendable {
         /// not two dictionaries: `ls` holds one per repository until it writes its document (about 20 KB less each).
         public var blobs: [Blob]
 
+        init(repository: String, blobs: [Blob]) {
+            self.repository = repository
+            self.blobs = blobs
+        }
+
         public init(_ repo: RepositoryContents) {
             repository = repo.name
             var refs: [Digest: Int] = [:]
@@ -56,6 +61,33 @@ public struct StoreIndex: Sendable {
 
     public init(_ repositories: [RepositoryContents]) {
         self.init(uses: repositories.map(BlobUse.init))
+    }
+
+    /// Only each repository's total and unique sizes (what the streamed `ls --json` prints), from a count of
+    /// repositories per blob kept under 32-byte keys for SHA-256 digests (`SHA256Key`) and sized up front
+    /// (`expectedBlobs`, e.g. the store's blob count): a third of the memory of `usage`, built when the whole store's
+    /// uses are held at once, and no table growth, which holds old and new tables together.
+    public static func sizes(of uses: [BlobUse], expectedBlobs: Int = 0) -> [String: RepositorySizes] {
+        var sha256: [SHA256Key: Int32] = [:]
+        sha256.reserveCapacity(expectedBlobs)
+        var other: [Digest: Int32] = [:]
+        for use in uses {
+            for b in use.blobs {
+                if let key = b.digest.sha256Key { sha256[key, default: 0] += 1 } else { other[b.digest, default: 0] += 1 }
+            }
+        }
+        var sizes: [String: RepositorySizes] = [:]
+        sizes.reserveCapacity(uses.count)
+        for use in uses {
+            var s = RepositorySizes(total: 0, unique: 0)
+            for b in use.blobs {
+                s.total += b.size
+                let repositories = if let key = b.digest.sha256Key { sha256[key] } else { other[b.digest] }
+                if repositories == 1 { s.unique += b.size }
+            }
+            sizes[use.repository] = s
+        }
+        return sizes
     }
 
     public init(uses: [BlobUse]) {
