@@ -645,11 +645,13 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
     }
 
     @Test func storagePathRefusesComponentsThatCouldClimbOut() {
-        for bad in [[".."], ["."], [""], ["a/b"], ["/"], ["repositories", "..", "etc"], ["a", ""], ["a\u{0}b"], ["/etc/passwd"]] {
+        for bad in [[".."], ["."], [""], ["a/b"], ["/"], ["repositories", "..", "etc"], ["a", ""], ["a\u{0}b"], ["/etc/passwd"],
+                    [String(repeating: "a", count: 40) + "/" + String(repeating: "b", count: 40)], [String(repeating: "x", count: 30) + "\u{0}"]] {
             #expect(StoragePath(validating: bad) == nil, "\(bad)")
             #expect(!bad.allSatisfy(StoragePath.isSafeComponent))
         }
-        #expect(StoragePath(validating: ["repositories", "..a", "b..", "...", "é", "x\u{1b}[2J"]) != nil)
+        #expect(StoragePath(validating: ["repositories", "..a", "b..", "...", "é", "x\u{1b}[2J", String(repeating: "é", count: 40)]) != nil)
+        #expect(StoragePath.root.appending(["a", "b"]).appending("c") == StoragePath(trusted: ["a", "b", "c"]))
         #expect(StoragePath(validating: []) == .root)
     }
 

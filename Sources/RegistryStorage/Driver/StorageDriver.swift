@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A path inside the store, relative to the `docker/registry/v2` folder, e.g. `repositories/library/ubuntu/_layers`.
 /// Built only from components that cannot climb out (`..`, `.`, empty and `/`-containing parts are refused),
 /// so a path made from hostile link contents or folder names can never name anything outside the store.
@@ -15,7 +21,14 @@ public struct StoragePath: Hashable, Sendable, Comparable, CustomStringConvertib
     }
 
     public static func isSafeComponent(_ c: String) -> Bool {
-        // One pass over the bytes: checked for every name a listing returns.
+        // Checked for every name a listing returns and every path built: `memchr` over a native string's bytes.
+        if let safe = c.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
+            if bytes.count <= 2 && bytes.allSatisfy({ $0 == UInt8(ascii: ".") }) { return false }
+            return memchr(base, Int32(UInt8(ascii: "/")), bytes.count) == nil && memchr(base, 0, bytes.count) == nil
+        }) {
+            return safe
+        }
         var onlyDots = true
         var count = 0
         for b in c.utf8 {
@@ -34,7 +47,10 @@ public struct StoragePath: Hashable, Sendable, Comparable, CustomStringConvertib
     }
 
     public func appending(_ more: [String]) -> StoragePath {
-        more.reduce(self) { $0.appending($1) }
+        for component in more { precondition(StoragePath.isSafeComponent(component), "unsafe path component") }
+        var p = self
+        p.components.append(contentsOf: more)
+        return p
     }
 
     public var parent: StoragePath { StoragePath(trusted: Array(components.dropLast())) }
