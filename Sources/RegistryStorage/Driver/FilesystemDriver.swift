@@ -120,20 +120,32 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     /// files: a tag history's walk is `<tag>/index/<alg>`, not the eleven components from the store root. Whatever
     /// does not open that way is listed again from the root, so results, errors and symlink rules are `list`'s.
     public func listEach(in dir: StoragePath, _ names: [[String]]) async -> [Result<[DirectoryEntry], DriverError>] {
-        let fromRoot = { (path: StoragePath) in Result { try self.listSync(path) }.mapError { DriverError($0) } }
+        eachBeneath(dir, names, flags: O_RDONLY | O_DIRECTORY, fromRoot: listSync) { fd, path in
+            defer { close(fd) }
+            return try readEntries(fd, path)
+        }
+    }
+
+    /// Each of `names` opened relative to `dir` (itself opened beneath the root) and handed, open, to `opened`, which
+    /// closes it; whatever does not open that way goes to `fromRoot` with its whole path, as do all names when
+    /// openat2 is missing or links are followed.
+    private func eachBeneath<T>(
+        _ dir: StoragePath, _ names: [[String]], flags: Int32,
+        fromRoot: (StoragePath) throws -> T, opened: (Int32, StoragePath) throws -> T
+    ) -> [Result<T, DriverError>] {
+        func viaRoot(_ path: StoragePath) -> Result<T, DriverError> { Result { try fromRoot(path) }.mapError { DriverError($0) } }
         guard hasOpenat2, !followSymlinks, let dirFD = try? openBeneath(dir, O_RDONLY | O_DIRECTORY) else {
-            return names.map { fromRoot(dir.appending($0)) }
+            return names.map { viaRoot(dir.appending($0)) }
         }
         defer { close(dirFD) }
         return names.map { name in
             let path = dir.appending(name)
             var fd: Int32
             repeat {
-                fd = drydock_open_beneath(dirFD, name.joined(separator: "/"), O_RDONLY | O_DIRECTORY, 0)
+                fd = drydock_open_beneath(dirFD, name.joined(separator: "/"), flags, 0)
             } while fd < 0 && errno == EINTR
-            guard fd >= 0 else { return fromRoot(path) }
-            defer { close(fd) }
-            return Result { try readEntries(fd, path) }.mapError { DriverError($0) }
+            guard fd >= 0 else { return viaRoot(path) }
+            return Result { try opened(fd, path) }.mapError { DriverError($0) }
         }
     }
 
@@ -309,22 +321,9 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     /// does not open that way (a missing file, a symlink that leaves the folder but maybe not the store) is read again
     /// from the root, so results, errors and symlink rules are exactly `read`'s.
     public func readEach(in dir: StoragePath, _ names: [[String]], limit: Int) async -> [Result<[UInt8], DriverError>] {
-        let fromRoot = { (path: StoragePath) in Result { try self.readSync(path, limit: limit) }.mapError { DriverError($0) } }
-        guard hasOpenat2, !followSymlinks, let dirFD = try? openBeneath(dir, O_RDONLY | O_DIRECTORY) else {
-            return names.map { fromRoot(dir.appending($0)) }
-        }
-        defer { close(dirFD) }
-        return names.map { name in
-            let path = dir.appending(name)
-            var fd: Int32
-            repeat {
-                fd = drydock_open_beneath(dirFD, name.joined(separator: "/"), O_RDONLY | O_NONBLOCK | O_NOCTTY, 0)
-            } while fd < 0 && errno == EINTR
-            guard fd >= 0 else { return fromRoot(path) }
-            return Result {
-                let (fd, size) = try regular(fd, path)
-                return try readOpened(fd, size: size, path, limit: limit)
-            }.mapError { DriverError($0) }
+        eachBeneath(dir, names, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY, fromRoot: { try readSync($0, limit: limit) }) { fd, path in
+            let (fd, size) = try regular(fd, path)
+            return try readOpened(fd, size: size, path, limit: limit)
         }
     }
 
