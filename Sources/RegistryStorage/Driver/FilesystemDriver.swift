@@ -186,6 +186,8 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             if n < 0 {
                 if errno == EINTR { continue }
                 if errno == ENOSYS { return try readEntriesWithReaddir(fd, path) }
+                // A folder removed after it was opened: glibc's readdir ends there too, with what it has.
+                if errno == ENOENT { return entries }
                 throw FilesystemDriver.mapErrno(errno, path)
             }
             if n == 0 { return entries }
@@ -205,9 +207,9 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         }
     }
 
-    /// Where getdents64 is missing: readdir on a duplicate of `fd` (closedir closes the duplicate).
+    /// Where getdents64 is missing: readdir on a close-on-exec duplicate of `fd` (closedir closes the duplicate).
     private func readEntriesWithReaddir(_ fd: Int32, _ path: StoragePath) throws -> [DirectoryEntry] {
-        let copy = dup(fd)
+        let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
         guard copy >= 0 else { throw FilesystemDriver.mapErrno(errno, path) }
         guard let dir = fdopendir(copy) else {
             let e = errno
