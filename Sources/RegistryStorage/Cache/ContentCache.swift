@@ -14,34 +14,17 @@ public final class ContentCache: Sendable {
     /// The folder holding the shard files.
     public let directory: URL
     /// Bytes kept on disk overall.
-    public let budget: Int
-    private let shards: [Locked<ShardState>]
-    private let now: @Sendable () -> UInt64
-    private let files: CacheShardFiles
+    public var budget: Int { shards.budget }
+    private let shards: ShardedCache<ContentCacheShard>
 
     public static let defaultBudget = 256 << 20
     /// A use refreshes an entry's age at most this often, so a warm run does not rewrite every shard.
-    static let touchInterval: UInt64 = 24 * 3600
-
-    private struct ShardState {
-        var onDisk: ContentCacheShard?
-        /// Read from the store in this run, not yet written.
-        var added: [Digest: ContentCacheShard.Entry] = [:]
-        var touched: Set<Digest> = []
-        /// Entries that failed their digest check: dropped when the shard is rewritten.
-        var rejected: Set<Digest> = []
-        var verified: Set<Digest> = []
-
-        var isDirty: Bool { !added.isEmpty || !touched.isEmpty || !rejected.isEmpty || onDisk?.hadGarbage == true }
-    }
+    static var touchInterval: UInt64 { ShardedCache<ContentCacheShard>.touchInterval }
 
     /// `root` is the cache folder (`DRYDOCK_CACHE_DIR`, or `drydock` under the XDG cache folder).
     public init(root: URL, budget: Int = ContentCache.defaultBudget, now: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }) {
         directory = root.appendingPathComponent("content-v1", isDirectory: true)
-        files = CacheShardFiles(directory: directory)
-        self.budget = max(0, budget)
-        shards = (0..<256).map { _ in Locked(ShardState()) }
-        self.now = now
+        shards = ShardedCache(files: CacheShardFiles(directory: directory), budget: budget, now: now)
     }
 
     deinit { flush() }
@@ -63,75 +46,33 @@ public final class ContentCache: Sendable {
         return ContentCache(root: root, budget: mib.map { $0 << 20 } ?? defaultBudget)
     }
 
-    /// The cached bytes of blob `d`, checked against `d`; nil when not cached, when the entry fails the check (it is
-    /// then dropped at the next flush), or when `size` (what the store says it holds) differs from the bytes.
+    /// The cached bytes of blob `d`, checked against `d` (once a run); nil when not cached, when the entry fails the
+    /// check (it is then dropped at the next flush), or when `size` (what the store says it holds) differs from the
+    /// bytes.
     public func content(of d: Digest, size: Int64? = nil) -> [UInt8]? {
-        let i = Self.shardIndex(d)
-        return shards[i].withLock { state -> [UInt8]? in
-            if state.onDisk == nil { state.onDisk = readShard(i) ?? ContentCacheShard() }
-            guard var entry = state.added[d] ?? state.onDisk?.entries[d] else { return nil }
-            if !state.verified.contains(d) {
-                guard Self.matches(entry.content, d) else {
-                    state.onDisk?.entries[d] = nil
-                    state.added[d] = nil
-                    state.rejected.insert(d)
-                    return nil
-                }
-                state.verified.insert(d)
-            }
+        shards.lookup(d, shard: Self.shardIndex(d)) { entry, sound in
+            guard sound || Self.matches(entry.content, d) else { return .reject }
             // Sound bytes, but the store holds something else under that name: the store's answer is the truth.
-            if let size, Int64(entry.content.count) != size { return nil }
-            let t = now()
-            if t > entry.lastUsed + Self.touchInterval {
-                entry.lastUsed = t
-                if state.added[d] != nil { state.added[d] = entry } else { state.onDisk?.entries[d] = entry }
-                state.touched.insert(d)
-            }
-            return Array(entry.content)
+            if let size, Int64(entry.content.count) != size { return .skip }
+            return .use(Array(entry.content))
         }
     }
 
     /// Remembers blob `d`'s bytes as read from a store; ignored unless they match `d` and are small enough.
     public func record(_ d: Digest, _ bytes: [UInt8]) {
         guard bytes.count <= ContentCacheShard.maxContentSize, Self.matches(bytes[...], d) else { return }
-        store(d, bytes)
+        shards.add(d, shard: Self.shardIndex(d)) { .init(content: bytes[...], lastUsed: $0) }
     }
 
     /// The same for bytes the caller has just hashed to `d` (SHA-256 of the bytes themselves): not hashed again.
     func record(_ d: Digest, hashedBytes bytes: [UInt8]) {
         guard bytes.count <= ContentCacheShard.maxContentSize else { return }
-        store(d, bytes)
-    }
-
-    private func store(_ d: Digest, _ bytes: [UInt8]) {
-        let t = now()
-        shards[Self.shardIndex(d)].withLock { state in
-            if state.verified.contains(d) || state.added[d] != nil { return }
-            state.added[d] = .init(content: bytes[...], lastUsed: t)
-            state.verified.insert(d)
-        }
+        shards.add(d, shard: Self.shardIndex(d)) { .init(content: bytes[...], lastUsed: $0) }
     }
 
     /// Writes every shard this run changed (new entries, refreshed ages, rejected or undecodable records). Errors
     /// are swallowed: a cache that cannot be written is only a slower next run.
-    public func flush() {
-        for i in shards.indices {
-            shards[i].withLock { state in
-                guard state.isDirty else { return }
-                var merged = readShard(i) ?? ContentCacheShard()
-                for d in state.rejected where state.added[d] == nil { merged.entries[d] = nil }
-                for d in state.touched {
-                    if let e = state.onDisk?.entries[d], let old = merged.entries[d], old.content == e.content {
-                        merged.entries[d]?.lastUsed = max(old.lastUsed, e.lastUsed)
-                    }
-                }
-                for (d, e) in state.added { merged.entries[d] = e }
-                write(merged.encoded(budget: budget / shards.count), shard: i)
-                // Read again when next needed: another run may have replaced the file, so nothing stays verified.
-                state = ShardState()
-            }
-        }
-    }
+    public func flush() { shards.flush() }
 
     /// True when `bytes` are what digest `d` names: their hash, or for a schema1 manifest its signed payload's.
     static func matches(_ bytes: ArraySlice<UInt8>, _ d: Digest) -> Bool {
@@ -142,18 +83,5 @@ public final class ContentCache: Sendable {
         return d.recomputed(over: payload) == d
     }
 
-    static func shardIndex(_ d: Digest) -> Int { Int(d.hex.prefix(2), radix: 16) ?? 0 }
-
-    private func readShard(_ i: Int) -> ContentCacheShard? {
-        switch files.read(i, cap: max(budget / shards.count * 4, 8 << 20)) {
-        case .absent: return nil
-        case .oversized:
-            var garbage = ContentCacheShard()
-            garbage.hadGarbage = true
-            return garbage
-        case .bytes(let bytes): return ContentCacheShard(decoding: bytes, prefix: String(format: "%02x", i))
-        }
-    }
-
-    private func write(_ bytes: [UInt8], shard i: Int) { files.write(bytes, i) }
+    static func shardIndex(_ d: Digest) -> Int { Int(d.firstByte) }
 }

@@ -5,8 +5,8 @@
 /// Decoding trusts nothing: a record that overruns the file, names no valid digest or names one of another shard
 /// ends the decode or is skipped, and the shard is marked for rewriting. The content itself is checked against its
 /// digest only when looked up (`ContentCache.content(of:size:)`), so entries never used cost no hashing.
-struct ContentCacheShard {
-    struct Entry: Equatable {
+struct ContentCacheShard: CacheShardFormat {
+    struct Entry: Equatable, CacheShardEntry {
         var content: ArraySlice<UInt8>
         var lastUsed: UInt64
     }
@@ -92,4 +92,15 @@ struct ContentCacheShard {
         for k in 0..<n { v |= UInt64(bytes[at + k]) << UInt64(8 * k) }
         return v
     }
+}
+
+extension ContentCacheShard {
+    init(decoding bytes: [UInt8], index: Int) {
+        let hex = String(index, radix: 16)
+        self.init(decoding: bytes, prefix: hex.count == 1 ? "0" + hex : hex)
+    }
+}
+
+extension ContentCacheShard.Entry {
+    func sameRecord(as other: Self) -> Bool { content == other.content }
 }

@@ -14,27 +14,12 @@ import Foundation
 /// the blob at the size the record names (the loader checks).
 public final class FactsCache: Sendable {
     public let directory: URL
-    public let budget: Int
-    private let shards: [Locked<ShardState>]
-    private let files: CacheShardFiles
-    private let now: @Sendable () -> UInt64
-
-    private struct ShardState {
-        var onDisk: FactsCacheShard?
-        var added: [FactsCacheShard.Key: FactsCacheShard.Entry] = [:]
-        var touched: Set<FactsCacheShard.Key> = []
-        /// Records whose checksum or version failed: dropped when the shard is rewritten.
-        var rejected: Set<FactsCacheShard.Key> = []
-
-        var isDirty: Bool { !added.isEmpty || !touched.isEmpty || !rejected.isEmpty || onDisk?.hadGarbage == true }
-    }
+    public var budget: Int { shards.budget }
+    private let shards: ShardedCache<FactsCacheShard>
 
     public init(root: URL, budget: Int = ContentCache.defaultBudget, now: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }) {
         directory = root.appendingPathComponent("facts-v1", isDirectory: true)
-        files = CacheShardFiles(directory: directory)
-        self.budget = max(0, budget)
-        shards = (0..<256).map { _ in Locked(ShardState()) }
-        self.now = now
+        shards = ShardedCache(files: CacheShardFiles(directory: directory), budget: budget, now: now)
     }
 
     deinit { flush() }
@@ -70,65 +55,19 @@ public final class FactsCache: Sendable {
     private func record(_ key: FactsCacheShard.Key, size: Int64, payload: [UInt8]) {
         guard payload.count <= FactsCacheShard.maxPayloadSize else { return }
         let sealed = FactsCacheShard.seal(key, blobSize: size, payload: payload)
-        let t = now()
-        shards[Self.shardIndex(key.digest)].withLock { state in
-            if state.onDisk == nil { state.onDisk = readShard(Self.shardIndex(key.digest)) ?? FactsCacheShard() }
-            // Already on disk as written now: nothing to rewrite.
-            if state.added[key] != nil || state.onDisk?.entries[key]?.sealed.elementsEqual(sealed) == true { return }
-            state.added[key] = .init(sealed: sealed[...], lastUsed: t)
-        }
+        shards.add(key, shard: Self.shardIndex(key.digest)) { .init(sealed: sealed[...], lastUsed: $0) }
     }
 
+    /// A record whose checksum, version and name hold (opened at every look: opening is what yields the payload).
     private func lookup(_ key: FactsCacheShard.Key) -> (Int64, ArraySlice<UInt8>)? {
-        let i = Self.shardIndex(key.digest)
-        return shards[i].withLock { state -> (Int64, ArraySlice<UInt8>)? in
-            if state.onDisk == nil { state.onDisk = readShard(i) ?? FactsCacheShard() }
-            guard var entry = state.added[key] ?? state.onDisk?.entries[key] else { return nil }
-            guard let opened = FactsCacheShard.open(key, entry.sealed) else {
-                state.onDisk?.entries[key] = nil
-                state.added[key] = nil
-                state.rejected.insert(key)
-                return nil
-            }
-            let t = now()
-            if t > entry.lastUsed + ContentCache.touchInterval {
-                entry.lastUsed = t
-                if state.added[key] != nil { state.added[key] = entry } else { state.onDisk?.entries[key] = entry }
-                state.touched.insert(key)
-            }
-            return opened
+        shards.lookup(key, shard: Self.shardIndex(key.digest)) { entry, _ in
+            guard let opened = FactsCacheShard.open(key, entry.sealed) else { return .reject }
+            return .use(opened)
         }
     }
 
     /// Writes every shard this run changed (new records, refreshed ages, rejected or undecodable records).
-    public func flush() {
-        for i in shards.indices {
-            shards[i].withLock { state in
-                guard state.isDirty else { return }
-                var merged = readShard(i) ?? FactsCacheShard()
-                for key in state.rejected where state.added[key] == nil { merged.entries[key] = nil }
-                for key in state.touched {
-                    if let e = state.onDisk?.entries[key], let old = merged.entries[key], old.sealed == e.sealed {
-                        merged.entries[key]?.lastUsed = max(old.lastUsed, e.lastUsed)
-                    }
-                }
-                for (key, e) in state.added { merged.entries[key] = e }
-                files.write(merged.encoded(budget: budget / shards.count), i)
-                state = ShardState()
-            }
-        }
-    }
+    public func flush() { shards.flush() }
 
     static func shardIndex(_ d: Digest) -> Int { Int(d.firstByte) }
-
-    private func readShard(_ i: Int) -> FactsCacheShard? {
-        switch files.read(i, cap: max(budget / shards.count * 4, 8 << 20)) {
-        case .absent: return nil
-        case .oversized:
-            var garbage = FactsCacheShard()
-            garbage.hadGarbage = true
-            return garbage
-        case .bytes(let bytes): return FactsCacheShard(decoding: bytes, shard: UInt8(i))
-        }
-    }
 }

@@ -7,13 +7,13 @@
 /// when a record is looked up (`FactsCache`), so records never used cost nothing. The checksum detects damage, not
 /// forgery: hence facts are used only by runs that delete nothing (docs/storage-format.md's digests are the proof,
 /// and a record has no bytes to hash).
-struct FactsCacheShard {
+struct FactsCacheShard: CacheShardFormat {
     struct Key: Hashable {
         var kind: FactsCodec.Kind
         var digest: Digest
     }
 
-    struct Entry: Equatable {
+    struct Entry: Equatable, CacheShardEntry {
         /// From `checksum` to the end of the record.
         var sealed: ArraySlice<UInt8>
         var lastUsed: UInt64
@@ -122,4 +122,12 @@ struct FactsCacheShard {
         }
         return w.bytes
     }
+}
+
+extension FactsCacheShard {
+    init(decoding bytes: [UInt8], index: Int) { self.init(decoding: bytes, shard: UInt8(truncatingIfNeeded: index)) }
+}
+
+extension FactsCacheShard.Entry {
+    func sameRecord(as other: Self) -> Bool { sealed == other.sealed }
 }
