@@ -62,8 +62,11 @@ public enum StoreLayout {
 
     /// A tag's history: one folder per digest it ever pointed at.
     public static func tagHistoryDirectory(_ repo: StoragePath, _ tag: String) -> StoragePath {
-        tagDirectory(repo, tag).appending("index")
+        tagsDirectory(repo).appending(tagHistoryInTags(tag))
     }
+
+    /// `tagHistoryDirectory` relative to `tagsDirectory`, for listings opened from the tags folder.
+    public static func tagHistoryInTags(_ tag: String) -> [String] { [tag, "index"] }
 
     public static func tagIndexDirectory(_ repo: StoragePath, _ tag: String, _ d: Digest) -> StoragePath {
         tagHistoryDirectory(repo, tag).appending([d.algorithm.name, d.hex])
