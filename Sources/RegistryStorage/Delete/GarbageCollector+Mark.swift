@@ -30,12 +30,7 @@ extension GarbageCollector {
     static func markCompact(_ repos: [RepositoryGCFacts], deleteUntagged: Bool, rules: Rules = .drydock) -> CompactMark {
         var result = CompactMark(marked: MarkSet(), deletions: [], unreadable: [])
         for repo in repos {
-            // 2.8.2 walks only its catalog (repositories with `_layers`) and only `revisions/` links whose blob exists.
-            if rules == .registry282 && !repo.hasLayersFolder { continue }
-            let revisions = rules == .registry282
-                ? repo.revisions.filter { $0.placement.contains(.revisions) && $0.blobPresent }
-                : repo.revisions
-            let keep = deleteUntagged ? keptRevisions(revisions, rules: rules) : Set(revisions.map(\.digest))
+            let (revisions, keep) = considered(repo, deleteUntagged: deleteUntagged, rules: rules)
             for r in revisions {
                 guard keep.contains(r.digest) else {
                     if r.blobPresent { result.deletions.append(.init(repository: repo.name, digest: r.digest)) }
@@ -59,35 +54,41 @@ extension GarbageCollector {
     static func keptOnlyByDrydock(
         _ repos: [RepositoryGCFacts], deleteUntagged: Bool, isStored: (Digest) -> Bool
     ) -> (manifests: [DeletePlan.ManifestRef], blobs: [Digest]) {
-        /// 2.8.2 walks only its catalog (repositories with `_layers`) and only `revisions/` links whose blob exists.
-        func registryKeeps(_ repo: RepositoryGCFacts) -> (considers: [RepositoryGCFacts.Revision], keeps: Set<Digest>) {
-            let considered = !repo.hasLayersFolder ? [] : repo.revisions.filter { $0.placement.contains(.revisions) && $0.blobPresent }
-            return (considered, deleteUntagged ? keptRevisions(considered, rules: .registry282) : Set(considered.map(\.digest)))
-        }
         var manifests: [DeletePlan.ManifestRef] = []
         var candidates = Set<Digest>()
         for repo in repos {
-            let registry = registryKeeps(repo)
-            let considered = Set(registry.considers.map(\.digest))
-            let oursKeeps = deleteUntagged ? keptRevisions(repo.revisions, rules: .drydock) : nil
-            for r in repo.revisions where oursKeeps?.contains(r.digest) ?? true {
+            let registry = considered(repo, deleteUntagged: deleteUntagged, rules: .registry282)
+            let registryConsiders = Set(registry.revisions.map(\.digest))
+            let oursKeep = considered(repo, deleteUntagged: deleteUntagged, rules: .drydock).keep
+            for r in repo.revisions where oursKeep.contains(r.digest) {
                 for d in r.signatureLinks where isStored(d) { candidates.insert(d) }
-                guard !registry.keeps.contains(r.digest) else { continue }
+                guard !registry.keep.contains(r.digest) else { continue }
                 for d in [r.digest] + r.references where isStored(d) { candidates.insert(d) }
                 // 2.8.2 deletes what it considered and did not keep (every such revision's blob is present).
-                if considered.contains(r.digest) { manifests.append(.init(repository: repo.name, digest: r.digest)) }
+                if registryConsiders.contains(r.digest) { manifests.append(.init(repository: repo.name, digest: r.digest)) }
             }
         }
+        // 2.8.2's choice is made again per repository rather than held for every one (the plan's peak is now).
         if !candidates.isEmpty {
             for repo in repos {
-                let registry = registryKeeps(repo)
-                for r in registry.considers where registry.keeps.contains(r.digest) {
+                let registry = considered(repo, deleteUntagged: deleteUntagged, rules: .registry282)
+                for r in registry.revisions where registry.keep.contains(r.digest) {
                     candidates.remove(r.digest)
                     for d in r.references { candidates.remove(d) }
                 }
             }
         }
         return (manifests, candidates.sorted())
+    }
+
+    /// The revisions of `repo` a mark under `rules` walks, and those it keeps. 2.8.2 walks only its catalog
+    /// (repositories with `_layers`) and only `revisions/` links whose blob exists.
+    private static func considered(
+        _ repo: RepositoryGCFacts, deleteUntagged: Bool, rules: Rules
+    ) -> (revisions: [RepositoryGCFacts.Revision], keep: Set<Digest>) {
+        let revisions = rules == .drydock ? repo.revisions
+            : !repo.hasLayersFolder ? [] : repo.revisions.filter { $0.placement.contains(.revisions) && $0.blobPresent }
+        return (revisions, deleteUntagged ? keptRevisions(revisions, rules: rules) : Set(revisions.map(\.digest)))
     }
 
     /// Tagged revisions and (Drydock) everything they keep alive: index children and OCI referrers, transitively.
