@@ -76,14 +76,18 @@ public struct StoreIndex: Sendable {
                 if let key = b.digest.sha256Key { sha256[key, default: 0] += 1 } else { other[b.digest, default: 0] += 1 }
             }
         }
+        return sizes(of: uses) { d in if let key = d.sha256Key { sha256[key].map(Int.init) } else { other[d].map(Int.init) } }
+    }
+
+    /// Each repository's total size and the part no other repository keeps (`repositoriesKeeping` a blob is 1).
+    private static func sizes(of uses: [BlobUse], repositoriesKeeping: (Digest) -> Int?) -> [String: RepositorySizes] {
         var sizes: [String: RepositorySizes] = [:]
         sizes.reserveCapacity(uses.count)
         for use in uses {
             var s = RepositorySizes(total: 0, unique: 0)
             for b in use.blobs {
                 s.total += b.size
-                let repositories = if let key = b.digest.sha256Key { sha256[key] } else { other[b.digest] }
-                if repositories == 1 { s.unique += b.size }
+                if repositoriesKeeping(b.digest) == 1 { s.unique += b.size }
             }
             sizes[use.repository] = s
         }
@@ -94,13 +98,7 @@ public struct StoreIndex: Sendable {
         for use in uses {
             for b in use.blobs { usage[b.digest, default: Usage(repositories: 0, manifests: 0)].add(b) }
         }
-        for use in uses {
-            var s = RepositorySizes(total: 0, unique: 0)
-            for b in use.blobs {
-                s.total += b.size
-                if usage[b.digest]?.repositories == 1 { s.unique += b.size }
-            }
-            sizes[use.repository] = s
-        }
+        let usage = usage
+        sizes = Self.sizes(of: uses) { usage[$0]?.repositories }
     }
 }
