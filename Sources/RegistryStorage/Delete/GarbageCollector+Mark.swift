@@ -27,8 +27,12 @@ extension GarbageCollector {
         var unreadable: [DeletePlan.ManifestRef]
     }
 
-    static func markCompact(_ repos: [RepositoryGCFacts], deleteUntagged: Bool, rules: Rules = .drydock) -> CompactMark {
-        var result = CompactMark(marked: MarkSet(), deletions: [], unreadable: [])
+    /// `expectedCount`: about how many distinct digests the mark will hold (the plan passes the stored blobs' count),
+    /// so the set is sized once instead of rehashed as it grows.
+    static func markCompact(
+        _ repos: [RepositoryGCFacts], deleteUntagged: Bool, rules: Rules = .drydock, expectedCount: Int = 0
+    ) -> CompactMark {
+        var result = CompactMark(marked: MarkSet(minimumCapacity: expectedCount), deletions: [], unreadable: [])
         for repo in repos {
             let (revisions, keep) = considered(repo, deleteUntagged: deleteUntagged, rules: rules)
             for r in revisions {

@@ -34,14 +34,18 @@ extension GarbageCollector {
     public func plan(
         facts repositories: [RepositoryGCFacts], storeProblems: [Problem], deleteUntagged: Bool, stored listed: [Digest: Int64]? = nil
     ) async throws(DeleteError) -> GCPlan {
-        // Mark sets as 32-byte keys (`MarkSet`): two of them live at once below.
-        let ours = Self.markCompact(repositories, deleteUntagged: deleteUntagged)
         let stored = if let listed { listed } else { try await storedBlobs() }
+        // What registry 2.8.2 would do differently, worked out on the other core while this one marks and filters
+        // the blob listing: both only read the facts, and they were the run's single-core tail.
+        async let difference = Self.keptOnlyByDrydock(repositories, deleteUntagged: deleteUntagged) { stored[$0] != nil }
+        // The mark as 32-byte keys (`MarkSet`).
+        let ours = Self.markCompact(repositories, deleteUntagged: deleteUntagged, expectedCount: stored.count)
         var plan = GCPlan(deleteUntagged: deleteUntagged, markedCount: ours.marked.count)
-        // What registry 2.8.2 would do differently.
-        let difference = Self.keptOnlyByDrydock(repositories, deleteUntagged: deleteUntagged) { stored[$0] != nil }
-        plan.keptAgainstRegistry = difference.manifests.sorted()
-        plan.blobsKeptAgainstRegistry = difference.blobs
+        plan.blobs = await unmarkedBlobs(stored, marked: ours.marked)
+        plan.bytes = plan.blobs.reduce(0) { $0 + ($1.size ?? 0) }
+        let kept = await difference
+        plan.keptAgainstRegistry = kept.manifests.sorted()
+        plan.blobsKeptAgainstRegistry = kept.blobs
         let byName = Dictionary(repositories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
         var histories: [String: [Digest: [String]]] = [:]
@@ -52,8 +56,6 @@ extension GarbageCollector {
                 repository: ref.repository, repositoryPath: repo.path, digest: ref.digest,
                 tagIndexEntries: histories[repo.name]?[ref.digest] ?? [], seedEraLink: r.placement.contains(.layers)))
         }
-        plan.blobs = await unmarkedBlobs(stored, marked: ours.marked)
-        plan.bytes = plan.blobs.reduce(0) { $0 + ($1.size ?? 0) }
         let swept = Set(plan.blobs.map(\.digest))
         var unreadLayerLinks: [Problem] = []
         for repo in repositories {

@@ -74,6 +74,7 @@ public enum NameGrammar {
 /// Text from the store made safe to print: control characters (terminal escapes) and invalid UTF-8 become visible escapes.
 public enum SafeText {
     public static func escaping(_ s: String) -> String {
+        if isPlainASCII(s, allowingLineFeeds: false) { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for scalar in s.unicodeScalars { appendEscaped(scalar, to: &out) }
@@ -82,6 +83,7 @@ public enum SafeText {
 
     /// `s` escaped, keeping its line feeds: for whole blocks of output whose line breaks are the program's own.
     public static func escapingKeepingLineFeeds(_ s: String) -> String {
+        if isPlainASCII(s, allowingLineFeeds: true) { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for scalar in s.unicodeScalars {
@@ -111,6 +113,18 @@ public enum SafeText {
             out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
         } else {
             out.unicodeScalars.append(scalar)
+        }
+    }
+
+    /// Printable ASCII (and line feeds when allowed): nothing to escape, so the text is returned as it is instead of
+    /// being rebuilt a scalar at a time (a plan's output is a megabyte of such lines).
+    private static func isPlainASCII(_ s: String, allowingLineFeeds: Bool) -> Bool {
+        var s = s
+        return s.withUTF8 { bytes in
+            for b in bytes where b < 0x20 || b >= 0x7F {
+                guard allowingLineFeeds, b == 0x0A else { return false }
+            }
+            return true
         }
     }
 

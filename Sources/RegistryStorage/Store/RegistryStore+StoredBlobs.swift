@@ -50,7 +50,14 @@ extension RegistryStore {
                         }
                     }
                     for _ in 0..<loadConcurrency { addNext() }
+                    var sized = false
                     while let found = try await group.next() {
+                        // Content addresses spread evenly over the prefixes: the first folder's count sizes the table
+                        // (a sixteenth over), so 180k insertions do not rehash it again and again as it grows.
+                        if !sized, !found.isEmpty {
+                            out.reserveCapacity(out.count + found.count * prefixes.count * 17 / 16)
+                            sized = true
+                        }
                         for d in found { out[d] = -1 }
                         addNext()
                     }
