@@ -43,7 +43,7 @@ enum ListReport {
         w.beginObject()
         w.key("layers")
         w.beginArray()
-        for link in repo.layerLinks { w.string(link.digest.description) }
+        for link in repo.layerLinks { w.digest(link.digest) }
         w.endArray()
         w.key("listedByRegistry")
         w.bool(repo.entry.isListedByRegistry)
@@ -71,11 +71,11 @@ enum ListReport {
             w.beginObject()
             if let current = tag.current {
                 w.key("digest")
-                w.string(current.description)
+                w.digest(current)
             }
             w.key("history")
             w.beginArray()
-            for d in tag.history { w.string(d.description) }
+            for d in tag.history { w.digest(d) }
             w.endArray()
             w.key("name")
             w.string(tag.name)
@@ -121,7 +121,7 @@ enum ListReport {
             w.string(created)
         }
         w.key("digest")
-        w.string(r.digest.description)
+        w.digest(r.digest)
         if let type = manifest?.format.mediaType {
             w.key("mediaType")
             w.string(type)
@@ -165,7 +165,7 @@ enum ListReport {
         w.endArray()
         w.key("signatureLinks")
         w.beginArray()
-        for d in r.signatureLinks { w.string(d.description) }
+        for d in r.signatureLinks { w.digest(d) }
         w.endArray()
         // Bytes of every blob the manifest needs (itself, config, layers; for an index its children's too).
         w.key("size")

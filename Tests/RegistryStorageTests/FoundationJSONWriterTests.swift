@@ -62,6 +62,36 @@ import Testing
         return all
     }()
 
+    /// A digest written from its words is the same text as its description written as a string, for every
+    /// algorithm (sha384 and sha512 fill words past the fourth), in an array and as an object value.
+    @Test func aDigestIsWrittenAsItsDescription() throws {
+        let digests: [Digest] = [
+            Digest.sha256(of: Array("{}".utf8)), try Digest.parse("sha256:" + String(repeating: "0123456789abcdef", count: 4)).get(),
+            try Digest.parse("sha384:" + String(repeating: "fedcba9876543210", count: 6)).get(),
+            try Digest.parse("sha512:" + String(repeating: "a0", count: 64)).get(),
+        ]
+        var direct = FoundationJSONWriter(), viaString = FoundationJSONWriter()
+        for (w, asString) in [(0, false), (1, true)] {
+            var writer = w == 0 ? direct : viaString
+            writer.beginObject()
+            writer.key("all")
+            writer.beginArray()
+            for d in digests { if asString { writer.string(d.description) } else { writer.digest(d) } }
+            writer.endArray()
+            writer.key("one")
+            if asString { writer.string(digests[2].description) } else { writer.digest(digests[2]) }
+            writer.endObject()
+            if w == 0 { direct = writer } else { viaString = writer }
+        }
+        #expect(direct.bytes == viaString.bytes)
+        #expect(String(decoding: direct.bytes, as: UTF8.self).contains("\"sha512:" + String(repeating: "a0", count: 64) + "\""))
+        for d in digests {
+            var out: [UInt8] = [0x78]
+            d.appendDescription(to: &out)
+            #expect(out == [0x78] + Array(d.description.utf8))
+        }
+    }
+
     @Test func hostileStringsAreEscapedAsTheEncoderDoes() throws {
         for s in Self.hostile {
             var w = FoundationJSONWriter()

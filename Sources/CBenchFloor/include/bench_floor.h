@@ -15,12 +15,15 @@ typedef struct {
     int64_t layer_links;
     int64_t tag_index_entries;
     int64_t configs_read;
+    int64_t manifests_stated;
     int64_t errors;
 } bench_floor_result;
 
 /// Walks `v2` (a `docker/registry/v2` folder) with `threads` threads doing only the system calls a collector cannot
-/// avoid; with `listing` set, also what `ls --json` needs (layer links, tag histories, image configs).
+/// avoid; with `listing` set, also what `ls --json` needs (layer links, tag histories, image configs). With `cached`
+/// set, each manifest is stat'ed instead of read (and configs are not touched): what a run whose manifest facts all
+/// come from a local cache must still do on a filesystem, a lower bound of any warm run.
 /// Returns 0, or -1 with errno set when `v2` cannot be opened.
-int bench_floor_walk(const char *v2, int threads, int listing, bench_floor_result *out);
+int bench_floor_walk(const char *v2, int threads, int listing, int cached, bench_floor_result *out);
 
 #endif

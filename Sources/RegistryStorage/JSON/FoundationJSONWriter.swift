@@ -81,6 +81,14 @@ package struct FoundationJSONWriter {
         s.withUTF8 { FoundationJSONWriter.appendString($0, to: &bytes) }
     }
 
+    /// A digest as its `sha256:<hex>` string; nothing in it needs escaping.
+    package mutating func digest(_ d: Digest) {
+        startValue()
+        bytes.append(UInt8(ascii: "\""))
+        d.appendDescription(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     package mutating func strings(_ list: [String]) {
         beginArray()
         for s in list { string(s) }

@@ -105,17 +105,32 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public var hex: String {
         // Written straight from the words into the string's storage: names and paths are built from it per file.
-        let words = self.words
-        return String(unsafeUninitializedCapacity: algorithm.hexLength) { out in
-            for k in 0..<(out.count / 16) {
-                var w = words[k]
-                for i in stride(from: k * 16 + 15, through: k * 16, by: -1) {
-                    let nibble = UInt8(truncatingIfNeeded: w & 0xF)
-                    out[i] = nibble < 10 ? nibble &+ 0x30 : nibble &+ (0x61 - 10)
-                    w >>= 4
-                }
-            }
+        String(unsafeUninitializedCapacity: algorithm.hexLength) { out in
+            Self.writeHex(words, into: out)
             return out.count
+        }
+    }
+
+    /// `sha256:<hex>` appended to `out` as UTF-8, without building a `String` (`ls --json` writes 300k of them).
+    package func appendDescription(to out: inout [UInt8]) {
+        out.append(contentsOf: algorithm.name.utf8)
+        out.append(UInt8(ascii: ":"))
+        let start = out.count, count = algorithm.hexLength
+        out.append(contentsOf: repeatElement(0, count: count))
+        out.withUnsafeMutableBufferPointer { all in
+            Self.writeHex(words, into: UnsafeMutableBufferPointer(rebasing: all[start..<start + count]))
+        }
+    }
+
+    /// Lowercase hex of the first `out.count / 16` words, big-endian, filling `out`.
+    private static func writeHex(_ words: Words, into out: UnsafeMutableBufferPointer<UInt8>) {
+        for k in 0..<(out.count / 16) {
+            var w = words[k]
+            for i in stride(from: k * 16 + 15, through: k * 16, by: -1) {
+                let nibble = UInt8(truncatingIfNeeded: w & 0xF)
+                out[i] = nibble < 10 ? nibble &+ 0x30 : nibble &+ (0x61 - 10)
+                w >>= 4
+            }
         }
     }
 
