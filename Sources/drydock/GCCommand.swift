@@ -148,7 +148,7 @@ struct GCCommand: AsyncParsableCommand {
             try CommandExit.fail("\(error)")
         }
         if dryRun {
-            if json { FileHandleOutput.json(JSONOutput.string(GCReport(plan, dryRun: true, journal: nil))) } else { FileHandleOutput.standardOutput(GCReport.text(plan, dryRun: true)) }
+            if json { FileHandleOutput.jsonBytes(GCReport.json(plan, dryRun: true, journal: nil)) } else { FileHandleOutput.standardOutput(GCReport.text(plan, dryRun: true)) }
             // A dry run of a store that cannot be collected says so in its status too.
             guard plan.blockers.isEmpty else {
                 try CommandExit.fail("a real run would refuse: \(DeleteError.blocked(plan.blockers))")
@@ -160,7 +160,7 @@ struct GCCommand: AsyncParsableCommand {
             try CommandExit.fail("\(DeleteError.blocked(plan.blockers))")
         }
         if plan.isEmpty {
-            if json { FileHandleOutput.json(JSONOutput.string(GCReport(plan, dryRun: false, journal: nil))) } else { FileHandleOutput.standardOutput("Nothing to collect.") }
+            if json { FileHandleOutput.jsonBytes(GCReport.json(plan, dryRun: false, journal: nil)) } else { FileHandleOutput.standardOutput("Nothing to collect.") }
             return
         }
         try Confirm.require(
@@ -177,7 +177,7 @@ struct GCCommand: AsyncParsableCommand {
             ) { sweep.update($0) }
             sweep.finish()
             if json {
-                FileHandleOutput.json(JSONOutput.string(GCReport(plan, dryRun: false, journal: result.journalID)))
+                FileHandleOutput.jsonBytes(GCReport.json(plan, dryRun: false, journal: result.journalID))
             } else {
                 FileHandleOutput.standardOutput("Removed \(result.manifestsRemoved) manifest(s), \(result.blobsRemoved) blob(s) (\(ByteCount.format(result.bytes))) and \(result.layerLinksRemoved) layer link(s); journal entry \(result.journalID).")
                 FileHandleOutput.standardOutput("Blob deletion cannot be undone; `drydock undo` restores only links whose blobs still exist.")

@@ -1,38 +1,64 @@
 import RegistryStorage
 
-/// `drydock gc` output. JSON keys: blobs, manifests [{repository, digest}], layerLinks, bytes, marked, ...
-struct GCReport: Encodable {
+/// `drydock gc` output. The JSON document is written by `FoundationJSONWriter`, byte for byte what `JSONEncoder`
+/// (pretty-printed, keys sorted, slashes unescaped) made of the report's fields before: keys blobs,
+/// blobsKeptAgainstRegistry, blockers, bytes, deleteUntagged, dryRun, journal (real runs), keptAgainstRegistry,
+/// layerLinks, manifests ({digest, repository}), marked, notes. `ListJSONOracleTests` re-encodes it to check.
+enum GCReport {
+    /// A manifest or layer link by repository and digest (`OnlineGCReport` encodes these).
     struct Ref: Encodable {
         var repository: String
         var digest: String
     }
 
-    var dryRun: Bool
-    var deleteUntagged: Bool
-    var marked: Int
-    var blobs: [String]
-    var manifests: [Ref]
-    var layerLinks: [Ref]
-    var bytes: Int64
-    var keptAgainstRegistry: [Ref]
-    var blobsKeptAgainstRegistry: [String]
-    var blockers: [String]
-    var notes: [String]
-    var journal: String?
-
-    init(_ plan: GCPlan, dryRun: Bool, journal: String?) {
-        self.dryRun = dryRun
-        deleteUntagged = plan.deleteUntagged
-        marked = plan.markedCount
-        blobs = plan.blobs.map(\.digest.description)
-        manifests = plan.manifests.map { Ref(repository: $0.repository, digest: $0.digest.description) }
-        layerLinks = plan.layerLinks.map { Ref(repository: $0.repository, digest: $0.digest.description) }
-        bytes = plan.bytes
-        keptAgainstRegistry = plan.keptAgainstRegistry.map { Ref(repository: $0.repository, digest: $0.digest.description) }
-        blobsKeptAgainstRegistry = plan.blobsKeptAgainstRegistry.map(\.description)
-        blockers = plan.blockers
-        notes = plan.notes
-        self.journal = journal
+    /// The document with its final line feed; digests are written from their words (a plan lists tens of thousands).
+    static func json(_ plan: GCPlan, dryRun: Bool, journal: String?) -> [UInt8] {
+        var w = FoundationJSONWriter()
+        func refs(_ list: [(repository: String, digest: Digest)]) {
+            w.beginArray()
+            for r in list {
+                w.beginObject()
+                w.key("digest")
+                w.digest(r.digest)
+                w.key("repository")
+                w.string(r.repository)
+                w.endObject()
+            }
+            w.endArray()
+        }
+        w.beginObject()
+        w.key("blobs")
+        w.beginArray()
+        for b in plan.blobs { w.digest(b.digest) }
+        w.endArray()
+        w.key("blobsKeptAgainstRegistry")
+        w.beginArray()
+        for d in plan.blobsKeptAgainstRegistry { w.digest(d) }
+        w.endArray()
+        w.key("blockers")
+        w.strings(plan.blockers)
+        w.key("bytes")
+        w.int(plan.bytes)
+        w.key("deleteUntagged")
+        w.bool(plan.deleteUntagged)
+        w.key("dryRun")
+        w.bool(dryRun)
+        if let journal {
+            w.key("journal")
+            w.string(journal)
+        }
+        w.key("keptAgainstRegistry")
+        refs(plan.keptAgainstRegistry.map { ($0.repository, $0.digest) })
+        w.key("layerLinks")
+        refs(plan.layerLinks.map { ($0.repository, $0.digest) })
+        w.key("manifests")
+        refs(plan.manifests.map { ($0.repository, $0.digest) })
+        w.key("marked")
+        w.int(Int64(plan.markedCount))
+        w.key("notes")
+        w.strings(plan.notes)
+        w.endObject()
+        return w.bytes + [0x0A]
     }
 
     static func text(_ plan: GCPlan, dryRun: Bool) -> String {

@@ -8,15 +8,17 @@ extension GarbageCollector {
         // Over S3 one flat listing answers the catalog and every repository's walks (RegistryStore.beginScan).
         await store.beginScan()
         defer { store.endScan() }
+        // Blobs listed before marking: on an object store the listing's sizes spare a HEAD per cached manifest, and a
+        // blob written after the listing is never swept. The catalog walk marks nothing, so the two listings run side
+        // by side (the catalog's was a single-core start); a failed catalog is still the error reported first.
+        async let blobsListed = Self.result { () async throws(DeleteError) in try await storedBlobs() }
         let listing: Catalog.Listing
         do {
             listing = try await store.repositories()
         } catch {
             throw .driver(DriverError(error), done: "listing repositories; nothing was changed")
         }
-        // Blobs listed before marking: on an object store the listing's sizes spare a HEAD per cached manifest, and a
-        // blob written after the listing is never swept.
-        let stored = try await storedBlobs()
+        let stored = try await blobsListed.get()
         let facts = await store.loadAll(listing.repositories, detail: .marking, reduce: RepositoryGCFacts.init, onLoaded: onLoaded)
         return try await plan(facts: facts, storeProblems: listing.problems, deleteUntagged: deleteUntagged, stored: stored)
     }
@@ -89,6 +91,15 @@ extension GarbageCollector {
                     + "seed-era manifests and signatures); Drydock keeps them")
         }
         return plan
+    }
+
+    /// What `body` returns or throws, as a value (for `async let`, whose errors are untyped).
+    static func result<T>(_ body: () async throws(DeleteError) -> T) async -> Result<T, DeleteError> {
+        do {
+            return .success(try await body())
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// `path: message` (both escaped), for a blocker line; driver failures name their path already.
