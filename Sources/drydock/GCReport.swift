@@ -28,13 +28,9 @@ enum GCReport {
         }
         w.beginObject()
         w.key("blobs")
-        w.beginArray()
-        for b in plan.blobs { w.digest(b.digest) }
-        w.endArray()
+        w.digests(plan.blobs.lazy.map(\.digest))
         w.key("blobsKeptAgainstRegistry")
-        w.beginArray()
-        for d in plan.blobsKeptAgainstRegistry { w.digest(d) }
-        w.endArray()
+        w.digests(plan.blobsKeptAgainstRegistry)
         w.key("blockers")
         w.strings(plan.blockers)
         w.key("bytes")

@@ -42,9 +42,7 @@ enum ListReport {
     ) {
         w.beginObject()
         w.key("layers")
-        w.beginArray()
-        for link in repo.layerLinks { w.digest(link.digest) }
-        w.endArray()
+        w.digests(repo.layerLinks.lazy.map(\.digest))
         w.key("listedByRegistry")
         w.bool(repo.entry.isListedByRegistry)
         w.key("manifests")
@@ -74,9 +72,7 @@ enum ListReport {
                 w.digest(current)
             }
             w.key("history")
-            w.beginArray()
-            for d in tag.history { w.digest(d) }
-            w.endArray()
+            w.digests(tag.history)
             w.key("name")
             w.string(tag.name)
             w.key("problems")
@@ -164,9 +160,7 @@ enum ListReport {
         }
         w.endArray()
         w.key("signatureLinks")
-        w.beginArray()
-        for d in r.signatureLinks { w.digest(d) }
-        w.endArray()
+        w.digests(r.signatureLinks)
         // Bytes of every blob the manifest needs (itself, config, layers; for an index its children's too).
         w.key("size")
         w.int(repo.size(of: r.digest))

@@ -75,9 +75,7 @@ import Testing
             var writer = w == 0 ? direct : viaString
             writer.beginObject()
             writer.key("all")
-            writer.beginArray()
-            for d in digests { if asString { writer.string(d.description) } else { writer.digest(d) } }
-            writer.endArray()
+            if asString { writer.strings(digests.map(\.description)) } else { writer.digests(digests) }
             writer.key("one")
             if asString { writer.string(digests[2].description) } else { writer.digest(digests[2]) }
             writer.endObject()

@@ -89,6 +89,13 @@ package struct FoundationJSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// An array of digests (`digest`).
+    package mutating func digests(_ list: some Sequence<Digest>) {
+        beginArray()
+        for d in list { digest(d) }
+        endArray()
+    }
+
     package mutating func strings(_ list: [String]) {
         beginArray()
         for s in list { string(s) }
