@@ -3,7 +3,7 @@ import RegistryStorage
 /// `drydock gc` output. The JSON document is written by `FoundationJSONWriter`, byte for byte what `JSONEncoder`
 /// (pretty-printed, keys sorted, slashes unescaped) made of the report's fields before: keys blobs,
 /// blobsKeptAgainstRegistry, blockers, bytes, deleteUntagged, dryRun, journal (real runs), keptAgainstRegistry,
-/// layerLinks, manifests ({digest, repository}), marked, notes. `ListJSONOracleTests` re-encodes it to check.
+/// layerLinks, manifests ({digest, repository}), marked, notes. `GCJSONOracleTests` re-encodes it to check.
 enum GCReport {
     /// A manifest or layer link by repository and digest (`OnlineGCReport` encodes these).
     struct Ref: Encodable {
