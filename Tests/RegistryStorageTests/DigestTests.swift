@@ -54,6 +54,65 @@ import Testing
         let d = try? Digest.parse("sha256:" + String(repeating: "f0", count: 32)).get()
         #expect(d?.hex == String(repeating: "f0", count: 32))
     }
+
+    /// Hashed on the words, read a word at a time: the other algorithms too, against their empty-input vectors.
+    @Test func hashOutputsBecomeDigestsOfEveryAlgorithm() throws {
+        let empty: [UInt8] = []
+        let sha384 = "sha384:38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b95b"
+        let sha512 = "sha512:cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"
+        #expect(try Digest.parse(sha384).get().recomputed(over: empty).description == sha384)
+        #expect(try Digest.parse(sha512).get().recomputed(over: empty).description == sha512)
+        #expect(Digest.sha256(of: empty).description == "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    /// Tables of digests hash with a seeded multiply-fold (`SHA256Key.tableHash`), not SipHash. Equal digests hash
+    /// alike under any seed; the hash moves with the seed; digests that differ in one bit of any word, or share their
+    /// first words (names someone chose), still spread; sets of sha256 and sha512 digests find every member and no
+    /// other.
+    @Test func digestsHashForTablesWithTheTablesSeed() throws {
+        func digest(_ words: [UInt64]) -> Digest {
+            Digest(algorithm: .sha256, bytes: words.flatMap { w in (0..<8).map { UInt8(truncatingIfNeeded: w >> UInt64(56 - $0 * 8)) } })
+        }
+        var g = SystemRandomNumberGenerator()
+        let a = digest((0..<4).map { _ in g.next() })
+        let same = try Digest.parse(a.description).get()
+        for seed in [0, 1, -1, Int.max, 0x5EED] {
+            #expect(a._rawHashValue(seed: seed) == same._rawHashValue(seed: seed))
+            #expect(a.sha256Key!._rawHashValue(seed: seed) == a._rawHashValue(seed: seed))
+        }
+        #expect(Set((0..<256).map { a._rawHashValue(seed: $0) }).count == 256)
+
+        // One bit flipped anywhere: 256 neighbours, 256 different hashes under a fixed seed.
+        let words = (0..<4).map { _ in g.next() }
+        var neighbours: [Int] = []
+        for w in 0..<4 {
+            for bit in 0..<64 {
+                var flipped = words
+                flipped[w] ^= 1 << UInt64(bit)
+                neighbours.append(digest(flipped)._rawHashValue(seed: 0x1234_5678))
+            }
+        }
+        #expect(Set(neighbours).count == 256)
+
+        // 20 000 names sharing their first three words: the low bits (what picks a bucket) still spread.
+        let shared = (0..<3).map { _ in g.next() }
+        let chosen = (0..<20_000).map { i in digest(shared + [UInt64(i)]) }
+        let buckets = Set(chosen.map { $0._rawHashValue(seed: 42) & 0xFFFF })
+        #expect(buckets.count > 12_000, "\(buckets.count) of 65536 buckets used")
+
+        let others = (0..<2_000).map { _ in Digest.sha256(of: (0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }) }
+        let long = try (0..<500).map { i in try Digest.parse("sha512:" + String(String(i, radix: 16).reversed()).padding(128)).get() }
+        let set = Set(chosen + others + long)
+        #expect(set.count == chosen.count + others.count + long.count)
+        #expect((chosen + others + long).allSatisfy(set.contains))
+        #expect(!set.contains(digest(shared + [UInt64(20_000)])))
+        #expect(!set.contains(try Digest.parse("sha512:" + String(repeating: "1", count: 128)).get()))
+    }
+}
+
+private extension String {
+    /// Right-padded with `0` to `length` characters.
+    func padding(_ length: Int) -> String { self + String(repeating: "0", count: length - count) }
 }
 
 extension Result {

@@ -225,6 +225,17 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
         for t in local { #expect(!FilesystemDriver.networkFilesystemTypes.contains(t), "\(String(t, radix: 16))") }
     }
 
+    /// Paths handed to openat2 are joined into a temporary buffer, not a `String` per open: the store root is `.`,
+    /// components are joined by one `/`, multi-byte names pass whole, and a long path (over any small buffer) too.
+    @Test func relativePathsAreJoinedForTheSystemCall() {
+        func joined(_ components: [String]) -> String { FilesystemDriver.withRelativePath(components) { String(cString: $0) } }
+        #expect(joined([]) == ".")
+        #expect(joined(["blobs"]) == "blobs")
+        #expect(joined(["repositories", "café", "_manifests", "tags", "🐳"]) == "repositories/café/_manifests/tags/🐳")
+        let long = (0..<40).map { "component-\($0)-" + String(repeating: "x", count: 100) }
+        #expect(joined(long) == long.joined(separator: "/"))
+    }
+
     @Test func listReportsKindsFromDirectoryEntries() async throws {
         try await withEmptyDiskStore { disk in
             try disk.put(p("t/file"), "hello")

@@ -48,7 +48,7 @@ public struct RepositoryGCFacts: Sendable, Equatable {
             let because = !unreadable ? nil : r.problems.first { $0.severity == .error }.map(GarbageCollector.describe) ?? "unparsable"
             return Revision(
                 digest: r.digest, placement: r.placement, blobPresent: r.blob.isPresent, unreadableBecause: because, tagged: r.isTagged,
-                references: r.manifest?.references.compactMap(\.digest) ?? [], children: r.manifest?.children.compactMap(\.digest) ?? [],
+                references: r.manifest?.referenceDigests ?? [], children: r.manifest?.children.compactMap(\.digest) ?? [],
                 subject: r.manifest?.subject?.digest, signatureLinks: r.signatureLinks)
         }
         layerLinks = repo.layerLinks.map(\.digest)

@@ -44,19 +44,40 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     // MARK: opening
 
     private func openBeneath(_ path: StoragePath, _ flags: Int32) throws -> Int32 {
-        let rel = path.components.isEmpty ? "." : path.relativeString
         var fd: Int32
         repeat {
             if followSymlinks {
-                fd = openat(rootFD, rel, flags | O_CLOEXEC)
+                fd = Self.withRelativePath(path.components) { openat(rootFD, $0, flags | O_CLOEXEC) }
             } else if hasOpenat2 {
-                fd = drydock_open_beneath(rootFD, rel, flags, 0)
+                fd = Self.withRelativePath(path.components) { drydock_open_beneath(rootFD, $0, flags, 0) }
             } else {
                 fd = openNoFollow(path, flags)
             }
         } while fd < 0 && errno == EINTR
         guard fd >= 0 else { throw FilesystemDriver.mapErrno(errno, path) }
         return fd
+    }
+
+    /// `components` joined by `/` (`.` for none) as a C string in a temporary buffer, for the length of `body`: a
+    /// joined `String` per open was a heap allocation per file read.
+    static func withRelativePath<T>(_ components: [String], _ body: (UnsafePointer<CChar>) -> T) -> T {
+        guard !components.isEmpty else { return body(".") }
+        let length = components.reduce(components.count) { $0 + $1.utf8.count }  // separators and the NUL
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length) { buffer in
+            var at = 0
+            for (i, c) in components.enumerated() {
+                if i > 0 {
+                    buffer[at] = CChar(bitPattern: UInt8(ascii: "/"))
+                    at += 1
+                }
+                for byte in c.utf8 {
+                    buffer[at] = CChar(bitPattern: byte)
+                    at += 1
+                }
+            }
+            buffer[at] = 0
+            return body(buffer.baseAddress!)
+        }
     }
 
     /// Fallback without openat2: walk one component at a time and refuse every symlink.
@@ -122,16 +143,17 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     public func listEach(in dir: StoragePath, _ names: [[String]]) async -> [Result<[DirectoryEntry], DriverError>] {
         eachBeneath(dir, names, flags: O_RDONLY | O_DIRECTORY, fromRoot: listSync) { fd, path in
             defer { close(fd) }
-            return try readEntries(fd, path)
+            return try readEntries(fd, path())
         }
     }
 
     /// Each of `names` opened relative to `dir` (itself opened beneath the root) and handed, open, to `opened`, which
     /// closes it; whatever does not open that way goes to `fromRoot` with its whole path, as do all names when
-    /// openat2 is missing or links are followed.
+    /// openat2 is missing or links are followed. `opened` gets the path as a function: most files never need it
+    /// (it names errors), and building it was an allocation per file.
     private func eachBeneath<T>(
         _ dir: StoragePath, _ names: [[String]], flags: Int32,
-        fromRoot: (StoragePath) throws -> T, opened: (Int32, StoragePath) throws -> T
+        fromRoot: (StoragePath) throws -> T, opened: (Int32, () -> StoragePath) throws -> T
     ) -> [Result<T, DriverError>] {
         func viaRoot(_ path: StoragePath) -> Result<T, DriverError> { Result { try fromRoot(path) }.mapError { DriverError($0) } }
         guard hasOpenat2, !followSymlinks, let dirFD = try? openBeneath(dir, O_RDONLY | O_DIRECTORY) else {
@@ -139,13 +161,12 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         }
         defer { close(dirFD) }
         return names.map { name in
-            let path = dir.appending(name)
             var fd: Int32
             repeat {
-                fd = drydock_open_beneath(dirFD, name.joined(separator: "/"), flags, 0)
+                fd = Self.withRelativePath(name) { drydock_open_beneath(dirFD, $0, flags, 0) }
             } while fd < 0 && errno == EINTR
-            guard fd >= 0 else { return viaRoot(path) }
-            return Result { try opened(fd, path) }.mapError { DriverError($0) }
+            guard fd >= 0 else { return viaRoot(dir.appending(name)) }
+            return Result { try opened(fd, { dir.appending(name) }) }.mapError { DriverError($0) }
         }
     }
 
@@ -176,7 +197,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
 
     /// The entries of the folder open as `fd` (left open), read with getdents64 itself: glibc's `fdopendir` adds an
     /// `fstat` and two `fcntl` to every folder's open, two getdents and close, and most store folders hold one entry.
-    private func readEntries(_ fd: Int32, _ path: StoragePath) throws -> [DirectoryEntry] {
+    private func readEntries(_ fd: Int32, _ path: @autoclosure () -> StoragePath) throws -> [DirectoryEntry] {
         let capacity = 32768
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
         defer { buffer.deallocate() }
@@ -185,22 +206,22 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             let n = drydock_read_directory(fd, buffer, UInt(capacity))
             if n < 0 {
                 if errno == EINTR { continue }
-                if errno == ENOSYS { return try readEntriesWithReaddir(fd, path) }
+                if errno == ENOSYS { return try readEntriesWithReaddir(fd, path()) }
                 // A folder removed after it was opened: glibc's readdir ends there too, with what it has.
                 if errno == ENOENT { return entries }
-                throw FilesystemDriver.mapErrno(errno, path)
+                throw FilesystemDriver.mapErrno(errno, path())
             }
             if n == 0 { return entries }
             var offset = 0
             while offset + 19 < n {
                 let record = buffer + offset
                 let length = Int(record.loadUnaligned(fromByteOffset: 16, as: UInt16.self))
-                guard length > 19, offset + length <= n else { throw DriverError.io(path, "malformed directory entry") }
+                guard length > 19, offset + length <= n else { throw DriverError.io(path(), "malformed directory entry") }
                 let nameStart = (record + 19).assumingMemoryBound(to: UInt8.self)
                 let nameLength = strnlen(UnsafeRawPointer(nameStart).assumingMemoryBound(to: CChar.self), length - 19)
                 let dtype = Int32(record.load(fromByteOffset: 18, as: UInt8.self))
                 offset += length
-                if let entry = entry(UnsafeBufferPointer(start: nameStart, count: nameLength), dtype, dirFD: fd, path) {
+                if let entry = entry(UnsafeBufferPointer(start: nameStart, count: nameLength), dtype, dirFD: fd, path()) {
                     entries.append(entry)
                 }
             }
@@ -235,7 +256,9 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     }
 
     /// One directory entry from its raw name and d_type; nil for `.` and `..`.
-    private func entry(_ raw: UnsafeBufferPointer<UInt8>, _ dtype: Int32, dirFD: Int32, _ path: StoragePath) -> DirectoryEntry? {
+    private func entry(
+        _ raw: UnsafeBufferPointer<UInt8>, _ dtype: Int32, dirFD: Int32, _ path: @autoclosure () -> StoragePath
+    ) -> DirectoryEntry? {
         if raw.elementsEqual([0x2E]) || raw.elementsEqual([0x2E, 0x2E]) { return nil }
         let strict = String(validating: raw, as: UTF8.self)
         let name = strict ?? String(decoding: raw, as: UTF8.self)
@@ -247,7 +270,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         case Int32(DRYDOCK_DT_DIR): kind = .directory
         default:
             if valid {
-                (kind, identity) = resolveKind(dirFD: dirFD, parent: path, name: name)
+                (kind, identity) = resolveKind(dirFD: dirFD, parent: path(), name: name)
             } else {
                 kind = .special("unreadable name")
             }
@@ -294,17 +317,17 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     }
 
     /// The size of the file open as `fd`, or (closing it) why it is not a regular file.
-    private func regular(_ fd: Int32, _ path: StoragePath) throws -> (fd: Int32, size: Int64) {
+    private func regular(_ fd: Int32, _ path: @autoclosure () -> StoragePath) throws -> (fd: Int32, size: Int64) {
         var st = Glibc.stat()
         guard fstat(fd, &st) == 0 else {
             let e = errno
             close(fd)
-            throw FilesystemDriver.mapErrno(e, path)
+            throw FilesystemDriver.mapErrno(e, path())
         }
         let kind = FilesystemDriver.kind(ofMode: st.st_mode)
         guard kind == .file else {
             close(fd)
-            throw DriverError.notARegularFile(path, kind)
+            throw DriverError.notARegularFile(path(), kind)
         }
         return (fd, Int64(st.st_size))
     }
@@ -324,15 +347,15 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     /// from the root, so results, errors and symlink rules are exactly `read`'s.
     public func readEach(in dir: StoragePath, _ names: [[String]], limit: Int) async -> [Result<[UInt8], DriverError>] {
         eachBeneath(dir, names, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY, fromRoot: { try readSync($0, limit: limit) }) { fd, path in
-            let (fd, size) = try regular(fd, path)
-            return try readOpened(fd, size: size, path, limit: limit)
+            let (fd, size) = try regular(fd, path())
+            return try readOpened(fd, size: size, path(), limit: limit)
         }
     }
 
     /// Reads the regular file open as `fd` (closing it), refusing more than `limit` bytes.
-    private func readOpened(_ fd: Int32, size: Int64, _ path: StoragePath, limit: Int) throws -> [UInt8] {
+    private func readOpened(_ fd: Int32, size: Int64, _ path: @autoclosure () -> StoragePath, limit: Int) throws -> [UInt8] {
         defer { close(fd) }
-        guard size <= Int64(limit) else { throw DriverError.tooLarge(path, size: size, limit: Int64(limit)) }
+        guard size <= Int64(limit) else { throw DriverError.tooLarge(path(), size: size, limit: Int64(limit)) }
         // Read one byte past the limit to notice a file that grew since fstat.
         let capacity = Int(size) + 1  // size <= limit here, so this cannot overflow
         var out = [UInt8](repeating: 0, count: capacity)
@@ -344,7 +367,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw FilesystemDriver.mapErrno(errno, path)
+                throw FilesystemDriver.mapErrno(errno, path())
             }
             if n == 0 { break }
             filled += n
@@ -353,7 +376,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             if n < wanted && filled >= Int(size) { break }
             if filled == out.count && filled <= limit { out.append(contentsOf: repeatElement(0, count: 4096)) }
         }
-        guard filled <= limit else { throw DriverError.tooLarge(path, size: Int64(filled), limit: Int64(limit)) }
+        guard filled <= limit else { throw DriverError.tooLarge(path(), size: Int64(filled), limit: Int64(limit)) }
         out.removeSubrange(filled...)
         return out
     }

@@ -48,9 +48,12 @@ public struct StoragePath: Hashable, Sendable, Comparable, CustomStringConvertib
 
     public func appending(_ more: [String]) -> StoragePath {
         for component in more { precondition(StoragePath.isSafeComponent(component), "unsafe path component") }
-        var p = self
-        p.components.append(contentsOf: more)
-        return p
+        // One exact allocation: appending to a copy of `components` would allocate as it grows.
+        var joined: [String] = []
+        joined.reserveCapacity(components.count + more.count)
+        joined.append(contentsOf: components)
+        joined.append(contentsOf: more)
+        return StoragePath(trusted: joined)
     }
 
     public var parent: StoragePath { StoragePath(trusted: Array(components.dropLast())) }

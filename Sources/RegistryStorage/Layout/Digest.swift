@@ -82,6 +82,15 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.words = w
     }
 
+    /// From a hash function's output (`byteCount` bytes), a word at a time and without an array in between: every
+    /// manifest read is hashed to check it against its name.
+    init(algorithm: DigestAlgorithm, hashOutput raw: UnsafeRawBufferPointer) {
+        precondition(raw.count == algorithm.byteCount, "digest byte count must match algorithm")
+        var w = Words()
+        for k in 0..<(raw.count / 8) { w[k] = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self)) }
+        self.init(algorithm: algorithm, words: w)
+    }
+
     private init(algorithm: DigestAlgorithm, words: Words) {
         self.algorithm = algorithm
         self.words = words
@@ -149,6 +158,17 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// Hash tables of SHA-256 digests use `SHA256Key.tableHash` (a seeded multiply-fold), not SipHash: see there.
+    public func _rawHashValue(seed: Int) -> Int {
+        guard algorithm == .sha256 else {
+            var hasher = Hasher()
+            hasher.combine(seed)
+            hash(into: &hasher)
+            return hasher.finalize()
+        }
+        return SHA256Key.tableHash(words.w0, words.w1, words.w2, words.w3, seed: seed)
+    }
+
     /// `sha256:<hex>`
     public var description: String { "\(algorithm.name):\(hex)" }
 
@@ -163,7 +183,7 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Parses a digest with registry 2.8.2 rules: known algorithm, exact length, lowercase hex.
     public static func parse(_ text: some StringProtocol) -> Result<Digest, DigestError> {
-        parse(utf8: Array(text.utf8))
+        parse(utf8: text.utf8)
     }
 
     public static func parse(utf8 s: some Collection<UInt8>) -> Result<Digest, DigestError> {
@@ -296,15 +316,15 @@ import Foundation
 extension Digest {
     /// sha256 of `data`, the registry's canonical algorithm.
     public static func sha256(of data: some DataProtocol) -> Digest {
-        Digest(algorithm: .sha256, bytes: Array(SHA256.hash(data: data)))
+        SHA256.hash(data: data).withUnsafeBytes { Digest(algorithm: .sha256, hashOutput: $0) }
     }
 
     /// The digest of `data` with this digest's algorithm, for comparing stored content against its name.
     public func recomputed(over data: some DataProtocol) -> Digest {
         switch algorithm {
-        case .sha256: Digest(algorithm: .sha256, bytes: Array(SHA256.hash(data: data)))
-        case .sha384: Digest(algorithm: .sha384, bytes: Array(SHA384.hash(data: data)))
-        case .sha512: Digest(algorithm: .sha512, bytes: Array(SHA512.hash(data: data)))
+        case .sha256: SHA256.hash(data: data).withUnsafeBytes { Digest(algorithm: .sha256, hashOutput: $0) }
+        case .sha384: SHA384.hash(data: data).withUnsafeBytes { Digest(algorithm: .sha384, hashOutput: $0) }
+        case .sha512: SHA512.hash(data: data).withUnsafeBytes { Digest(algorithm: .sha512, hashOutput: $0) }
         }
     }
 }

@@ -13,15 +13,19 @@ public enum StoreLayout {
 
     public static func blobDirectory(_ d: Digest) -> StoragePath {
         let hex = d.hex
-        return blobs.appending([d.algorithm.name, String(hex.prefix(2)), hex])
+        return StoragePath(trusted: ["blobs", d.algorithm.name, String(hex.prefix(2)), hex])
     }
 
-    public static func blobData(_ d: Digest) -> StoragePath { blobDirectory(d).appending("data") }
+    /// Built in one array (not `blobDirectory` + `data`): a path per manifest read.
+    public static func blobData(_ d: Digest) -> StoragePath {
+        let hex = d.hex
+        return StoragePath(trusted: ["blobs", d.algorithm.name, String(hex.prefix(2)), hex, "data"])
+    }
 
     public static func layersDirectory(_ repo: StoragePath) -> StoragePath { repo.appending("_layers") }
     public static func manifestsDirectory(_ repo: StoragePath) -> StoragePath { repo.appending("_manifests") }
     public static func uploadsDirectory(_ repo: StoragePath) -> StoragePath { repo.appending("_uploads") }
-    public static func tagsDirectory(_ repo: StoragePath) -> StoragePath { manifestsDirectory(repo).appending("tags") }
+    public static func tagsDirectory(_ repo: StoragePath) -> StoragePath { repo.appending(["_manifests", "tags"]) }
 
     public static func layerLinkDirectory(_ repo: StoragePath, _ d: Digest) -> StoragePath {
         layersDirectory(repo).appending([d.algorithm.name, d.hex])
@@ -31,7 +35,7 @@ public enum StoreLayout {
         layerLinkDirectory(repo, d).appending("link")
     }
 
-    public static func revisionsDirectory(_ repo: StoragePath) -> StoragePath { manifestsDirectory(repo).appending("revisions") }
+    public static func revisionsDirectory(_ repo: StoragePath) -> StoragePath { repo.appending(["_manifests", "revisions"]) }
 
     public static func revisionDirectory(_ repo: StoragePath, _ d: Digest) -> StoragePath {
         revisionsDirectory(repo).appending([d.algorithm.name, d.hex])

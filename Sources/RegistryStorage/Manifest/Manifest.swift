@@ -67,22 +67,31 @@ public struct Descriptor: Sendable, Equatable, Hashable {
         mediaType: String?, digestText: String, size: Int64?, urls: [String], annotations: CompactStringMap,
         platform: Platform?, artifactType: String?
     ) {
-        // Parsed media types already share the constants (`JSONDocument.commonMediaTypes`).
-        self.mediaType = mediaType
         let digest = Digest(digestText)
-        self.digest = digest
-        self.size = size
         // The text only when it is not the digest's own spelling.
         let written = digest?.description == digestText ? nil : digestText
-        let extras = Extras(writtenDigest: written, urls: urls, annotations: annotations, platform: platform, artifactType: artifactType)
-        self.extras = extras.isEmpty ? nil : extras
+        self.init(mediaType: mediaType, digest: digest, writtenDigest: written, size: size, urls: urls, annotations: annotations,
+                  platform: platform, artifactType: artifactType)
+    }
+
+    /// `writtenDigest` is the text as written when it is not `digest`'s own spelling (nil when it is).
+    init(
+        mediaType: String?, digest: Digest?, writtenDigest written: String?, size: Int64?, urls: [String],
+        annotations: CompactStringMap, platform: Platform?, artifactType: String?
+    ) {
+        // Parsed media types already share the constants (`JSONDocument.commonMediaTypes`).
+        self.mediaType = mediaType
+        self.digest = digest
+        self.size = size
+        let fields = Extras.Fields(writtenDigest: written, urls: urls, annotations: annotations, platform: platform, artifactType: artifactType)
+        // Boxed only when there is something to box: most descriptors have no extras.
+        self.extras = fields.isEmpty ? nil : Extras(fields)
     }
 
     private mutating func updateExtras(_ change: (inout Extras.Fields) -> Void) {
         var fields = extras?.fields ?? Extras.Fields()
         change(&fields)
-        let updated = Extras(fields)
-        extras = updated.isEmpty ? nil : updated
+        extras = fields.isEmpty ? nil : Extras(fields)
     }
 
     /// Immutable, so descriptors can share one box; a change makes a new one.
@@ -93,6 +102,10 @@ public struct Descriptor: Sendable, Equatable, Hashable {
             var annotations = CompactStringMap()
             var platform: Platform?
             var artifactType: String?
+
+            var isEmpty: Bool {
+                writtenDigest == nil && urls.isEmpty && annotations.isEmpty && platform == nil && artifactType == nil
+            }
         }
 
         let fields: Fields
@@ -101,7 +114,6 @@ public struct Descriptor: Sendable, Equatable, Hashable {
         var annotations: CompactStringMap { fields.annotations }
         var platform: Platform? { fields.platform }
         var artifactType: String? { fields.artifactType }
-        var isEmpty: Bool { fields == Fields() }
 
         init(_ fields: Fields) { self.fields = fields }
 
@@ -248,12 +260,27 @@ public struct Manifest: Sendable, Equatable {
 
     /// `blobReferences` one by one, without building the array (it copies every layer descriptor).
     public func forEachBlobReference(_ body: (Descriptor) throws -> Void) rethrows {
+        if !format.isIndex || schema1 != nil { try forEachReference(body) }
+    }
+
+    /// `references` one by one, without building the array.
+    public func forEachReference(_ body: (Descriptor) throws -> Void) rethrows {
         if let s1 = schema1 {
             try s1.fsLayers.forEach(body)
-        } else if !format.isIndex {
+        } else if format.isIndex {
+            try children.forEach(body)
+        } else {
             if let config { try body(config) }
             try layers.forEach(body)
         }
+    }
+
+    /// The digests of `references` that parse, in order, in one array sized up front (the collector keeps these).
+    public var referenceDigests: [Digest] {
+        var out: [Digest] = []
+        out.reserveCapacity(schema1?.fsLayers.count ?? (format.isIndex ? children.count : layers.count + 1))
+        forEachReference { if let d = $0.digest { out.append(d) } }
+        return out
     }
 
     /// The kind of artifact, for OCI 1.1 referrers: `artifactType`, else the config media type.

@@ -179,14 +179,21 @@ extension JSONDocument {
     /// A descriptor object (`config`, `layers[]`, `manifests[]`, `subject`).
     func descriptor(_ i: Int) throws(TypeError) -> Descriptor {
         try requireObject(i)
-        var mediaType: String?, digest: String?, size: Int64?, urls: [String]?, annotations: CompactStringMap?
+        var mediaType: String?, digest: Digest?, digestText: String?, size: Int64?, urls: [String]?, annotations: CompactStringMap?
         var platform: Platform?, artifactType: String?
         for key in keys(i) {
             let value = key + 1
             if stringEquals(key, "mediaType") {
                 mediaType = try self.mediaType(value)
             } else if stringEquals(key, "digest") {
-                digest = try optionalString(value)
+                // Nearly every digest is `sha256:` and 64 hex digits: read from the bytes, no string built for it.
+                if let canonical = sha256Digest(value) {
+                    (digest, digestText) = (canonical, nil)
+                } else {
+                    let text = try optionalString(value) ?? ""
+                    let parsed = Digest(text)
+                    (digest, digestText) = (parsed, parsed?.description == text ? nil : text)
+                }
             } else if stringEquals(key, "size") {
                 size = try optionalInt64(value)
             } else if stringEquals(key, "urls") {
@@ -199,9 +206,19 @@ extension JSONDocument {
                 artifactType = try optionalString(value)
             }
         }
+        // No `digest` member at all reads as the empty text, which is no digest.
+        if digest == nil, digestText == nil { digestText = "" }
         return Descriptor(
-            mediaType: mediaType, digestText: digest ?? "", size: size, urls: urls ?? [], annotations: annotations ?? CompactStringMap(),
-            platform: platform, artifactType: artifactType)
+            mediaType: mediaType, digest: digest, writtenDigest: digestText, size: size, urls: urls ?? [],
+            annotations: annotations ?? CompactStringMap(), platform: platform, artifactType: artifactType)
+    }
+
+    /// String node `i` as a sha256 digest when it reads exactly `sha256:<64 lowercase hex>` without escapes.
+    func sha256Digest(_ i: Int) -> Digest? {
+        let node = nodes[i]
+        guard kind(i) == .string, node.flags == 0 else { return nil }
+        let start = Int(node.start), end = Int(node.end)
+        return bytes.withUnsafeBufferPointer { Digest.parseSHA256(UnsafeBufferPointer(rebasing: $0[start..<end])) }
     }
 
     /// `platform` with the keys of `Platform.CodingKeys`.

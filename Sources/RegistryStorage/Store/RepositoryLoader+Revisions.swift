@@ -135,12 +135,14 @@ extension RepositoryLoader {
             revision.problems.append(Problem(.error, .unreadable, "cannot stat manifest blob: \(SafeText.escaping(why))", at: StoreLayout.blobData(target)))
         }
         if let m = revision.manifest {
-            for ref in m.blobReferences {
-                guard let r = ref.digest else { continue }
+            var toStat: [Digest] = []
+            m.forEachBlobReference { ref in
+                guard let r = ref.digest else { return }
                 if let size = ref.size { acc.declaredSizes[r] = size }
                 // Without a declared size (schema1 layers) only the stored one can tell.
-                if detail.statsEveryBlob || ref.size == nil { acc.blobStates[r] = await blobs.state(of: r) }
+                if detail.statsEveryBlob || ref.size == nil { toStat.append(r) }
             }
+            for r in toStat { acc.blobStates[r] = await blobs.state(of: r) }
             if detail.readsConfigs {
                 let (config, configProblems) = await loadConfig(m)
                 revision.config = config
