@@ -340,6 +340,43 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
         }
     }
 
+    /// `listEachDigestFolders` reads a folder named by 64 lowercase hex digits as a digest without building its name;
+    /// everything else comes as `list` gives it. The filesystem's fast path and the protocol's rule
+    /// (`DigestFolderName.init`) classify alike, and naming the entries back gives `listEach`'s, with and without
+    /// followed links.
+    @Test func listEachDigestFoldersAgreesWithListEach() async throws {
+        try await withEmptyDiskStore { disk in
+            let hex = String(repeating: "0123456789abcdef", count: 4)
+            try disk.makeDirectory(p("b/sha256/ab/\(hex)"))
+            try disk.put(p("b/sha256/ab/\(hex.replacingOccurrences(of: "a", with: "e"))/data"), "x")
+            try disk.makeDirectory(p("b/sha256/ab/\(hex.uppercased())"))
+            try disk.makeDirectory(p("b/sha256/ab/\(hex.dropLast())"))
+            try disk.makeDirectory(p("b/sha256/ab/\(hex)0"))
+            try disk.put(p("b/sha256/ab/\(hex.replacingOccurrences(of: "b", with: "d"))"), "a file, not a folder")
+            try disk.fifo(p("b/sha256/ab/\(hex.replacingOccurrences(of: "c", with: "d"))"))
+            try disk.makeDirectory(p("b/other"))
+            try disk.symlink(p("b/sha256/ab/\(hex.replacingOccurrences(of: "f", with: "e"))"), to: "../../other")
+            try disk.symlink(p("b/sha256/ab/\(hex.replacingOccurrences(of: "1", with: "0"))"), to: disk.outside)
+            let names = [["sha256", "ab"], ["sha256", "none"], ["other"], ["sha256", "ab", hex]]
+            for follow in [false, true] {
+                let driver = try disk.driver(followSymlinks: follow)
+                let fast = await driver.listEachDigestFolders(in: p("b"), names)
+                let plain = await driver.listEach(in: p("b"), names)
+                func sorted(_ r: [Result<[DirectoryEntry], DriverError>]) -> [Result<[DirectoryEntry], DriverError>] {
+                    r.map { $0.map { $0.sorted { $0.name < $1.name } } }
+                }
+                #expect(sorted(fast.map { $0.map { $0.map(\.entry) } }) == sorted(plain), "followSymlinks \(follow)")
+                let byRule = plain.map { $0.map { $0.map(DigestFolderName.init).sorted { "\($0.entry.name)" < "\($1.entry.name)" } } }
+                #expect(fast.map { $0.map { $0.sorted { "\($0.entry.name)" < "\($1.entry.name)" } } } == byRule, "followSymlinks \(follow)")
+                let digests = (try? fast[0].get())?.compactMap { name -> Digest? in if case .sha256(let d) = name { d } else { nil } } ?? []
+                // The two real lowercase folders; a followed link stays an entry (it carries the target's identity).
+                #expect(digests.map(\.hex).sorted() == [hex, hex.replacingOccurrences(of: "a", with: "e")].sorted(), "followSymlinks \(follow)")
+                #expect(fast[1] == .failure(.notFound(p("b/sha256/none"))))
+                #expect(fast[3] == .success([]))
+            }
+        }
+    }
+
     @Test func statGivesKindSizeAndTime() async throws {
         try await withEmptyDiskStore { disk in
             try disk.put(p("s/file"), "12345")

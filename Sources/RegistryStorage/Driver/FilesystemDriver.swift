@@ -147,6 +147,13 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         }
     }
 
+    public func listEachDigestFolders(in dir: StoragePath, _ names: [[String]]) async -> [Result<[DigestFolderName], DriverError>] {
+        eachBeneath(dir, names, flags: O_RDONLY | O_DIRECTORY, fromRoot: { try listSync($0).map(DigestFolderName.init) }) { fd, path in
+            defer { close(fd) }
+            return try readDigestFolderNames(fd, path())
+        }
+    }
+
     /// Each of `names` opened relative to `dir` (itself opened beneath the root) and handed, open, to `opened`, which
     /// closes it; whatever does not open that way goes to `fromRoot` with its whole path, as do all names when
     /// openat2 is missing or links are followed. `opened` gets the path as a function: most files never need it
@@ -195,23 +202,48 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         }
     }
 
-    /// The entries of the folder open as `fd` (left open), read with getdents64 itself: glibc's `fdopendir` adds an
-    /// `fstat` and two `fcntl` to every folder's open, two getdents and close, and most store folders hold one entry.
+    /// The entries of the folder open as `fd` (left open).
     private func readEntries(_ fd: Int32, _ path: @autoclosure () -> StoragePath) throws -> [DirectoryEntry] {
+        var entries: [DirectoryEntry] = []
+        try forEachRawEntry(fd, path) { raw, dtype in
+            if let e = entry(raw, dtype, dirFD: fd, path()) { entries.append(e) }
+        }
+        return entries
+    }
+
+    /// `readEntries`, with each folder named by 64 lowercase hex digits given as that sha256 digest: no name text is
+    /// built or validated for the hundreds of thousands of digest folders a store holds.
+    private func readDigestFolderNames(_ fd: Int32, _ path: @autoclosure () -> StoragePath) throws -> [DigestFolderName] {
+        var names: [DigestFolderName] = []
+        try forEachRawEntry(fd, path) { raw, dtype in
+            if dtype == Int32(DRYDOCK_DT_DIR), raw.count == 64, let d = Digest.sha256(hex: raw) {
+                names.append(.sha256(d))
+            } else if let e = entry(raw, dtype, dirFD: fd, path()) {
+                names.append(.entry(e))
+            }
+        }
+        return names
+    }
+
+    /// Each raw name and d_type of the folder open as `fd` (left open), read with getdents64 itself: glibc's
+    /// `fdopendir` adds an `fstat` and two `fcntl` to every folder's open, two getdents and close, and most store
+    /// folders hold one entry.
+    private func forEachRawEntry(
+        _ fd: Int32, _ path: () -> StoragePath, _ each: (UnsafeBufferPointer<UInt8>, Int32) -> Void
+    ) throws {
         let capacity = 32768
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
         defer { buffer.deallocate() }
-        var entries: [DirectoryEntry] = []
         while true {
             let n = drydock_read_directory(fd, buffer, UInt(capacity))
             if n < 0 {
                 if errno == EINTR { continue }
-                if errno == ENOSYS { return try readEntriesWithReaddir(fd, path()) }
+                if errno == ENOSYS { return try forEachRawEntryWithReaddir(fd, path, each) }
                 // A folder removed after it was opened: glibc's readdir ends there too, with what it has.
-                if errno == ENOENT { return entries }
+                if errno == ENOENT { return }
                 throw FilesystemDriver.mapErrno(errno, path())
             }
-            if n == 0 { return entries }
+            if n == 0 { return }
             var offset = 0
             while offset + 19 < n {
                 let record = buffer + offset
@@ -221,37 +253,35 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
                 let nameLength = strnlen(UnsafeRawPointer(nameStart).assumingMemoryBound(to: CChar.self), length - 19)
                 let dtype = Int32(record.load(fromByteOffset: 18, as: UInt8.self))
                 offset += length
-                if let entry = entry(UnsafeBufferPointer(start: nameStart, count: nameLength), dtype, dirFD: fd, path()) {
-                    entries.append(entry)
-                }
+                each(UnsafeBufferPointer(start: nameStart, count: nameLength), dtype)
             }
         }
     }
 
     /// Where getdents64 is missing: readdir on a close-on-exec duplicate of `fd` (closedir closes the duplicate).
-    private func readEntriesWithReaddir(_ fd: Int32, _ path: StoragePath) throws -> [DirectoryEntry] {
+    private func forEachRawEntryWithReaddir(
+        _ fd: Int32, _ path: () -> StoragePath, _ each: (UnsafeBufferPointer<UInt8>, Int32) -> Void
+    ) throws {
         let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
-        guard copy >= 0 else { throw FilesystemDriver.mapErrno(errno, path) }
+        guard copy >= 0 else { throw FilesystemDriver.mapErrno(errno, path()) }
         guard let dir = fdopendir(copy) else {
             let e = errno
             close(copy)
-            throw FilesystemDriver.mapErrno(e, path)
+            throw FilesystemDriver.mapErrno(e, path())
         }
         defer { closedir(dir) }
-        var entries: [DirectoryEntry] = []
         while true {
             errno = 0
             guard let ent = readdir(dir) else {
-                if errno != 0 { throw FilesystemDriver.mapErrno(errno, path) }
-                return entries
+                if errno != 0 { throw FilesystemDriver.mapErrno(errno, path()) }
+                return
             }
-            let found = withUnsafePointer(to: &ent.pointee.d_name) { p in
+            withUnsafePointer(to: &ent.pointee.d_name) { p in
                 p.withMemoryRebound(to: UInt8.self, capacity: 256) { bytes in
                     let len = strlen(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self))
-                    return entry(UnsafeBufferPointer(start: bytes, count: len), Int32(ent.pointee.d_type), dirFD: fd, path)
+                    each(UnsafeBufferPointer(start: bytes, count: len), Int32(ent.pointee.d_type))
                 }
             }
-            if let found { entries.append(found) }
         }
     }
 

@@ -108,6 +108,33 @@ public enum SymlinkProblem: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// A folder's entry as digest-folder listings take it (`StorageDriver.listEachDigestFolders`).
+public enum DigestFolderName: Sendable, Equatable {
+    /// A folder named by 64 lowercase hex digits, read as a sha256 digest (whatever algorithm folder it sits in).
+    case sha256(Digest)
+    /// Anything else, as `list` gives it.
+    case entry(DirectoryEntry)
+
+    /// How a listed entry is classified: the same rule as a filesystem's own listing.
+    public init(_ e: DirectoryEntry) {
+        if e.kind == .directory, e.linkedFolderIdentity == nil, e.nameIsValidUTF8, e.name.utf8.count == 64,
+            let d = Array(e.name.utf8).withUnsafeBufferPointer({ Digest.sha256(hex: $0) })
+        {
+            self = .sha256(d)
+        } else {
+            self = .entry(e)
+        }
+    }
+
+    /// The entry `list` would have given.
+    public var entry: DirectoryEntry {
+        switch self {
+        case .sha256(let d): DirectoryEntry(name: d.hex, kind: .directory)
+        case .entry(let e): e
+        }
+    }
+}
+
 public struct DirectoryEntry: Sendable, Equatable {
     public var name: String
     public var kind: EntryKind
@@ -273,6 +300,10 @@ public protocol StorageDriver: Sendable {
     /// from there.
     func listEach(in dir: StoragePath, _ names: [[String]]) async -> [Result<[DirectoryEntry], DriverError>]
 
+    /// `listEach`, with every folder named by 64 lowercase hex digits given as that sha256 digest instead of an
+    /// entry (`DigestFolderName`): how digest folders are listed. A filesystem builds no name text for those.
+    func listEachDigestFolders(in dir: StoragePath, _ names: [[String]]) async -> [Result<[DigestFolderName], DriverError>]
+
     /// Writes a file, creating parent directories. Used only by undo and the journal.
     func write(_ path: StoragePath, contents: [UInt8]) async throws
 
@@ -368,6 +399,11 @@ extension StorageDriver {
             }
         }
         return out
+    }
+
+    /// `listEach`'s entries, classified.
+    public func listEachDigestFolders(in dir: StoragePath, _ names: [[String]]) async -> [Result<[DigestFolderName], DriverError>] {
+        await listEach(in: dir, names).map { $0.map { $0.map(DigestFolderName.init) } }
     }
 
     /// One listing per sub-folder.

@@ -32,18 +32,19 @@ struct DigestFolderListing {
     /// The items of each folder `dir` + `bases[i]`, as `list` gives them, with every folder opened relative to `dir`
     /// (`StorageDriver.listEach`): how a repository's tag histories are listed, two short walks per tag.
     func listEach(in dir: StoragePath, _ bases: [[String]]) async -> [[Item]] {
-        await items(in: dir, bases, await listing(in: dir, bases), withEntry: nil)
+        // A name read as a digest at this level (where algorithm folders sit) is given back as the entry it is.
+        await items(in: dir, bases, await listing(in: dir, bases).map { $0.map { $0.map(\.entry) } }, withEntry: nil)
     }
 
-    /// `listEach`'s results with transient failures retried one folder at a time.
-    private func listing(in dir: StoragePath, _ names: [[String]]) async -> [Result<[DirectoryEntry], DriverError>] {
-        var results = await driver.listEach(in: dir, names)
+    /// `listEachDigestFolders`' results with transient failures retried one folder at a time.
+    private func listing(in dir: StoragePath, _ names: [[String]]) async -> [Result<[DigestFolderName], DriverError>] {
+        var results = await driver.listEachDigestFolders(in: dir, names)
         if results.count != names.count { results = names.map { _ in .failure(.transient(dir, "incomplete listing")) } }
         for (i, result) in results.enumerated() {
             guard case .failure(let error) = result, error.isTransient else { continue }
             let path = dir.appending(names[i])
             do {
-                results[i] = .success(try await driver.withRetries { try await driver.list(path) })
+                results[i] = .success(try await driver.withRetries { try await driver.list(path) }.map(DigestFolderName.init))
             } catch {
                 results[i] = .failure(DriverError(error))
             }
@@ -76,19 +77,20 @@ struct DigestFolderListing {
                         continue
                     }
                     let algDir = base.appending(algorithm.name)
-                    let found: Result<[(folder: DirectoryEntry, entry: EntryKind?)], DriverError>
+                    let found: Result<[Item], DriverError>
                     if let entryName {
                         do {
-                            found = .success(try await driver.withRetries { try await driver.listFolders(algDir, withEntry: entryName) })
+                            let listed = try await driver.withRetries { try await driver.listFolders(algDir, withEntry: entryName) }
+                            found = .success(listed.map { Self.digestItem($0, entry: $1, algorithm: algorithm.name, in: algDir) })
                         } catch {
                             found = .failure(DriverError(error))
                         }
                     } else {
-                        found = contents.removeFirst().map { $0.map { (folder: $0, entry: EntryKind?.none) } }
+                        found = contents.removeFirst().map { $0.map { Self.digestItem($0, algorithm: algorithm.name, in: algDir) } }
                     }
                     switch found {
                     case .failure(let error): items.append(.unlisted(error, at: algDir))
-                    case .success(let listed): items += Self.digestItems(listed, algorithm: algorithm.name, in: algDir)
+                    case .success(let listed): items += listed
                     }
                 }
             }
@@ -101,13 +103,18 @@ struct DigestFolderListing {
         e.kind == .directory && e.nameIsValidUTF8 && StoragePath.isSafeComponent(e.name)
     }
 
-    private static func digestItems(_ listed: [(folder: DirectoryEntry, entry: EntryKind?)], algorithm: String, in algDir: StoragePath) -> [Item] {
-        listed.map { e, entry in
-            guard e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name), let d = StoreLayout.digest(algorithm: algorithm, hex: e.name) else {
-                return .invalidDigest(e, in: algDir)
-            }
-            guard e.kind == .directory else { return .notAFolder(d, e, in: algDir) }
-            return .digest(d, entry: entry)
+    private static func digestItem(_ e: DirectoryEntry, entry: EntryKind?, algorithm: String, in algDir: StoragePath) -> Item {
+        guard e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name), let d = StoreLayout.digest(algorithm: algorithm, hex: e.name) else {
+            return .invalidDigest(e, in: algDir)
         }
+        guard e.kind == .directory else { return .notAFolder(d, e, in: algDir) }
+        return .digest(d, entry: entry)
+    }
+
+    /// A folder the listing read as a sha256 digest is one under `sha256/`; under another algorithm it is a name
+    /// like any other (64 digits name no sha512 digest).
+    private static func digestItem(_ name: DigestFolderName, algorithm: String, in algDir: StoragePath) -> Item {
+        if case .sha256(let d) = name, algorithm == DigestAlgorithm.sha256.name { return .digest(d, entry: nil) }
+        return digestItem(name.entry, entry: nil, algorithm: algorithm, in: algDir)
     }
 }

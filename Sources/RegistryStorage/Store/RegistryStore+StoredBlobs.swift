@@ -31,18 +31,33 @@ extension RegistryStore {
                         let prefix = prefixes[next]
                         next += 1
                         group.addTask {
-                            let entries: [DirectoryEntry]
+                            let names: [DigestFolderName]
                             do {
-                                entries = try await driver.withRetries { try await driver.list(algDir.appending(prefix)) }
+                                names = try await driver.withRetries {
+                                    let listed = await driver.listEachDigestFolders(in: algDir, [[prefix]])
+                                    guard listed.count == 1 else { throw DriverError.transient(algDir.appending(prefix), "incomplete listing") }
+                                    return try listed[0].get()
+                                }
                             } catch {
                                 if DriverError(error).isNotFound { return [] }  // removed while we listed
                                 throw error
                             }
                             let prefixBytes = Array(prefix.utf8)
-                            return entries.compactMap { e in
+                            // The prefix as the byte it spells, when it is two lowercase hex digits (else no digest
+                            // sits in it): a digest read from a folder name is compared by its first byte.
+                            let prefixByte = prefixBytes.count == 2 ? UInt8(prefix, radix: 16).flatMap { b in
+                                prefix == String(b, radix: 16).leftPadded(to: 2) ? b : nil
+                            } : nil
+                            let isSHA256 = algorithm.name == DigestAlgorithm.sha256.name
+                            return names.compactMap { name in
                                 // The folder name is the digest's hex (validated by the parse): its first two
                                 // characters must name the prefix folder it sits in.
-                                guard e.kind == .directory, prefixBytes.count == 2, e.name.utf8.starts(with: prefixBytes),
+                                guard prefixBytes.count == 2 else { return nil }
+                                if case .sha256(let d) = name, isSHA256 {
+                                    return d.firstByte == prefixByte ? d : nil
+                                }
+                                let e = name.entry
+                                guard e.kind == .directory, e.name.utf8.starts(with: prefixBytes),
                                     let d = StoreLayout.digest(algorithm: algorithm.name, hex: e.name)
                                 else { return nil }
                                 return d
@@ -92,4 +107,9 @@ extension RepositoryContents {
         // Assigning `revisions` rebuilds its index: only when something was added.
         if found { revisions = checked }
     }
+}
+
+private extension String {
+    /// Left-padded with `0` to `width` characters.
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
