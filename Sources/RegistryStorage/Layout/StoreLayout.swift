@@ -1,4 +1,5 @@
-/// Path templates of registry 2.8.2 (`registry/storage/paths.go`), relative to `docker/registry/v2`.
+/// Path templates of registry 2.8.2 (`registry/storage/paths.go`), relative to `docker/registry/v2`. The paths read
+/// per file (links, blob data) are built in one `appending` each: a chain allocated an array per step.
 /// Every path is built from a validated `Digest` or from name components checked by the caller, never from raw text.
 /// `StoreEntry` reads paths back; the two are kept inverse by `StoreEntryTests`.
 public enum StoreLayout {
@@ -22,27 +23,30 @@ public enum StoreLayout {
         return StoragePath(trusted: ["blobs", d.algorithm.name, String(hex.prefix(2)), hex, "data"])
     }
 
-    public static func layersDirectory(_ repo: StoragePath) -> StoragePath { repo.appending("_layers") }
-    public static func manifestsDirectory(_ repo: StoragePath) -> StoragePath { repo.appending("_manifests") }
+    /// Folder names inside a repository, for the builders below.
+    private static let layers = "_layers", manifests = "_manifests", tags = "tags", revisions = "revisions"
+
+    public static func layersDirectory(_ repo: StoragePath) -> StoragePath { repo.appending(layers) }
+    public static func manifestsDirectory(_ repo: StoragePath) -> StoragePath { repo.appending(manifests) }
     public static func uploadsDirectory(_ repo: StoragePath) -> StoragePath { repo.appending("_uploads") }
-    public static func tagsDirectory(_ repo: StoragePath) -> StoragePath { repo.appending(["_manifests", "tags"]) }
+    public static func tagsDirectory(_ repo: StoragePath) -> StoragePath { repo.appending([manifests, tags]) }
 
     public static func layerLinkDirectory(_ repo: StoragePath, _ d: Digest) -> StoragePath {
-        layersDirectory(repo).appending([d.algorithm.name, d.hex])
+        repo.appending([layers, d.algorithm.name, d.hex])
     }
 
     public static func layerLink(_ repo: StoragePath, _ d: Digest) -> StoragePath {
-        layerLinkDirectory(repo, d).appending("link")
+        repo.appending([layers, d.algorithm.name, d.hex, "link"])
     }
 
-    public static func revisionsDirectory(_ repo: StoragePath) -> StoragePath { repo.appending(["_manifests", "revisions"]) }
+    public static func revisionsDirectory(_ repo: StoragePath) -> StoragePath { repo.appending([manifests, revisions]) }
 
     public static func revisionDirectory(_ repo: StoragePath, _ d: Digest) -> StoragePath {
-        revisionsDirectory(repo).appending([d.algorithm.name, d.hex])
+        repo.appending([manifests, revisions, d.algorithm.name, d.hex])
     }
 
     public static func revisionLink(_ repo: StoragePath, _ d: Digest) -> StoragePath {
-        revisionDirectory(repo, d).appending("link")
+        repo.appending([manifests, revisions, d.algorithm.name, d.hex, "link"])
     }
 
     /// Seed era (registry 2.0 to 2.4): the folder of a revision's stored schema1 signature links.
@@ -57,27 +61,27 @@ public enum StoreLayout {
 
     /// `tag` must satisfy `NameGrammar.isValidTag` or at least `StoragePath.isSafeComponent`.
     public static func tagDirectory(_ repo: StoragePath, _ tag: String) -> StoragePath {
-        tagsDirectory(repo).appending(tag)
+        repo.appending([manifests, tags, tag])
     }
 
     public static func tagCurrentLink(_ repo: StoragePath, _ tag: String) -> StoragePath {
-        tagDirectory(repo, tag).appending(["current", "link"])
+        repo.appending([manifests, tags, tag, "current", "link"])
     }
 
     /// A tag's history: one folder per digest it ever pointed at.
     public static func tagHistoryDirectory(_ repo: StoragePath, _ tag: String) -> StoragePath {
-        tagsDirectory(repo).appending(tagHistoryInTags(tag))
+        repo.appending([manifests, tags] + tagHistoryInTags(tag))
     }
 
     /// `tagHistoryDirectory` relative to `tagsDirectory`, for listings opened from the tags folder.
     public static func tagHistoryInTags(_ tag: String) -> [String] { [tag, "index"] }
 
     public static func tagIndexDirectory(_ repo: StoragePath, _ tag: String, _ d: Digest) -> StoragePath {
-        tagHistoryDirectory(repo, tag).appending([d.algorithm.name, d.hex])
+        repo.appending([manifests, tags] + tagHistoryInTags(tag) + [d.algorithm.name, d.hex])
     }
 
     public static func tagIndexLink(_ repo: StoragePath, _ tag: String, _ d: Digest) -> StoragePath {
-        tagIndexDirectory(repo, tag, d).appending("link")
+        repo.appending([manifests, tags] + tagHistoryInTags(tag) + [d.algorithm.name, d.hex, "link"])
     }
 
     public static func uploadDirectory(_ repo: StoragePath, _ id: String) -> StoragePath {
