@@ -153,10 +153,8 @@ enum ListReport {
         w.bool(reach.isReachable(r.digest))
         w.key("references")
         w.beginArray()
-        for d in manifest?.references ?? [] {
-            writeReference(
-                digest: d.digestText, mediaType: d.mediaType, platform: d.platform?.description,
-                size: d.size ?? d.digest.flatMap { repo.blobSize($0) }, to: &w)
+        manifest?.forEachReference { d in
+            writeReference(d, platform: d.platform?.description, size: d.size ?? d.digest.flatMap { repo.blobSize($0) }, to: &w)
         }
         w.endArray()
         w.key("signatureLinks")
@@ -166,18 +164,19 @@ enum ListReport {
         w.int(repo.size(of: r.digest))
         if let subject = manifest?.subject {
             w.key("subject")
-            writeReference(digest: subject.digestText, mediaType: subject.mediaType, platform: nil, size: subject.size, to: &w)
+            writeReference(subject, platform: nil, size: subject.size, to: &w)
         }
         w.key("tags")
         w.strings(r.tags)
         w.endObject()
     }
 
-    static func writeReference(digest: String, mediaType: String?, platform: String?, size: Int64?, to w: inout FoundationJSONWriter) {
+    static func writeReference(_ d: Descriptor, platform: String?, size: Int64?, to w: inout FoundationJSONWriter) {
         w.beginObject()
         w.key("digest")
-        w.string(digest)
-        if let mediaType {
+        // As written; from the digest's bytes when that is its own spelling (no String per reference).
+        if let canonical = d.canonicalDigest { w.digest(canonical) } else { w.string(d.digestText) }
+        if let mediaType = d.mediaType {
             w.key("mediaType")
             w.string(mediaType)
         }
@@ -251,12 +250,14 @@ enum StreamedListReport {
     /// With a `spill` file the manifests' text goes there at once (the whole store's would not fit the memory goal);
     /// if the write fails it stays in memory.
     static func render(_ repo: RepositoryContents, spill: SpillFile? = nil) -> RenderedRepository {
-        var w = FoundationJSONWriter(depth: repositoryDepth)
+        // Room for a typical repository's layers and tags: growing from empty copied the text several times over.
+        var w = FoundationJSONWriter(depth: repositoryDepth, capacity: 16384)
         var splices = ListReport.Splices()
         ListReport.writeRepository(repo, sizes: nil, withManifests: false, to: &w, splices: &splices)
         let reach = ManifestReachability(repo)
         let manifests = repo.revisions.map { r in
-            var m = FoundationJSONWriter(depth: manifestDepth)
+            // Sized for a typical manifest's text: growing from empty copied it several times over.
+            var m = FoundationJSONWriter(depth: manifestDepth, capacity: 2048)
             ListReport.writeManifest(r, in: repo, reach: reach, to: &m)
             return m.bytes
         }

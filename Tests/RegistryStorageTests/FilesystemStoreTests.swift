@@ -373,6 +373,14 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
                 #expect(digests.map(\.hex).sorted() == [hex, hex.replacingOccurrences(of: "a", with: "e")].sorted(), "followSymlinks \(follow)")
                 #expect(fast[1] == .failure(.notFound(p("b/sha256/none"))))
                 #expect(fast[3] == .success([]))
+                // With each folder's `data` entry: the same folders, kinds and entry kinds as `listFolders`.
+                let withData = try await driver.listDigestFolders(p("b/sha256/ab"), withEntry: "data")
+                let plainData = try await driver.listFolders(p("b/sha256/ab"), withEntry: "data")
+                func key(_ name: String, _ kind: EntryKind?) -> String { "\(name) \(kind.map { "\($0)" } ?? "-")" }
+                #expect(withData.map { key($0.folder.entry.name, $0.entry) }.sorted() == plainData.map { key($0.folder.name, $0.entry) }.sorted())
+                #expect(withData.map { DigestFolderName($0.folder.entry) } .sorted { "\($0.entry.name)" < "\($1.entry.name)" }
+                    == withData.map(\.folder).sorted { "\($0.entry.name)" < "\($1.entry.name)" })
+                #expect(withData.contains { $0.folder == .sha256(try! Digest.parse("sha256:" + hex.replacingOccurrences(of: "a", with: "e")).get()) && $0.entry == .file })
             }
         }
     }

@@ -180,25 +180,60 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     /// One listing of `dir`, then one `fstatat` per folder (relative to the open folder, the last component not
     /// followed): no folder is opened, where listing each would cost an open, two getdents and a close.
     public func listFolders(_ dir: StoragePath, withEntry name: String) async throws -> [(folder: DirectoryEntry, entry: EntryKind?)] {
+        try foldersWithEntry(dir, name) { fd, path in try readEntries(fd, path()) }
+    }
+
+    /// `listFolders` with each folder named by a sha256 digest given as that digest (`readDigestFolderNames`).
+    public func listDigestFolders(_ dir: StoragePath, withEntry name: String) async throws -> [(folder: DigestFolderName, entry: EntryKind?)] {
+        try foldersWithEntry(dir, name) { fd, path in try readDigestFolderNames(fd, path()) }
+    }
+
+    /// One listing of `dir`, then one `fstatat` of `<folder>/<name>` per folder (relative to the open folder, the
+    /// last component not followed): no folder is opened, where listing each would cost an open, two getdents and a
+    /// close.
+    private func foldersWithEntry<Folder: ListedFolder>(
+        _ dir: StoragePath, _ name: String, list: (Int32, () -> StoragePath) throws -> [Folder]
+    ) throws -> [(folder: Folder, entry: EntryKind?)] {
         let dirFD = try openBeneath(dir, O_RDONLY | O_DIRECTORY)
-        let found: [(folder: DirectoryEntry, entry: EntryKind?, symlink: Bool)]
+        let found: [(folder: Folder, entry: EntryKind?, symlink: Bool)]
         do {
             defer { close(dirFD) }
-            found = try readEntries(dirFD, dir).map { e in
+            found = try list(dirFD, { dir }).map { f in
                 // Only real folders (a followed link is typed `.directory` only with followSymlinks, which follows it
-                // here too); the name was checked to be one component.
-                guard e.kind == .directory, e.nameIsValidUTF8, StoragePath.isSafeComponent(e.name) else { return (e, nil, false) }
-                var st = Glibc.stat()
-                guard fstatat(dirFD, e.name + "/" + name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return (e, nil, false) }
-                let kind = FilesystemDriver.kind(ofMode: st.st_mode)
-                if case .symlink = kind { return (e, kind, true) }
-                return (e, kind, false)
+                // here too), named by one component.
+                let kind = f.withEntryPath(name) { path -> EntryKind? in
+                    var st = Glibc.stat()
+                    guard fstatat(dirFD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+                    return FilesystemDriver.kind(ofMode: st.st_mode)
+                } ?? nil
+                guard let kind else { return (f, nil, false) }
+                if case .symlink = kind { return (f, kind, true) }
+                return (f, kind, false)
             }
         }
         // A symlinked entry is typed by the rules of every open (inside the store: its target's kind): rare, so listed.
         return try found.map { f in
             guard f.symlink else { return (f.folder, f.entry) }
-            return (f.folder, try listSync(dir.appending(f.folder.name)).first { $0.name == name }?.kind)
+            return (f.folder, try listSync(dir.appending(f.folder.listedEntry.name)).first { $0.name == name }?.kind)
+        }
+    }
+
+    /// `first`, `/` and `name` as a C string in a temporary buffer, for the length of `body`.
+    static func withEntryPath<T>(_ first: UnsafeBufferPointer<UInt8>, _ name: String, _ body: (UnsafePointer<CChar>) -> T) -> T {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: first.count + name.utf8.count + 2) { buffer in
+            var at = 0
+            for byte in first {
+                buffer[at] = CChar(bitPattern: byte)
+                at += 1
+            }
+            buffer[at] = CChar(bitPattern: UInt8(ascii: "/"))
+            at += 1
+            for byte in name.utf8 {
+                buffer[at] = CChar(bitPattern: byte)
+                at += 1
+            }
+            buffer[at] = 0
+            return body(buffer.baseAddress!)
         }
     }
 
@@ -597,4 +632,33 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     }
 
     private func safeOrPlaceholder(_ s: String) -> String { StoragePath.isSafeComponent(s) ? s : "?" }
+}
+
+/// A name from a folder listing that `FilesystemDriver.foldersWithEntry` may look into.
+protocol ListedFolder {
+    /// The entry as `list` gives it.
+    var listedEntry: DirectoryEntry { get }
+    /// `body` with `<folder>/<name>` as a C string when this is a real folder named by one component; nil otherwise.
+    func withEntryPath<T>(_ name: String, _ body: (UnsafePointer<CChar>) -> T) -> T?
+}
+
+extension DirectoryEntry: ListedFolder {
+    var listedEntry: DirectoryEntry { self }
+
+    func withEntryPath<T>(_ name: String, _ body: (UnsafePointer<CChar>) -> T) -> T? {
+        guard kind == .directory, nameIsValidUTF8, StoragePath.isSafeComponent(self.name) else { return nil }
+        var folder = self.name
+        return folder.withUTF8 { FilesystemDriver.withEntryPath($0, name, body) }
+    }
+}
+
+extension DigestFolderName: ListedFolder {
+    var listedEntry: DirectoryEntry { entry }
+
+    func withEntryPath<T>(_ name: String, _ body: (UnsafePointer<CChar>) -> T) -> T? {
+        switch self {
+        case .sha256(let d): d.withHexBytes { FilesystemDriver.withEntryPath($0, name, body) }
+        case .entry(let e): e.withEntryPath(name, body)
+        }
+    }
 }

@@ -290,6 +290,9 @@ public protocol StorageDriver: Sendable {
     /// (`_layers/<alg>/<hex>/link`). `notFound` when `dir` does not exist.
     func listFolders(_ dir: StoragePath, withEntry name: String) async throws -> [(folder: DirectoryEntry, entry: EntryKind?)]
 
+    /// `listFolders`, each folder named by 64 lowercase hex digits given as that sha256 digest (`DigestFolderName`).
+    func listDigestFolders(_ dir: StoragePath, withEntry name: String) async throws -> [(folder: DigestFolderName, entry: EntryKind?)]
+
     /// Small files under one folder (`dir` + each relative path of `names`), each as `read(_:limit:)` returns or throws
     /// it, in order; transient failures are returned, not retried. A filesystem opens `dir` once and resolves each
     /// name from there.
@@ -404,6 +407,11 @@ extension StorageDriver {
     /// `listEach`'s entries, classified.
     public func listEachDigestFolders(in dir: StoragePath, _ names: [[String]]) async -> [Result<[DigestFolderName], DriverError>] {
         await listEach(in: dir, names).map { $0.map { $0.map(DigestFolderName.init) } }
+    }
+
+    /// `listFolders`' folders, classified.
+    public func listDigestFolders(_ dir: StoragePath, withEntry name: String) async throws -> [(folder: DigestFolderName, entry: EntryKind?)] {
+        try await listFolders(dir, withEntry: name).map { (DigestFolderName($0.folder), $0.entry) }
     }
 
     /// One listing per sub-folder.

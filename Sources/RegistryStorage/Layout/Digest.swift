@@ -120,6 +120,14 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// The hex digits in a temporary buffer, for the length of `body`: no `String` built.
+    func withHexBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: algorithm.hexLength) { out in
+            Self.writeHex(words, into: out)
+            return body(UnsafeBufferPointer(out))
+        }
+    }
+
     /// `sha256:<hex>` appended to `out` as UTF-8, without building a `String` (`ls --json` writes 300k of them).
     package func appendDescription(to out: inout [UInt8]) {
         out.append(contentsOf: algorithm.name.utf8)

@@ -30,6 +30,8 @@ public struct Descriptor: Sendable, Equatable, Hashable {
     /// The digest as written; `digest` is nil when it does not satisfy the registry's digest grammar.
     public var digestText: String { extras?.writtenDigest ?? digest?.description ?? "" }
     public var digest: Digest?
+    /// `digest` when `digestText` is its own spelling (writers can then write it from its bytes), else nil.
+    public var canonicalDigest: Digest? { extras?.writtenDigest == nil ? digest : nil }
     public var size: Int64?
     /// Fields most descriptors lack, boxed: a store holds hundreds of thousands of descriptors and one manifest can
     /// hold tens of thousands, so the common one stays a media type, a digest and a size.

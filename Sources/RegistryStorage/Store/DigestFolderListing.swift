@@ -80,13 +80,13 @@ struct DigestFolderListing {
                     let found: Result<[Item], DriverError>
                     if let entryName {
                         do {
-                            let listed = try await driver.withRetries { try await driver.listFolders(algDir, withEntry: entryName) }
+                            let listed = try await driver.withRetries { try await driver.listDigestFolders(algDir, withEntry: entryName) }
                             found = .success(listed.map { Self.digestItem($0, entry: $1, algorithm: algorithm.name, in: algDir) })
                         } catch {
                             found = .failure(DriverError(error))
                         }
                     } else {
-                        found = contents.removeFirst().map { $0.map { Self.digestItem($0, algorithm: algorithm.name, in: algDir) } }
+                        found = contents.removeFirst().map { $0.map { Self.digestItem($0, entry: nil, algorithm: algorithm.name, in: algDir) } }
                     }
                     switch found {
                     case .failure(let error): items.append(.unlisted(error, at: algDir))
@@ -113,8 +113,8 @@ struct DigestFolderListing {
 
     /// A folder the listing read as a sha256 digest is one under `sha256/`; under another algorithm it is a name
     /// like any other (64 digits name no sha512 digest).
-    private static func digestItem(_ name: DigestFolderName, algorithm: String, in algDir: StoragePath) -> Item {
-        if case .sha256(let d) = name, algorithm == DigestAlgorithm.sha256.name { return .digest(d, entry: nil) }
-        return digestItem(name.entry, entry: nil, algorithm: algorithm, in: algDir)
+    private static func digestItem(_ name: DigestFolderName, entry: EntryKind?, algorithm: String, in algDir: StoragePath) -> Item {
+        if case .sha256(let d) = name, algorithm == DigestAlgorithm.sha256.name { return .digest(d, entry: entry) }
+        return digestItem(name.entry, entry: entry, algorithm: algorithm, in: algDir)
     }
 }

@@ -86,6 +86,16 @@ public struct ManifestReachability: Sendable, Equatable {
     /// one for nested indexes). Referrers are reached through their subject's tags but no pull needs them, so they
     /// are not listed: `needs(referrer)` is empty. Deduplicated and sorted.
     public func pulls(needing d: Digest) -> [Pull] {
+        // Most manifests are reached by tags alone: their pulls are those tags, with no walk and no sets (`ls`
+        // asks this of every manifest).
+        if let incoming = edges[d], incoming.allSatisfy({ if case .tag = $0 { true } else { false } }) {
+            var tags = incoming.compactMap { if case .tag(let t) = $0 { Pull(tag: t, platform: nil) } else { nil } }
+            tags.sort()
+            var out: [Pull] = []
+            out.reserveCapacity(tags.count)
+            for pull in tags where out.last != pull { out.append(pull) }
+            return out
+        }
         var out = Set<Pull>()
         // A manifest and the platform through which `d` is needed: the same child may be listed for two platforms.
         struct Step: Hashable {

@@ -182,8 +182,20 @@ public struct RepositoryContents: Sendable, Equatable {
 
     /// Bytes of the blobs referenced by revision `d` (its own blob, config and layers; for an index, its children's too).
     public func size(of d: Digest) -> Int64 {
+        // `blobClosure`'s blobs summed as they are found: `ls` asks this of every manifest.
         var seen = Set<Digest>()
-        return blobClosure(of: d, into: &seen).reduce(0) { $0 + (blobSize($1) ?? 0) }
+        var total: Int64 = 0
+        func add(_ d: Digest) {
+            guard seen.insert(d).inserted else { return }
+            total += blobSize(d) ?? 0
+            guard let m = revision(d)?.manifest else { return }
+            m.forEachBlobReference { ref in
+                if let r = ref.digest, seen.insert(r).inserted { total += blobSize(r) ?? 0 }
+            }
+            for child in m.children { if let c = child.digest { add(c) } }
+        }
+        add(d)
+        return total
     }
 
     /// The stored size when the blob was looked at, else the size its descriptors declare.

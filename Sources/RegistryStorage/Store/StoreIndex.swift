@@ -46,8 +46,13 @@ public struct StoreIndex: Sendable {
         public init(_ repo: RepositoryContents) {
             repository = repo.name
             var refs: [Digest: Int] = [:]
+            // Each manifest counted once per blob; one set reused for all (`ls` builds this for every repository).
+            var inManifest = Set<Digest>()
             for r in repo.revisions {
-                for d in Set(r.manifest?.blobReferences.compactMap(\.digest) ?? []) { refs[d, default: 0] += 1 }
+                inManifest.removeAll(keepingCapacity: true)
+                r.manifest?.forEachBlobReference { ref in
+                    if let d = ref.digest, inManifest.insert(d).inserted { refs[d, default: 0] += 1 }
+                }
             }
             // Every manifest reference is among the referenced blobs, so no count is lost.
             blobs = repo.referencedBlobs.union(repo.revisions.flatMap(\.signatureLinks)).map { d in
