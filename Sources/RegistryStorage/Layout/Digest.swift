@@ -185,8 +185,16 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public static func < (a: Digest, b: Digest) -> Bool {
         if a.algorithm != b.algorithm { return a.algorithm < b.algorithm }
-        for i in 0..<8 where a.words[i] != b.words[i] { return a.words[i] < b.words[i] }
-        return false
+        // Word by word, named: a loop over the subscript's switch showed in every sort of digests.
+        let x = a.words, y = b.words
+        if x.w0 != y.w0 { return x.w0 < y.w0 }
+        if x.w1 != y.w1 { return x.w1 < y.w1 }
+        if x.w2 != y.w2 { return x.w2 < y.w2 }
+        if x.w3 != y.w3 { return x.w3 < y.w3 }
+        if x.w4 != y.w4 { return x.w4 < y.w4 }
+        if x.w5 != y.w5 { return x.w5 < y.w5 }
+        if x.w6 != y.w6 { return x.w6 < y.w6 }
+        return x.w7 < y.w7
     }
 
     /// Parses a digest with registry 2.8.2 rules: known algorithm, exact length, lowercase hex.

@@ -93,7 +93,8 @@ struct RepositoryLoader {
         for d in extraBlobs where acc.blobStates[d] == nil { acc.blobStates[d] = await blobs.state(of: d) }
 
         var contents = RepositoryContents(
-            entry: entry, tags: tags, revisions: revisions.values.sorted { $0.digest < $1.digest }, layerLinks: layerLinksOnly,
+            // Sorted by key, then each revision copied once: sorting the revisions themselves moved large values.
+            entry: entry, tags: tags, revisions: revisions.keys.sorted().compactMap { revisions[$0] }, layerLinks: layerLinksOnly,
             uploads: uploads, blobStates: acc.blobStates, declaredSizes: acc.declaredSizes, detail: detail, problems: acc.problems)
         contents.tagHistoryKnown = detail.readsTagHistory || !links.scanned
         contents.unconfirmedLayerLinks = unconfirmedLayerLinks
