@@ -55,6 +55,22 @@ import Testing
         #expect(d?.hex == String(repeating: "f0", count: 32))
     }
 
+    /// Digests order as their algorithm, then their hex text: checked on random digests that share leading words.
+    @Test func digestsOrderAsTheirText() throws {
+        var g = SystemRandomNumberGenerator()
+        let prefix = (0..<48).map { _ in "0123456789abcdef".randomElement(using: &g)! }
+        let texts = (0..<300).map { i -> String in
+            let shared = String(prefix.prefix(i % 49))
+            let rest = (0..<(64 - shared.count)).map { _ in "0123456789abcdef".randomElement(using: &g)! }
+            return shared + String(rest)
+        }
+        let digests = try texts.map { try Digest.parse("sha256:" + $0).get() }
+        #expect(digests.sorted().map(\.hex) == texts.sorted())
+        let long = try Digest.parse("sha512:" + String(repeating: "0", count: 128)).get()
+        #expect(digests.allSatisfy { $0 < long && !(long < $0) })
+        #expect(!(digests[0] < digests[0]))
+    }
+
     /// Hashed on the words, read a word at a time: the other algorithms too, against their empty-input vectors.
     @Test func hashOutputsBecomeDigestsOfEveryAlgorithm() throws {
         let empty: [UInt8] = []
