@@ -234,6 +234,8 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
         #expect(joined(["repositories", "café", "_manifests", "tags", "🐳"]) == "repositories/café/_manifests/tags/🐳")
         let long = (0..<40).map { "component-\($0)-" + String(repeating: "x", count: 100) }
         #expect(joined(long) == long.joined(separator: "/"))
+        let hex = Array(String(repeating: "ab", count: 32).utf8)
+        #expect(hex.withUnsafeBufferPointer { FilesystemDriver.withEntryPath($0, "link") { String(cString: $0) } } == String(repeating: "ab", count: 32) + "/link")
     }
 
     @Test func listReportsKindsFromDirectoryEntries() async throws {

@@ -62,20 +62,43 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     /// joined `String` per open was a heap allocation per file read.
     static func withRelativePath<T>(_ components: [String], _ body: (UnsafePointer<CChar>) -> T) -> T {
         guard !components.isEmpty else { return body(".") }
-        let length = components.reduce(components.count) { $0 + $1.utf8.count }  // separators and the NUL
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length) { buffer in
-            var at = 0
-            for (i, c) in components.enumerated() {
-                if i > 0 {
-                    buffer[at] = CChar(bitPattern: UInt8(ascii: "/"))
-                    at += 1
-                }
-                for byte in c.utf8 {
-                    buffer[at] = CChar(bitPattern: byte)
-                    at += 1
-                }
+        let length = components.reduce(components.count - 1) { $0 + $1.utf8.count }
+        return withCPath(length: length, { path in for c in components { path.append(c.utf8) } }, body)
+    }
+
+    /// `folder`, `/` and `name` as a C string in a temporary buffer, for the length of `body`.
+    static func withEntryPath<T>(_ folder: UnsafeBufferPointer<UInt8>, _ name: String, _ body: (UnsafePointer<CChar>) -> T) -> T {
+        withCPath(length: folder.count + 1 + name.utf8.count, { path in
+            path.append(folder)
+            path.append(name.utf8)
+        }, body)
+    }
+
+    /// Path components written one after another, `/` between them, into a buffer sized for them.
+    struct CPathWriter {
+        let buffer: UnsafeMutableBufferPointer<CChar>
+        var count = 0, components = 0
+
+        mutating func append(_ component: some Sequence<UInt8>) {
+            if components > 0 {
+                buffer[count] = CChar(bitPattern: UInt8(ascii: "/"))
+                count += 1
             }
-            buffer[at] = 0
+            components += 1
+            for byte in component {
+                buffer[count] = CChar(bitPattern: byte)
+                count += 1
+            }
+        }
+    }
+
+    /// What `write` writes (`length` bytes), NUL-terminated in a temporary buffer, handed to `body`.
+    private static func withCPath<T>(length: Int, _ write: (inout CPathWriter) -> Void, _ body: (UnsafePointer<CChar>) -> T) -> T {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
+            var path = CPathWriter(buffer: buffer)
+            write(&path)
+            precondition(path.count == length, "path length")
+            buffer[path.count] = 0
             return body(buffer.baseAddress!)
         }
     }
@@ -215,25 +238,6 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         return try found.map { f in
             guard f.symlink else { return (f.folder, f.entry) }
             return (f.folder, try listSync(dir.appending(f.folder.listedEntry.name)).first { $0.name == name }?.kind)
-        }
-    }
-
-    /// `first`, `/` and `name` as a C string in a temporary buffer, for the length of `body`.
-    static func withEntryPath<T>(_ first: UnsafeBufferPointer<UInt8>, _ name: String, _ body: (UnsafePointer<CChar>) -> T) -> T {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: first.count + name.utf8.count + 2) { buffer in
-            var at = 0
-            for byte in first {
-                buffer[at] = CChar(bitPattern: byte)
-                at += 1
-            }
-            buffer[at] = CChar(bitPattern: UInt8(ascii: "/"))
-            at += 1
-            for byte in name.utf8 {
-                buffer[at] = CChar(bitPattern: byte)
-                at += 1
-            }
-            buffer[at] = 0
-            return body(buffer.baseAddress!)
         }
     }
 
