@@ -69,6 +69,10 @@ import Testing
         let long = try Digest.parse("sha512:" + String(repeating: "0", count: 128)).get()
         #expect(digests.allSatisfy { $0 < long && !(long < $0) })
         #expect(!(digests[0] < digests[0]))
+        // sha512 digests differing only in one of the words past the fourth, each way round.
+        let longTexts = (0..<128).map { i in String(repeating: "7", count: 64) + String(repeating: "0", count: i % 64) + "1" + String(repeating: "0", count: 63 - i % 64) }
+        let longDigests = try longTexts.map { try Digest.parse("sha512:" + $0).get() }
+        #expect(longDigests.sorted().map(\.hex) == longTexts.sorted())
     }
 
     /// Hashed on the words, read a word at a time: the other algorithms too, against their empty-input vectors.
@@ -115,6 +119,12 @@ import Testing
         let chosen = (0..<20_000).map { i in digest(shared + [UInt64(i)]) }
         let buckets = Set(chosen.map { $0._rawHashValue(seed: 42) & 0xFFFF })
         #expect(buckets.count > 12_000, "\(buckets.count) of 65536 buckets used")
+
+        // Names sharing their first and third words (what the two products multiply by the key) still spread.
+        let even = (g.next(), g.next())
+        let sharedEven = (0..<20_000).map { i in digest([even.0, UInt64(i) &* 0x9E37_79B9, even.1, UInt64(i)]) }
+        let evenBuckets = Set(sharedEven.map { $0._rawHashValue(seed: 7) & 0xFFFF })
+        #expect(evenBuckets.count > 12_000, "\(evenBuckets.count) of 65536 buckets used")
 
         let others = (0..<2_000).map { _ in Digest.sha256(of: (0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }) }
         let long = try (0..<500).map { i in try Digest.parse("sha512:" + String(String(i, radix: 16).reversed()).padding(128)).get() }

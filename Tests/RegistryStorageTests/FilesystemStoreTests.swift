@@ -236,6 +236,48 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
         #expect(joined(long) == long.joined(separator: "/"))
         let hex = Array(String(repeating: "ab", count: 32).utf8)
         #expect(hex.withUnsafeBufferPointer { FilesystemDriver.withEntryPath($0, "link") { String(cString: $0) } } == String(repeating: "ab", count: 32) + "/link")
+        // A component that is not one path element (a `/`, a NUL, `..`, nothing) names nothing at all.
+        for unsafe in [["a/b"], ["link\0x"], ["r", ".."], ["r", ""], ["."]] { #expect(joined(unsafe) == "", "\(unsafe)") }
+    }
+
+    /// An open through a component that is not one path element fails as not found; it never opens what a `/` or
+    /// NUL inside it would name (here `link`, which exists).
+    @Test func unsafeComponentsOpenNothing() async throws {
+        try await withEmptyDiskStore { disk in
+            try disk.put(p("r/link"), "sha256:abc")
+            for follow in [false, true] {
+                let driver = try disk.driver(followSymlinks: follow)
+                #expect(String(decoding: try await driver.read(p("r/link"), limit: 100), as: UTF8.self) == "sha256:abc")
+                for unsafe in [["r", "link\0x"], ["r/link"], ["r", ".", "link"]] {
+                    await #expect(throws: DriverError.notFound(StoragePath(trusted: unsafe)), "\(unsafe)") {
+                        try await driver.read(StoragePath(trusted: unsafe), limit: 100)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `storedBlobs` keeps a blob folder only where its first two hex digits name the prefix folder it sits in: a
+    /// digest in the wrong prefix, an upper-case or non-hex prefix, a file where a folder should be and a name that is
+    /// no digest are all left out; every algorithm folder is read.
+    @Test func storedBlobsKeepOnlyDigestsInTheirOwnPrefixFolder() async throws {
+        try await withEmptyDiskStore { disk in
+            let good = "ab" + String(repeating: "0123456789abcdef", count: 4).dropFirst(2)
+            let wrongPrefix = "cd" + good.dropFirst(2)
+            let f0 = "f0" + good.dropFirst(2)
+            try disk.put(p("blobs/sha256/ab/\(good)/data"), "x")
+            try disk.put(p("blobs/sha256/ab/\(wrongPrefix)/data"), "x")
+            try disk.put(p("blobs/sha256/f0/\(f0)/data"), "x")
+            try disk.put(p("blobs/sha256/AB/\(good.uppercased())/data"), "x")
+            try disk.put(p("blobs/sha256/zz/zz\(good.dropFirst(2))/data"), "x")
+            try disk.put(p("blobs/sha256/ab/\("ab" + String(repeating: "e", count: 62))"), "a file")
+            try disk.put(p("blobs/sha256/ab/not-a-digest/data"), "x")
+            let long = "ab" + String(repeating: "c", count: 126)
+            try disk.put(p("blobs/sha512/ab/\(long)/data"), "x")
+            try disk.put(p("blobs/sha512/ab/\(good)/data"), "64 digits under sha512")
+            let stored = try await disk.store().storedBlobs()
+            #expect(Set(stored.keys.map(\.description)) == ["sha256:\(good)", "sha256:\(f0)", "sha512:\(long)"])
+        }
     }
 
     @Test func listReportsKindsFromDirectoryEntries() async throws {

@@ -47,9 +47,9 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         var fd: Int32
         repeat {
             if followSymlinks {
-                fd = Self.withRelativePath(path.components) { openat(rootFD, $0, flags | O_CLOEXEC) }
+                fd = Self.withRelativePath(path.components) { Self.keepingErrno(openat(rootFD, $0, flags | O_CLOEXEC)) }
             } else if hasOpenat2 {
-                fd = Self.withRelativePath(path.components) { drydock_open_beneath(rootFD, $0, flags, 0) }
+                fd = Self.withRelativePath(path.components) { Self.keepingErrno(drydock_open_beneath(rootFD, $0, flags, 0)) }
             } else {
                 fd = openNoFollow(path, flags)
             }
@@ -58,9 +58,28 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         return fd
     }
 
+    /// A system call's result with its `errno` carried out of a temporary buffer's scope: a long path's buffer is on
+    /// the heap, and freeing it may change `errno` (glibc before 2.33) before the caller looks.
+    struct KeptErrno<T> {
+        let value: T
+        let errno: Int32
+    }
+
+    static func keepingErrno<T>(_ value: T) -> KeptErrno<T> { KeptErrno(value: value, errno: Glibc.errno) }
+
+    /// `withRelativePath` for a system call: its result, with `errno` as the call left it.
+    static func withRelativePath<T>(_ components: [String], _ body: (UnsafePointer<CChar>) -> KeptErrno<T>) -> T {
+        let kept: KeptErrno<T> = withRelativePath(components, body)
+        Glibc.errno = kept.errno
+        return kept.value
+    }
+
     /// `components` joined by `/` (`.` for none) as a C string in a temporary buffer, for the length of `body`: a
-    /// joined `String` per open was a heap allocation per file read.
+    /// joined `String` per open was a heap allocation per file read. A component that is not one safe path element
+    /// (`StoragePath.isSafeComponent`: a `/` or NUL in it would name another file) makes the path empty, which no
+    /// open or stat finds (ENOENT).
     static func withRelativePath<T>(_ components: [String], _ body: (UnsafePointer<CChar>) -> T) -> T {
+        guard components.allSatisfy(StoragePath.isSafeComponent) else { return body("") }
         guard !components.isEmpty else { return body(".") }
         let length = components.reduce(components.count - 1) { $0 + $1.utf8.count }
         return withCPath(length: length, { path in for c in components { path.append(c.utf8) } }, body)
@@ -79,7 +98,9 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         let buffer: UnsafeMutableBufferPointer<CChar>
         var count = 0, components = 0
 
-        mutating func append(_ component: some Sequence<UInt8>) {
+        mutating func append(_ component: some Collection<UInt8>) {
+            // Room for the separator, the component and the NUL that follows them all.
+            precondition(count + (components > 0 ? 1 : 0) + component.count < buffer.count, "path longer than its buffer")
             if components > 0 {
                 buffer[count] = CChar(bitPattern: UInt8(ascii: "/"))
                 count += 1
@@ -193,7 +214,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         return names.map { name in
             var fd: Int32
             repeat {
-                fd = Self.withRelativePath(name) { drydock_open_beneath(dirFD, $0, flags, 0) }
+                fd = Self.withRelativePath(name) { Self.keepingErrno(drydock_open_beneath(dirFD, $0, flags, 0)) }
             } while fd < 0 && errno == EINTR
             guard fd >= 0 else { return viaRoot(dir.appending(name)) }
             return Result { try opened(fd, { dir.appending(name) }) }.mapError { DriverError($0) }
