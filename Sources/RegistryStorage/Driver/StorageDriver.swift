@@ -118,7 +118,7 @@ public enum DigestFolderName: Sendable, Equatable {
     /// How a listed entry is classified: the same rule as a filesystem's own listing.
     public init(_ e: DirectoryEntry) {
         if e.kind == .directory, e.linkedFolderIdentity == nil, e.nameIsValidUTF8, e.name.utf8.count == 64,
-            let d = Array(e.name.utf8).withUnsafeBufferPointer({ Digest.sha256(hex: $0) })
+            let d = StoreLayout.digest(algorithm: DigestAlgorithm.sha256.name, hex: e.name)
         {
             self = .sha256(d)
         } else {

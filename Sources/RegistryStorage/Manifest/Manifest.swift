@@ -69,11 +69,16 @@ public struct Descriptor: Sendable, Equatable, Hashable {
         mediaType: String?, digestText: String, size: Int64?, urls: [String], annotations: CompactStringMap,
         platform: Platform?, artifactType: String?
     ) {
-        let digest = Digest(digestText)
-        // The text only when it is not the digest's own spelling.
-        let written = digest?.description == digestText ? nil : digestText
+        let (digest, written) = Descriptor.digest(written: digestText)
         self.init(mediaType: mediaType, digest: digest, writtenDigest: written, size: size, urls: urls, annotations: annotations,
                   platform: platform, artifactType: artifactType)
+    }
+
+    /// A digest as written: the digest when the text satisfies the grammar, and the text itself only when it is not
+    /// the digest's own spelling.
+    static func digest(written text: String) -> (digest: Digest?, written: String?) {
+        let digest = Digest(text)
+        return (digest, digest?.description == text ? nil : text)
     }
 
     /// `writtenDigest` is the text as written when it is not `digest`'s own spelling (nil when it is).

@@ -190,9 +190,7 @@ extension JSONDocument {
                 if let canonical = sha256Digest(value) {
                     (digest, digestText) = (canonical, nil)
                 } else {
-                    let text = try optionalString(value) ?? ""
-                    let parsed = Digest(text)
-                    (digest, digestText) = (parsed, parsed?.description == text ? nil : text)
+                    (digest, digestText) = Descriptor.digest(written: try optionalString(value) ?? "")
                 }
             } else if stringEquals(key, "size") {
                 size = try optionalInt64(value)

@@ -43,18 +43,13 @@ extension RegistryStore {
                                 throw error
                             }
                             let prefixBytes = Array(prefix.utf8)
-                            // The prefix as the byte it spells, when it is two lowercase hex digits (else no digest
-                            // sits in it): a digest read from a folder name is compared by its first byte.
-                            let prefixByte = prefixBytes.count == 2 ? UInt8(prefix, radix: 16).flatMap { b in
-                                prefix == String(b, radix: 16).leftPadded(to: 2) ? b : nil
-                            } : nil
                             let isSHA256 = algorithm.name == DigestAlgorithm.sha256.name
                             return names.compactMap { name in
                                 // The folder name is the digest's hex (validated by the parse): its first two
                                 // characters must name the prefix folder it sits in.
                                 guard prefixBytes.count == 2 else { return nil }
                                 if case .sha256(let d) = name, isSHA256 {
-                                    return d.firstByte == prefixByte ? d : nil
+                                    return d.withHexBytes { $0.starts(with: prefixBytes) } ? d : nil
                                 }
                                 let e = name.entry
                                 guard e.kind == .directory, e.name.utf8.starts(with: prefixBytes),
@@ -107,9 +102,4 @@ extension RepositoryContents {
         // Assigning `revisions` rebuilds its index: only when something was added.
         if found { revisions = checked }
     }
-}
-
-private extension String {
-    /// Left-padded with `0` to `width` characters.
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
