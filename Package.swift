@@ -40,6 +40,7 @@ let package = Package(
         .executableTarget(
             name: "drydock",
             dependencies: [
+                "CDrydockSystem",
                 "RegistryStorage",
                 "DemoRegistry",
                 "DrydockUI",

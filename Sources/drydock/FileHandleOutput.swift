@@ -45,10 +45,33 @@ enum FileHandleOutput {
     /// DEL and the C1 controls (U+0080–U+009F, which some terminals obey) raw; they can only sit inside strings, so
     /// writing them as `\u00XX` escapes keeps the document's value.
     static func jsonBytes(_ bytes: [UInt8]) {
-        FileHandle.standardOutput.write(Data(escapingDelAndC1(bytes)))
+        escapingDelAndC1(bytes[...]).withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            // Written from the array itself: `Data(bytes)` was a copy of up to a megabyte per call.
+            FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count, deallocator: .none))
+        }
     }
 
-    private static func escapingDelAndC1(_ bytes: [UInt8]) -> [UInt8] {
+    /// JSON text that went through `escapingDelAndC1` already (`SpillFile`), written as it is; throws what write(2)
+    /// reports.
+    static func escapedJSONBytes(_ bytes: [UInt8]) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw OutputError(reason: String(cString: strerror(n < 0 ? errno : EIO))) }
+            done += n
+        }
+    }
+
+    struct OutputError: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { "cannot write to standard output: \(reason)" }
+    }
+
+    /// `bytes` with DEL and the C1 controls written as `\u00XX` escapes (`jsonBytes`); the same bytes when there are
+    /// none, as nearly always.
+    static func escapingDelAndC1(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         // In UTF-8 a C1 control is C2 80...C2 9F; no other character encodes that pair. `memchr` looks for the two
         // bytes at vector speed: `ls --json` writes about 100 MB for a 2000-repository store, nearly always clean.
         let clean = bytes.withUnsafeBytes { raw in
@@ -56,11 +79,11 @@ enum FileHandleOutput {
             return memchr(base, 0xC2, raw.count) == nil && memchr(base, 0x7F, raw.count) == nil
         }
         guard !clean else { return bytes }
-        var out: [UInt8] = []
+        var out: ArraySlice<UInt8> = []
         out.reserveCapacity(bytes.count + 64)
-        var i = 0
-        while i < bytes.count {
-            let isC1 = bytes[i] == 0xC2 && i + 1 < bytes.count && (0x80...0x9F).contains(bytes[i + 1])
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let isC1 = bytes[i] == 0xC2 && i + 1 < bytes.endIndex && (0x80...0x9F).contains(bytes[i + 1])
             if isC1 || bytes[i] == 0x7F {
                 let value = isC1 ? bytes[i + 1] : bytes[i]
                 out += Array("\\u00\(String(value, radix: 16))".utf8)

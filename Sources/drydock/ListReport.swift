@@ -220,77 +220,58 @@ enum StreamedListReport {
         /// `uniqueSize` and with an empty `manifests` array; `splices` says where those go.
         var json: [UInt8]
         var splices: ListReport.Splices
-        /// Each manifest object, rendered at its place as an element of `manifests`. Empty once parked in `spill`
-        /// (`spilled` says where).
-        var manifests: [[UInt8]]
+        /// The text of the `manifests` array from just after its `[` to its `]`, as the document holds it. Empty
+        /// once parked in `spill` (`spilled` says where).
+        var manifests: ArraySlice<UInt8>
         var use: StoreIndex.BlobUse
         var spill: SpillFile? = nil
-        var spilled: (offset: Int64, lengths: [Int])? = nil
-
-        /// The manifests' text, read back from the spill file when it was parked there.
-        func manifestTexts() throws -> [[UInt8]] {
-            guard let spill, let spilled else { return manifests }
-            let block = try spill.read(at: spilled.offset, count: spilled.lengths.reduce(0, +))
-            var out: [[UInt8]] = []
-            out.reserveCapacity(spilled.lengths.count)
-            var at = 0
-            for n in spilled.lengths {
-                out.append(Array(block[at..<at + n]))
-                at += n
-            }
-            return out
-        }
+        var spilled: (offset: Int64, count: Int)? = nil
     }
 
-    /// Indent levels in the document: a repository is an element of the top-level `repositories` array, a manifest
-    /// an element of its `manifests` array.
+    /// Indent level of a repository in the document: an element of the top-level `repositories` array; its members
+    /// (`manifests` among them) sit one level deeper.
     private static let repositoryDepth = 2
-    private static let manifestDepth = 4
 
-    /// With a `spill` file the manifests' text goes there at once (the whole store's would not fit the memory goal);
-    /// if the write fails it stays in memory.
+    /// With a `spill` file the manifests' text goes there at once, in one write (the whole store's would not fit the
+    /// memory goal); if the write fails it stays in memory.
     static func render(_ repo: RepositoryContents, spill: SpillFile? = nil) -> RenderedRepository {
         // Room for a typical repository's layers and tags: growing from empty copied the text several times over.
         var w = FoundationJSONWriter(depth: repositoryDepth, capacity: 16384)
         var splices = ListReport.Splices()
         ListReport.writeRepository(repo, sizes: nil, withManifests: false, to: &w, splices: &splices)
+        // The whole `manifests` array, written as `writeRepository` writes it at the member's depth: its text after
+        // the `[` is what goes between the splices. Sized for typical manifests (about 2 KiB each).
+        var m = FoundationJSONWriter(depth: repositoryDepth + 1, capacity: 2304 * repo.revisions.count + 64)
+        m.beginArray()
         let reach = ManifestReachability(repo)
-        let manifests = repo.revisions.map { r in
-            // Sized for a typical manifest's text: growing from empty copied it several times over.
-            var m = FoundationJSONWriter(depth: manifestDepth, capacity: 2048)
-            ListReport.writeManifest(r, in: repo, reach: reach, to: &m)
-            return m.bytes
-        }
+        for r in repo.revisions { ListReport.writeManifest(r, in: repo, reach: reach, to: &m) }
+        m.endArray()
+        let manifests = m.bytes.dropFirst()
         // An exact-size copy: the writer's buffer grew by doubling, and 2000 skeletons wait for the sizes.
         var rendered = RenderedRepository(json: Array(w.bytes[...]), splices: splices, manifests: manifests, use: StoreIndex.BlobUse(repo))
-        if let spill, !manifests.isEmpty, let offset = spill.append(manifests) {
-            (rendered.spill, rendered.spilled, rendered.manifests) = (spill, (offset, manifests.map(\.count)), [])
+        if let spill, !repo.revisions.isEmpty, let spilled = spill.append(jsonFragment: manifests) {
+            (rendered.spill, rendered.spilled, rendered.manifests) = (spill, spilled, [])
         }
         return rendered
     }
 
     private static func indent(_ depth: Int) -> [UInt8] { [0x0A] + [UInt8](repeating: 0x20, count: depth * 2) }
 
-    /// Appends the repository with its manifests and the store-wide sizes spliced in where the writer would have put
-    /// them; `flush` is called between manifests, so the whole repository's text is never copied at once.
+    /// Appends the repository with the store-wide sizes spliced in where the writer would have put them. Parked
+    /// manifests are copied from the spill file straight to standard output: `out` is written out (`flush`) first.
     static func appendRepository(
-        _ repo: RenderedRepository, sizes: StoreIndex.RepositorySizes, to out: inout [UInt8], flush: (inout [UInt8]) -> Void
-    ) {
+        _ repo: RenderedRepository, sizes: StoreIndex.RepositorySizes, to out: inout [UInt8], flush: (inout [UInt8]) throws -> Void
+    ) throws {
         let json = repo.json, at = repo.splices
         let member = indent(repositoryDepth + 1)
         out += json[..<at.manifestsOpen]
-        if repo.manifests.isEmpty {
+        if let spill = repo.spill, let spilled = repo.spilled {
+            try flush(&out)
+            try spill.copyToStandardOutput(at: spilled.offset, count: spilled.count)
+        } else if repo.manifests.isEmpty {
             out += json[at.manifestsOpen..<at.manifestsClose]
         } else {
-            let element = indent(manifestDepth)
-            for (i, manifest) in repo.manifests.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                out += element
-                out += manifest
-                flush(&out)
-            }
-            out += member
-            out.append(UInt8(ascii: "]"))
+            out += repo.manifests
         }
         out += json[at.manifestsClose..<at.afterProblems]
         out += [UInt8(ascii: ",")] + member + Array("\"size\" : \(sizes.total)".utf8)
@@ -301,7 +282,8 @@ enum StreamedListReport {
 
     static func write(store: String, problems: [Problem], repositories: [RenderedRepository], sizes: [String: StoreIndex.RepositorySizes]) throws {
         var buffer: [UInt8] = []
-        func flush(_ buffer: inout [UInt8], force: Bool = false) {
+        buffer.reserveCapacity(1 << 20 + 65536)
+        func flush(_ buffer: inout [UInt8], force: Bool) {
             guard force || buffer.count >= 1 << 20 else { return }
             FileHandleOutput.jsonBytes(buffer)
             buffer.removeAll(keepingCapacity: true)
@@ -314,14 +296,12 @@ enum StreamedListReport {
         head.beginArray()
         buffer += head.bytes
         let element = indent(repositoryDepth)
-        for (i, parked) in repositories.enumerated() {
-            var repo = parked
-            repo.manifests = try parked.manifestTexts()
+        for (i, repo) in repositories.enumerated() {
             let repoSizes = sizes[repo.use.repository] ?? StoreIndex.RepositorySizes(total: 0, unique: 0)
             if i > 0 { buffer.append(UInt8(ascii: ",")) }
             buffer += element
-            appendRepository(repo, sizes: repoSizes, to: &buffer) { flush(&$0) }
-            flush(&buffer)
+            try appendRepository(repo, sizes: repoSizes, to: &buffer) { flush(&$0, force: true) }
+            flush(&buffer, force: false)
         }
         // The encoder's empty array: an empty line, then the bracket.
         buffer += (repositories.isEmpty ? [0x0A] : []) + indent(1) + Array("],".utf8) + indent(1) + Array("\"store\" : ".utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import CDrydockSystem
 import RegistryStorage
 
 #if canImport(Glibc)
@@ -25,25 +26,53 @@ final class SpillFile: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// Writes `parts` back to back and returns where they start; nil when the write failed (a full disk).
-    func append(_ parts: [[UInt8]]) -> Int64? {
-        let total = parts.reduce(0) { $0 + Int64($1.count) }
+    /// Writes a rendered JSON fragment (whole values: no UTF-8 character is split) and returns where it starts; nil
+    /// when the write failed (a full disk). The text is stored as standard output gets it: DEL and C1 controls
+    /// escaped (`FileHandleOutput.escapingDelAndC1`), so `copyToStandardOutput` can send it without reading it back;
+    /// `count` is the length stored, escapes included.
+    func append(jsonFragment: ArraySlice<UInt8>) -> (offset: Int64, count: Int)? {
+        let text = FileHandleOutput.escapingDelAndC1(jsonFragment)
+        let total = Int64(text.count)
         let start = end.withLock { end in
             defer { end += total }
             return end
         }
-        var at = start
-        for part in parts {
-            var done = 0
-            while done < part.count {
-                let n = part.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, $0.count - done, off_t(at) + off_t(done)) }
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return nil }
-                done += n
-            }
-            at += Int64(part.count)
+        var done = 0
+        while done < text.count {
+            let n = text.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, $0.count - done, off_t(start) + off_t(done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            done += n
         }
-        return start
+        return (start, text.count)
+    }
+
+    /// The `count` bytes written at `offset`, copied to standard output inside the kernel (`drydock_copy_out`), or
+    /// read back and written where it cannot copy (an O_APPEND file). Each `ls --json` manifest byte was otherwise
+    /// read into memory and copied three times more on its way out.
+    func copyToStandardOutput(at offset: Int64, count: Int) throws {
+        var from = offset
+        var left = count
+        var copies = true
+        while left > 0 {
+            if copies {
+                let n = drydock_copy_out(fd, &from, STDOUT_FILENO, UInt(left))
+                if n > 0 {
+                    left -= n
+                    continue
+                }
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 && [EINVAL, ENOSYS, EXDEV, EBADF, EOPNOTSUPP].contains(errno) {
+                    copies = false
+                    continue
+                }
+                throw SpillError(reason: n < 0 ? String(cString: strerror(errno)) : "the file is shorter than written")
+            }
+            let chunk = try read(at: from, count: min(left, 1 << 20))
+            try FileHandleOutput.escapedJSONBytes(chunk)
+            from += Int64(chunk.count)
+            left -= chunk.count
+        }
     }
 
     /// `count` bytes written at `offset`.

@@ -1,0 +1,92 @@
+import DemoRegistry
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `drydock ls --json` for a whole store copies each repository's parked manifests from its temporary file to
+/// standard output inside the kernel: copy_file_range into a regular file, sendfile into a pipe, and a read and a
+/// write where neither can (a file opened for appending, as `>>` opens it). Whatever standard output is, the
+/// document must be the same bytes, with DEL and C1 controls escaped in the parked text as everywhere else.
+@Suite struct ListOutputSinkTests {
+    enum Sink: CaseIterable { case file, appendingFile, pipe }
+
+    static func run(_ arguments: [String], into sink: Sink, scratch: String) throws -> (status: Int32, stdout: [UInt8]) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try DrydockBinary.path())
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let path = "\(scratch)/stdout-\(sink)"
+        let prefix = Array("lines already in the file\n".utf8)
+        switch sink {
+        case .file:
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            process.standardOutput = handle
+            try process.run()
+            try handle.close()
+            process.waitUntilExit()
+            return (process.terminationStatus, [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+        case .appendingFile:
+            _ = FileManager.default.createFile(atPath: path, contents: Data(prefix))
+            let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+            let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+            process.standardOutput = handle
+            try process.run()
+            try handle.close()
+            process.waitUntilExit()
+            let all = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            #expect(all.starts(with: prefix), "an appending write replaced what the file held")
+            return (process.terminationStatus, Array(all.dropFirst(prefix.count)))
+        case .pipe:
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            try pipe.fileHandleForWriting.close()
+            // Read to the end before waiting: the document is larger than a pipe's buffer.
+            let out = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, [UInt8](out))
+        }
+    }
+
+    @Test func everyKindOfStandardOutputGetsTheSameDocument() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("drydock-ls-sinks-\(UUID().uuidString)").path
+        _ = try await DemoStoreBuilder().write(toDirectory: root)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let repository = "team/frontend"
+        let tags = "\(root)/docker/registry/v2/repositories/\(repository)/_manifests/tags"
+        let first = try #require(try FileManager.default.contentsOfDirectory(atPath: tags).sorted().first)
+        let link = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(tags)/\(first)/current/link")))
+        // Tags on a stored manifest: their names are in that manifest's `tags`, so in the parked text too.
+        for name in [[0x64, 0x7F, 0x65], Array("c1\u{85}\u{9B}x".utf8)] {
+            try ListJSONOracleTests.addTag(name, repository: repository, link: link, root: root)
+        }
+
+        var documents: [Sink: [UInt8]] = [:]
+        for sink in Sink.allCases {
+            let result = try Self.run(["ls", "--json", root], into: sink, scratch: root)
+            #expect(result.status == 0, "\(sink)")
+            documents[sink] = result.stdout
+        }
+        let file = try #require(documents[.file])
+        #expect(file.count > 10_000)
+        let (piped, appended) = (documents[.pipe] == file, documents[.appendingFile] == file)
+        #expect(piped, "a pipe got another document than a file")
+        #expect(appended, "a file opened for appending got another document")
+        let encoderWritesIt = try ListJSONOracleTests.oracle(file) == file
+        #expect(encoderWritesIt, "the document is not what the encoder writes")
+        // DEL and the C1 controls are escaped wherever they were written from, the parked manifests included.
+        let rawDEL = file.contains(0x7F)
+        let rawC1 = zip(file, file.dropFirst()).contains { $0 == 0xC2 && (0x80...0x9F).contains($1) }
+        #expect(!rawDEL, "a raw DEL reached standard output")
+        #expect(!rawC1, "a raw C1 control reached standard output")
+        let text = String(decoding: file, as: UTF8.self)
+        #expect(text.components(separatedBy: "d\\u007fe").count >= 3, "the tag and the manifest's own list of it")
+        #expect(text.components(separatedBy: "c1\\u0085\\u009bx").count >= 3)
+    }
+}
