@@ -16,6 +16,8 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     private let hasOpenat2: Bool
     /// The store sits on a network filesystem (NFS, SMB, FUSE, cluster filesystems): see `networkFilesystemTypes`.
     public let readsCrossANetwork: Bool
+    /// A folder's link count is 2 plus its sub-folders (`subfolderCountingTypes`): `listEachSoleSubfolder` may trust it.
+    private let linkCountsSubfolders: Bool
 
     /// `v2Directory` is the `docker/registry/v2` folder itself.
     public init(v2Directory: String, displayLocation: String? = nil, followSymlinks: Bool = false) throws {
@@ -28,8 +30,15 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         let probe = drydock_open_beneath(fd, ".", O_RDONLY | O_DIRECTORY, 0)
         if probe >= 0 { close(probe) }
         self.hasOpenat2 = probe >= 0 || errno != ENOSYS
-        self.readsCrossANetwork = Self.networkFilesystemTypes.contains(Int64(drydock_filesystem_type(fd)))
+        let type = Int64(drydock_filesystem_type(fd))
+        self.readsCrossANetwork = Self.networkFilesystemTypes.contains(type)
+        self.linkCountsSubfolders = Self.subfolderCountingTypes.contains(type)
     }
+
+    /// `statfs` type numbers of filesystems where a folder's link count is 2 (itself and `.`) plus one per sub-folder
+    /// (each one's `..`): ext2/3/4 (up to 65 000 sub-folders, then 1), XFS, tmpfs. Not btrfs (always 1), not overlayfs
+    /// (1 for merged folders), not network filesystems (the server's figure).
+    package static let subfolderCountingTypes: Set<Int64> = [0xEF53, 0x5846_5342, 0x0102_1994]
 
     /// `statfs` type numbers of filesystems whose reads cross a network (linux/magic.h and the filesystems' own
     /// sources): NFS, SMB, CIFS, SMB2, FUSE (sshfs, s3fs and other mounts; a local FUSE filesystem only pays for a
@@ -218,6 +227,30 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             } while fd < 0 && errno == EINTR
             guard fd >= 0 else { return viaRoot(dir.appending(name)) }
             return Result { try opened(fd, { dir.appending(name) }) }.mapError { DriverError($0) }
+        }
+    }
+
+    /// Each `dir` + `names[i]` + `sub` opened relative to `dir` without following any symlink; the folder it sits in
+    /// is taken to hold no other sub-folder when that folder's link count is 3 (`linkCountsSubfolders`: itself, `.`,
+    /// and `sub`'s `..`), read with `fstatat(sub, "..")`, so it is the very folder `sub` was opened in. Then `sub`'s
+    /// listing is the whole answer: an open, an `fstatat`, two getdents and a close, where listing the folder first
+    /// cost an open, two getdents and a close more (40 000 tags on the benchmark store). Anything else (no such
+    /// folder, a symlink on the way, another link count, any error) is nil: the caller lists the folder as before.
+    public func listEachSoleSubfolder(in dir: StoragePath, _ names: [[String]], named sub: String) async -> [[DigestFolderName]?] {
+        guard linkCountsSubfolders, hasOpenat2, !followSymlinks, StoragePath.isSafeComponent(sub),
+            let dirFD = try? openBeneath(dir, O_RDONLY | O_DIRECTORY)
+        else { return names.map { _ in nil } }
+        defer { close(dirFD) }
+        return names.map { name -> [DigestFolderName]? in
+            var fd: Int32
+            repeat {
+                fd = Self.withRelativePath(name + [sub]) { Self.keepingErrno(drydock_open_beneath(dirFD, $0, O_RDONLY | O_DIRECTORY, 1)) }
+            } while fd < 0 && errno == EINTR
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            var st = Glibc.stat()
+            guard fstatat(fd, "..", &st, AT_SYMLINK_NOFOLLOW) == 0, st.st_mode & S_IFMT == S_IFDIR, st.st_nlink == 3 else { return nil }
+            return try? readDigestFolderNames(fd, dir.appending(name + [sub]))
         }
     }
 

@@ -307,6 +307,12 @@ public protocol StorageDriver: Sendable {
     /// entry (`DigestFolderName`): how digest folders are listed. A filesystem builds no name text for those.
     func listEachDigestFolders(in dir: StoragePath, _ names: [[String]]) async -> [Result<[DigestFolderName], DriverError>]
 
+    /// For each folder `dir` + `names[i]`: the digest folders of its sub-folder `sub`, as `listEachDigestFolders`
+    /// lists them, when the store can tell without listing the folder that `sub` is its only sub-folder; nil where it
+    /// cannot (the caller lists the folder). Entries of the folder that are not folders are not seen this way. A tag's
+    /// history (`<tag>/index/sha256/`) is read so: one listing per tag instead of two.
+    func listEachSoleSubfolder(in dir: StoragePath, _ names: [[String]], named sub: String) async -> [[DigestFolderName]?]
+
     /// Writes a file, creating parent directories. Used only by undo and the journal.
     func write(_ path: StoragePath, contents: [UInt8]) async throws
 
@@ -402,6 +408,11 @@ extension StorageDriver {
             }
         }
         return out
+    }
+
+    /// Nothing is known without listing: every folder is listed by the caller.
+    public func listEachSoleSubfolder(in dir: StoragePath, _ names: [[String]], named sub: String) async -> [[DigestFolderName]?] {
+        names.map { _ in nil }
     }
 
     /// `listEach`'s entries, classified.

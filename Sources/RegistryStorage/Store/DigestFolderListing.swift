@@ -30,10 +30,23 @@ struct DigestFolderListing {
     }
 
     /// The items of each folder `dir` + `bases[i]`, as `list` gives them, with every folder opened relative to `dir`
-    /// (`StorageDriver.listEach`): how a repository's tag histories are listed, two short walks per tag.
+    /// (`StorageDriver.listEach`): how a repository's tag histories are listed, two short walks per tag. A base whose
+    /// only folder the driver can tell is `sha256/` without listing the base (`StorageDriver.listEachSoleSubfolder`)
+    /// is answered from that folder's listing alone, one walk: entries of the base that are not folders (a stray
+    /// file, symlink or FIFO in `index/`) are then not reported; `drydock verify`'s full walk reports those that are
+    /// not regular files, as it always did.
     func listEach(in dir: StoragePath, _ bases: [[String]]) async -> [[Item]] {
+        let sha256 = DigestAlgorithm.sha256.name
+        let answered = await driver.listEachSoleSubfolder(in: dir, bases, named: sha256)
+        let sole = answered.count == bases.count ? answered : bases.map { _ in nil }
+        let listedBases = bases.indices.filter { sole[$0] == nil }.map { bases[$0] }
         // A name read as a digest at this level (where algorithm folders sit) is given back as the entry it is.
-        await items(in: dir, bases, await listing(in: dir, bases).map { $0.map { $0.map(\.entry) } }, withEntry: nil)
+        var listed = await items(in: dir, listedBases, await listing(in: dir, listedBases).map { $0.map { $0.map(\.entry) } }, withEntry: nil)[...]
+        return bases.indices.map { i in
+            guard let names = sole[i] else { return listed.popFirst() ?? [] }
+            let algDir = dir.appending(bases[i] + [sha256])
+            return names.map { Self.digestItem($0, entry: nil, algorithm: sha256, in: algDir) }
+        }
     }
 
     /// `listEachDigestFolders`' results with transient failures retried one folder at a time.
