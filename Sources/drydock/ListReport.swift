@@ -212,33 +212,31 @@ enum ListReport {
 }
 
 /// `drydock ls --json` for a whole store, streamed: each repository is rendered as soon as it is loaded (on any core)
-/// and dropped, so memory holds the rendered text and a compact blob index, never every manifest at once. The text is
-/// byte for byte `ListReport.document` of the whole store. Bytes, not `String`: splicing 100 MB of text must stay cheap.
+/// and its text parked in a temporary file (`SpillFile`), so memory holds a compact blob index and a few offsets per
+/// repository, never the store's text (about 100 MB, 36 MB of it outside the manifests on the benchmark store). The
+/// text is byte for byte `ListReport.document` of the whole store. Bytes, not `String`: splicing 100 MB of text must
+/// stay cheap.
 enum StreamedListReport {
     struct RenderedRepository: Sendable {
-        /// The repository object at its place in the document (an element of `repositories`), without `size` and
-        /// `uniqueSize` and with an empty `manifests` array; `splices` says where those go.
-        var json: [UInt8]
-        var splices: ListReport.Splices
-        /// The text of the `manifests` array from just after its `[` to its `]`, as the document holds it. Empty
-        /// once parked in `spill` (`spilled` says where).
-        var manifests: ArraySlice<UInt8>
+        /// The repository object at its place in the document (an element of `repositories`) in three pieces: up to
+        /// the `problems` value, up to the `tags` value, the rest. `size` goes after the first and `uniqueSize` after
+        /// the second, once the store-wide sizes are known. Empty once parked in `spill` (`spilled` says where).
+        var pieces: [ArraySlice<UInt8>]
         var use: StoreIndex.BlobUse
         var spill: SpillFile? = nil
-        var spilled: (offset: Int64, count: Int)? = nil
+        var spilled: [(offset: Int64, count: Int)] = []
     }
 
     /// Indent level of a repository in the document: an element of the top-level `repositories` array; its members
     /// (`manifests` among them) sit one level deeper.
     private static let repositoryDepth = 2
 
-    /// With a `spill` file the manifests' text goes there at once, in one write (the whole store's would not fit the
-    /// memory goal); if the write fails it stays in memory.
+    /// With a `spill` file the text goes there at once, in one write per piece; if a write fails it stays in memory.
     static func render(_ repo: RepositoryContents, spill: SpillFile? = nil) -> RenderedRepository {
         // Room for a typical repository's layers and tags: growing from empty copied the text several times over.
         var w = FoundationJSONWriter(depth: repositoryDepth, capacity: 16384)
-        var splices = ListReport.Splices()
-        ListReport.writeRepository(repo, sizes: nil, withManifests: false, to: &w, splices: &splices)
+        var at = ListReport.Splices()
+        ListReport.writeRepository(repo, sizes: nil, withManifests: false, to: &w, splices: &at)
         // The whole `manifests` array, written as `writeRepository` writes it at the member's depth: its text after
         // the `[` is what goes between the splices. Sized for typical manifests (about 2 KiB each).
         var m = FoundationJSONWriter(depth: repositoryDepth + 1, capacity: 2304 * repo.revisions.count + 64)
@@ -246,38 +244,37 @@ enum StreamedListReport {
         let reach = ManifestReachability(repo)
         for r in repo.revisions { ListReport.writeManifest(r, in: repo, reach: reach, to: &m) }
         m.endArray()
-        let manifests = m.bytes.dropFirst()
-        // An exact-size copy: the writer's buffer grew by doubling, and 2000 skeletons wait for the sizes.
-        var rendered = RenderedRepository(json: Array(w.bytes[...]), splices: splices, manifests: manifests, use: StoreIndex.BlobUse(repo))
-        if let spill, !repo.revisions.isEmpty, let spilled = spill.append(jsonFragment: manifests) {
-            (rendered.spill, rendered.spilled, rendered.manifests) = (spill, spilled, [])
+        let json = w.bytes
+        var first = json[..<at.manifestsOpen]
+        first += m.bytes.dropFirst()
+        first += json[at.manifestsClose..<at.afterProblems]
+        var rendered = RenderedRepository(
+            pieces: [first, json[at.afterProblems..<at.afterTags], json[at.afterTags...]], use: StoreIndex.BlobUse(repo))
+        if let spill {
+            let parked = rendered.pieces.compactMap { spill.append(jsonFragment: $0) }
+            if parked.count == rendered.pieces.count { (rendered.spill, rendered.spilled, rendered.pieces) = (spill, parked, []) }
         }
         return rendered
     }
 
     private static func indent(_ depth: Int) -> [UInt8] { [0x0A] + [UInt8](repeating: 0x20, count: depth * 2) }
 
-    /// Appends the repository with the store-wide sizes spliced in where the writer would have put them. Parked
-    /// manifests are copied from the spill file straight to standard output: `out` is written out (`flush`) first.
+    /// Appends the repository with the store-wide sizes spliced in where the writer would have put them. Parked text
+    /// is copied from the spill file straight to standard output: `out` is written out (`flush`) before each piece.
     static func appendRepository(
         _ repo: RenderedRepository, sizes: StoreIndex.RepositorySizes, to out: inout [UInt8], flush: (inout [UInt8]) throws -> Void
     ) throws {
-        let json = repo.json, at = repo.splices
         let member = indent(repositoryDepth + 1)
-        out += json[..<at.manifestsOpen]
-        if let spill = repo.spill, let spilled = repo.spilled {
-            try flush(&out)
-            try spill.copyToStandardOutput(at: spilled.offset, count: spilled.count)
-        } else if repo.manifests.isEmpty {
-            out += json[at.manifestsOpen..<at.manifestsClose]
-        } else {
-            out += repo.manifests
+        let splices = [Array("\"size\" : \(sizes.total)".utf8), Array("\"uniqueSize\" : \(sizes.unique)".utf8)]
+        for i in 0..<3 {
+            if let spill = repo.spill, i < repo.spilled.count {
+                try flush(&out)
+                try spill.copyToStandardOutput(at: repo.spilled[i].offset, count: repo.spilled[i].count)
+            } else if i < repo.pieces.count {
+                out += repo.pieces[i]
+            }
+            if i < splices.count { out += [UInt8(ascii: ",")] + member + splices[i] }
         }
-        out += json[at.manifestsClose..<at.afterProblems]
-        out += [UInt8(ascii: ",")] + member + Array("\"size\" : \(sizes.total)".utf8)
-        out += json[at.afterProblems..<at.afterTags]
-        out += [UInt8(ascii: ",")] + member + Array("\"uniqueSize\" : \(sizes.unique)".utf8)
-        out += json[at.afterTags...]
     }
 
     static func write(store: String, problems: [Problem], repositories: [RenderedRepository], sizes: [String: StoreIndex.RepositorySizes]) throws {

@@ -9,9 +9,10 @@ import Glibc
 /// `drydock ls --json` for a whole store copies each repository's parked manifests from its temporary file to
 /// standard output inside the kernel: copy_file_range into a regular file, sendfile into a pipe, and a read and a
 /// write where neither can (a file opened for appending, as `>>` opens it). Whatever standard output is, the
-/// document must be the same bytes, with DEL and C1 controls escaped in the parked text as everywhere else.
+/// document must be the same bytes, with DEL and C1 controls escaped in the parked text as everywhere else; and the
+/// same where no temporary file can be made (the text then waits in memory).
 @Suite struct ListOutputSinkTests {
-    enum Sink: CaseIterable { case file, appendingFile, pipe }
+    enum Sink: CaseIterable { case file, appendingFile, pipe, fileWithoutTemporaryFolder }
 
     static func run(_ arguments: [String], into sink: Sink, scratch: String) throws -> (status: Int32, stdout: [UInt8]) {
         let process = Process()
@@ -21,8 +22,13 @@ import Glibc
         process.standardError = FileHandle.nullDevice
         let path = "\(scratch)/stdout-\(sink)"
         let prefix = Array("lines already in the file\n".utf8)
+        if sink == .fileWithoutTemporaryFolder {
+            var environment = ProcessInfo.processInfo.environment
+            environment["TMPDIR"] = "\(scratch)/no-such-folder"
+            process.environment = environment
+        }
         switch sink {
-        case .file:
+        case .file, .fileWithoutTemporaryFolder:
             _ = FileManager.default.createFile(atPath: path, contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             process.standardOutput = handle
@@ -76,6 +82,8 @@ import Glibc
         let file = try #require(documents[.file])
         #expect(file.count > 10_000)
         let (piped, appended) = (documents[.pipe] == file, documents[.appendingFile] == file)
+        let unparked = documents[.fileWithoutTemporaryFolder] == file
+        #expect(unparked, "the document kept in memory differs from the parked one")
         #expect(piped, "a pipe got another document than a file")
         #expect(appended, "a file opened for appending got another document")
         let encoderWritesIt = try ListJSONOracleTests.oracle(file) == file
