@@ -117,6 +117,11 @@ import TestHarness
                 let unseen = text(listed[i]).filter { $0.contains("notAnAlgorithmFolder") && byTag[tag]! != nil }
                 #expect(text(fast[i]) == text(listed[i]).filter { !unseen.contains($0) }, "\(root): \(tag)")
                 #expect(unseen.count == (["stray-file", "stray-fifo"].contains(tag) ? 1 : 0), "\(root): \(tag)")
+                // One folder listed on its own (a repository's `revisions/` or `_layers/`): the same answers.
+                let base = dir.appending(bases[i])
+                let one = await DigestFolderListing(driver: driver).list(base)
+                #expect(text(one) == text(fast[i]), "\(root): \(tag) listed alone")
+                #expect(text(await DigestFolderListing(driver: ListingOnly(driver)).list(base)) == text(listed[i]), "\(root): \(tag)")
             }
         }
         // Under CI the fast path itself must have been exercised (ext4, XFS or tmpfs are everywhere CI runs).

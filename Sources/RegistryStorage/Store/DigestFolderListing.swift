@@ -19,7 +19,18 @@ struct DigestFolderListing {
     }
 
     /// The items of `base`, in listing order; `withEntry` also asks each digest folder for the kind of that entry.
+    /// Without `withEntry`, a base whose only folder is `sha256/` is answered from that folder as `listEach` answers
+    /// (`StorageDriver.listEachSoleSubfolder`): a repository's `revisions/` and `_layers/` in one listing, not two.
     func list(_ base: StoragePath, withEntry entryName: String? = nil) async -> [Item] {
+        if entryName == nil, let name = base.lastComponent {
+            let sha256 = DigestAlgorithm.sha256.name
+            if case let answered = await driver.listEachSoleSubfolder(in: base.parent, [[name]], named: sha256),
+                answered.count == 1, let names = answered[0]
+            {
+                let algDir = base.appending(sha256)
+                return names.map { Self.digestItem($0, entry: nil, algorithm: sha256, in: algDir) }
+            }
+        }
         let algorithms: Result<[DirectoryEntry], DriverError>
         do {
             algorithms = .success(try await driver.withRetries { try await driver.list(base) })
