@@ -48,14 +48,18 @@ long drydock_read_directory(int fd, void *buffer, unsigned long size) {
 }
 
 long drydock_copy_out(int in_fd, long long *offset, int out_fd, unsigned long count) {
-#if defined(__linux__) && defined(SYS_copy_file_range)
+#ifdef __linux__
+    long n = -1;
+#ifdef SYS_copy_file_range
     loff_t at = (loff_t)*offset;
-    long n = (long)syscall(SYS_copy_file_range, in_fd, &at, out_fd, NULL, count, 0U);
-    if (n >= 0) {
+    n = (long)syscall(SYS_copy_file_range, in_fd, &at, out_fd, NULL, count, 0U);
+    if (n > 0) {
         *offset = (long long)at;
         return n;
     }
-    if (errno != EXDEV && errno != EINVAL && errno != EBADF && errno != ENOSYS && errno != EOPNOTSUPP) return -1;
+    // 0 before the end: some kernels and filesystems answer so where they cannot copy between these two.
+    if (n < 0 && errno != EXDEV && errno != EINVAL && errno != EBADF && errno != ENOSYS && errno != EOPNOTSUPP) return -1;
+#endif
     // A pipe, a terminal or another filesystem: sendfile takes any output but an O_APPEND file.
     off_t from = (off_t)*offset;
     n = (long)sendfile(out_fd, in_fd, &from, count);

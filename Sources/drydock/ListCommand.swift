@@ -77,7 +77,7 @@ struct ListCommand: AsyncParsableCommand {
             let listed = Locked(stored)
             let expectedBlobs = stored?.count ?? 0
             stored = nil
-            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: {
+            let all = await registry.loadAll(listing.repositories, detail: .display, reduce: {
                 StreamedListReport.render(checked($0, listed.withLock { $0 }), spill: spill)
             })
             listed.withLock { $0 = nil }
@@ -90,7 +90,7 @@ struct ListCommand: AsyncParsableCommand {
             // The whole-store table: counts and sizes only, streamed like the JSON document.
             let listing = try await StoreSelection.repositories(registry)
             let progress = progressOptions.line()
-            let all = await registry.loadAll(listing.repositories, detail: .listing, reduce: { [stored] in ListTable.RepositoryLine(checked($0, stored)) }) { done, total in
+            let all = await registry.loadAll(listing.repositories, detail: .display, reduce: { [stored] in ListTable.RepositoryLine(checked($0, stored)) }) { done, total in
                 progress.update("read \(done)/\(total) repositories")
             }
             progress.finish()
@@ -104,7 +104,7 @@ struct ListCommand: AsyncParsableCommand {
                 [], index: index, target: nil, storeProblems: listing.problems, repositoryLines: all))
             return
         }
-        var loaded = try await StoreSelection.load(registry, reference: reference, detail: .listing)
+        var loaded = try await StoreSelection.load(registry, reference: reference, detail: .display)
         loaded.shown = loaded.shown.map { [stored] in checked($0, stored) }
         if quiet || template != nil {
             for p in loaded.listing.problems { FileHandleOutput.standardError("drydock: \(p)") }

@@ -252,8 +252,13 @@ enum StreamedListReport {
             pieces: [first, json[at.afterProblems..<at.afterTags], json[at.afterTags...]], use: StoreIndex.BlobUse(repo))
         if let spill {
             let parked = rendered.pieces.compactMap { spill.append(jsonFragment: $0) }
-            if parked.count == rendered.pieces.count { (rendered.spill, rendered.spilled, rendered.pieces) = (spill, parked, []) }
+            if parked.count == rendered.pieces.count {
+                (rendered.spill, rendered.spilled, rendered.pieces) = (spill, parked, [])
+                return rendered
+            }
         }
+        // Kept in memory: exact-size copies, not slices holding the writers' doubled buffers for the whole run.
+        rendered.pieces = rendered.pieces.map { ArraySlice(Array($0)) }
         return rendered
     }
 

@@ -20,6 +20,8 @@ final class SpillFile: @unchecked Sendable {
         var template = Array((dir + "/drydock-ls-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return nil }
+        // Not inherited by anything this process starts.
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
         self.fd = fd
     }
@@ -48,25 +50,26 @@ final class SpillFile: @unchecked Sendable {
     }
 
     /// The `count` bytes written at `offset`, copied to standard output inside the kernel (`drydock_copy_out`), or
-    /// read back and written where it cannot copy (an O_APPEND file). Each `ls --json` manifest byte was otherwise
-    /// read into memory and copied three times more on its way out.
+    /// read back and written where it cannot copy (an O_APPEND file; remembered for the rest of the document). Each
+    /// `ls --json` byte was otherwise read into memory and copied three times more on its way out.
     func copyToStandardOutput(at offset: Int64, count: Int) throws {
         var from = offset
         var left = count
-        var copies = true
         while left > 0 {
-            if copies {
+            if kernelCopies.withLock({ $0 }) {
                 let n = drydock_copy_out(fd, &from, STDOUT_FILENO, UInt(left))
+                let e = errno
                 if n > 0 {
                     left -= n
                     continue
                 }
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 && [EINVAL, ENOSYS, EXDEV, EBADF, EOPNOTSUPP].contains(errno) {
-                    copies = false
-                    continue
+                if n < 0 && e == EINTR { continue }
+                guard n == 0 || [EINVAL, ENOSYS, EXDEV, EBADF, EOPNOTSUPP].contains(e) else {
+                    throw FileHandleOutput.OutputError(reason: String(cString: strerror(e)))
                 }
-                throw SpillError(reason: n < 0 ? String(cString: strerror(errno)) : "the file is shorter than written")
+                // Nothing copied and no error that says why: reading the bytes back tells a short file apart.
+                kernelCopies.withLock { $0 = false }
+                continue
             }
             let chunk = try read(at: from, count: min(left, 1 << 20))
             try FileHandleOutput.escapedJSONBytes(chunk)
@@ -74,6 +77,9 @@ final class SpillFile: @unchecked Sendable {
             left -= chunk.count
         }
     }
+
+    /// Whether `copyToStandardOutput` still tries the kernel's copy: not after it could not copy to this output.
+    private let kernelCopies = Locked(true)
 
     /// `count` bytes written at `offset`.
     func read(at offset: Int64, count: Int) throws -> [UInt8] {

@@ -12,7 +12,7 @@ import Glibc
 /// document must be the same bytes, with DEL and C1 controls escaped in the parked text as everywhere else; and the
 /// same where no temporary file can be made (the text then waits in memory).
 @Suite struct ListOutputSinkTests {
-    enum Sink: CaseIterable { case file, appendingFile, pipe, fileWithoutTemporaryFolder }
+    enum Sink: CaseIterable { case file, fileAfterOtherOutput, appendingFile, pipe, fileWithoutTemporaryFolder }
 
     static func run(_ arguments: [String], into sink: Sink, scratch: String) throws -> (status: Int32, stdout: [UInt8]) {
         let process = Process()
@@ -36,6 +36,18 @@ import Glibc
             try handle.close()
             process.waitUntilExit()
             return (process.terminationStatus, [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+        case .fileAfterOtherOutput:
+            // `{ echo …; drydock ls --json; } > file`: the copies go on from the descriptor's offset, not from 0.
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.write(contentsOf: Data(prefix))
+            process.standardOutput = handle
+            try process.run()
+            try handle.close()
+            process.waitUntilExit()
+            let all = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            #expect(all.starts(with: prefix), "the document overwrote what was written before it")
+            return (process.terminationStatus, Array(all.dropFirst(prefix.count)))
         case .appendingFile:
             _ = FileManager.default.createFile(atPath: path, contents: Data(prefix))
             let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
@@ -83,6 +95,8 @@ import Glibc
         #expect(file.count > 10_000)
         let (piped, appended) = (documents[.pipe] == file, documents[.appendingFile] == file)
         let unparked = documents[.fileWithoutTemporaryFolder] == file
+        let afterOther = documents[.fileAfterOtherOutput] == file
+        #expect(afterOther, "a file already written to got another document")
         #expect(unparked, "the document kept in memory differs from the parked one")
         #expect(piped, "a pipe got another document than a file")
         #expect(appended, "a file opened for appending got another document")

@@ -115,6 +115,21 @@ import Glibc
         try await Self.expectBlocked(disk, by: revisions)
     }
 
+    /// A symlinked algorithm folder beside a real `sha256/` leaves the link count of its parent at 3, as if
+    /// `sha256/` were alone: the collector must still list the parent and see it (`listsTagHistoryByLinkCount` is
+    /// for `ls` only). The registry would follow it, so what it holds is unknown to the plan.
+    @Test(arguments: [["_manifests", "revisions"], ["_layers"]])
+    func aSymlinkedAlgorithmFolderBesideSha256Blocks(_ parent: [String]) async throws {
+        let disk = try Disk()
+        defer { disk.remove() }
+        let repo = StoreLayout.repository("tools/ci")
+        let beside = repo.appending(parent + ["sha512"])
+        try FileManager.default.createDirectory(atPath: disk.outside + "/sha512", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: disk.path(beside), withDestinationPath: disk.outside + "/sha512")
+        try await Self.expectBlocked(disk, by: beside)
+        try await Self.expectBlocked(disk, by: beside, deleteUntagged: true)
+    }
+
     @Test func aRepositoryFolderLinkedInsideTheStoreBlocks() async throws {
         let disk = try Disk()
         defer { disk.remove() }

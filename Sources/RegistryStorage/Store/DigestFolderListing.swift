@@ -19,18 +19,7 @@ struct DigestFolderListing {
     }
 
     /// The items of `base`, in listing order; `withEntry` also asks each digest folder for the kind of that entry.
-    /// Without `withEntry`, a base whose only folder is `sha256/` is answered from that folder as `listEach` answers
-    /// (`StorageDriver.listEachSoleSubfolder`): a repository's `revisions/` and `_layers/` in one listing, not two.
     func list(_ base: StoragePath, withEntry entryName: String? = nil) async -> [Item] {
-        if entryName == nil, let name = base.lastComponent {
-            let sha256 = DigestAlgorithm.sha256.name
-            if case let answered = await driver.listEachSoleSubfolder(in: base.parent, [[name]], named: sha256),
-                answered.count == 1, let names = answered[0]
-            {
-                let algDir = base.appending(sha256)
-                return names.map { Self.digestItem($0, entry: nil, algorithm: sha256, in: algDir) }
-            }
-        }
         let algorithms: Result<[DirectoryEntry], DriverError>
         do {
             algorithms = .success(try await driver.withRetries { try await driver.list(base) })
@@ -41,14 +30,16 @@ struct DigestFolderListing {
     }
 
     /// The items of each folder `dir` + `bases[i]`, as `list` gives them, with every folder opened relative to `dir`
-    /// (`StorageDriver.listEach`): how a repository's tag histories are listed, two short walks per tag. A base whose
-    /// only folder the driver can tell is `sha256/` without listing the base (`StorageDriver.listEachSoleSubfolder`)
-    /// is answered from that folder's listing alone, one walk: entries of the base that are not folders (a stray
-    /// file, symlink or FIFO in `index/`) are then not reported; `drydock verify`'s full walk reports those that are
-    /// not regular files, as it always did.
-    func listEach(in dir: StoragePath, _ bases: [[String]]) async -> [[Item]] {
+    /// (`StorageDriver.listEach`): how a repository's tag histories are listed, two short walks per tag.
+    ///
+    /// `trustingLinkCounts` (`LoadDetail.listsTagHistoryByLinkCount`, `ls` only): a base whose only folder the
+    /// driver can tell is `sha256/` without listing the base (`StorageDriver.listEachSoleSubfolder`) is answered from
+    /// that folder's listing alone, one walk. A link count counts folders only, so whatever else sits in the base (a
+    /// stray file, FIFO, or a symlinked algorithm folder) goes unseen and unreported: no load that plans deletes
+    /// takes this path, as a symlink there must stop a collection.
+    func listEach(in dir: StoragePath, _ bases: [[String]], trustingLinkCounts: Bool = false) async -> [[Item]] {
         let sha256 = DigestAlgorithm.sha256.name
-        let answered = await driver.listEachSoleSubfolder(in: dir, bases, named: sha256)
+        let answered = trustingLinkCounts ? await driver.listEachSoleSubfolder(in: dir, bases, named: sha256) : []
         let sole = answered.count == bases.count ? answered : bases.map { _ in nil }
         let listedBases = bases.indices.filter { sole[$0] == nil }.map { bases[$0] }
         // A name read as a digest at this level (where algorithm folders sit) is given back as the entry it is.

@@ -59,7 +59,9 @@ extension RepositoryLoader {
         }
         // Every tag's history listed relative to the tags folder, two short walks per tag.
         let histories = detail.readsTagHistory
-            ? await DigestFolderListing(driver: driver).listEach(in: StoreLayout.tagsDirectory(repo), tagNames.map(StoreLayout.tagHistoryInTags))
+            ? await DigestFolderListing(driver: driver).listEach(
+                in: StoreLayout.tagsDirectory(repo), tagNames.map(StoreLayout.tagHistoryInTags),
+                trustingLinkCounts: detail.listsTagHistoryByLinkCount)
             : tagNames.map { _ in [] }
         for (name, history) in zip(tagNames, histories) {
             links.current[TagKey(name: name)] = StoreLayout.tagCurrentLink(repo, name)

@@ -86,20 +86,31 @@ public struct LoadDetail: Sendable, Hashable {
     /// it sweeps then. A stat per layer saved: about 150 000 on a 2 000-repository store.
     public var checksReferencedLayerLinks: Bool
 
+    /// List a tag's history in one walk where the filesystem's link count says `index/` holds no folder but `sha256/`
+    /// (`DigestFolderListing.listEach(trustingLinkCounts:)`): a stray file, FIFO or symlinked algorithm folder beside
+    /// it then goes unreported. For `ls` alone: a load that plans deletes must see such a symlink, which stops a
+    /// collection.
+    public var listsTagHistoryByLinkCount: Bool
+
     public init(
-        readsEveryLink: Bool, statsEveryBlob: Bool, readsConfigs: Bool, readsTagHistory: Bool = true, checksReferencedLayerLinks: Bool = true
+        readsEveryLink: Bool, statsEveryBlob: Bool, readsConfigs: Bool, readsTagHistory: Bool = true, checksReferencedLayerLinks: Bool = true,
+        listsTagHistoryByLinkCount: Bool = false
     ) {
         self.readsEveryLink = readsEveryLink
         self.statsEveryBlob = statsEveryBlob
         self.readsConfigs = readsConfigs
         self.readsTagHistory = readsTagHistory
         self.checksReferencedLayerLinks = checksReferencedLayerLinks
+        self.listsTagHistoryByLinkCount = listsTagHistoryByLinkCount
     }
 
     /// Everything, for verification and the browser's detail screens.
     public static let full = LoadDetail(readsEveryLink: true, statsEveryBlob: true, readsConfigs: true)
     /// Tags, revisions, references, layer links, sizes from descriptors, configs: `ls` and the browser's lists.
     public static let listing = LoadDetail(readsEveryLink: false, statsEveryBlob: false, readsConfigs: true)
+    /// `listing` for `drydock ls`, which deletes nothing: tag histories listed by link count where that is one walk
+    /// instead of two (`listsTagHistoryByLinkCount`).
+    public static let display = LoadDetail(readsEveryLink: false, statsEveryBlob: false, readsConfigs: true, listsTagHistoryByLinkCount: true)
     /// What the garbage collector's mark needs: no configs, no tag history (the collector looks up the history of
     /// the few manifests it deletes, not of every tag).
     public static let marking = LoadDetail(
