@@ -19,6 +19,7 @@ int drydock_open_beneath(int dirfd, const char *path, int flags, int no_symlinks
     how.flags = (unsigned long long)(flags | O_CLOEXEC);
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
     if (no_symlinks) how.resolve |= RESOLVE_NO_SYMLINKS;
+    if (no_symlinks & DRYDOCK_RESOLVE_SAME_MOUNT) how.resolve |= RESOLVE_NO_XDEV;
     return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 #else
     (void)dirfd; (void)path; (void)flags; (void)no_symlinks;

@@ -1,9 +1,11 @@
 #ifndef DRYDOCK_SYSTEM_H
 #define DRYDOCK_SYSTEM_H
 
-/// openat2(2) with RESOLVE_BENEATH (and, when `no_symlinks` is set, RESOLVE_NO_SYMLINKS).
+/// openat2(2) with RESOLVE_BENEATH (and, when `no_symlinks` is set, RESOLVE_NO_SYMLINKS; when it holds
+/// DRYDOCK_RESOLVE_SAME_MOUNT, RESOLVE_NO_XDEV too: the path may not cross into another mount).
 /// Returns a file descriptor, or -1 with errno set (ENOSYS when the kernel lacks openat2).
 int drydock_open_beneath(int dirfd, const char *path, int flags, int no_symlinks);
+enum { DRYDOCK_RESOLVE_SAME_MOUNT = 2 };
 
 /// renameat2(2) with RENAME_NOREPLACE: fails with EEXIST instead of replacing an existing `newpath`.
 /// Returns 0, or -1 with errno set (ENOSYS or EINVAL when the kernel or filesystem lacks it).

@@ -241,10 +241,14 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             let dirFD = try? openBeneath(dir, O_RDONLY | O_DIRECTORY)
         else { return names.map { _ in nil } }
         defer { close(dirFD) }
+        // The folder's own filesystem (a mount inside the store may be another), and no open crosses into a third.
+        guard Self.subfolderCountingTypes.contains(Int64(drydock_filesystem_type(dirFD))) else { return names.map { _ in nil } }
         return names.map { name -> [DigestFolderName]? in
             var fd: Int32
             repeat {
-                fd = Self.withRelativePath(name + [sub]) { Self.keepingErrno(drydock_open_beneath(dirFD, $0, O_RDONLY | O_DIRECTORY, 1)) }
+                fd = Self.withRelativePath(name + [sub]) {
+                    Self.keepingErrno(drydock_open_beneath(dirFD, $0, O_RDONLY | O_DIRECTORY, 1 | Int32(DRYDOCK_RESOLVE_SAME_MOUNT)))
+                }
             } while fd < 0 && errno == EINTR
             guard fd >= 0 else { return nil }
             defer { close(fd) }
