@@ -108,20 +108,28 @@ import Glibc
         guard link.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == link.count else { throw POSIXError(.EIO) }
     }
 
-    @Test func documentIsWhatTheEncoderWrote() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("drydock-ls-oracle-\(UUID().uuidString)").path
+    /// The demo store in a new temporary folder, with a tag folder of each raw-byte name in `team/frontend`, all on
+    /// the manifest of its first tag; returns the root.
+    static func demoStore(label: String, tags names: [[UInt8]]) async throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("drydock-ls-\(label)-\(UUID().uuidString)").path
         _ = try await DemoStoreBuilder().write(toDirectory: root)
-        defer { try? FileManager.default.removeItem(atPath: root) }
         let repository = "team/frontend"
         let tags = "\(root)/docker/registry/v2/repositories/\(repository)/_manifests/tags"
         let first = try #require(try FileManager.default.contentsOfDirectory(atPath: tags).sorted().first)
         let link = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(tags)/\(first)/current/link")))
+        for name in names { try addTag(name, repository: repository, link: link, root: root) }
+        return root
+    }
+
+    @Test func documentIsWhatTheEncoderWrote() async throws {
+        let repository = "team/frontend"
         let names: [[UInt8]] = [
             Array("q\"uote\\back".utf8), [0x63, 0x01, 0x1F, 0x7F, 0x08, 0x0C, 0x09, 0x0D, 0x0A, 0x1B, 0x78],
             Array("line\u{2028}para\u{2029}".utf8), [0x62, 0x61, 0x64, 0xFF, 0xFE], Array("emoji😀é\u{85}".utf8),
             [UInt8](repeating: 0x4C, count: 200), Array("<&>".utf8),
         ]
-        for name in names { try Self.addTag(name, repository: repository, link: link, root: root) }
+        let root = try await Self.demoStore(label: "oracle", tags: names)
+        defer { try? FileManager.default.removeItem(atPath: root) }
         // A link that is not a digest: its text lands in a problem message.
         try Self.addTag(Array("garbage".utf8), repository: repository, link: [0x73, 0x68, 0x61, 0x22, 0x5C, 0x01, 0xFF], root: root)
 

@@ -73,17 +73,9 @@ import Glibc
     }
 
     @Test func everyKindOfStandardOutputGetsTheSameDocument() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("drydock-ls-sinks-\(UUID().uuidString)").path
-        _ = try await DemoStoreBuilder().write(toDirectory: root)
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let repository = "team/frontend"
-        let tags = "\(root)/docker/registry/v2/repositories/\(repository)/_manifests/tags"
-        let first = try #require(try FileManager.default.contentsOfDirectory(atPath: tags).sorted().first)
-        let link = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(tags)/\(first)/current/link")))
         // Tags on a stored manifest: their names are in that manifest's `tags`, so in the parked text too.
-        for name in [[0x64, 0x7F, 0x65], Array("c1\u{85}\u{9B}x".utf8)] {
-            try ListJSONOracleTests.addTag(name, repository: repository, link: link, root: root)
-        }
+        let root = try await ListJSONOracleTests.demoStore(label: "sinks", tags: [[0x64, 0x7F, 0x65], Array("c1\u{85}\u{9B}x".utf8)])
+        defer { try? FileManager.default.removeItem(atPath: root) }
 
         var documents: [Sink: [UInt8]] = [:]
         for sink in Sink.allCases {

@@ -17,7 +17,7 @@ private func makeTempDirectory(_ label: String) throws -> String {
     return path
 }
 
-private func removeTree(_ path: String) {
+func removeTree(_ path: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/rm")
     process.arguments = ["-rf", "--", path]
