@@ -1,3 +1,4 @@
+import CDrydockSystem
 import Foundation
 import Testing
 @testable import RegistryStorage
@@ -766,6 +767,30 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
                 #expect(await store.load(repository: name) == nil, "\(name)")
             }
             #expect(await store.load(repository: "r") != nil)
+        }
+    }
+
+    /// A symlinked algorithm folder beside a tag's real `index/sha256/` leaves the link count of `index/` at 3: only
+    /// `ls`'s load (`LoadDetail.display`) trusts that count and misses it; the listing load `prune` and the browser
+    /// use, and the full load, report it, and its digests never join the history.
+    @Test func onlyTheDisplayLoadTrustsATagIndexLinkCount() async throws {
+        let f = StoreFixture()
+        let img = f.image("r", tag: "v1", layers: ["l"])
+        try await withDiskStore(f) { disk in
+            let index = StoreLayout.tagHistoryDirectory(f.repo("r"), "v1")
+            try disk.makeDirectory(index.appending(["sha256", img.manifest.hex]))
+            try FileManager.default.createDirectory(atPath: disk.outside + "/sha512/\(img.manifest.hex)\(img.manifest.hex)", withIntermediateDirectories: true)
+            try disk.symlink(index.appending("sha512"), to: disk.outside + "/sha512")
+            let store = try disk.store()
+            let fd = open(disk.v2, O_RDONLY | O_DIRECTORY)
+            let countsSubfolders = FilesystemDriver.subfolderCountingTypes.contains(Int64(drydock_filesystem_type(fd)))
+            close(fd)
+            for detail in [LoadDetail.listing, .full, .display] {
+                let contents = try #require(await store.load(repository: "r", detail: detail))
+                let reported = contents.allProblems.contains { $0.path == index.appending("sha512") }
+                #expect(reported == (detail != .display || !countsSubfolders), "\(detail)")
+                #expect(contents.tag("v1")?.history == [img.manifest], "\(detail)")
+            }
         }
     }
 
