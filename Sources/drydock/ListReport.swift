@@ -220,11 +220,16 @@ enum StreamedListReport {
     struct RenderedRepository: Sendable {
         /// The repository object at its place in the document (an element of `repositories`) in three pieces: up to
         /// the `problems` value, up to the `tags` value, the rest. `size` goes after the first and `uniqueSize` after
-        /// the second, once the store-wide sizes are known. Empty once parked in `spill` (`spilled` says where).
-        var pieces: [ArraySlice<UInt8>]
+        /// the second, once the store-wide sizes are known.
+        var text: Text
         var use: StoreIndex.BlobUse
-        var spill: SpillFile? = nil
-        var spilled: [(offset: Int64, count: Int)] = []
+
+        enum Text: Sendable {
+            /// Where each piece was written in the spill file.
+            case parked(SpillFile, [(offset: Int64, count: Int)])
+            /// The pieces themselves, where the spill file could not take them.
+            case held([ArraySlice<UInt8>])
+        }
     }
 
     /// Indent level of a repository in the document: an element of the top-level `repositories` array; its members
@@ -248,18 +253,12 @@ enum StreamedListReport {
         var first = json[..<at.manifestsOpen]
         first += m.bytes.dropFirst()
         first += json[at.manifestsClose..<at.afterProblems]
-        var rendered = RenderedRepository(
-            pieces: [first, json[at.afterProblems..<at.afterTags], json[at.afterTags...]], use: StoreIndex.BlobUse(repo))
-        if let spill {
-            let parked = rendered.pieces.compactMap { spill.append(jsonFragment: $0) }
-            if parked.count == rendered.pieces.count {
-                (rendered.spill, rendered.spilled, rendered.pieces) = (spill, parked, [])
-                return rendered
-            }
+        let pieces = [first, json[at.afterProblems..<at.afterTags], json[at.afterTags...]]
+        if let spill, case let parked = pieces.compactMap({ spill.append(jsonFragment: $0) }), parked.count == pieces.count {
+            return RenderedRepository(text: .parked(spill, parked), use: StoreIndex.BlobUse(repo))
         }
         // Kept in memory: exact-size copies, not slices holding the writers' doubled buffers for the whole run.
-        rendered.pieces = rendered.pieces.map { ArraySlice(Array($0)) }
-        return rendered
+        return RenderedRepository(text: .held(pieces.map { ArraySlice(Array($0)) }), use: StoreIndex.BlobUse(repo))
     }
 
     private static func indent(_ depth: Int) -> [UInt8] { [0x0A] + [UInt8](repeating: 0x20, count: depth * 2) }
@@ -272,11 +271,12 @@ enum StreamedListReport {
         let member = indent(repositoryDepth + 1)
         let splices = [Array("\"size\" : \(sizes.total)".utf8), Array("\"uniqueSize\" : \(sizes.unique)".utf8)]
         for i in 0..<3 {
-            if let spill = repo.spill, i < repo.spilled.count {
+            switch repo.text {
+            case .parked(let spill, let pieces):
                 try flush(&out)
-                try spill.copyToStandardOutput(at: repo.spilled[i].offset, count: repo.spilled[i].count)
-            } else if i < repo.pieces.count {
-                out += repo.pieces[i]
+                try spill.copyToStandardOutput(at: pieces[i].offset, count: pieces[i].count)
+            case .held(let pieces):
+                out += pieces[i]
             }
             if i < splices.count { out += [UInt8(ascii: ",")] + member + splices[i] }
         }

@@ -16,8 +16,6 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     private let hasOpenat2: Bool
     /// The store sits on a network filesystem (NFS, SMB, FUSE, cluster filesystems): see `networkFilesystemTypes`.
     public let readsCrossANetwork: Bool
-    /// A folder's link count is 2 plus its sub-folders (`subfolderCountingTypes`): `listEachSoleSubfolder` may trust it.
-    private let linkCountsSubfolders: Bool
 
     /// `v2Directory` is the `docker/registry/v2` folder itself.
     public init(v2Directory: String, displayLocation: String? = nil, followSymlinks: Bool = false) throws {
@@ -30,9 +28,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         let probe = drydock_open_beneath(fd, ".", O_RDONLY | O_DIRECTORY, 0)
         if probe >= 0 { close(probe) }
         self.hasOpenat2 = probe >= 0 || errno != ENOSYS
-        let type = Int64(drydock_filesystem_type(fd))
-        self.readsCrossANetwork = Self.networkFilesystemTypes.contains(type)
-        self.linkCountsSubfolders = Self.subfolderCountingTypes.contains(type)
+        self.readsCrossANetwork = Self.networkFilesystemTypes.contains(Int64(drydock_filesystem_type(fd)))
     }
 
     /// `statfs` type numbers of filesystems where a folder's link count is 2 (itself and `.`) plus one per sub-folder
@@ -231,13 +227,13 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     }
 
     /// Each `dir` + `names[i]` + `sub` opened relative to `dir` without following any symlink; the folder it sits in
-    /// is taken to hold no other sub-folder when that folder's link count is 3 (`linkCountsSubfolders`: itself, `.`,
-    /// and `sub`'s `..`), read with `fstatat(sub, "..")`, so it is the very folder `sub` was opened in. Then `sub`'s
+    /// is taken to hold no other sub-folder when that folder's link count is 3 (on `subfolderCountingTypes`: itself,
+    /// `.`, and `sub`'s `..`), read with `fstatat(sub, "..")`, so it is the very folder `sub` was opened in. Then `sub`'s
     /// listing is the whole answer: an open, an `fstatat`, two getdents and a close, where listing the folder first
     /// cost an open, two getdents and a close more (40 000 tags on the benchmark store). Anything else (no such
     /// folder, a symlink on the way, another link count, any error) is nil: the caller lists the folder as before.
     public func listEachSoleSubfolder(in dir: StoragePath, _ names: [[String]], named sub: String) async -> [[DigestFolderName]?] {
-        guard linkCountsSubfolders, hasOpenat2, !followSymlinks, StoragePath.isSafeComponent(sub),
+        guard hasOpenat2, !followSymlinks, StoragePath.isSafeComponent(sub),
             let dirFD = try? openBeneath(dir, O_RDONLY | O_DIRECTORY)
         else { return names.map { _ in nil } }
         defer { close(dirFD) }
