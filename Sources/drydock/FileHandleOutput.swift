@@ -69,16 +69,19 @@ enum FileHandleOutput {
         var description: String { "cannot write to standard output: \(reason)" }
     }
 
+    /// Whether `raw` may hold DEL or a C1 control (a C2 byte, which most often leads another character): false is
+    /// certain, true sends the text through `escapingDelAndC1`.
+    static func holdsDelOrC1(_ raw: UnsafeRawBufferPointer) -> Bool {
+        guard let base = raw.baseAddress else { return false }
+        return memchr(base, 0xC2, raw.count) != nil || memchr(base, 0x7F, raw.count) != nil
+    }
+
     /// `bytes` with DEL and the C1 controls written as `\u00XX` escapes (`jsonBytes`); the same bytes when there are
     /// none, as nearly always.
     static func escapingDelAndC1(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         // In UTF-8 a C1 control is C2 80...C2 9F; no other character encodes that pair. `memchr` looks for the two
         // bytes at vector speed: `ls --json` writes about 100 MB for a 2000-repository store, nearly always clean.
-        let clean = bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return true }
-            return memchr(base, 0xC2, raw.count) == nil && memchr(base, 0x7F, raw.count) == nil
-        }
-        guard !clean else { return bytes }
+        guard bytes.withUnsafeBytes(holdsDelOrC1) else { return bytes }
         var out: ArraySlice<UInt8> = []
         out.reserveCapacity(bytes.count + 64)
         var i = bytes.startIndex

@@ -16,7 +16,7 @@ enum ListReport {
         for repo in repositories {
             var splices = Splices()
             writeRepository(
-                repo, sizes: index.sizes[repo.name] ?? StoreIndex.RepositorySizes(total: 0, unique: 0), withManifests: true,
+                repo, sizes: index.sizes[repo.name] ?? StoreIndex.RepositorySizes(total: 0, unique: 0),
                 to: &w, splices: &splices)
         }
         w.endArray()
@@ -26,18 +26,15 @@ enum ListReport {
         return w.bytes + [0x0A]
     }
 
-    /// Where the streamed document splices into a repository written without manifests and sizes (byte offsets).
+    /// Where the streamed document splices the sizes into a repository written without them (byte offsets).
     struct Splices {
-        /// Just after the `[` of `manifests`, and just after its `]`.
-        var manifestsOpen = 0, manifestsClose = 0
         /// Just after the `problems` value (`size` goes there) and the `tags` value (`uniqueSize`).
         var afterProblems = 0, afterTags = 0
     }
 
-    /// `sizes` nil leaves out `size` and `uniqueSize`, and `withManifests: false` leaves `manifests` empty, for the
-    /// streamed document; `splices` says where they go.
+    /// `sizes` nil leaves out `size` and `uniqueSize`, for the streamed document; `splices` says where they go.
     static func writeRepository(
-        _ repo: RepositoryContents, sizes: StoreIndex.RepositorySizes?, withManifests: Bool,
+        _ repo: RepositoryContents, sizes: StoreIndex.RepositorySizes?,
         to w: inout FoundationJSONWriter, splices: inout Splices
     ) {
         w.beginObject()
@@ -47,18 +44,14 @@ enum ListReport {
         w.bool(repo.entry.isListedByRegistry)
         w.key("manifests")
         w.beginArray()
-        splices.manifestsOpen = w.bytes.count
-        if withManifests {
-            let reach = ManifestReachability(repo)
-            for r in repo.revisions { writeManifest(r, in: repo, reach: reach, to: &w) }
-        }
+        let reach = ManifestReachability(repo)
+        for r in repo.revisions { writeManifest(r, in: repo, reach: reach, to: &w) }
         w.endArray()
-        splices.manifestsClose = w.bytes.count
         w.key("name")
         w.string(repo.name)
         w.key("problems")
         writeProblems(repo.problems, to: &w)
-        splices.afterProblems = w.bytes.count
+        splices.afterProblems = w.count
         if let sizes {
             w.key("size")
             w.int(sizes.total)
@@ -80,7 +73,7 @@ enum ListReport {
             w.endObject()
         }
         w.endArray()
-        splices.afterTags = w.bytes.count
+        splices.afterTags = w.count
         if let sizes {
             w.key("uniqueSize")
             w.int(sizes.unique)
@@ -238,27 +231,19 @@ enum StreamedListReport {
 
     /// With a `spill` file the text goes there at once, in one write per piece; if a write fails it stays in memory.
     static func render(_ repo: RepositoryContents, spill: SpillFile? = nil) -> RenderedRepository {
-        // Room for a typical repository's layers and tags: growing from empty copied the text several times over.
-        var w = FoundationJSONWriter(depth: repositoryDepth, capacity: 16384)
+        // Sized for a typical repository's layers and tags and its manifests (about 2 KiB each): growing from empty
+        // copied the text several times over.
+        var w = FoundationJSONWriter(depth: repositoryDepth, capacity: 16384 + 2304 * repo.revisions.count)
         var at = ListReport.Splices()
-        ListReport.writeRepository(repo, sizes: nil, withManifests: false, to: &w, splices: &at)
-        // The whole `manifests` array, written as `writeRepository` writes it at the member's depth: its text after
-        // the `[` is what goes between the splices. Sized for typical manifests (about 2 KiB each).
-        var m = FoundationJSONWriter(depth: repositoryDepth + 1, capacity: 2304 * repo.revisions.count + 64)
-        m.beginArray()
-        let reach = ManifestReachability(repo)
-        for r in repo.revisions { ListReport.writeManifest(r, in: repo, reach: reach, to: &m) }
-        m.endArray()
-        let json = w.bytes
-        var first = json[..<at.manifestsOpen]
-        first += m.bytes.dropFirst()
-        first += json[at.manifestsClose..<at.afterProblems]
-        let pieces = [first, json[at.afterProblems..<at.afterTags], json[at.afterTags...]]
-        if let spill, case let parked = pieces.compactMap({ spill.append(jsonFragment: $0) }), parked.count == pieces.count {
+        ListReport.writeRepository(repo, sizes: nil, to: &w, splices: &at)
+        let pieces = [0..<at.afterProblems, at.afterProblems..<at.afterTags, at.afterTags..<w.count]
+        if let spill, case let parked = pieces.compactMap({ w.withBytes(in: $0) { spill.append(jsonFragment: $0) } }),
+            parked.count == pieces.count
+        {
             return RenderedRepository(text: .parked(spill, parked), use: StoreIndex.BlobUse(repo))
         }
-        // Kept in memory: exact-size copies, not slices holding the writers' doubled buffers for the whole run.
-        return RenderedRepository(text: .held(pieces.map { ArraySlice(Array($0)) }), use: StoreIndex.BlobUse(repo))
+        // Kept in memory: exact-size copies of the pieces.
+        return RenderedRepository(text: .held(pieces.map { w.withBytes(in: $0) { ArraySlice($0) } }), use: StoreIndex.BlobUse(repo))
     }
 
     private static func indent(_ depth: Int) -> [UInt8] { [0x0A] + [UInt8](repeating: 0x20, count: depth * 2) }

@@ -32,16 +32,22 @@ final class SpillFile: @unchecked Sendable {
     /// when the write failed (a full disk). The text is stored as standard output gets it: DEL and C1 controls
     /// escaped (`FileHandleOutput.escapingDelAndC1`), so `copyToStandardOutput` can send it without reading it back;
     /// `count` is the length stored, escapes included.
-    func append(jsonFragment: ArraySlice<UInt8>) -> (offset: Int64, count: Int)? {
-        let text = FileHandleOutput.escapingDelAndC1(jsonFragment)
+    func append(jsonFragment: UnsafeBufferPointer<UInt8>) -> (offset: Int64, count: Int)? {
+        guard FileHandleOutput.holdsDelOrC1(UnsafeRawBufferPointer(jsonFragment)) else { return write(jsonFragment) }
+        return FileHandleOutput.escapingDelAndC1(ArraySlice(jsonFragment)).withUnsafeBufferPointer { write($0) }
+    }
+
+    /// Reserves `text.count` bytes at the end, then writes them there.
+    private func write(_ text: UnsafeBufferPointer<UInt8>) -> (offset: Int64, count: Int)? {
         let total = Int64(text.count)
         let start = end.withLock { end in
             defer { end += total }
             return end
         }
+        guard let base = text.baseAddress else { return (start, 0) }
         var done = 0
         while done < text.count {
-            let n = text.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, $0.count - done, off_t(start) + off_t(done)) }
+            let n = pwrite(fd, base + done, text.count - done, off_t(start) + off_t(done))
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return nil }
             done += n

@@ -55,6 +55,45 @@ import Testing
         #expect(d?.hex == String(repeating: "f0", count: 32))
     }
 
+    /// The register-wide hex writer against `String(_:radix:)`: every digit value at each of the eight places (the
+    /// rest 0 or f), random words, and whole digests of every algorithm written three ways (`hex`, `description`,
+    /// `appendDescription`) read back to the same digest.
+    @Test func theHexWriterSpellsEveryNibbleAtEveryPlace() throws {
+        func reference(_ v: UInt32) -> UInt64 {
+            let text = Array(String(repeating: "0", count: 8 - String(v, radix: 16).count) + String(v, radix: 16))
+            return text.reduce(0) { $0 << 8 | UInt64($1.asciiValue!) }
+        }
+        var mismatches = 0
+        for place in 0..<8 {
+            for digit in UInt32(0)...15 {
+                for rest: UInt32 in [0, 0xFFFF_FFFF] {
+                    let v = (rest & ~(0xF << (place * 4))) | digit << (place * 4)
+                    if Digest.hexDigits(v) != reference(v) { mismatches += 1 }
+                }
+            }
+        }
+        #expect(mismatches == 0)
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<5000 {
+            let v = UInt32(truncatingIfNeeded: g.next())
+            #expect(Digest.hexDigits(v) == reference(v))
+        }
+        for algorithm in DigestAlgorithm.allCases {
+            for _ in 0..<200 {
+                let bytes = (0..<algorithm.byteCount).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+                let d = Digest(algorithm: algorithm, bytes: bytes)
+                let expected = bytes.map { String(repeating: "0", count: $0 < 16 ? 1 : 0) + String($0, radix: 16) }.joined()
+                #expect(d.hex == expected)
+                #expect(d.description == "\(algorithm.name):\(expected)")
+                var appended: [UInt8] = [0x78]
+                d.appendDescription(to: &appended)
+                #expect(appended == [0x78] + Array(d.description.utf8))
+                #expect(d.withHexBytes { Array($0) } == Array(expected.utf8))
+                #expect(try Digest.parse(d.description).get() == d)
+            }
+        }
+    }
+
     /// Digests order as their algorithm, then their hex text: checked on random digests that share leading words.
     @Test func digestsOrderAsTheirText() throws {
         var g = SystemRandomNumberGenerator()

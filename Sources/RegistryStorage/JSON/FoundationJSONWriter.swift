@@ -6,29 +6,91 @@
 /// The encoder's layout: two spaces per level, `"key" : value`, `,` at line ends, and an empty array or object as
 /// `[`, an empty line, then `]` at the opening line's indent. Strings escape `"`, `\`, `\b \f \n \r \t`, other C0
 /// controls as `\u00xx` (lowercase hex); DEL and everything above stays raw UTF-8.
-package struct FoundationJSONWriter {
-    package private(set) var bytes: [UInt8] = []
+///
+/// The text goes into a buffer of its own, not an `Array`: each of the tens of millions of small appends is then a
+/// capacity check and a store, where an array's append checked uniqueness through a runtime call as well.
+/// Non-copyable, so the buffer has exactly one owner.
+package struct FoundationJSONWriter: ~Copyable {
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    package private(set) var count = 0
     /// Values written so far in each open container, innermost last.
     private var counts: [Int] = []
     /// The indent level of the outermost value: a fragment rendered to be spliced in at that depth.
     private let baseDepth: Int
+    /// A value written right after `key` goes on the key's line.
+    private var pendingKey = false
 
     package init(depth: Int = 0, capacity: Int = 0) {
         baseDepth = depth
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 256)
+        storage = .allocate(capacity: self.capacity)
+        counts.reserveCapacity(8)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The text written so far, copied out.
+    package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+
+    /// The text in `range` (within `0..<count`), for the length of `body`.
+    package func withBytes<T>(in range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "range outside the written text")
+        return try body(UnsafeBufferPointer(start: storage + range.lowerBound, count: range.count))
     }
 
     private var depth: Int { baseDepth + counts.count }
 
-    private mutating func newline(_ depth: Int) {
-        bytes.append(0x0A)
-        bytes.append(contentsOf: repeatElement(0x20, count: depth * 2))
+    // MARK: raw appends
+
+    /// Room for `n` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if capacity &- count < n { grow(n) }
     }
+
+    private mutating func grow(_ n: Int) {
+        let newCapacity = max(capacity * 2, count + n)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        moved.initialize(from: storage, count: count)
+        storage.deallocate()
+        storage = moved
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        reserve(1)
+        storage[count] = byte
+        count &+= 1
+    }
+
+    private mutating func put(_ text: UnsafeBufferPointer<UInt8>) {
+        guard let from = text.baseAddress, !text.isEmpty else { return }
+        reserve(text.count)
+        (storage + count).update(from: from, count: text.count)
+        count &+= text.count
+    }
+
+    private mutating func put(_ text: StaticString) {
+        text.withUTF8Buffer { put($0) }
+    }
+
+    private mutating func newline(_ depth: Int) {
+        let spaces = depth * 2
+        reserve(1 + spaces)
+        storage[count] = 0x0A
+        (storage + count + 1).update(repeating: 0x20, count: spaces)
+        count &+= 1 + spaces
+    }
+
+    // MARK: structure
 
     /// Where an array element starts: after the previous one's comma, on its own line. Object values come after `key`.
     private mutating func beforeValue() {
         guard let last = counts.last else { return }
-        if last > 0 { bytes.append(UInt8(ascii: ",")) }
+        if last > 0 { put(UInt8(ascii: ",")) }
         counts[counts.count - 1] = last + 1
         newline(depth)
     }
@@ -36,17 +98,14 @@ package struct FoundationJSONWriter {
     /// An object member's key; the value follows. Keys are ASCII here, written as given.
     package mutating func key(_ name: StaticString) {
         let last = counts[counts.count - 1]
-        if last > 0 { bytes.append(UInt8(ascii: ",")) }
+        if last > 0 { put(UInt8(ascii: ",")) }
         counts[counts.count - 1] = last + 1
         newline(depth)
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), 0x20, UInt8(ascii: ":"), 0x20])
+        put(UInt8(ascii: "\""))
+        put(name)
+        put("\" : ")
         pendingKey = true
     }
-
-    /// A value written right after `key` goes on the key's line.
-    private var pendingKey = false
 
     private mutating func startValue() {
         if pendingKey { pendingKey = false } else { beforeValue() }
@@ -54,7 +113,7 @@ package struct FoundationJSONWriter {
 
     package mutating func beginObject() {
         startValue()
-        bytes.append(UInt8(ascii: "{"))
+        put(UInt8(ascii: "{"))
         counts.append(0)
     }
 
@@ -62,7 +121,7 @@ package struct FoundationJSONWriter {
 
     package mutating func beginArray() {
         startValue()
-        bytes.append(UInt8(ascii: "["))
+        put(UInt8(ascii: "["))
         counts.append(0)
     }
 
@@ -70,23 +129,28 @@ package struct FoundationJSONWriter {
 
     private mutating func close(_ bracket: UInt8) {
         let written = counts.removeLast()
-        if written == 0 { bytes.append(0x0A) }
+        if written == 0 { put(0x0A) }
         newline(depth)
-        bytes.append(bracket)
+        put(bracket)
     }
+
+    // MARK: values
 
     package mutating func string(_ s: String) {
         startValue()
         var s = s
-        s.withUTF8 { FoundationJSONWriter.appendString($0, to: &bytes) }
+        s.withUTF8 { appendString($0) }
     }
 
     /// A digest as its `sha256:<hex>` string; nothing in it needs escaping.
     package mutating func digest(_ d: Digest) {
         startValue()
-        bytes.append(UInt8(ascii: "\""))
-        d.appendDescription(to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        let length = d.descriptionLength
+        reserve(length + 2)
+        storage[count] = UInt8(ascii: "\"")
+        d.writeDescription(to: storage + count + 1)
+        storage[count + 1 + length] = UInt8(ascii: "\"")
+        count &+= length + 2
     }
 
     /// An array of digests (`digest`).
@@ -104,42 +168,64 @@ package struct FoundationJSONWriter {
 
     package mutating func int(_ v: Int64) {
         startValue()
-        bytes.append(contentsOf: String(v).utf8)
+        var magnitude = v.magnitude
+        var digits = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        let sign = v < 0 ? 1 : 0
+        reserve(sign + digits)
+        if sign == 1 { storage[count] = UInt8(ascii: "-") }
+        var at = count + sign + digits
+        repeat {
+            at -= 1
+            storage[at] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 0x30
+            magnitude /= 10
+        } while magnitude > 0
+        count &+= sign + digits
     }
 
     package mutating func bool(_ v: Bool) {
         startValue()
-        bytes.append(contentsOf: (v ? "true" : "false").utf8)
+        put(v ? "true" : "false")
     }
 
     /// Text already rendered at this depth by another writer (`FoundationJSONWriter(depth:)`), taken as one value.
     package mutating func raw(_ rendered: [UInt8]) {
         startValue()
-        bytes.append(contentsOf: rendered)
+        rendered.withUnsafeBufferPointer { put($0) }
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
 
-    static func appendString(_ s: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
+    /// `s` as a JSON string: quoted, with the encoder's escapes. Runs without an escape are copied whole.
+    private mutating func appendString(_ s: UnsafeBufferPointer<UInt8>) {
+        reserve(s.count + 2)
+        put(UInt8(ascii: "\""))
         var start = 0
         for i in 0..<s.count {
             let b = s[i]
             guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: s[start..<i]))
+            put(UnsafeBufferPointer(rebasing: s[start..<i]))
             start = i + 1
+            put(0x5C)
             switch b {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            default: out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            case 0x22: put(0x22)
+            case 0x5C: put(0x5C)
+            case 0x08: put(UInt8(ascii: "b"))
+            case 0x0C: put(UInt8(ascii: "f"))
+            case 0x0A: put(UInt8(ascii: "n"))
+            case 0x0D: put(UInt8(ascii: "r"))
+            case 0x09: put(UInt8(ascii: "t"))
+            default:
+                put("u00")
+                put(Self.hex[Int(b >> 4)])
+                put(Self.hex[Int(b & 0xF)])
             }
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: s[start..<s.count]))
-        out.append(UInt8(ascii: "\""))
+        put(UnsafeBufferPointer(rebasing: s[start..<s.count]))
+        put(UInt8(ascii: "\""))
     }
 }
