@@ -92,8 +92,9 @@ extension RepositoryContents {
         for i in checked.indices {
             guard let m = checked[i].manifest else { continue }
             var seen = Set<Digest>()
-            for ref in m.references where ref.urls.isEmpty {
-                guard let d = ref.digest, stored[d] == nil, seen.insert(d).inserted else { continue }
+            // One by one: `references` built an array of descriptors per manifest.
+            m.forEachReference { ref in
+                guard let d = ref.digest, stored[d] == nil, ref.urls.isEmpty, seen.insert(d).inserted else { return }
                 checked[i].problems.append(
                     Problem(.error, .blobMissing, "references \(d), which is not stored: the registry cannot serve this image (drydock verify runs every check)", at: StoreLayout.blobData(d)))
                 found = true

@@ -193,8 +193,9 @@ public struct RepositoryContents: Sendable, Equatable {
 
     /// Bytes of the blobs referenced by revision `d` (its own blob, config and layers; for an index, its children's too).
     public func size(of d: Digest) -> Int64 {
-        // `blobClosure`'s blobs summed as they are found: `ls` asks this of every manifest.
-        var seen = Set<Digest>()
+        // `blobClosure`'s blobs summed as they are found: `ls` asks this of every manifest. The set is sized for an
+        // image's own references up front: growing it from empty cost several tables per manifest.
+        var seen = Set<Digest>(minimumCapacity: (revision(d)?.manifest.map { $0.layers.count + $0.children.count } ?? 0) + 2)
         var total: Int64 = 0
         func add(_ d: Digest) {
             guard seen.insert(d).inserted else { return }

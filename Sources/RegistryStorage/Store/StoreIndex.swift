@@ -45,19 +45,24 @@ public struct StoreIndex: Sendable {
 
         public init(_ repo: RepositoryContents) {
             repository = repo.name
-            var refs: [Digest: Int] = [:]
-            // Each manifest counted once per blob; one set reused for all (`ls` builds this for every repository).
+            // Each kept blob with the number of manifests referencing it: manifest blobs and signature links count
+            // 0 unless a manifest references them too. One table, sized for the whole repository up front (`ls`
+            // builds this for every repository; growing tables cost more than filling them).
+            let revisions = repo.revisions
+            var references = 0
+            for r in revisions { r.manifest?.forEachBlobReference { _ in references += 1 } }
+            var refs: [Digest: Int] = Dictionary(minimumCapacity: references + revisions.count)
+            // Each manifest counted once per blob; one set reused for all.
             var inManifest = Set<Digest>()
-            for r in repo.revisions {
+            for r in revisions {
                 inManifest.removeAll(keepingCapacity: true)
+                if refs[r.digest] == nil { refs[r.digest] = 0 }
                 r.manifest?.forEachBlobReference { ref in
                     if let d = ref.digest, inManifest.insert(d).inserted { refs[d, default: 0] += 1 }
                 }
+                for s in r.signatureLinks where refs[s] == nil { refs[s] = 0 }
             }
-            // Every manifest reference is among the referenced blobs, so no count is lost.
-            blobs = repo.referencedBlobs.union(repo.revisions.flatMap(\.signatureLinks)).map { d in
-                Blob(digest: d, size: repo.blobSize(d) ?? 0, manifests: refs[d] ?? 0)
-            }
+            blobs = refs.map { d, manifests in Blob(digest: d, size: repo.blobSize(d) ?? 0, manifests: manifests) }
         }
     }
 
