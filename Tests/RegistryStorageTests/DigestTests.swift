@@ -57,7 +57,7 @@ import Testing
 
     /// The register-wide hex writer against `String(_:radix:)`: every digit value at each of the eight places (the
     /// rest 0 or f), random words, and whole digests of every algorithm written three ways (`hex`, `description`,
-    /// `appendDescription`) read back to the same digest.
+    /// `writeDescription`) read back to the same digest.
     @Test func theHexWriterSpellsEveryNibbleAtEveryPlace() throws {
         func reference(_ v: UInt32) -> UInt64 {
             let text = Array(String(repeating: "0", count: 8 - String(v, radix: 16).count) + String(v, radix: 16))
@@ -85,9 +85,10 @@ import Testing
                 let expected = bytes.map { String(repeating: "0", count: $0 < 16 ? 1 : 0) + String($0, radix: 16) }.joined()
                 #expect(d.hex == expected)
                 #expect(d.description == "\(algorithm.name):\(expected)")
-                var appended: [UInt8] = [0x78]
-                d.appendDescription(to: &appended)
-                #expect(appended == [0x78] + Array(d.description.utf8))
+                // Written into a larger buffer: exactly `descriptionLength` bytes, nothing past them touched.
+                var written = [UInt8](repeating: 0x78, count: d.descriptionLength + 2)
+                written.withUnsafeMutableBufferPointer { d.writeDescription(to: $0.baseAddress! + 1) }
+                #expect(written == [0x78] + Array(d.description.utf8) + [0x78])
                 #expect(d.withHexBytes { Array($0) } == Array(expected.utf8))
                 #expect(try Digest.parse(d.description).get() == d)
             }

@@ -192,12 +192,6 @@ package struct FoundationJSONWriter: ~Copyable {
         put(v ? "true" : "false")
     }
 
-    /// Text already rendered at this depth by another writer (`FoundationJSONWriter(depth:)`), taken as one value.
-    package mutating func raw(_ rendered: [UInt8]) {
-        startValue()
-        rendered.withUnsafeBufferPointer { put($0) }
-    }
-
     private static let hex = Array("0123456789abcdef".utf8)
 
     /// `s` as a JSON string: quoted, with the encoder's escapes. Runs without an escape are copied whole.

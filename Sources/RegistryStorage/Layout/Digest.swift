@@ -143,17 +143,6 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
         Self.writeHex(words, into: UnsafeMutableBufferPointer(start: at + 1, count: algorithm.hexLength))
     }
 
-    /// `sha256:<hex>` appended to `out` as UTF-8, without building a `String`.
-    package func appendDescription(to out: inout [UInt8]) {
-        out.append(contentsOf: algorithm.name.utf8)
-        out.append(UInt8(ascii: ":"))
-        let start = out.count, count = algorithm.hexLength
-        out.append(contentsOf: repeatElement(0, count: count))
-        out.withUnsafeMutableBufferPointer { all in
-            Self.writeHex(words, into: UnsafeMutableBufferPointer(rebasing: all[start..<start + count]))
-        }
-    }
-
     /// Lowercase hex of the first `out.count / 16` words, big-endian, filling `out`: eight digits at a time in a
     /// 64-bit register (`hexDigits`), not a branch per nibble; paths, listings and `ls --json` spell 500k digests.
     private static func writeHex(_ words: Words, into out: UnsafeMutableBufferPointer<UInt8>) {
