@@ -119,6 +119,58 @@ import Testing
         #expect(array.bytes == (try Self.encoded(middle)))
     }
 
+    /// A value of any depth, encoded as the encoder encodes arrays, strings and numbers.
+    indirect enum Node: Encodable {
+        case list([Node])
+        case text(String)
+        case number(Int64)
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .list(let items): try c.encode(items)
+            case .text(let s): try c.encode(s)
+            case .number(let n): try c.encode(n)
+            }
+        }
+
+        func write(to w: inout FoundationJSONWriter) {
+            switch self {
+            case .list(let items):
+                w.beginArray()
+                for item in items { item.write(to: &w) }
+                w.endArray()
+            case .text(let s): w.string(s)
+            case .number(let n): w.int(n)
+            }
+        }
+    }
+
+    /// The writer's own buffer grows from its smallest size at every kind of append (indents 300 levels deep, escaped
+    /// and plain strings of every length up to several times the buffer, numbers of every width and sign): the text
+    /// is the encoder's, so no byte is lost, doubled or written past the end when it grows.
+    @Test func theBufferGrowsAtEveryKindOfAppend() throws {
+        var g = SystemRandomNumberGenerator()
+        var node = Node.text("core")
+        for level in 0..<300 {
+            let length = Int(g.next() % 700)
+            let text = String((0..<length).map { i in i % 97 == 0 ? "\u{1}" : i % 89 == 0 ? "\"" : "x" })
+            let number = Int64(bitPattern: g.next()) >> (g.next() % 64)
+            node = .list(level % 3 == 0 ? [node, .text(text), .number(number), .list([])] : [.number(0 &- number), node, .text(text)])
+        }
+        for capacity in [0, 1, 255, 257, 4096] {
+            var w = FoundationJSONWriter(capacity: capacity)
+            node.write(to: &w)
+            #expect(w.bytes == (try Self.encoded(node)), "capacity \(capacity)")
+            #expect(w.count == w.bytes.count)
+        }
+        for n: Int64 in [0, 9, 10, -1, -10, 99, 100, .max, .min, .max - 1, .min + 1, 1_000_000_000_000_000_000] {
+            var w = FoundationJSONWriter()
+            w.int(n)
+            #expect(w.bytes == Array(String(n).utf8))
+        }
+    }
+
     /// The streamed listing renders each repository apart, at the depth it takes in the document, and splices it in:
     /// a value rendered at its depth is the encoder's text at that place, byte for byte.
     @Test func fragmentsRenderedAtTheirDepthAreTheDocumentsText() throws {
