@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-/// `drydock ls --json` for a whole store copies each repository's parked manifests from its temporary file to
+/// `drydock ls --json` for a whole store copies each repository's parked text from its temporary file to
 /// standard output inside the kernel: copy_file_range into a regular file, sendfile into a pipe, and a read and a
 /// write where neither can (a file opened for appending, as `>>` opens it). Whatever standard output is, the
 /// document must be the same bytes, with DEL and C1 controls escaped in the parked text as everywhere else; and the
@@ -94,7 +94,7 @@ import Glibc
         #expect(appended, "a file opened for appending got another document")
         let encoderWritesIt = try ListJSONOracleTests.oracle(file) == file
         #expect(encoderWritesIt, "the document is not what the encoder writes")
-        // DEL and the C1 controls are escaped wherever they were written from, the parked manifests included.
+        // DEL and the C1 controls are escaped wherever they were written from, the parked text included.
         let rawDEL = file.contains(0x7F)
         let rawC1 = zip(file, file.dropFirst()).contains { $0 == 0xC2 && (0x80...0x9F).contains($1) }
         #expect(!rawDEL, "a raw DEL reached standard output")

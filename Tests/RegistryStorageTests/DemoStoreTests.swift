@@ -296,6 +296,43 @@ import Testing
         #expect(v.findings.count == upload.count + orphans.count + other.count)
     }
 
+    // MARK: sizes
+
+    /// A repository's blob uses (what `ls` keeps per repository for the store-wide sizes) against the plain formula:
+    /// every manifest blob, each manifest's blob references and its seed-era signature links, each blob with the
+    /// number of manifests referencing it. The demo has schema1 manifests with signatures, indexes, shared layers and
+    /// references to manifests of the same repository; every load detail `ls` and the browser use is checked.
+    @Test func blobUsesAreTheReferencedBlobsWithTheirManifestCounts() async throws {
+        let (store, _) = try await Self.inMemory()
+        for detail in [LoadDetail.full, .display, .listing] {
+            let (_, repos) = try await store.loadEverything(detail: detail)
+            var signatures = 0, schema1 = 0, indexes = 0
+            for repo in repos {
+                var expected = Set<Digest>()
+                var counts: [Digest: Int] = [:]
+                for r in repo.revisions {
+                    expected.insert(r.digest)
+                    expected.formUnion(r.signatureLinks)
+                    signatures += r.signatureLinks.count
+                    if r.manifest?.schema1 != nil { schema1 += 1 }
+                    if r.manifest?.format.isIndex == true { indexes += 1 }
+                    let referenced = Set((r.manifest?.blobReferences ?? []).compactMap(\.digest))
+                    expected.formUnion(referenced)
+                    for d in referenced { counts[d, default: 0] += 1 }
+                }
+                let use = StoreIndex.BlobUse(repo)
+                #expect(use.repository == repo.name)
+                #expect(use.blobs.count == Set(use.blobs.map(\.digest)).count, "\(repo.name): a blob listed twice")
+                #expect(Set(use.blobs.map(\.digest)) == expected, "\(repo.name) (\(detail))")
+                for b in use.blobs {
+                    #expect(b.manifests == counts[b.digest] ?? 0, "\(repo.name) \(b.digest)")
+                    #expect(b.size == repo.blobSize(b.digest) ?? 0, "\(repo.name) \(b.digest)")
+                }
+            }
+            #expect(signatures > 0 && schema1 > 0 && indexes > 0, "the demo no longer has every kind (\(detail))")
+        }
+    }
+
     // MARK: on disk
 
     @Test func onDiskStoreMatchesTheInMemoryOne() async throws {

@@ -69,7 +69,7 @@ package struct FoundationJSONWriter: ~Copyable {
     private mutating func put(_ text: UnsafeBufferPointer<UInt8>) {
         guard let from = text.baseAddress, !text.isEmpty else { return }
         reserve(text.count)
-        (storage + count).update(from: from, count: text.count)
+        (storage + count).initialize(from: from, count: text.count)
         count &+= text.count
     }
 
@@ -81,7 +81,7 @@ package struct FoundationJSONWriter: ~Copyable {
         let spaces = depth * 2
         reserve(1 + spaces)
         storage[count] = 0x0A
-        (storage + count + 1).update(repeating: 0x20, count: spaces)
+        (storage + count + 1).initialize(repeating: 0x20, count: spaces)
         count &+= 1 + spaces
     }
 
