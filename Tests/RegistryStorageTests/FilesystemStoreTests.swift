@@ -238,7 +238,10 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
         let hex = Array(String(repeating: "ab", count: 32).utf8)
         #expect(hex.withUnsafeBufferPointer { FilesystemDriver.withEntryPath($0, "link") { String(cString: $0) } } == String(repeating: "ab", count: 32) + "/link")
         // A component that is not one path element (a `/`, a NUL, `..`, nothing) names nothing at all.
-        for unsafe in [["a/b"], ["link\0x"], ["r", ".."], ["r", ""], ["."]] { #expect(joined(unsafe) == "", "\(unsafe)") }
+        for unsafe in [["a/b"], ["link\0x"], ["r", ".."], ["r", ""], ["."], ["ok", "x/y"], ["ok", "x\0"], ["..", "ok"]] {
+            #expect(joined(unsafe) == "", "\(unsafe)")
+        }
+        #expect(joined(["...", ".x", "x."]) == ".../.x/x.")
     }
 
     /// An open through a component that is not one path element fails as not found; it never opens what a `/` or

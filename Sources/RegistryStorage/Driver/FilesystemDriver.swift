@@ -84,48 +84,47 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     /// (`StoragePath.isSafeComponent`: a `/` or NUL in it would name another file) makes the path empty, which no
     /// open or stat finds (ENOENT).
     static func withRelativePath<T>(_ components: [String], _ body: (UnsafePointer<CChar>) -> T) -> T {
-        guard components.allSatisfy(StoragePath.isSafeComponent) else { return body("") }
         guard !components.isEmpty else { return body(".") }
-        let length = components.reduce(components.count - 1) { $0 + $1.utf8.count }
-        return withCPath(length: length, { path in for c in components { path.append(c.utf8) } }, body)
-    }
-
-    /// `folder`, `/` and `name` as a C string in a temporary buffer, for the length of `body`.
-    static func withEntryPath<T>(_ folder: UnsafeBufferPointer<UInt8>, _ name: String, _ body: (UnsafePointer<CChar>) -> T) -> T {
-        withCPath(length: folder.count + 1 + name.utf8.count, { path in
-            path.append(folder)
-            path.append(name.utf8)
-        }, body)
-    }
-
-    /// Path components written one after another, `/` between them, into a buffer sized for them.
-    struct CPathWriter {
-        let buffer: UnsafeMutableBufferPointer<CChar>
-        var count = 0, components = 0
-
-        mutating func append(_ component: some Collection<UInt8>) {
-            // Room for the separator, the component and the NUL that follows them all.
-            precondition(count + (components > 0 ? 1 : 0) + component.count < buffer.count, "path longer than its buffer")
-            if components > 0 {
-                buffer[count] = CChar(bitPattern: UInt8(ascii: "/"))
-                count += 1
+        var length = components.count - 1
+        for c in components { length += c.utf8.count }
+        // Each component checked and copied in one pass over its bytes (a path per file opened or stat'ed).
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 1) { buffer -> T in
+            guard let base = buffer.baseAddress else { return body("") }
+            var at = 0
+            for (i, component) in components.enumerated() {
+                if i > 0 {
+                    base[at] = UInt8(ascii: "/")
+                    at += 1
+                }
+                var c = component
+                let copied = c.withUTF8 { bytes -> Bool in
+                    guard StoragePath.isSafeComponent(bytes), let from = bytes.baseAddress else { return false }
+                    (base + at).initialize(from: from, count: bytes.count)
+                    return true
+                }
+                guard copied else { return body("") }
+                at += c.utf8.count
             }
-            components += 1
-            for byte in component {
-                buffer[count] = CChar(bitPattern: byte)
-                count += 1
-            }
+            precondition(at == length, "path length")
+            base[at] = 0
+            return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: length + 1) { body($0) }
         }
     }
 
-    /// What `write` writes (`length` bytes), NUL-terminated in a temporary buffer, handed to `body`.
-    private static func withCPath<T>(length: Int, _ write: (inout CPathWriter) -> Void, _ body: (UnsafePointer<CChar>) -> T) -> T {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
-            var path = CPathWriter(buffer: buffer)
-            write(&path)
-            precondition(path.count == length, "path length")
-            buffer[path.count] = 0
-            return body(buffer.baseAddress!)
+    /// `folder`, `/` and `name` as a C string in a temporary buffer, for the length of `body` (a `link` stat'ed per
+    /// folder listed: copied whole, not byte by byte).
+    static func withEntryPath<T>(_ folder: UnsafeBufferPointer<UInt8>, _ name: String, _ body: (UnsafePointer<CChar>) -> T) -> T {
+        var name = name
+        return name.withUTF8 { entry in
+            let length = folder.count + 1 + entry.count
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 1) { buffer -> T in
+                guard let base = buffer.baseAddress else { return body("") }
+                if let from = folder.baseAddress { base.initialize(from: from, count: folder.count) }
+                base[folder.count] = UInt8(ascii: "/")
+                if let from = entry.baseAddress { (base + folder.count + 1).initialize(from: from, count: entry.count) }
+                base[length] = 0
+                return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: length + 1) { body($0) }
+            }
         }
     }
 

@@ -22,11 +22,7 @@ public struct StoragePath: Hashable, Sendable, Comparable, CustomStringConvertib
 
     public static func isSafeComponent(_ c: String) -> Bool {
         // Checked for every name a listing returns and every path built: `memchr` over a native string's bytes.
-        if let safe = c.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
-            guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
-            if bytes.count <= 2 && bytes.allSatisfy({ $0 == UInt8(ascii: ".") }) { return false }
-            return memchr(base, Int32(UInt8(ascii: "/")), bytes.count) == nil && memchr(base, 0, bytes.count) == nil
-        }) {
+        if let safe = c.utf8.withContiguousStorageIfAvailable(isSafeComponent) {
             return safe
         }
         var onlyDots = true
@@ -37,6 +33,13 @@ public struct StoragePath: Hashable, Sendable, Comparable, CustomStringConvertib
             count += 1
         }
         return count > 0 && !(onlyDots && count <= 2)
+    }
+
+    /// `isSafeComponent` of a name's UTF-8 bytes.
+    static func isSafeComponent(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
+        if bytes.count <= 2 && bytes.allSatisfy({ $0 == UInt8(ascii: ".") }) { return false }
+        return memchr(base, Int32(UInt8(ascii: "/")), bytes.count) == nil && memchr(base, 0, bytes.count) == nil
     }
 
     public func appending(_ component: String) -> StoragePath {
@@ -64,7 +67,7 @@ public struct StoragePath: Hashable, Sendable, Comparable, CustomStringConvertib
     public var description: String { relativeString.isEmpty ? "." : relativeString }
 
     public func hasPrefix(_ other: StoragePath) -> Bool {
-        components.count >= other.components.count && Array(components.prefix(other.components.count)) == other.components
+        components.starts(with: other.components)
     }
 
     public static func < (a: StoragePath, b: StoragePath) -> Bool {
