@@ -88,43 +88,51 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         var length = components.count - 1
         for c in components { length += c.utf8.count }
         // Each component checked and copied in one pass over its bytes (a path per file opened or stat'ed).
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 1) { buffer -> T in
-            guard let base = buffer.baseAddress else { return body("") }
+        return withCPath(length: length, { path in
             var at = 0
             for (i, component) in components.enumerated() {
                 if i > 0 {
-                    base[at] = UInt8(ascii: "/")
+                    path[at] = UInt8(ascii: "/")
                     at += 1
                 }
                 var c = component
-                let copied = c.withUTF8 { bytes -> Bool in
-                    guard StoragePath.isSafeComponent(bytes), let from = bytes.baseAddress else { return false }
-                    (base + at).initialize(from: from, count: bytes.count)
-                    return true
+                let copied = c.withUTF8 { bytes -> Int? in
+                    guard StoragePath.isSafeComponent(bytes), let from = bytes.baseAddress else { return nil }
+                    (path + at).initialize(from: from, count: bytes.count)
+                    return bytes.count
                 }
-                guard copied else { return body("") }
-                at += c.utf8.count
+                guard let copied else { return false }
+                at += copied
             }
             precondition(at == length, "path length")
-            base[at] = 0
-            return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: length + 1) { body($0) }
-        }
+            return true
+        }, body)
     }
 
     /// `folder`, `/` and `name` as a C string in a temporary buffer, for the length of `body` (a `link` stat'ed per
-    /// folder listed: copied whole, not byte by byte).
+    /// folder listed).
     static func withEntryPath<T>(_ folder: UnsafeBufferPointer<UInt8>, _ name: String, _ body: (UnsafePointer<CChar>) -> T) -> T {
         var name = name
         return name.withUTF8 { entry in
-            let length = folder.count + 1 + entry.count
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 1) { buffer -> T in
-                guard let base = buffer.baseAddress else { return body("") }
-                if let from = folder.baseAddress { base.initialize(from: from, count: folder.count) }
-                base[folder.count] = UInt8(ascii: "/")
-                if let from = entry.baseAddress { (base + folder.count + 1).initialize(from: from, count: entry.count) }
-                base[length] = 0
-                return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: length + 1) { body($0) }
-            }
+            withCPath(length: folder.count + 1 + entry.count, { path in
+                if let from = folder.baseAddress { path.initialize(from: from, count: folder.count) }
+                path[folder.count] = UInt8(ascii: "/")
+                if let from = entry.baseAddress { (path + folder.count + 1).initialize(from: from, count: entry.count) }
+                return true
+            }, body)
+        }
+    }
+
+    /// `length` bytes written by `fill` into a temporary buffer, NUL-terminated and handed to `body` as a C string;
+    /// `fill` returning false (an unsafe component) hands `body` the empty path instead.
+    private static func withCPath<T>(
+        length: Int, _ fill: (UnsafeMutablePointer<UInt8>) -> Bool, _ body: (UnsafePointer<CChar>) -> T
+    ) -> T {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 1) { buffer -> T in
+            let base = buffer.baseAddress!  // capacity is at least 1
+            guard fill(base) else { return body("") }
+            base[length] = 0
+            return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: length + 1) { body($0) }
         }
     }
 
