@@ -465,3 +465,11 @@ extension StorageDriver {
         }
     }
 }
+
+extension Result where Failure == DriverError {
+    /// A batch's read that failed transiently: the caller reads again, with retries, rather than take it.
+    var isTransientFailure: Bool {
+        if case .failure(let e) = self { return e.isTransient }
+        return false
+    }
+}

@@ -23,6 +23,17 @@ public enum StoreLayout {
         return StoragePath(trusted: ["blobs", d.algorithm.name, String(hex.prefix(2)), hex, "data"])
     }
 
+    /// `blobs/<algorithm>`, where batches of blob reads are opened from (`blobDataInAlgorithmDirectory`).
+    public static func blobAlgorithmDirectory(_ algorithm: DigestAlgorithm) -> StoragePath {
+        StoragePath(trusted: ["blobs", algorithm.name])
+    }
+
+    /// `blobData(d)` relative to `blobAlgorithmDirectory(d.algorithm)`.
+    public static func blobDataInAlgorithmDirectory(_ d: Digest) -> [String] {
+        let hex = d.hex
+        return [String(hex.prefix(2)), hex, "data"]
+    }
+
     /// Folder names inside a repository, for the builders below.
     private static let layers = "_layers", manifests = "_manifests", tags = "tags", revisions = "revisions"
 

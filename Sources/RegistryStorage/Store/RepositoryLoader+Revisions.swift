@@ -11,28 +11,84 @@ extension RepositoryLoader {
         // zipped with it: paired by construction, not by an index kept alongside.
         let prefetched = trustWalkedLinks
             ? sorted.map { _ in nil } : await prefetchLinks(sorted.map(\.value), under: StoreLayout.revisionsDirectory(repo))
-        for ((d, path), ahead) in zip(sorted, prefetched) {
-            if trustWalkedLinks {
-                revisions[d] = await loadRevision(d, target: d, placement: .revisions, problems: [], acc)
-                continue
+        let revisionLinks = Array(zip(sorted, prefetched))
+        for start in stride(from: 0, to: revisionLinks.count, by: Self.manifestBatch) {
+            let chunk = revisionLinks[start..<min(start + Self.manifestBatch, revisionLinks.count)]
+            // A link's target is known from its bytes alone, so the chunk's manifest blobs are read in one batch.
+            let manifests = await prefetchManifestBlobs(chunk.compactMap { link, ahead in
+                trustWalkedLinks ? link.key : ahead.flatMap { try? $0.get() }.flatMap { try? LinkContent.parse($0).get().target }
+            })
+            for ((d, path), ahead) in chunk {
+                await loadRevisionLink(d, path: path, ahead: ahead, trusted: trustWalkedLinks, manifests: manifests, &links, &revisions, repo: repo, acc)
             }
-            let read = await readLink(path, expected: d, prefetched: ahead)
-            guard let target = read.content?.target else {
-                if read.notFound && links.scanned {
-                    // A folder without a link is no revision (the full walk never sees one); it may hold seed-era signatures.
-                    links.revisions[d] = nil
-                    await scanSignatures(repo, d, into: &links, acc)
-                } else {
-                    acc.problems += read.problems
-                }
-                continue
-            }
-            revisions[d] = await loadRevision(d, target: target, placement: .revisions, problems: read.problems, acc)
-            if links.scanned, revisions[d]?.manifest?.schema1 != nil {
-                await scanSignatures(repo, d, into: &links, acc)
-            }
+            if detail.readsConfigs { await loadConfigs(of: chunk.map(\.0.key), in: &revisions) }
         }
         return revisions
+    }
+
+    /// The image configs of the revisions `ds` (loaded without them), their blobs read in one batch like manifests'.
+    private func loadConfigs(of ds: [Digest], in revisions: inout [Digest: ManifestRevision]) async {
+        let manifests = ds.compactMap { d in revisions[d]?.manifest.map { (d, $0) } }
+        let configs = await prefetchBlobs(manifests.compactMap { Self.configToRead($0.1) }, limit: ImageConfig.maxSize)
+        for (d, m) in manifests {
+            let (config, problems) = await loadConfig(m, fetched: Self.configToRead(m).flatMap { configs[$0] })
+            revisions[d]?.config = config
+            revisions[d]?.problems += problems
+        }
+    }
+
+    /// Manifest blobs read per batch (`prefetchManifestBlobs`): each batch opens `blobs/sha256/` once, and holds at
+    /// most this many manifests of up to 4 MiB in memory.
+    static let manifestBatch = 16
+
+    /// One revision of `loadRevisions`: its link read (or trusted), its manifest loaded from `manifests` where read.
+    private func loadRevisionLink(
+        _ d: Digest, path: StoragePath, ahead: Result<[UInt8], DriverError>?, trusted: Bool,
+        manifests: [Digest: Result<[UInt8], DriverError>], _ links: inout ManifestLinks,
+        _ revisions: inout [Digest: ManifestRevision], repo: StoragePath, _ acc: Accumulator
+    ) async {
+        if trusted {
+            revisions[d] = await loadRevision(
+                d, target: d, placement: .revisions, problems: [], fetched: manifests[d], loadsConfig: false, acc)
+            return
+        }
+        let read = await readLink(path, expected: d, prefetched: ahead)
+        guard let target = read.content?.target else {
+            if read.notFound && links.scanned {
+                // A folder without a link is no revision (the full walk never sees one); it may hold seed-era signatures.
+                links.revisions[d] = nil
+                await scanSignatures(repo, d, into: &links, acc)
+            } else {
+                acc.problems += read.problems
+            }
+            return
+        }
+        revisions[d] = await loadRevision(
+            d, target: target, placement: .revisions, problems: read.problems, fetched: manifests[target], loadsConfig: false, acc)
+        if links.scanned, revisions[d]?.manifest?.schema1 != nil {
+            await scanSignatures(repo, d, into: &links, acc)
+        }
+    }
+
+    /// The sha256 manifest blobs `targets` read in one batch (`prefetchBlobs`).
+    func prefetchManifestBlobs(_ targets: [Digest]) async -> [Digest: Result<[UInt8], DriverError>] {
+        await prefetchBlobs(targets, limit: ManifestParser.maxManifestSize)
+    }
+
+    /// The sha256 blobs `targets` read in one batch relative to `blobs/sha256/` (`StorageDriver.readEach`: three
+    /// path components per blob instead of five from the store's root), when the load reads them from the store at
+    /// all: not when it stats every blob first, nor where a content or facts cache may answer instead. Blobs not
+    /// asked for or not answered are read one by one, as before.
+    func prefetchBlobs(_ targets: [Digest], limit: Int) async -> [Digest: Result<[UInt8], DriverError>] {
+        guard !detail.statsEveryBlob, cache == nil, !(readsFacts && facts != nil) else { return [:] }
+        var unique: [Digest] = []
+        for t in targets where t.algorithm == .sha256 && !unique.contains(t) { unique.append(t) }
+        guard !unique.isEmpty else { return [:] }
+        let results = await driver.readEach(
+            in: StoreLayout.blobAlgorithmDirectory(.sha256), unique.map(StoreLayout.blobDataInAlgorithmDirectory),
+            limit: limit)
+        guard results.count == unique.count else { return [:] }
+        return Dictionary(zip(unique, results), uniquingKeysWith: { first, _ in first })
     }
 
     /// Every blob the revisions' manifests reference. Built in place: a flattened array of every reference first
@@ -67,8 +123,11 @@ extension RepositoryLoader {
         }
     }
 
+    /// `fetched`: the manifest blob's read from a batch (`prefetchManifestBlobs`), standing for the read unless it
+    /// failed transiently (then the blob is read again, with retries).
     func loadRevision(
-        _ d: Digest, target: Digest, placement: LinkPlacement, problems: [Problem], _ acc: Accumulator
+        _ d: Digest, target: Digest, placement: LinkPlacement, problems: [Problem],
+        fetched: Result<[UInt8], DriverError>? = nil, loadsConfig: Bool = true, _ acc: Accumulator
     ) async -> ManifestRevision {
         // A light load reads the blob without a stat first: the read tells presence and size too.
         var prefetched: [UInt8]?
@@ -81,7 +140,7 @@ extension RepositoryLoader {
         } else if let (cachedState, cached) = await cachedManifest(target) {
             (state, prefetched) = (cachedState, cached)
         } else {
-            (state, prefetched) = await readManifestBlob(target)
+            (state, prefetched) = await readManifestBlob(target, fetched: fetched)
             blobs.record(target, state)
         }
         var revision = ManifestRevision(
@@ -144,9 +203,12 @@ extension RepositoryLoader {
             }
             for r in toStat { acc.blobStates[r] = await blobs.state(of: r) }
             if detail.readsConfigs {
-                let (config, configProblems) = await loadConfig(m)
-                revision.config = config
-                revision.problems += configProblems
+                // `loadRevisions` loads configs after each batch of revisions, their blobs read in a batch too.
+                if loadsConfig {
+                    let (config, configProblems) = await loadConfig(m)
+                    revision.config = config
+                    revision.problems += configProblems
+                }
             } else if let s1 = m.schema1 {
                 revision.config = ImageConfig.fromSchema1(s1)
             }
@@ -154,11 +216,17 @@ extension RepositoryLoader {
         return revision
     }
 
-    /// Reads a manifest blob in one go; a too-large one is reported by size without reading it.
-    func readManifestBlob(_ target: Digest) async -> (BlobState, [UInt8]?) {
+    /// Reads a manifest blob in one go (or takes a batch's read of it); a too-large one is reported by size without
+    /// reading it.
+    func readManifestBlob(_ target: Digest, fetched: Result<[UInt8], DriverError>? = nil) async -> (BlobState, [UInt8]?) {
         do {
-            let bytes = try await driver.withRetries {
-                try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
+            let bytes: [UInt8]
+            if let fetched, !fetched.isTransientFailure {
+                bytes = try fetched.get()
+            } else {
+                bytes = try await driver.withRetries {
+                    try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
+                }
             }
             return (.present(size: Int64(bytes.count)), bytes)
         } catch {
@@ -173,12 +241,19 @@ extension RepositoryLoader {
         }
     }
 
-    func loadConfig(_ m: Manifest) async -> (ImageConfig?, [Problem]) {
-        if let s1 = m.schema1 { return (ImageConfig.fromSchema1(s1), []) }
-        guard let config = m.config, let d = config.digest,
+    /// The image config blob `loadConfig` reads for `m`: a config of a known type, not declared over the size limit.
+    static func configToRead(_ m: Manifest) -> Digest? {
+        guard m.schema1 == nil, let config = m.config, let d = config.digest,
             config.mediaType == nil || config.mediaType == MediaType.dockerConfig || config.mediaType == MediaType.ociConfig,
             (config.size ?? 0) <= Int64(ImageConfig.maxSize)
-        else { return (nil, []) }
+        else { return nil }
+        return d
+    }
+
+    /// `fetched`: the config blob's read from a batch (`prefetchBlobs`), taken as `readManifestBlob` takes one.
+    func loadConfig(_ m: Manifest, fetched: Result<[UInt8], DriverError>? = nil) async -> (ImageConfig?, [Problem]) {
+        if let s1 = m.schema1 { return (ImageConfig.fromSchema1(s1), []) }
+        guard let d = Self.configToRead(m) else { return (nil, []) }
         if let c = await cachedConfigFacts(d) { return (c, []) }
         do {
             let bytes: [UInt8]
@@ -186,7 +261,11 @@ extension RepositoryLoader {
             if let cached = await cachedBlob(d) {
                 (bytes, verified) = (cached, true)
             } else {
-                bytes = try await driver.withRetries { try await driver.read(StoreLayout.blobData(d), limit: ImageConfig.maxSize) }
+                if let fetched, !fetched.isTransientFailure {
+                    bytes = try fetched.get()
+                } else {
+                    bytes = try await driver.withRetries { try await driver.read(StoreLayout.blobData(d), limit: ImageConfig.maxSize) }
+                }
                 // Hashed once, for both caches; nothing to hash when neither is kept.
                 if cache != nil || facts != nil, d.recomputed(over: bytes) == d {
                     verified = true

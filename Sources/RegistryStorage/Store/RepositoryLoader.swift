@@ -132,12 +132,8 @@ extension RepositoryLoader {
     func readLink(_ path: StoragePath, expected: Digest?, prefetched: Result<[UInt8], DriverError>? = nil) async -> LinkRead {
         let bytes: [UInt8]
         do {
-            let usable: Result<[UInt8], DriverError>? = switch prefetched {
-            case .failure(let e)? where e.isTransient: nil
-            default: prefetched
-            }
-            if let usable {
-                bytes = try usable.get()
+            if let prefetched, !prefetched.isTransientFailure {
+                bytes = try prefetched.get()
             } else {
                 bytes = try await driver.withRetries { try await driver.read(path, limit: LinkContent.maxSize) }
             }
