@@ -61,6 +61,42 @@ import Testing
         #expect(driver.directReads.withLock { $0 }.allSatisfy { $0.parent.lastComponent != "current" })
     }
 
+    /// A listing load reads manifest and image-config blobs in batches under `blobs/sha256/` (more revisions than one
+    /// batch holds), none of them one by one; the filesystem's batches load the same.
+    @Test func manifestAndConfigBlobsAreReadInBatches() async throws {
+        let f = StoreFixture()
+        let count = RepositoryLoader.manifestBatch + 4
+        let images = (0..<count).map { f.image("r", tag: "t\($0)", layers: ["layer \($0)"]) }
+        let driver = ReadEachScriptDriver(base: f.driver, listsRecursivelyCheaply: false)
+        let repo = try #require(await RegistryStore(driver: driver).load(repository: "r", detail: .listing))
+        // The filesystem's batches open each blob relative to `blobs/sha256/`: the same load.
+        let root = try f.writeToDisk()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let onDisk = try FilesystemDriver(v2Directory: root + "/docker/registry/v2")
+        #expect(try #require(await RegistryStore(driver: onDisk).load(repository: "r", detail: .listing)) == repo)
+        for image in images {
+            #expect(repo.revision(image.manifest)?.manifest?.config?.digest == image.config)
+            #expect(repo.revision(image.manifest)?.config?.created != nil)
+        }
+        #expect(driver.directReads.withLock { $0 }.filter { $0.components.first == "blobs" } == [])
+        // Two batches of manifests and two of configs.
+        let blobBatches = driver.batchDirectories.withLock { $0 }.filter { $0 == StoreLayout.blobAlgorithmDirectory(.sha256) }
+        #expect(blobBatches.count == 4)
+    }
+
+    /// Batch reads that failed transiently are not taken: every manifest and config is read again on its own (with
+    /// retries), and the load is what an answered batch gives.
+    @Test func transientlyFailedBatchReadsAreReadAgain() async throws {
+        let f = StoreFixture()
+        let images = (0..<3).map { f.image("r", tag: "t\($0)", layers: ["layer \($0)"]) }
+        let driver = ReadEachScriptDriver(base: f.driver, listsRecursivelyCheaply: false, answer: .transient)
+        let repo = try #require(await RegistryStore(driver: driver).load(repository: "r", detail: .listing))
+        #expect(try #require(await RegistryStore(driver: f.driver).load(repository: "r", detail: .listing)) == repo)
+        #expect(repo.revisions.allSatisfy { $0.problems.isEmpty && $0.config != nil })
+        let blobReads = Set(driver.directReads.withLock { $0 }.filter { $0.components.first == "blobs" })
+        #expect(blobReads == Set(images.flatMap { [StoreLayout.blobData($0.manifest), StoreLayout.blobData($0.config)] }))
+    }
+
     /// Two tag folders whose names are canonically equivalent Unicode in different bytes ("é" as U+00E9 and as
     /// "e" U+0301): one `String` to Swift, two tags to the registry (Go compares bytes; its collector marks both).
     /// The load keeps both, each with its own target, and says why two tags print alike. Written on disk: the
@@ -105,6 +141,8 @@ import Testing
 final class ReadEachScriptDriver: StorageDriver, @unchecked Sendable {
     enum Answer: Sendable {
         case honest, dropFirst, dropLast, empty, extraFirst, extraLast
+        /// Every result a transient failure.
+        case transient
     }
 
     let base: any StorageDriver
@@ -112,6 +150,7 @@ final class ReadEachScriptDriver: StorageDriver, @unchecked Sendable {
     let answer: Answer
     let directReads = Locked<[StoragePath]>([])
     let batchCount = Locked(0)
+    let batchDirectories = Locked<[StoragePath]>([])
 
     init(base: any StorageDriver, listsRecursivelyCheaply: Bool, answer: Answer = .honest) {
         self.base = base
@@ -135,6 +174,7 @@ final class ReadEachScriptDriver: StorageDriver, @unchecked Sendable {
 
     func readEach(in dir: StoragePath, _ names: [[String]], limit: Int) async -> [Result<[UInt8], DriverError>] {
         batchCount.withLock { $0 += 1 }
+        batchDirectories.withLock { $0.append(dir) }
         var out: [Result<[UInt8], DriverError>] = []
         for name in names {
             do { out.append(.success(try await base.read(dir.appending(name), limit: limit))) } catch { out.append(.failure(DriverError(error))) }
@@ -148,6 +188,7 @@ final class ReadEachScriptDriver: StorageDriver, @unchecked Sendable {
         case .empty: out = []
         case .extraFirst: out.insert(stray, at: 0)
         case .extraLast: out.append(stray)
+        case .transient: out = out.map { _ in .failure(.transient(dir, "scripted")) }
         }
         return out
     }
