@@ -140,6 +140,28 @@ import Testing
         #expect(repo.uploads.first { $0.id == "broken-upload" }?.problems.map(\.code) == [.uploadUnreadable])
     }
 
+    /// `size(of:)` is the sum over `blobClosure`, each blob once: an image whose layers repeat, one with more
+    /// references than its buffer on the stack holds (70, some repeated), an index of both, and a light load's sizes
+    /// (declared ones) as well as a full load's (stored ones).
+    @Test(arguments: [LoadDetail.listing, .full])
+    func sizeIsTheSumOverTheBlobClosure(detail: LoadDetail) async throws {
+        let f = StoreFixture()
+        let repeated = f.image("r", tag: "repeated", layers: ["same", "same", "other", "same"])
+        let many = f.image("r", tag: "many", layers: (0..<70).map { "layer \($0 % 50)" })
+        let index = f.index("r", tag: "index", children: [(repeated.manifest, repeated.bytes.count, "amd64"), (many.manifest, many.bytes.count, "arm64")])
+        let repo = try #require(await f.store().load(repository: "r", detail: detail))
+        for d in [repeated.manifest, many.manifest, index] {
+            var seen = Set<Digest>()
+            let closure = repo.blobClosure(of: d, into: &seen)
+            #expect(repo.size(of: d) == closure.reduce(Int64(0)) { $0 + (repo.blobSize($1) ?? 0) })
+        }
+        let config = try #require(repo.blobSize(repeated.config))
+        #expect(repo.size(of: repeated.manifest) == Int64(repeated.bytes.count) + config + 4 + 5)
+        let manyConfig = try #require(repo.blobSize(many.config))
+        let manyLayers = (0..<50).reduce(Int64(0)) { $0 + Int64("layer \($1)".utf8.count) }
+        #expect(repo.size(of: many.manifest) == Int64(many.bytes.count) + manyConfig + manyLayers)
+    }
+
     @Test func sizesAndUniqueSizes() async throws {
         let f = StoreFixture()
         let shared = String(repeating: "s", count: 1000)

@@ -65,8 +65,7 @@ extension RepositoryLoader {
             : tagNames.map { _ in [] }
         for (name, history) in zip(tagNames, histories) {
             links.current[TagKey(name: name)] = StoreLayout.tagCurrentLink(repo, name)
-            links.index[TagKey(name: name)] = digestFolders(history, what: "tag history entry", acc)
-                .map { ($0.digest, StoreLayout.tagIndexLink(repo, name, $0.digest)) }
+            links.index[TagKey(name: name)] = digestFolders(history, what: "tag history entry", acc).map { ($0.digest, nil) }
         }
         return links
     }

@@ -66,7 +66,7 @@ extension RepositoryLoader {
             var history: [Digest] = []
             for (d, path) in links.index[key] ?? [] {
                 if detail.readsEveryLink {
-                    let read = await readLink(path, expected: d)
+                    let read = await readLink(path ?? StoreLayout.tagIndexLink(repo, name, d), expected: d)
                     problems += read.problems
                 }
                 history.append(d)

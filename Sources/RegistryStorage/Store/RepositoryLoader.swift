@@ -33,7 +33,9 @@ struct RepositoryLoader {
         var signatures: [Digest: [(digest: Digest, path: StoragePath)]] = [:]
         /// Tags keyed by their names' bytes (`TagKey`), not by `String`.
         var current: [TagKey: StoragePath] = [:]
-        var index: [TagKey: [(digest: Digest, path: StoragePath)]] = [:]
+        /// Each history entry's link path as a walk found it; nil where a scan found the folder (the path is then
+        /// `StoreLayout.tagIndexLink`, built only if needed: a path per history entry was an allocation each).
+        var index: [TagKey: [(digest: Digest, path: StoragePath?)]] = [:]
         var revisionFolders: Set<Digest> = []
         /// Found by listing folder names (not by a walk): signature folders are looked for where they can be.
         var scanned = false

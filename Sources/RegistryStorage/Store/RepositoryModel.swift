@@ -193,8 +193,30 @@ public struct RepositoryContents: Sendable, Equatable {
 
     /// Bytes of the blobs referenced by revision `d` (its own blob, config and layers; for an index, its children's too).
     public func size(of d: Digest) -> Int64 {
-        // `blobClosure`'s blobs summed as they are found: `ls` asks this of every manifest. The set is sized for an
-        // image's own references up front: growing it from empty cost several tables per manifest.
+        guard let m = revision(d)?.manifest, m.children.isEmpty else { return closureSize(of: d) }
+        // An image: its own blob and its references, each once. `ls` asks this of every manifest; repeats are told
+        // apart in a buffer on the stack, where a set per manifest was a hash table each.
+        var count = 1
+        m.forEachBlobReference { _ in count += 1 }
+        guard count <= 64 else { return closureSize(of: d) }
+        return withUnsafeTemporaryAllocation(of: Digest.self, capacity: count) { seen in
+            seen.initializeElement(at: 0, to: d)
+            var found = 1
+            var total = blobSize(d) ?? 0
+            m.forEachBlobReference { ref in
+                guard let r = ref.digest, !seen[..<found].contains(r) else { return }
+                seen.initializeElement(at: found, to: r)
+                found += 1
+                total += blobSize(r) ?? 0
+            }
+            _ = seen[..<found].deinitialize()
+            return total
+        }
+    }
+
+    /// `size(of:)` of any revision: `blobClosure`'s blobs summed as they are found.
+    private func closureSize(of d: Digest) -> Int64 {
+        // The set is sized for an image's own references up front: growing it from empty cost several tables.
         var seen = Set<Digest>(minimumCapacity: (revision(d)?.manifest.map { $0.layers.count + $0.children.count } ?? 0) + 2)
         var total: Int64 = 0
         func add(_ d: Digest) {
