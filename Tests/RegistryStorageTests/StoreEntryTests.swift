@@ -39,6 +39,16 @@ import Testing
         #expect(StoreEntry.journalEntry(id: "x-1").path == Journal.path("x-1"))
     }
 
+    /// The relative forms batches open from a folder name the same files as the whole paths.
+    @Test(arguments: [d1, d512]) func relativePathsJoinToTheWholeOnes(_ d: Digest) {
+        let repo = StoreLayout.repository("team/app")
+        #expect(StoreLayout.revisionsDirectory(repo).appending(StoreLayout.revisionLinkInRevisions(d)) == StoreLayout.revisionLink(repo, d))
+        #expect(StoreLayout.blobAlgorithmDirectory(d.algorithm).appending(StoreLayout.blobDataInAlgorithmDirectory(d)) == StoreLayout.blobData(d))
+        #expect(StoreLayout.revisionLink(repo, d).components(below: StoreLayout.revisionsDirectory(repo)) == StoreLayout.revisionLinkInRevisions(d))
+        #expect(StoreLayout.revisionsDirectory(repo).components(below: StoreLayout.revisionsDirectory(repo)) == nil)
+        #expect(StoreLayout.blobData(d).components(below: StoreLayout.revisionsDirectory(repo)) == nil)
+    }
+
     /// Paths the registry never writes, including ones a hostile store or journal could hold.
     static let hostile: [[String]] = {
         let hex = d1.hex

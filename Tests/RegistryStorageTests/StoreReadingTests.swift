@@ -96,6 +96,22 @@ import Testing
         #expect(repo.revision(img.manifest)?.manifest != nil)
     }
 
+    /// A light load finds revisions by folder name and builds a link's path only for a problem: each problem names
+    /// the revision link's own path, as a full load's walk does.
+    @Test(arguments: [LoadDetail.full, .listing, .marking])
+    func revisionLinkProblemsNameTheLink(detail: LoadDetail) async throws {
+        let f = StoreFixture()
+        let img = f.image("r", tag: "ok", layers: ["l"])
+        let other = f.image("r", tag: "other", layers: ["m"])
+        f.revisionLink("r", img.manifest, content: img.manifest.description + "\n")  // trailing newline
+        f.revisionLink("r", other.manifest, content: img.manifest.description)  // target differs from path
+        let repo = try #require(await f.store().load(repository: "r", detail: detail))
+        let problems = repo.allProblems.filter { [.nonCanonicalLink, .linkTargetMismatch].contains($0.code) }
+        #expect(problems.map(\.code).sorted { "\($0)" < "\($1)" } == [.linkTargetMismatch, .nonCanonicalLink])
+        #expect(problems.first { $0.code == .nonCanonicalLink }?.path == StoreLayout.revisionLink(f.repo("r"), img.manifest))
+        #expect(problems.first { $0.code == .linkTargetMismatch }?.path == StoreLayout.revisionLink(f.repo("r"), other.manifest))
+    }
+
     @Test func danglingTagAndMissingManifestBlob() async throws {
         let f = StoreFixture()
         let img = f.image("r", tag: "v1", layers: ["l"])

@@ -66,6 +66,11 @@ public struct StoragePath: Hashable, Sendable, Comparable, CustomStringConvertib
     public var relativeString: String { components.joined(separator: "/") }
     public var description: String { relativeString.isEmpty ? "." : relativeString }
 
+    /// The components below `dir`, when this path lies strictly under it.
+    public func components(below dir: StoragePath) -> [String]? {
+        components.count > dir.components.count && hasPrefix(dir) ? Array(components.dropFirst(dir.components.count)) : nil
+    }
+
     public func hasPrefix(_ other: StoragePath) -> Bool {
         components.starts(with: other.components)
     }

@@ -60,6 +60,9 @@ public enum StoreLayout {
         repo.appending([manifests, revisions, d.algorithm.name, d.hex, "link"])
     }
 
+    /// `revisionLink(repo, d)` relative to `revisionsDirectory(repo)`.
+    public static func revisionLinkInRevisions(_ d: Digest) -> [String] { [d.algorithm.name, d.hex, "link"] }
+
     /// Seed era (registry 2.0 to 2.4): the folder of a revision's stored schema1 signature links.
     public static func signaturesDirectory(_ repo: StoragePath, revision: Digest) -> StoragePath {
         revisionDirectory(repo, revision).appending("signatures")

@@ -55,7 +55,7 @@ extension RepositoryLoader {
         var links = ManifestLinks()
         links.scanned = true
         for (d, _) in await digestFolders(StoreLayout.revisionsDirectory(repo), what: "revision", acc) {
-            links.revisions[d] = StoreLayout.revisionLink(repo, d)
+            links.revisions[d] = .some(nil)
         }
         // Every tag's history listed relative to the tags folder, two short walks per tag.
         let histories = detail.readsTagHistory

@@ -9,8 +9,10 @@ extension RepositoryLoader {
         let sorted = links.revisions.sorted(by: { $0.key < $1.key })
         // Read relative to `_manifests/revisions/` in one batch: a short path walk per link. One result per link,
         // zipped with it: paired by construction, not by an index kept alongside.
+        let revisionsDir = StoreLayout.revisionsDirectory(repo)
         let prefetched = trustWalkedLinks
-            ? sorted.map { _ in nil } : await prefetchLinks(sorted.map(\.value), under: StoreLayout.revisionsDirectory(repo))
+            ? sorted.map { _ in nil }
+            : await prefetchLinks(sorted.map { d, walked in walked.map { $0.components(below: revisionsDir) } ?? StoreLayout.revisionLinkInRevisions(d) }, under: revisionsDir)
         let revisionLinks = Array(zip(sorted, prefetched))
         for start in stride(from: 0, to: revisionLinks.count, by: Self.manifestBatch) {
             let chunk = revisionLinks[start..<min(start + Self.manifestBatch, revisionLinks.count)]
@@ -43,7 +45,7 @@ extension RepositoryLoader {
 
     /// One revision of `loadRevisions`: its link read (or trusted), its manifest loaded from `manifests` where read.
     private func loadRevisionLink(
-        _ d: Digest, path: StoragePath, ahead: Result<[UInt8], DriverError>?, trusted: Bool,
+        _ d: Digest, path walked: StoragePath?, ahead: Result<[UInt8], DriverError>?, trusted: Bool,
         manifests: [Digest: Result<[UInt8], DriverError>], _ links: inout ManifestLinks,
         _ revisions: inout [Digest: ManifestRevision], repo: StoragePath, _ acc: Accumulator
     ) async {
@@ -52,7 +54,7 @@ extension RepositoryLoader {
                 d, target: d, placement: .revisions, problems: [], fetched: manifests[d], loadsConfig: false, acc)
             return
         }
-        let read = await readLink(path, expected: d, prefetched: ahead)
+        let read = await readLink(walked ?? StoreLayout.revisionLink(repo, d), expected: d, prefetched: ahead)
         guard let target = read.content?.target else {
             if read.notFound && links.scanned {
                 // A folder without a link is no revision (the full walk never sees one); it may hold seed-era signatures.

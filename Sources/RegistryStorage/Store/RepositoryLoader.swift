@@ -29,7 +29,9 @@ struct RepositoryLoader {
 
     /// Link files found under `_manifests`, by role.
     struct ManifestLinks {
-        var revisions: [Digest: StoragePath] = [:]
+        /// Each revision's link path as a walk found it; nil where a scan found the folder (the path is then
+        /// `StoreLayout.revisionLink`, built only if needed).
+        var revisions: [Digest: StoragePath?] = [:]
         var signatures: [Digest: [(digest: Digest, path: StoragePath)]] = [:]
         /// Tags keyed by their names' bytes (`TagKey`), not by `String`.
         var current: [TagKey: StoragePath] = [:]
@@ -118,25 +120,32 @@ extension RepositoryLoader {
     /// The link files `paths` (all under `dir`) read in one batch (`StorageDriver.readEach`), in order, one element
     /// per path (nil: read it directly); for `readLink(_:expected:prefetched:)`.
     func prefetchLinks(_ paths: [StoragePath], under dir: StoragePath) async -> [Result<[UInt8], DriverError>?] {
-        let depth = dir.components.count
-        let inside = paths.map { $0.components.count > depth && $0.hasPrefix(dir) }
-        let names = zip(paths, inside).compactMap { $1 ? Array($0.components.dropFirst(depth)) : nil }
-        guard !names.isEmpty else { return paths.map { _ in nil } }
+        await prefetchLinks(paths.map { $0.components(below: dir) }, under: dir)
+    }
+
+    /// `prefetchLinks` of links named relative to `dir` (nil: not under it, read directly).
+    func prefetchLinks(_ relative: [[String]?], under dir: StoragePath) async -> [Result<[UInt8], DriverError>?] {
+        let names = relative.compactMap { $0 }
+        guard !names.isEmpty else { return relative.map { _ in nil } }
         let results = await driver.readEach(in: dir, names, limit: LinkContent.maxSize)
         // An answer of another length cannot be paired with the names asked for: every link is then read directly.
-        guard results.count == names.count else { return paths.map { _ in nil } }
+        guard results.count == names.count else { return relative.map { _ in nil } }
         var read = results.makeIterator()
-        return inside.map { $0 ? read.next() : nil }
+        return relative.map { $0 != nil ? read.next() : nil }
     }
 
     /// Reads a link file and checks it against the digest its path names. A `prefetched` result (`prefetchLinks`)
     /// stands for the read unless it failed transiently (then the link is read again, with retries).
-    func readLink(_ path: StoragePath, expected: Digest?, prefetched: Result<[UInt8], DriverError>? = nil) async -> LinkRead {
+    /// `path` is built only where it is read directly or named in a problem.
+    func readLink(
+        _ path: @autoclosure () -> StoragePath, expected: Digest?, prefetched: Result<[UInt8], DriverError>? = nil
+    ) async -> LinkRead {
         let bytes: [UInt8]
         do {
             if let prefetched, !prefetched.isTransientFailure {
                 bytes = try prefetched.get()
             } else {
+                let path = path()
                 bytes = try await driver.withRetries { try await driver.read(path, limit: LinkContent.maxSize) }
             }
         } catch {
@@ -145,14 +154,14 @@ extension RepositoryLoader {
         }
         switch LinkContent.parse(bytes) {
         case .failure(let e):
-            return LinkRead(content: nil, problems: [Problem(.error, .invalidLink, e.description, at: path)])
+            return LinkRead(content: nil, problems: [Problem(.error, .invalidLink, e.description, at: path())])
         case .success(let c):
             var problems: [Problem] = []
             if !c.isCanonical {
-                problems.append(Problem(.error, .nonCanonicalLink, "link holds whitespace around the digest: registry 2.8.2 rejects it", at: path))
+                problems.append(Problem(.error, .nonCanonicalLink, "link holds whitespace around the digest: registry 2.8.2 rejects it", at: path()))
             }
             if let expected, c.target != expected {
-                problems.append(Problem(.error, .linkTargetMismatch, "link points at \(c.target), but its path names \(expected)", at: path))
+                problems.append(Problem(.error, .linkTargetMismatch, "link points at \(c.target), but its path names \(expected)", at: path()))
             }
             return LinkRead(content: c, problems: problems)
         }
