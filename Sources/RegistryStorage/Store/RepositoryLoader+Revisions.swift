@@ -16,12 +16,15 @@ extension RepositoryLoader {
         let revisionLinks = Array(zip(sorted, prefetched))
         for start in stride(from: 0, to: revisionLinks.count, by: Self.manifestBatch) {
             let chunk = revisionLinks[start..<min(start + Self.manifestBatch, revisionLinks.count)]
-            // A link's target is known from its bytes alone, so the chunk's manifest blobs are read in one batch.
-            let manifests = await prefetchManifestBlobs(chunk.compactMap { link, ahead in
-                trustWalkedLinks ? link.key : ahead.flatMap { try? $0.get() }.flatMap { try? LinkContent.parse($0).get().target }
-            })
-            for ((d, path), ahead) in chunk {
-                await loadRevisionLink(d, path: path, ahead: ahead, trusted: trustWalkedLinks, manifests: manifests, &links, &revisions, repo: repo, acc)
+            do {
+                // A link's target is known from its bytes alone, so the chunk's manifest blobs are read in one batch
+                // (and let go before the configs are read).
+                let manifests = await prefetchManifestBlobs(chunk.compactMap { link, ahead in
+                    trustWalkedLinks ? link.key : ahead.flatMap { try? $0.get() }.flatMap { try? LinkContent.parse($0).get().target }
+                })
+                for ((d, path), ahead) in chunk {
+                    await loadRevisionLink(d, path: path, ahead: ahead, trusted: trustWalkedLinks, manifests: manifests, &links, &revisions, repo: repo, acc)
+                }
             }
             if detail.readsConfigs { await loadConfigs(of: chunk.map(\.0.key), in: &revisions) }
         }
@@ -39,8 +42,8 @@ extension RepositoryLoader {
         }
     }
 
-    /// Manifest blobs read per batch (`prefetchManifestBlobs`): each batch opens `blobs/sha256/` once, and holds at
-    /// most this many manifests of up to 4 MiB in memory.
+    /// Manifest blobs read per batch (`prefetchManifestBlobs`), then image configs: each batch opens `blobs/sha256/`
+    /// once, and holds at most this many blobs of up to 4 MiB in memory.
     static let manifestBatch = 16
 
     /// One revision of `loadRevisions`: its link read (or trusted), its manifest loaded from `manifests` where read.
@@ -90,7 +93,7 @@ extension RepositoryLoader {
             in: StoreLayout.blobAlgorithmDirectory(.sha256), unique.map(StoreLayout.blobDataInAlgorithmDirectory),
             limit: limit)
         guard results.count == unique.count else { return [:] }
-        return Dictionary(zip(unique, results), uniquingKeysWith: { first, _ in first })
+        return Dictionary(uniqueKeysWithValues: zip(unique, results))
     }
 
     /// Every blob the revisions' manifests reference. Built in place: a flattened array of every reference first
