@@ -38,10 +38,13 @@ import Testing
     @Test(.timeLimit(.minutes(10)))
     func onlineCollectionLosesNothingOverS3() async throws {
         try RequiredTool.require(all: RequiredTool.registryTools + ["moto_server"])
-        let figures = try await Soak.run(collector: .drydockOnline, setup: .s3, minimumPushes: 100)
+        let figures = try await Soak.run(collector: .drydockOnline, setup: .s3, minimumPushes: 150)
         figures.report("drydock gc --online over S3 (moto)")
-        // Twice the load time (see Setup.s3): at least 100 pushes, so that 2% allows one or two visible failures.
-        figures.expectNothingLost(minimumPushes: 100)
+        // Twice the load time (see Setup.s3) and at least 150 pushes. The visible failures (HEAD said yes, the link
+        // went before the manifest PUT) come at 0.3-0.5% of pushes over S3 in the runs the README records: at 100
+        // pushes the 2% bound allowed one, and a busy host's run of 102 pushes with 3 failures failed it. 150 allow
+        // two and narrow the estimate; the bound itself is issue 14's.
+        figures.expectNothingLost(minimumPushes: 150)
     }
 
     /// What the issue measured: Drydock's offline `gc --yes` in the same loop. Recorded, not asserted: it shows
