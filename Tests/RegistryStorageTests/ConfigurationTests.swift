@@ -46,6 +46,17 @@ import Testing
         #expect(try parse(Self.yaml("  filesystem: {}")).storage == .filesystem(rootDirectory: "/var/lib/registry"))
     }
 
+    /// A NUL in the root would end the C path early and open another folder (registry 2.8.2's Go calls refuse it).
+    @Test func filesystemRootWithANULIsRefused() throws {
+        let error = parseError(Self.yaml("  filesystem:\n    rootdirectory: \"/srv/registry\\0/elsewhere\""))
+        guard case .invalidValue(let key, let reason)? = error else {
+            Issue.record("accepted: \(String(describing: error))")
+            return
+        }
+        #expect(key == "storage.filesystem.rootdirectory" && reason.contains("NUL"))
+        #expect(throws: DriverError.self) { _ = try FilesystemDriver(v2Directory: "/tmp\u{0}/elsewhere") }
+    }
+
     @Test func filesystemExplicitRoot() throws {
         let config = try parse(Self.filesystemYAML)
         #expect(config.storage == .filesystem(rootDirectory: "/srv/registry"))

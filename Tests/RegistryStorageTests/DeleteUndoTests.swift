@@ -157,4 +157,24 @@ import Testing
         // Undo without an id takes the newest readable entry, never the forged file.
         #expect(try await undo.undo(nil).journalID == latest.journalID)
     }
+
+    /// An entry giving its id twice: `JSONDecoder` takes the first (its file name), other readers the last. The
+    /// listing refuses it, and so must undo: the same entry is never both rejected and applied.
+    @Test func entryThatGivesAFieldTwiceIsRefusedByUndoAsByTheListing() async throws {
+        let (f, _) = Self.store()
+        let (_, old) = try await f.delete([.tag(repository: "team/app", tag: "old")])
+        let path = Journal.directory.appending(old.journalID + ".json")
+        var text = String(decoding: try #require(f.driver.contents(path)), as: UTF8.self)
+        let open = try #require(text.firstIndex(of: "{"))
+        text.insert(contentsOf: "\"id\":\"\(old.journalID)\",", at: text.index(after: open))
+        f.driver.put(path, Array(text.utf8))
+        let before = f.driver.allFiles
+        let undo = JournalUndo(store: f.store(), policy: .unrestricted)
+        await #expect(throws: DeleteError.self) { _ = try await undo.preview(old.journalID) }
+        await #expect(throws: DeleteError.self) { _ = try await undo.undo(old.journalID) }
+        let unchanged = f.driver.allFiles == before
+        #expect(unchanged, "nothing changed")
+        let (entries, problems) = try await undo.list()
+        #expect(entries.isEmpty && problems.count == 1, "\(problems)")
+    }
 }

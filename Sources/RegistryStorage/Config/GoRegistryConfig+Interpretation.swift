@@ -18,6 +18,10 @@ extension GoRegistryConfig {
                     throw .invalidValue(key: "storage.filesystem.rootdirectory", reason: "expected a path, found \(value.brief)")
                 }
                 root = text
+                // A C path ends at its first NUL: the folder opened would not be the one named (Go's calls refuse it).
+                guard !root.utf8.contains(0) else {
+                    throw .invalidValue(key: "storage.filesystem.rootdirectory", reason: "the path contains a NUL character (\\x00)")
+                }
                 if value == .null {
                     warnings.append("storage.filesystem.rootdirectory is empty (null): registry 2.8.2 then stores "
                                     + "under a directory literally named \"<nil>\" in its working directory")

@@ -106,6 +106,15 @@ public struct Journal: Sendable {
             if e.isNotFound { throw .notFound("no journal entry \"\(SafeText.escaping(id))\"") }
             throw .journal("cannot read \(path): \(e)")
         }
+        // The listing's scanner first: it refuses what `JSONDecoder` lets through (a field given twice, of which the
+        // decoder takes one and other readers the other), so undo never applies an entry the listing rejects.
+        var scanner = JournalSummaryScanner()
+        bytes.withUnsafeBytes { scanner.feed($0) }
+        do {
+            _ = try scanner.finish()
+        } catch {
+            throw .journal("\(path) is not a journal entry: \(error)")
+        }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         let entry: JournalEntry

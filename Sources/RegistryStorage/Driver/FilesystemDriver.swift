@@ -19,6 +19,8 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
 
     /// `v2Directory` is the `docker/registry/v2` folder itself.
     public init(v2Directory: String, displayLocation: String? = nil, followSymlinks: Bool = false) throws {
+        // The C path would end at a NUL and name another folder.
+        guard !v2Directory.utf8.contains(0) else { throw DriverError.io(.root, "the store's path contains a NUL character") }
         let fd = open(v2Directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw FilesystemDriver.mapErrno(errno, .root) }
         self.rootFD = fd

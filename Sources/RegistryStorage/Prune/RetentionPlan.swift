@@ -85,10 +85,26 @@ public struct RetentionPlan: Sendable, Equatable, Codable {
 
     /// The manifests nothing reaches once `removedTags` are gone, and the signature tags of those manifests, which go
     /// with them (and may leave more unreached, hence the loop). Refused for a repository whose reachability is not
-    /// fully known: a tag link that cannot be read, or a reached manifest that cannot be parsed, may keep anything.
+    /// fully known: a tag link that cannot be read, a tags folder or tag that could not be listed (a symlink not
+    /// followed, permissions, a name that is not UTF-8: the registry may serve tags there), a reached manifest that
+    /// cannot be parsed, or a stored manifest blob that cannot be read at all (a symlink, FIFO, I/O error: it may be a
+    /// referrer of a kept one) may keep anything. The same problems block `gc` (`Problem.leavesContentUnknown`).
     private mutating func planManifests(_ repo: RepositoryContents, _ out: inout Repository, _ removedTags: inout Set<String>, _ pushed: [String: Date?]) {
         if repo.tags.contains(where: { $0.current == nil && !$0.problems.isEmpty }) {
             warnings.append("\(SafeText.escaping(repo.name)): a tag link cannot be read, so no manifest is removed there (--untagged)")
+            return
+        }
+        if let unknown = (repo.entry.problems + repo.problems + repo.tags.flatMap(\.problems)).first(where: \.leavesContentUnknown) {
+            warnings.append("\(SafeText.escaping(repo.name)): not everything in it could be read (\(unknown.message)), so no manifest is removed there (--untagged)")
+            return
+        }
+        if let unreadable = repo.revisions.first(where: { r in
+            switch r.blob {
+            case .unreadable, .notRegular: true
+            case .present, .missing: false
+            }
+        }) {
+            warnings.append("\(SafeText.escaping(repo.name))@\(unreadable.digest.short) cannot be read, so no manifest is removed there (--untagged): it may be a referrer of a kept manifest")
             return
         }
         while true {

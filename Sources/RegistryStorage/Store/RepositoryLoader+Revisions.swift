@@ -118,8 +118,14 @@ extension RepositoryLoader {
             } else if !referenced.contains(link.digest) {
                 if !detail.readsEveryLink {
                     // A light scan assumed the link's target from its path; a candidate manifest is worth the read.
-                    guard let read = await readLink(StoreLayout.layerLink(repo, link.digest), expected: link.digest).content?.target else { continue }
-                    target = read
+                    let read = await readLink(StoreLayout.layerLink(repo, link.digest), expected: link.digest)
+                    guard let readTarget = read.content?.target else {
+                        // No link in the folder is no link (the registry's blob delete leaves the folder); one that
+                        // cannot be read may name a seed-era manifest, which blocks a collection.
+                        if !read.notFound { acc.problems += read.problems }
+                        continue
+                    }
+                    target = readTarget
                 }
                 if let seed = await seedRevision(link.digest, target: target, hinted: links.revisionFolders.contains(link.digest), acc) {
                     revisions[link.digest] = seed

@@ -8,12 +8,31 @@ extension RepositoryLoader {
     /// A `_layers` link whose blob turns out to be a manifest: the May 2015 to v2.1.0 placement (storage-format §1.6).
     func seedRevision(_ d: Digest, target: Digest, hinted: Bool, _ acc: Accumulator) async -> ManifestRevision? {
         let state = await blobs.state(of: target)
+        let what = "a _layers-linked blob, which may be a seed-era manifest the registry serves,"
+        switch state {
+        case .notRegular(let kind):
+            // The registry follows symlinks and would serve it: what it references is unknown, which blocks a
+            // collection (`Problem.leavesContentUnknown`) instead of sweeping its layers.
+            acc.problems.append(Problem.notAFile(kind, at: StoreLayout.blobData(target), expected: what))
+            return nil
+        case .unreadable(let why):
+            acc.problems.append(Problem(.error, .unreadable, "\(what) cannot be read: \(SafeText.escaping(why))", at: StoreLayout.blobData(target)))
+            return nil
+        case .present, .missing:
+            break
+        }
         guard let size = state.size, size <= RepositoryLoader.seedCandidateMaxSize || hinted else { return nil }
         let bytes: [UInt8]
         do {
-            bytes = try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize)
+            bytes = try await driver.withRetries { try await driver.read(StoreLayout.blobData(target), limit: ManifestParser.maxManifestSize) }
         } catch {
-            return nil
+            let error = DriverError(error)
+            switch error {
+            case .notFound, .tooLarge: return nil  // gone since the listing, or too large to be a manifest
+            default:
+                acc.problems.append(Problem.from(error, context: "cannot read \(what)"))
+                return nil
+            }
         }
         guard RepositoryLoader.looksLikeManifest(bytes) else { return nil }
         var revision = await loadRevision(d, target: target, placement: .layers, problems: [], acc)
