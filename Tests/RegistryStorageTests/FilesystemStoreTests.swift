@@ -622,6 +622,36 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
         }
     }
 
+    /// A symlink inside the store planted among the folders a change goes through (here where a quarantined blob
+    /// would be) must not redirect a delete, move or write to live data: changes follow no symlink unless links
+    /// are followed.
+    @Test func changesNeverGoThroughASymlinkInsideTheStore() async throws {
+        try await withEmptyDiskStore { disk in
+            try disk.put(p("blobs/sha256/ab/abcd/data"), "live")
+            try disk.put(p("drydock/quarantine/q1/sha256/keep/data"), "quarantined")
+            try disk.symlink(p("drydock/quarantine/q1/sha256/abcd"), to: "../../../../blobs/sha256/ab/abcd")
+            let driver = try disk.driver()
+            await #expect(throws: DriverError.self) { try await driver.delete(p("drydock/quarantine/q1/sha256/abcd/data")) }
+            await #expect(throws: DriverError.self) {
+                try await driver.move(p("drydock/quarantine/q1/sha256/keep/data"), to: p("drydock/quarantine/q1/sha256/abcd/data2"))
+            }
+            await #expect(throws: DriverError.self) {
+                try await driver.move(p("drydock/quarantine/q1/sha256/abcd/data"), to: p("drydock/quarantine/q1/sha256/moved"))
+            }
+            await #expect(throws: DriverError.self) { try await driver.write(p("drydock/quarantine/q1/sha256/abcd/data"), contents: [1]) }
+            #expect(fileText(disk.path(p("blobs/sha256/ab/abcd/data"))) == "live")
+            #expect(!lexists(disk.path(p("blobs/sha256/ab/abcd/data2"))))
+            // The link itself is removed like any entry; what it points at stays.
+            try await driver.delete(p("drydock/quarantine/q1/sha256/abcd"))
+            #expect(fileText(disk.path(p("blobs/sha256/ab/abcd/data"))) == "live")
+            // Followed on request, as every read is.
+            let followed = try disk.driver(followSymlinks: true)
+            try disk.symlink(p("drydock/quarantine/q1/sha256/abcd"), to: "../../../../blobs/sha256/ab/abcd")
+            try await followed.write(p("drydock/quarantine/q1/sha256/abcd/note"), contents: Array("n".utf8))
+            #expect(fileText(disk.path(p("blobs/sha256/ab/abcd/note"))) == "n")
+        }
+    }
+
     @Test func deleteRemovesNamesThatAreNotUTF8() async throws {
         try await withEmptyDiskStore { disk in
             try disk.rawFolder(in: p("d/tree"), name: [0xFF, 0xFE], then: ["inner"], file: (name: "f", text: "x"))

@@ -65,6 +65,32 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         return fd
     }
 
+    /// A folder that a change (write, move, delete) happens in, opened beneath the root without following any
+    /// symlink, not even one inside the store, unless links are followed: a link planted at, say,
+    /// `drydock/quarantine/<id>/sha256/<hex>` must not turn the removal of a quarantined blob into the removal of
+    /// a live one. Nothing Drydock plans to change lies behind a symlink (it never lists what a link leads to).
+    private func openFolderForChange(_ path: StoragePath) throws -> Int32 {
+        guard !followSymlinks else { return try openBeneath(path, O_RDONLY | O_DIRECTORY) }
+        var fd: Int32
+        repeat {
+            if hasOpenat2 {
+                fd = Self.withRelativePath(path.components) { Self.keepingErrno(drydock_open_beneath(rootFD, $0, O_RDONLY | O_DIRECTORY, 1)) }
+            } else {
+                fd = openNoFollow(path, O_RDONLY | O_DIRECTORY)
+            }
+        } while fd < 0 && errno == EINTR
+        guard fd >= 0 else {
+            let e = errno
+            guard e == ELOOP || e == EXDEV else { throw FilesystemDriver.mapErrno(e, path) }
+            // Which link: one that leaves the root (or dangles) is reported as any open reports it, one inside as
+            // a folder not followed.
+            let inside = try openBeneath(path, O_RDONLY | O_DIRECTORY)
+            close(inside)
+            throw DriverError.symlink(path, .folderNotFollowed)
+        }
+        return fd
+    }
+
     /// A system call's result with its `errno` carried out of a temporary buffer's scope: a long path's buffer is on
     /// the heap, and freeing it may change `errno` (glibc before 2.33) before the caller looks.
     struct KeptErrno<T> {
@@ -581,7 +607,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         var dir = StoragePath.root
         for c in path.components {
             dir = dir.appending(c)
-            let parentFD = try openBeneath(dir.parent, O_RDONLY | O_DIRECTORY)
+            let parentFD = try openFolderForChange(dir.parent)
             let r = mkdirat(parentFD, c, 0o755)
             let e = errno
             close(parentFD)
@@ -592,7 +618,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
     public func write(_ path: StoragePath, contents: [UInt8]) async throws {
         guard let name = path.lastComponent else { throw DriverError.io(path, "cannot write the store root") }
         try makeFolders(path.parent)
-        let dirFD = try openBeneath(path.parent, O_RDONLY | O_DIRECTORY)
+        let dirFD = try openFolderForChange(path.parent)
         defer { close(dirFD) }
         let temp = ".\(name).drydock-tmp"
         let fd = openat(dirFD, temp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -628,9 +654,9 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         let info = try await stat(source)
         guard info.kind == .file else { throw DriverError.notARegularFile(source, info.kind) }
         try makeFolders(destination.parent)
-        let fromFD = try openBeneath(source.parent, O_RDONLY | O_DIRECTORY)
+        let fromFD = try openFolderForChange(source.parent)
         defer { close(fromFD) }
-        let toFD = try openBeneath(destination.parent, O_RDONLY | O_DIRECTORY)
+        let toFD = try openFolderForChange(destination.parent)
         defer { close(toFD) }
         if drydock_rename_noreplace(fromFD, name, toFD, newName) == 0 { return }
         let e = errno
@@ -647,7 +673,7 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         guard let name = path.lastComponent else { throw DriverError.io(path, "refusing to delete the store root") }
         let parentFD: Int32
         do {
-            parentFD = try openBeneath(path.parent, O_RDONLY | O_DIRECTORY)
+            parentFD = try openFolderForChange(path.parent)
         } catch {
             let error = DriverError(error)
             if error.isNotFound { return }
