@@ -102,6 +102,30 @@ import Glibc
         #expect(followed.blockers.isEmpty && followed.blobs.isEmpty, "\(followed.blockers) \(followed.blobs)")
     }
 
+    /// A layer pushed by a SHA-512 digest: registry 2.8.2 stores its data once under the SHA-256 digest and links the
+    /// SHA-512 name to it (`_layers/sha512/<hex>/link` holding `sha256:<hex>`). The mark does not follow that link,
+    /// so before this block the SHA-256 data, which the tagged image pulls, was swept as unreferenced.
+    @Test func aKeptManifestReferencingASHA512BlobBlocks() async throws {
+        let f = StoreFixture()
+        let data = Array("layer pushed by its sha512 digest".utf8)
+        let stored = f.blob(data)
+        let alias = try #require(Digest("sha512:" + String(repeating: "ab", count: 64)))
+        f.layerLink("team/app", alias, content: stored.description)
+        f.layerLink("team/app", stored)
+        let config = f.blob(Array(StoreFixture.configJSON(architecture: "amd64", labels: [:], layers: 1).utf8))
+        f.layerLink("team/app", config)
+        let manifest = "{\"schemaVersion\":2,\"mediaType\":\"\(MediaType.ociManifest)\",\"config\":"
+            + StoreFixture.descriptorJSON(MediaType.ociConfig, config, 10) + ",\"layers\":["
+            + StoreFixture.descriptorJSON("application/vnd.oci.image.layer.v1.tar+gzip", alias, data.count) + "]}"
+        let m = f.manifestBlob("team/app", Array(manifest.utf8), tag: "v1")
+        let plan = try await GarbageCollector(store: f.store()).plan(deleteUntagged: false)
+        #expect(plan.blockers.contains { $0.contains(m.description) && $0.contains(alias.description) }, "\(plan.blockers)")
+        await #expect(throws: DeleteError.self) {
+            try await GarbageCollector(store: f.store()).collect(plan, policy: .unrestricted, registryStopped: true)
+        }
+        #expect(f.exists(StoreLayout.blobData(stored)))
+    }
+
     /// `prune --untagged` on a repository whose tags folder is a symlink leaving the store (the registry follows it
     /// and serves the tags): no manifest is removed there, with a warning; before, every manifest was.
     @Test func pruneUntaggedRemovesNoManifestWhereTagsCouldNotBeListed() async throws {

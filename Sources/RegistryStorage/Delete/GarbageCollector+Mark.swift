@@ -25,6 +25,11 @@ extension GarbageCollector {
         var marked: MarkSet
         var deletions: [DeletePlan.ManifestRef]
         var unreadable: [DeletePlan.ManifestRef]
+        /// Kept manifests that reference a blob by a digest other than SHA-256, with that digest. Registry 2.8.2
+        /// stores such a blob once under its SHA-256 digest and links the other name to it
+        /// (`_layers/sha512/<hex>/link` holding `sha256:…`, `blobwriter.go` Commit → `linkBlob`); what data the
+        /// reference keeps alive is only in that link, which the mark does not follow, so it blocks.
+        var aliased: [(manifest: DeletePlan.ManifestRef, reference: Digest)] = []
     }
 
     /// `expectedCount`: about how many distinct digests the mark will hold (the plan passes the stored blobs' count),
@@ -50,6 +55,9 @@ extension GarbageCollector {
                 result.marked.formUnion(r.references)
                 if rules == .drydock { result.marked.formUnion(r.signatureLinks) }
                 if r.unreadable { result.unreadable.append(.init(repository: repo.name, digest: r.digest)) }
+                if rules == .drydock, let other = r.references.first(where: { $0.algorithm != .sha256 }) {
+                    result.aliased.append((.init(repository: repo.name, digest: r.digest), other))
+                }
             }
         }
         return result

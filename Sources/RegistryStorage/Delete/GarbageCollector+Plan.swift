@@ -79,6 +79,11 @@ extension GarbageCollector {
             let why = byName[ref.repository]?.revision(ref.digest)?.unreadableBecause.map { " (\($0))" } ?? ""
             return "\(SafeText.escaping(ref.repository))@\(ref.digest) cannot be read\(why), so what it references is unknown (see drydock verify)"
         }
+        for (ref, other) in ours.aliased {
+            plan.blockers.append(
+                "\(SafeText.escaping(ref.repository))@\(ref.digest) references \(other): the registry stores such a blob under "
+                    + "the SHA-256 digest its _layers link names, which Drydock does not follow, so the data it needs is unknown")
+        }
         var seen = Set<String>()
         for problem in storeProblems.filter(\.leavesContentUnknown) + repositories.flatMap(\.unread) + unreadLayerLinks.filter(\.leavesContentUnknown) {
             let text = "not read: \(Self.describe(problem)); the blobs only it references would be swept"
