@@ -189,6 +189,8 @@ public struct OnlineCollector: Sendable {
             // A manifest coming back brings what it references (its config, layers and children in this repository).
             var queue = Array(manifests)
             while let key = queue.popLast() {
+                // Its own blob too: a manifest named only by a tag's current link is in no revision's references.
+                if blobCandidates.contains(key.digest), !restoredBlobs.contains(key.digest) { blobs.insert(key.digest) }
                 for ref in plan.manifestReferences[key] ?? [] {
                     if blobCandidates.contains(ref), !restoredBlobs.contains(ref) { blobs.insert(ref) }
                     let child = OnlineGCPlan.ManifestKey(repository: key.repository, digest: ref)
