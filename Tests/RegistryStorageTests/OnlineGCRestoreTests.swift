@@ -65,4 +65,46 @@ import TestHarness
         #expect(f.exists(StoreLayout.tagIndexLink(f.repo("team/app"), "v1", old.manifest)), "tag history entry restored")
         for d in [old.config] + old.layers { #expect(f.exists(StoreLayout.blobData(d))) }
     }
+
+    /// The README's remaining window for a tag: its current link lands only after the re-scan (the revision link it
+    /// wrote went in step 3). The next run's step 7 restores the manifest from the tag's current link, with the
+    /// config and layers read from the quarantined copy of the manifest, and purges none of them.
+    @Test func stepSevenRestoresAManifestATagNamesWithItsBlobs() async throws {
+        let f = StoreFixture()
+        f.driver.clock.withLock { $0 = Self.written }
+        let old = f.image("team/app", tag: "v1", layers: ["base", "old"], labels: ["v": "1"])
+        _ = f.image("team/app", tag: "v1", layers: ["base", "new"], labels: ["v": "2"])
+        let first = Self.collector(f, age: 7200)
+        let r1 = try await first.run(try await first.plan())
+        #expect(Set(r1.quarantined) == Set([old.manifest, old.config, old.layers[1]]))
+        f.tag("team/app", "rollback", old.manifest)
+        let second = Self.collector(f, age: 7200 + 90000)
+        let r2 = try await second.run(try await second.plan())
+        #expect(r2.deletedForGood.isEmpty, "deleted for good while tag rollback points at it: \(r2.deletedForGood)")
+        #expect(r2.restoredManifests == ["team/app@\(old.manifest)"])
+        #expect(f.exists(StoreLayout.revisionLink(f.repo("team/app"), old.manifest)))
+        for d in [old.manifest, old.config] + old.layers { #expect(f.exists(StoreLayout.blobData(d)), "\(d) back in blobs/") }
+    }
+
+    /// The README's remaining window: an index PUT whose child check passed before step 3 lands after the re-scan.
+    /// The next run's step 7 restores the child's revision link and manifest blob and, in the same pass, its config
+    /// and layers (the re-scan saw the child unlinked, so nothing it references was marked): the index pulls.
+    @Test func stepSevenRestoresAChildManifestWithItsConfigAndLayers() async throws {
+        let f = StoreFixture()
+        f.driver.clock.withLock { $0 = Self.written }
+        let child = f.image("multi", tag: nil, oci: true, layers: ["child layer"])
+        // Run 1, two hours after the push: the child is untagged and old, so it is unlinked and quarantined with its
+        // blobs; the slow index PUT has not written its links yet.
+        let first = Self.collector(f, age: 7200)
+        let r1 = try await first.run(try await first.plan())
+        #expect(Set(r1.quarantined) == Set([child.manifest, child.config] + child.layers))
+        // The slow request lands after the re-scan: a tagged index listing the child.
+        _ = f.index("multi", tag: "v1", children: [(child.manifest, child.bytes.count, "amd64")])
+        // Run 2, a day later: step 7 re-checks run 1's quarantine, now older than the quarantine period.
+        let second = Self.collector(f, age: 7200 + 90000)
+        let r2 = try await second.run(try await second.plan())
+        #expect(r2.deletedForGood.isEmpty, "deleted for good while the tagged index needs them: \(r2.deletedForGood)")
+        #expect(f.exists(StoreLayout.revisionLink(f.repo("multi"), child.manifest)), "child link restored")
+        for d in [child.manifest, child.config] + child.layers { #expect(f.exists(StoreLayout.blobData(d)), "\(d) back in blobs/") }
+    }
 }
