@@ -30,6 +30,9 @@ public struct RepositoryGCFacts: Sendable, Equatable {
     /// lists the histories of the repositories it deletes manifests from).
     public var tagHistory: [Digest: [String]]?
     public var tagNames: [String]
+    /// What the tags' `current` links name, sorted and distinct (a target need not be a stored revision: a tag PUT
+    /// racing an unlink can leave one naming a manifest whose revision link went).
+    public var tagTargets: [Digest]
     /// What the load skipped or could not read (symlinks, unreadable or non-regular links and folders): the
     /// repository's own problems of that kind, not its manifests' (`Revision.unreadable`).
     public var unread: [Problem]
@@ -58,6 +61,7 @@ public struct RepositoryGCFacts: Sendable, Equatable {
         for r in revisions where r.tagged { taggedReferences.formUnion(r.references) }
         unconfirmedLayerLinks = repo.unconfirmedLayerLinks.filter { !taggedReferences.contains($0) }
         tagNames = repo.tags.map(\.name)
+        tagTargets = Set(repo.tags.compactMap(\.current)).sorted()
         unread = (repo.entry.problems + repo.problems + repo.tags.flatMap(\.problems) + repo.layerLinks.flatMap(\.problems))
             .filter(\.leavesContentUnknown)
         if repo.tagHistoryKnown {

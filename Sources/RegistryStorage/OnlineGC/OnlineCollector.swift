@@ -147,7 +147,7 @@ public struct OnlineCollector: Sendable {
                 try await driver.withRetries { try await driver.move(StoreLayout.blobData(d), to: to) }
                 quarantine[i].state = .quarantined
                 result.quarantined.append(d)
-                result.quarantinedBytes += quarantine[i].size ?? 0
+                result.quarantinedBytes = OnlineGCBytes.adding(result.quarantinedBytes, quarantine[i].size ?? 0)
             } catch {
                 let e = DriverError(error)
                 switch e {
@@ -189,6 +189,8 @@ public struct OnlineCollector: Sendable {
             // A manifest coming back brings what it references (its config, layers and children in this repository).
             var queue = Array(manifests)
             while let key = queue.popLast() {
+                // Its own blob too: a manifest named only by a tag's current link is in no revision's references.
+                if blobCandidates.contains(key.digest), !restoredBlobs.contains(key.digest) { blobs.insert(key.digest) }
                 for ref in plan.manifestReferences[key] ?? [] {
                     if blobCandidates.contains(ref), !restoredBlobs.contains(ref) { blobs.insert(ref) }
                     let child = OnlineGCPlan.ManifestKey(repository: key.repository, digest: ref)
@@ -260,32 +262,30 @@ public struct OnlineCollector: Sendable {
         let restorer = QuarantineRestorer(driver: driver)
         let cutoff = now().addingTimeInterval(-options.quarantinePeriod)
         say("re-checking \(open.count) quarantine(s)")
+        // Manifests these entries unlinked that something needs again come back first, each with everything it
+        // references (config, layers, children transitively), before any data is kept or purged: the scan saw them
+        // unlinked, so `latest.referenced` lacks what they reference, and purging by it alone would delete for good
+        // the layers of the very manifest restored in the same pass.
+        let (needed, closureUnknown) = try await restoreNeededManifests(open, latest: latest, everything: everything, into: &result)
+        if !closureUnknown.isEmpty {
+            result.skipped.append("nothing purged this run: what a restored manifest references is unknown (\(closureUnknown.joined(separator: "; ")))")
+        }
         for var entry in open {
             guard Quarantine.folder(entry.id) != nil else { continue }
             result.quarantinesChecked.append(entry.id)
             var quarantine = entry.quarantine ?? []
             var changed = false
             var purge: [(index: Int, digest: Digest, path: StoragePath)] = []
-            // Manifests this entry unlinked that something needs again come back with their links.
-            for link in entry.links where link.kind == .revision {
-                guard let d = link.digest.flatMap({ Digest($0) }) else { continue }
-                let key = OnlineGCPlan.ManifestKey(repository: link.repository, digest: d)
-                if everything || latest.needs(key) {
-                    if try await restorer.restoreLinks(entry.manifestLinks(repository: key.repository, digest: d)) > 0 {
-                        result.restoredManifests.append("\(key.repository)@\(d)")
-                    }
-                }
-            }
             for i in quarantine.indices where quarantine[i].state == .quarantined {
                 guard let d = quarantine[i].parsedDigest else { continue }
-                if everything || latest.referenced.contains(d) {
+                if everything || needed.contains(d) {
                     _ = try await restorer.restoreData(d, journalID: entry.id)
                     _ = try await restorer.restoreLinks(entry.layerLinks(of: d))
                     quarantine[i].state = .restored
                     quarantine[i].note = "referenced again (re-checked by a later run)"
                     if entry.id != result.journalID { result.restoredFromEarlier.append(d) } else { result.restoredBlobs.append(d) }
                     changed = true
-                } else if entry.created <= cutoff, let path = Quarantine.data(entry.id, d) {
+                } else if entry.created <= cutoff, closureUnknown.isEmpty, let path = Quarantine.data(entry.id, d) {
                     purge.append((i, d, path))
                 }
             }
@@ -299,7 +299,7 @@ public struct OnlineCollector: Sendable {
                     quarantine[i].state = .purged
                     entry.blobs.append(d.description)
                     result.deletedForGood.append(d)
-                    result.deletedBytes += quarantine[i].size ?? 0
+                    result.deletedBytes = OnlineGCBytes.adding(result.deletedBytes, quarantine[i].size ?? 0)
                     changed = true
                 }
                 if let first = failures.first {
@@ -317,5 +317,78 @@ public struct OnlineCollector: Sendable {
             try await journal.write(entry)
         }
         store.blobCache.invalidateAll()
+    }
+
+    /// Restores the links of every manifest an entry of `open` unlinked that `latest` shows needed again (linked,
+    /// tagged or referenced), and of the children those need, transitively. Returns what must stay: `latest.referenced`
+    /// plus each restored manifest's closure (its own blob, config, layers, seed-era signatures, children's), read
+    /// from `blobs/` or from a quarantine; and the manifests whose content could not be read (nothing may be purged).
+    private func restoreNeededManifests(
+        _ open: [JournalEntry], latest: ReferenceScan, everything: Bool, into result: inout OnlineGCResult
+    ) async throws(DeleteError) -> (needed: Set<Digest>, unknown: [String]) {
+        let restorer = QuarantineRestorer(driver: store.driver)
+        let entries = open.filter { Quarantine.folder($0.id) != nil }
+        var needed = latest.referenced
+        var unknown: [String] = []
+        var seen = Set<OnlineGCPlan.ManifestKey>()
+        var queue: [OnlineGCPlan.ManifestKey] = []
+        for entry in entries {
+            for link in entry.links where link.kind == .revision {
+                guard let d = link.digest.flatMap({ Digest($0) }) else { continue }
+                let key = OnlineGCPlan.ManifestKey(repository: link.repository, digest: d)
+                if everything || latest.needs(key), seen.insert(key).inserted { queue.append(key) }
+            }
+        }
+        while let key = queue.popLast() {
+            var written = 0
+            for entry in entries {
+                let links = entry.manifestLinks(repository: key.repository, digest: key.digest)
+                guard !links.isEmpty else { continue }
+                written += try await restorer.restoreLinks(links)
+                needed.formUnion(links.filter { $0.kind == .signature }.compactMap { $0.signature.flatMap { Digest($0) } })
+            }
+            if written > 0 { result.restoredManifests.append("\(key.repository)@\(key.digest)") }
+            needed.insert(key.digest)
+            // Read even when linked at the scan: a revision whose blob lay in a quarantine then was marked alone.
+            switch await readManifest(key.digest, quarantines: entries.map(\.id)) {
+            case .parsed(let m):
+                needed.formUnion(m.referenceDigests)
+                for child in m.children.compactMap(\.digest) {
+                    let c = OnlineGCPlan.ManifestKey(repository: key.repository, digest: child)
+                    if seen.insert(c).inserted { queue.append(c) }
+                }
+            case .missing:
+                // Its bytes are nowhere: the registry cannot serve it, and nothing it named can be found from it.
+                break
+            case .unknown(let why):
+                unknown.append("\(SafeText.escaping(key.repository))@\(key.digest): \(why)")
+            }
+        }
+        return (needed, unknown)
+    }
+
+    private enum ManifestRead {
+        case parsed(Manifest)
+        case missing
+        case unknown(String)
+    }
+
+    /// Manifest `d` read from `blobs/`, else from the first of `quarantines` that holds it.
+    private func readManifest(_ d: Digest, quarantines: [String]) async -> ManifestRead {
+        let driver = store.driver
+        for path in [StoreLayout.blobData(d)] + quarantines.compactMap({ Quarantine.data($0, d) }) {
+            do {
+                let bytes = try await driver.withRetries { try await driver.read(path, limit: ManifestParser.maxManifestSize) }
+                switch ManifestParser.parse(bytes) {
+                case .success(let m): return .parsed(m)
+                case .failure(let e): return .unknown("\(path) does not parse: \(e)")
+                }
+            } catch {
+                let e = DriverError(error)
+                if e.isNotFound { continue }
+                return .unknown(SafeText.escaping(String(describing: e)))
+            }
+        }
+        return .missing
     }
 }

@@ -2,10 +2,14 @@
 /// the re-scan after a quarantine, and the re-check before quarantined data is deleted for good.
 struct ReferenceScan: Sendable {
     /// Every digest a present revision link references, or that a `_layers` link names (a client that mounted or
-    /// re-committed a blob after T0 is about to push a manifest that needs it), plus the revisions themselves.
+    /// re-committed a blob after T0 is about to push a manifest that needs it), plus the revisions themselves and
+    /// what tags' `current` links name.
     var referenced: Set<Digest>
     /// Per repository: the manifests linked under `_manifests/revisions`.
     var revisions: [String: Set<Digest>]
+    /// Per repository: what its tags' `current` links name, linked or not (a tag PUT that rewrote the revision link
+    /// of a candidate before step 3 unlinked it leaves a tag naming a manifest with no revision link).
+    var tagged: [String: Set<Digest>] = [:]
     /// Per repository: everything its present revisions reference (config, layers, index children).
     var referencedIn: [String: Set<Digest>]
     /// Catalog or repository parts that could not be read. A scan that did not see everything cannot prove a
@@ -28,6 +32,8 @@ struct ReferenceScan: Sendable {
         for repo in facts {
             out.referenced.formUnion(repo.layerLinks)
             out.revisions[repo.name] = Set(repo.revisions.map(\.digest))
+            out.tagged[repo.name] = Set(repo.tagTargets)
+            out.referenced.formUnion(repo.tagTargets)
             var inRepo = Set<Digest>()
             for r in repo.revisions { inRepo.formUnion(r.references + r.signatureLinks) }
             out.referencedIn[repo.name] = inRepo
@@ -38,9 +44,11 @@ struct ReferenceScan: Sendable {
         return out
     }
 
-    /// Whether the manifest `key` must come back: linked again (re-pushed) or referenced in its repository (an index
-    /// or referrer pushed after T0 whose check passed before the link went).
+    /// Whether the manifest `key` must come back: linked again (re-pushed), named by a tag's `current` link (tagged
+    /// again: the tag PUT rewrote the revision link before the unlink removed it), or referenced in its repository
+    /// (an index or referrer pushed after T0 whose check passed before the link went).
     func needs(_ key: OnlineGCPlan.ManifestKey) -> Bool {
-        revisions[key.repository]?.contains(key.digest) == true || referencedIn[key.repository]?.contains(key.digest) == true
+        revisions[key.repository]?.contains(key.digest) == true || tagged[key.repository]?.contains(key.digest) == true
+            || referencedIn[key.repository]?.contains(key.digest) == true
     }
 }

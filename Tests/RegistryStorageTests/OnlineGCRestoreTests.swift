@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import TestHarness
+@testable import RegistryStorage
+
+/// A manifest the online collector unlinked that something needs again comes back whole: its revision link and tag
+/// history, its own blob, config, layers and children's, in the pass that restores it (README, "Online garbage
+/// collection", steps 6 and 7 and the interleavings table).
+@Suite struct OnlineGCRestoreTests {
+    static let written: Double = 1000
+
+    static func collector(_ f: StoreFixture, age: Double, deleteUntagged: Bool = true) -> OnlineCollector {
+        let now = Date(timeIntervalSince1970: written + age)
+        return OnlineCollector(
+            store: f.store(), policy: .unrestricted, cache: .none,
+            options: OnlineGCOptions(grace: 3600, quarantinePeriod: 86400, settle: .milliseconds(1), deleteUntagged: deleteUntagged),
+            now: { now }, wait: { _ in })
+    }
+
+    /// Interleavings table: "tags an untagged manifest again … before the unlink the tag PUT rewrites the revision
+    /// link: restored with its blobs". A rollback (`PUT /v2/team/app/manifests/rollback` with the bytes of an old
+    /// untagged manifest) lands after the mark at T0 but before step 3, which removes the revision folder the PUT
+    /// rewrote: the re-scan counts the tag's current link, so the manifest and its blobs come back, and a later run
+    /// deletes nothing.
+    @Test func manifestTaggedAgainBeforeTheUnlinkIsRestoredWithItsBlobs() async throws {
+        let f = StoreFixture()
+        f.driver.clock.withLock { $0 = Self.written }
+        let old = f.image("team/app", tag: "v1", layers: ["base", "old"], labels: ["v": "1"])
+        _ = f.image("team/app", tag: "v1", layers: ["base", "new"], labels: ["v": "2"])
+        let collector = Self.collector(f, age: 7200)
+        let plan = try await collector.plan()
+        #expect(plan.gc.manifests.map(\.digest) == [old.manifest])
+        // The registry's PUT by tag: linkBlob rewrites the revision link, then the tag's index and current links.
+        f.driver.clock.withLock { $0 = Self.written + 7200 }
+        f.revisionLink("team/app", old.manifest)
+        f.tag("team/app", "rollback", old.manifest)
+        let r = try await collector.run(plan)
+        #expect(r.restoredManifests == ["team/app@\(old.manifest)"])
+        #expect(f.exists(StoreLayout.revisionLink(f.repo("team/app"), old.manifest)), "revision link restored")
+        for d in [old.manifest, old.config] + old.layers {
+            #expect(f.exists(StoreLayout.blobData(d)), "\(d) back in blobs/")
+            #expect(f.exists(StoreLayout.layerLink(f.repo("team/app"), d)) || d == old.manifest, "\(d)'s _layers link back")
+        }
+        let later = Self.collector(f, age: 7200 + 90000)
+        let r2 = try await later.run(try await later.plan())
+        #expect(r2.deletedForGood.isEmpty, "deleted for good while tag rollback points at it: \(r2.deletedForGood)")
+        #expect(f.exists(StoreLayout.blobData(old.layers[1])))
+    }
+
+    /// The same with the tag it had before (`PUT …/manifests/v1` back to the old bytes): the unlink removed that
+    /// tag's history entry for the manifest too, and the restore writes it back.
+    @Test func manifestTaggedAgainBeforeTheUnlinkGetsItsTagHistoryBack() async throws {
+        let f = StoreFixture()
+        f.driver.clock.withLock { $0 = Self.written }
+        let old = f.image("team/app", tag: "v1", layers: ["base", "old"], labels: ["v": "1"])
+        _ = f.image("team/app", tag: "v1", layers: ["base", "new"], labels: ["v": "2"])
+        let collector = Self.collector(f, age: 7200)
+        let plan = try await collector.plan()
+        #expect(plan.gc.manifests.map(\.digest) == [old.manifest])
+        f.driver.clock.withLock { $0 = Self.written + 7200 }
+        f.revisionLink("team/app", old.manifest)
+        f.tag("team/app", "v1", old.manifest)
+        _ = try await collector.run(plan)
+        #expect(f.exists(StoreLayout.revisionLink(f.repo("team/app"), old.manifest)))
+        #expect(f.exists(StoreLayout.tagIndexLink(f.repo("team/app"), "v1", old.manifest)), "tag history entry restored")
+        for d in [old.config] + old.layers { #expect(f.exists(StoreLayout.blobData(d))) }
+    }
+
+    /// The README's remaining window for a tag: its current link lands only after the re-scan (the revision link it
+    /// wrote went in step 3). The next run's step 7 restores the manifest from the tag's current link, with the
+    /// config and layers read from the quarantined copy of the manifest, and purges none of them.
+    @Test func stepSevenRestoresAManifestATagNamesWithItsBlobs() async throws {
+        let f = StoreFixture()
+        f.driver.clock.withLock { $0 = Self.written }
+        let old = f.image("team/app", tag: "v1", layers: ["base", "old"], labels: ["v": "1"])
+        _ = f.image("team/app", tag: "v1", layers: ["base", "new"], labels: ["v": "2"])
+        let first = Self.collector(f, age: 7200)
+        let r1 = try await first.run(try await first.plan())
+        #expect(Set(r1.quarantined) == Set([old.manifest, old.config, old.layers[1]]))
+        f.tag("team/app", "rollback", old.manifest)
+        let second = Self.collector(f, age: 7200 + 90000)
+        let r2 = try await second.run(try await second.plan())
+        #expect(r2.deletedForGood.isEmpty, "deleted for good while tag rollback points at it: \(r2.deletedForGood)")
+        #expect(r2.restoredManifests == ["team/app@\(old.manifest)"])
+        #expect(f.exists(StoreLayout.revisionLink(f.repo("team/app"), old.manifest)))
+        for d in [old.manifest, old.config] + old.layers { #expect(f.exists(StoreLayout.blobData(d)), "\(d) back in blobs/") }
+    }
+
+    /// The README's remaining window: an index PUT whose child check passed before step 3 lands after the re-scan.
+    /// The next run's step 7 restores the child's revision link and manifest blob and, in the same pass, its config
+    /// and layers (the re-scan saw the child unlinked, so nothing it references was marked): the index pulls.
+    @Test func stepSevenRestoresAChildManifestWithItsConfigAndLayers() async throws {
+        let f = StoreFixture()
+        f.driver.clock.withLock { $0 = Self.written }
+        let child = f.image("multi", tag: nil, oci: true, layers: ["child layer"])
+        // Run 1, two hours after the push: the child is untagged and old, so it is unlinked and quarantined with its
+        // blobs; the slow index PUT has not written its links yet.
+        let first = Self.collector(f, age: 7200)
+        let r1 = try await first.run(try await first.plan())
+        #expect(Set(r1.quarantined) == Set([child.manifest, child.config] + child.layers))
+        // The slow request lands after the re-scan: a tagged index listing the child.
+        _ = f.index("multi", tag: "v1", children: [(child.manifest, child.bytes.count, "amd64")])
+        // Run 2, a day later: step 7 re-checks run 1's quarantine, now older than the quarantine period.
+        let second = Self.collector(f, age: 7200 + 90000)
+        let r2 = try await second.run(try await second.plan())
+        #expect(r2.deletedForGood.isEmpty, "deleted for good while the tagged index needs them: \(r2.deletedForGood)")
+        #expect(f.exists(StoreLayout.revisionLink(f.repo("multi"), child.manifest)), "child link restored")
+        for d in [child.manifest, child.config] + child.layers { #expect(f.exists(StoreLayout.blobData(d)), "\(d) back in blobs/") }
+    }
+}
