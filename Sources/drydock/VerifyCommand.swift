@@ -48,16 +48,16 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         // Deep runs count blobs and bytes for the whole store, not per repository.
         let hashing = deep ? work.map { Self.hashWork($0.repo, $0.revisions) } : []
-        let total = hashing.reduce((blobs: 0, bytes: Int64(0))) { ($0.blobs + $1.blobs, $0.bytes + $1.bytes) }
+        let total = hashing.reduce((blobs: 0, bytes: Int64(0))) { ($0.blobs + $1.blobs, $0.bytes +| $1.bytes) }
         var before = (blobs: 0, bytes: Int64(0))
         for (i, item) in work.enumerated() {
             let done = before
             progress.update("verified \(i)/\(work.count) repositories")
             manifests += await verifier.verify(item.repo, revisions: item.revisions) { p in
                 progress.update(
-                    "hashing \(done.blobs + p.blobsDone)/\(total.blobs) blobs, \(ByteCount.format(done.bytes + p.bytesDone)) of \(ByteCount.format(total.bytes))")
+                    "hashing \(done.blobs + p.blobsDone)/\(total.blobs) blobs, \(ByteCount.format(done.bytes +| p.bytesDone)) of \(ByteCount.format(total.bytes))")
             }
-            if deep { before = (before.blobs + hashing[i].blobs, before.bytes + hashing[i].bytes) }
+            if deep { before = (before.blobs + hashing[i].blobs, before.bytes +| hashing[i].bytes) }
         }
         progress.finish()
         // Store-level findings concern the whole store; with a target, only that repository's.
@@ -74,6 +74,6 @@ struct VerifyCommand: AsyncParsableCommand {
     /// that is present, once.
     static func hashWork(_ repo: RepositoryContents, _ revisions: [ManifestRevision]) -> (blobs: Int, bytes: Int64) {
         let present = Set(revisions.flatMap { $0.manifest?.blobReferences.compactMap(\.digest) ?? [] }).filter { repo.blobStates[$0]?.isPresent == true }
-        return (present.count, present.reduce(Int64(0)) { $0 + (repo.blobStates[$1]?.size ?? 0) })
+        return (present.count, present.reduce(Int64(0)) { $0 +| (repo.blobStates[$1]?.size ?? 0) })
     }
 }

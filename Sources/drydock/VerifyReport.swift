@@ -105,8 +105,8 @@ struct VerifyReport: Encodable {
             warnings: verifications.filter { $0.ok && $0.worst == .warning }.count,
             errorFindings: errors, warningFindings: findings.filter { $0.severity == .warning }.count,
             infoFindings: findings.filter { $0.severity == .info }.count,
-            orphanBlobBytes: findings.filter { $0.kind == .orphanBlob }.reduce(0) { $0 + ($1.size ?? 0) },
-            staleUploadBytes: findings.filter { $0.kind == .staleUpload }.reduce(0) { $0 + ($1.size ?? 0) },
+            orphanBlobBytes: findings.bytes(of: .orphanBlob),
+            staleUploadBytes: findings.bytes(of: .staleUpload),
             ok_: failed == 0 && errors == 0)
     }
 

@@ -37,7 +37,7 @@ public struct RepositorySummary: Equatable, Sendable {
         let reach = ManifestReachability(repo)
         untaggedCount = repo.revisions.filter { !reach.isReachable($0.digest) }.count
         let blobs = repo.referencedBlobs.union(repo.revisions.flatMap(\.signatureLinks))
-        totalSize = blobs.reduce(0) { $0 + (repo.blobSize($1) ?? 0) }
+        totalSize = blobs.reduce(0) { $0 +| (repo.blobSize($1) ?? 0) }
         newestCreated = repo.revisions.compactMap { $0.config?.createdDate }.max()
         worstProblem = repo.allProblems.map(\.severity).max()
     }

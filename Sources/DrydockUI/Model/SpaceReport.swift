@@ -54,7 +54,7 @@ public struct SpaceReport: Equatable, Sendable {
         }
         return SpaceReport(
             largest: Array(uses.prefix(limit)), shared: Array(shared.prefix(limit)),
-            referencedBlobs: sizes.count, referencedBytes: sizes.values.reduce(0, +))
+            referencedBlobs: sizes.count, referencedBytes: sizes.values.saturatingSum())
     }
 }
 

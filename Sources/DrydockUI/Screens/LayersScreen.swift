@@ -30,7 +30,7 @@ enum LayersScreen {
         for (i, layer) in layers.enumerated() {
             rows.append(row("\(i + 1)", layer, contents, linked, verification, state))
         }
-        let total = layers.compactMap { $0.digest.flatMap { contents.blobStates[$0]?.size } ?? $0.size }.reduce(0, +)
+        let total = layers.compactMap { $0.digest.flatMap { contents.blobStates[$0]?.size } ?? $0.validSize }.saturatingSum()
         var content = ScreenContent(
             title: "Layers (\(layers.count), \(Format.size(total)))", columns: columns, rows: rows)
         if rows.isEmpty {

@@ -81,7 +81,7 @@ enum ManifestScreen {
 
     private static func image(_ b: inout DetailBuilder, _ rev: ManifestRevision, _ m: Manifest, _ repo: RepositoryContents) {
         let layers = m.schema1?.fsLayers ?? m.layers
-        let size = layers.compactMap { $0.digest.flatMap { repo.blobStates[$0]?.size } ?? $0.size }.reduce(0, +)
+        let size = layers.compactMap { $0.digest.flatMap { repo.blobStates[$0]?.size } ?? $0.validSize }.saturatingSum()
         b.section(
             "Layers ›", StyledText("\(Format.plural(layers.count, "layer")), \(Format.size(size)) (Enter lists them)"),
             target: .layers(repository: repo.name, digest: rev.digest))

@@ -53,7 +53,7 @@ enum SpaceScreen {
         case .planning?, nil: break
         }
         let orphans = modes?.orphanBlobs.bytes
-        let all = report.referencedBytes + (orphans ?? 0)
+        let all = report.referencedBytes +| (orphans ?? 0)
         var rows = [heading("store", "Store: \(Format.size(all)) in blobs\(orphanNote)")]
         func line(_ item: Int, _ label: String, _ bytes: Int64?, _ detail: StyledText) {
             rows.append(

@@ -54,7 +54,7 @@ struct DeletePlanner {
             let freed = GarbageCollector.mark(repositories, deleteUntagged: deleteUntagged).marked
                 .subtracting(GarbageCollector.mark(after, deleteUntagged: deleteUntagged).marked)
                 .filter { sizes[$0] != nil }
-            let bytes = freed.reduce(Int64(0)) { $0 + (sizes[$1] ?? 0) }
+            let bytes = freed.reduce(Int64(0)) { $0 +| (sizes[$1] ?? 0) }
             if deleteUntagged {
                 plan.reclaimableBytesDeletingUntagged = bytes
             } else {

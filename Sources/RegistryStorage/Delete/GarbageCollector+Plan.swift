@@ -44,7 +44,7 @@ extension GarbageCollector {
         let ours = Self.markCompact(repositories, deleteUntagged: deleteUntagged, expectedCount: stored.count)
         var plan = GCPlan(deleteUntagged: deleteUntagged, markedCount: ours.marked.count)
         plan.blobs = await unmarkedBlobs(stored, marked: ours.marked)
-        plan.bytes = plan.blobs.reduce(0) { $0 + ($1.size ?? 0) }
+        plan.bytes = plan.blobs.reduce(0) { $0 +| ($1.size ?? 0) }
         let kept = await difference
         plan.keptAgainstRegistry = kept.manifests.sorted()
         plan.blobsKeptAgainstRegistry = kept.blobs

@@ -89,7 +89,7 @@ extension GarbageCollector {
             let parts = path.split(separator: "/").map(String.init)
             if parts.first == "blobs", let dir = StoragePath(validating: parts),
                 let info = try? await store.driver.withRetries({ try await store.driver.stat(dir.appending("data")) }) {
-                bytes -= info.size
+                bytes -|= info.size
             }
         }
         return GCResult(

@@ -33,6 +33,13 @@ public struct Descriptor: Sendable, Equatable, Hashable {
     /// `digest` when `digestText` is its own spelling (writers can then write it from its bytes), else nil.
     public var canonicalDigest: Digest? { extras?.writtenDigest == nil ? digest : nil }
     public var size: Int64?
+    /// `size` when it can be a blob's size: nil when absent or negative. Go reads a negative `size` into its int64, so
+    /// registry 2.8.2 stores and serves such a manifest (`ManifestParser.negativeSizes`); sums of bytes take the
+    /// stored size instead.
+    public var validSize: Int64? {
+        guard let size, size >= 0 else { return nil }
+        return size
+    }
     /// Fields most descriptors lack, boxed: a store holds hundreds of thousands of descriptors and one manifest can
     /// hold tens of thousands, so the common one stays a media type, a digest and a size.
     private var extras: Extras?

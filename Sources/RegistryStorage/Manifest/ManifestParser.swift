@@ -80,6 +80,25 @@ public enum ManifestParser {
         }
     }
 
+    /// The descriptors of `m` that declare a negative `size`, each named by its field (`layers[1]`) with what it
+    /// declares. No blob has a negative size, but the manifest is not rejected for it: Go's JSON reads any int64, so
+    /// registry 2.8.2 accepts, stores and serves such a manifest, and its collector marks the references as usual. The
+    /// loader reports these beside the manifest (`Problem.Code.manifestInvalidSize`); sizes are summed from
+    /// `Descriptor.validSize`.
+    public static func negativeSizes(in m: Manifest) -> [String] {
+        var out: [String] = []
+        func check(_ d: Descriptor, _ field: String) {
+            guard let size = d.size, size < 0 else { return }
+            let what = d.digest?.description ?? "\"\(SafeText.escaping(d.digestText))\""
+            out.append("\(field) (\(what)) declares a negative size \(size)")
+        }
+        if let config = m.config { check(config, "config") }
+        for (i, layer) in m.layers.enumerated() { check(layer, "layers[\(i)]") }
+        for (i, child) in m.children.enumerated() { check(child, "manifests[\(i)]") }
+        if let subject = m.subject { check(subject, "subject") }
+        return out
+    }
+
     private static func build(_ raw: RawManifest, format: ManifestFormat) -> Manifest {
         Manifest(
             format: format,

@@ -36,6 +36,8 @@ public struct Problem: Sendable, Equatable, Hashable, CustomStringConvertible {
         case fileTooLarge = "file.too-large"
         case manifestUnparsable = "manifest.unparsable"
         case manifestUnknownType = "manifest.unknown-type"
+        /// A descriptor declares a negative `size` (`ManifestParser.negativeSizes`).
+        case manifestInvalidSize = "manifest.invalid-size"
         case configUnparsable = "config.unparsable"
         case uploadUnreadable = "upload.unreadable"
         case seedEraPlacement = "manifest.seed-era-placement"

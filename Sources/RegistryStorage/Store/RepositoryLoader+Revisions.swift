@@ -205,12 +205,20 @@ extension RepositoryLoader {
             revision.problems.append(Problem(.error, .unreadable, "cannot stat manifest blob: \(SafeText.escaping(why))", at: StoreLayout.blobData(target)))
         }
         if let m = revision.manifest {
+            // A negative size is reported and not taken: the blob is looked at instead, as for an absent one.
+            let negative = ManifestParser.negativeSizes(in: m)
+            if !negative.isEmpty {
+                revision.problems.append(Problem(
+                    .warning, .manifestInvalidSize,
+                    "\(negative.joined(separator: "; ")); no blob has a negative size (registry 2.8.2 accepts it unchecked)",
+                    at: StoreLayout.blobData(target)))
+            }
             var toStat: [Digest] = []
             m.forEachBlobReference { ref in
                 guard let r = ref.digest else { return }
-                if let size = ref.size { acc.declaredSizes[r] = size }
-                // Without a declared size (schema1 layers) only the stored one can tell.
-                if detail.statsEveryBlob || ref.size == nil { toStat.append(r) }
+                if let size = ref.validSize { acc.declaredSizes[r] = size }
+                // Without a declared size (schema1 layers) or with a negative one, only the stored one can tell.
+                if detail.statsEveryBlob || ref.validSize == nil { toStat.append(r) }
             }
             for r in toStat { acc.blobStates[r] = await blobs.state(of: r) }
             if detail.readsConfigs {

@@ -207,7 +207,7 @@ public struct RepositoryContents: Sendable, Equatable {
                 guard let r = ref.digest, !seen[..<found].contains(r) else { return }
                 seen.initializeElement(at: found, to: r)
                 found += 1
-                total += blobSize(r) ?? 0
+                total +|= blobSize(r) ?? 0
             }
             _ = seen[..<found].deinitialize()
             return total
@@ -221,10 +221,10 @@ public struct RepositoryContents: Sendable, Equatable {
         var total: Int64 = 0
         func add(_ d: Digest) {
             guard seen.insert(d).inserted else { return }
-            total += blobSize(d) ?? 0
+            total +|= blobSize(d) ?? 0
             guard let m = revision(d)?.manifest else { return }
             m.forEachBlobReference { ref in
-                if let r = ref.digest, seen.insert(r).inserted { total += blobSize(r) ?? 0 }
+                if let r = ref.digest, seen.insert(r).inserted { total +|= blobSize(r) ?? 0 }
             }
             for child in m.children { if let c = child.digest { add(c) } }
         }

@@ -96,8 +96,8 @@ public struct StoreIndex: Sendable {
         for use in uses {
             var s = RepositorySizes(total: 0, unique: 0)
             for b in use.blobs {
-                s.total += b.size
-                if repositoriesKeeping(b.digest) == 1 { s.unique += b.size }
+                s.total +|= b.size
+                if repositoriesKeeping(b.digest) == 1 { s.unique +|= b.size }
             }
             sizes[use.repository] = s
         }

@@ -44,7 +44,7 @@ public final class BlobHasher: Sendable {
         progress: @escaping @Sendable (VerificationProgress) -> Void = { _ in }
     ) async -> [Digest: Outcome] {
         let unique = Array(Set(digests)).sorted()
-        let total = unique.reduce(Int64(0)) { $0 + (sizes[$1] ?? 0) }
+        let total = unique.reduce(Int64(0)) { $0 +| (sizes[$1] ?? 0) }
         let counters = Locked(VerificationProgress(bytesDone: 0, bytesTotal: total, blobsDone: 0, blobsTotal: unique.count))
         var out: [Digest: Outcome] = [:]
         await withTaskGroup(of: (Digest, Outcome).self) { group in
@@ -56,7 +56,7 @@ public final class BlobHasher: Sendable {
                     group.addTask {
                         let o = await self.hash(d) { n in
                             let p = counters.withLock { c -> VerificationProgress in
-                                c.bytesDone += n
+                                c.bytesDone +|= n
                                 return c
                             }
                             progress(p)

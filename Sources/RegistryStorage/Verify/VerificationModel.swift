@@ -185,6 +185,14 @@ public struct StoreFinding: Sendable, Equatable {
     }
 }
 
+extension Sequence<StoreFinding> {
+    /// The bytes the findings of `kind` involve (orphan blobs, stale uploads), summed saturating: sparse orphan blobs
+    /// can add up past `Int64.max`.
+    public func bytes(of kind: StoreFinding.Kind) -> Int64 {
+        reduce(Int64(0)) { $1.kind == kind ? $0 +| ($1.size ?? 0) : $0 }
+    }
+}
+
 public struct VerificationOptions: Sendable, Equatable {
     /// Re-hash every referenced blob.
     public var deep: Bool = false
