@@ -27,8 +27,10 @@ public final class RedisServer: @unchecked Sendable, HarnessServer {
         self.password = password
     }
 
-    /// Starts redis and waits until it answers PING. Retries with a new port if the first one was taken.
-    public static func start(password: String = "", startupTimeout: TimeInterval = 10) async throws -> RedisServer {
+    /// Starts redis and waits until it answers PING. Retries with a new port if the first one was taken. The wait is
+    /// generous: a CI run once logged redis "Ready to accept connections" 9 ms after launch and still no PING answer
+    /// in 10 s, while the S3 soak loaded both cores.
+    public static func start(password: String = "", startupTimeout: TimeInterval = 40) async throws -> RedisServer {
         let tool = try RequiredTool.requireForLaunch("redis-server")
         let process = try await ServerProcess.start(
             "redis-server", folder: "redis", timeout: startupTimeout, readiness: "answer PING",
@@ -50,7 +52,7 @@ public final class RedisServer: @unchecked Sendable, HarnessServer {
     }
 
     /// True when a fresh connection gets an answer to PING: `+PONG`, or `-NOAUTH` from a server with a password
-    /// (either way redis is serving). Blocks for up to a second.
+    /// (either way redis is serving). Blocks for up to three seconds.
     public func answersPing() -> Bool { Self.answersPing(port: port) }
 
     private static func answersPing(port: Int) -> Bool {
@@ -61,7 +63,7 @@ public final class RedisServer: @unchecked Sendable, HarnessServer {
         #endif
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        var wait = timeval(tv_sec: 1, tv_usec: 0)
+        var wait = timeval(tv_sec: 3, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
         var address = LoopbackPort.loopback(port: port)
         let connected = withUnsafePointer(to: &address) {

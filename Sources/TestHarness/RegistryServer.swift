@@ -38,7 +38,7 @@ public final class RegistryServer: @unchecked Sendable, HarnessServer {
         /// Extra environment for the child (REGISTRY_* variables override the config file).
         public var environment: [String: String] = [:]
         /// How long to wait for `GET /v2/` to answer.
-        public var startupTimeout: TimeInterval = 10
+        public var startupTimeout: TimeInterval = 30
         /// Store in S3 (`storage.s3`, e.g. pointing at a `MotoServer`) instead of the filesystem; `rootDirectory`
         /// is then unused. The child never sees AWS_CA_BUNDLE (`Shell.childEnvironment`), which makes 2.8.2 panic.
         public var s3: S3Storage? = nil

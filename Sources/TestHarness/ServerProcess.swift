@@ -99,13 +99,16 @@ public final class ServerProcess: @unchecked Sendable {
         }
         let server = ServerProcess(name: name, port: port, workDirectory: work.url, logPath: logURL.path, process: process)
         let deadline = Date().addingTimeInterval(timeout)
+        var probes = 0
         while true {
             if !process.isRunning {
                 throw server.failure("\(name) exited during startup (status \(process.terminationStatus))")
             }
+            probes += 1
             if await ready(server) { return server }
             if Date() > deadline {
-                throw server.failure("\(name) did not \(readiness) within \(timeout) s")
+                // The probe count tells a slow server (many probes) from a starved test process (a handful).
+                throw server.failure("\(name) did not \(readiness) within \(timeout) s (\(probes) probes)")
             }
             try await Task.sleep(nanoseconds: poll)
         }

@@ -147,7 +147,7 @@ public struct OnlineCollector: Sendable {
                 try await driver.withRetries { try await driver.move(StoreLayout.blobData(d), to: to) }
                 quarantine[i].state = .quarantined
                 result.quarantined.append(d)
-                result.quarantinedBytes = OnlineGCBytes.adding(result.quarantinedBytes, quarantine[i].size ?? 0)
+                result.quarantinedBytes +|= quarantine[i].size ?? 0
             } catch {
                 let e = DriverError(error)
                 switch e {
@@ -299,7 +299,7 @@ public struct OnlineCollector: Sendable {
                     quarantine[i].state = .purged
                     entry.blobs.append(d.description)
                     result.deletedForGood.append(d)
-                    result.deletedBytes = OnlineGCBytes.adding(result.deletedBytes, quarantine[i].size ?? 0)
+                    result.deletedBytes +|= quarantine[i].size ?? 0
                     changed = true
                 }
                 if let first = failures.first {

@@ -86,7 +86,7 @@ extension OnlineGCPlan {
             }
         }
         out.gc.blobs = blobs
-        out.gc.bytes = blobs.reduce(0) { OnlineGCBytes.adding($0, $1.size ?? 0) }
+        out.gc.bytes = blobs.lazy.map { $0.size ?? 0 }.saturatingSum()
         let quarantined = Set(blobs.map(\.digest))
         out.gc.layerLinks = plan.layerLinks.filter { quarantined.contains($0.digest) }
         return out
