@@ -60,9 +60,14 @@ struct OnlineGCRun {
             yes: yes,
             question: "Collect while the registry serves? \(plan.gc.blobs.count) blob(s) go into the quarantine (undo restores them until a later run deletes them).",
             what: "collect garbage online")
+        let interrupt = SweepInterrupt(message: SweepInterrupt.onlineMessage)
+        interrupt.install()
+        defer { interrupt.uninstall() }
+        var running = collector
+        running.stopRequested = { interrupt.isRequested }
         let result: OnlineGCResult
         do {
-            result = try await collector.run(plan) { p in FileHandleOutput.standardError("drydock: \(p.message)") }
+            result = try await running.run(plan) { p in FileHandleOutput.standardError("drydock: \(p.message)") }
         } catch {
             FileHandleOutput.standardError("drydock: \(error)")
             throw ExitCode(1)
@@ -71,6 +76,10 @@ struct OnlineGCRun {
             FileHandleOutput.json(JSONOutput.string(OnlineGCReport(plan: plan, result: result, options: options)))
         } else {
             FileHandleOutput.standardOutput(Self.summary(plan, result, options))
+        }
+        if result.interrupted {
+            FileHandleOutput.standardError("drydock: interrupted: \(result.quarantined.count) blob(s) quarantined before the stop; the next `gc --online` re-checks them\(result.journalID.map { " (`drydock undo \($0)` restores this run)" } ?? "")")
+            throw ExitCode(130)
         }
     }
 
@@ -91,6 +100,9 @@ struct OnlineGCRun {
         lines.append("Purged \(r.cacheKeysPurged) key(s) from the registry's cache.")
         lines.append(graceLine(plan, options))
         for s in r.skipped { lines.append("skipped: \(SafeText.escaping(s))") }
+        if !r.finishedInterrupted.isEmpty {
+            lines.append("Finished \(r.finishedInterrupted.count) earlier run(s) that stopped part way: \(r.finishedInterrupted.map(SafeText.escaping).joined(separator: ", ")).")
+        }
         if !r.quarantinesChecked.isEmpty {
             lines.append(
                 "Quarantines re-checked: \(r.quarantinesChecked.count); restored \(r.restoredFromEarlier.count) blob(s) referenced again, "
@@ -122,6 +134,10 @@ struct OnlineGCReport: Encodable {
     var deletedForGood: [String]
     var deletedBytes: Int64
     var quarantinesChecked: [String]
+    /// Earlier runs that stopped part way, finished by this run's re-check.
+    var finishedInterrupted: [String]
+    /// This run stopped on request (SIGINT, SIGTERM) before re-checking the quarantines (exit status 130).
+    var interrupted: Bool
     var blockers: [String]
 
     struct Candidates: Encodable {
@@ -154,6 +170,8 @@ struct OnlineGCReport: Encodable {
         deletedForGood = r.deletedForGood.map(\.description)
         deletedBytes = r.deletedBytes
         quarantinesChecked = r.quarantinesChecked
+        finishedInterrupted = r.finishedInterrupted
+        interrupted = r.interrupted
         blockers = plan.gc.blockers
     }
 }

@@ -6,11 +6,18 @@ import Glibc
 
 /// SIGINT and SIGTERM during a sweep: the first asks the run to stop after its current batch, with the checkpoint
 /// written to the journal entry (`drydock gc --resume ID` finishes it); a second ends the process at once, which
-/// is still resumable, from the last checkpoint written.
+/// is still resumable, from the last checkpoint written. An online collection says its own first message.
 final class SweepInterrupt: @unchecked Sendable {
+    static let sweepMessage = "drydock: stopping after the current batch (the journal entry keeps a checkpoint); signal again to stop at once"
+    static let onlineMessage = "drydock: stopping: no more data moves; links of blobs not moved go back and the re-scan restores what pushes need (a few seconds); signal again to stop at once (the next run finishes this one)"
+    private let message: String
     private let lock = NSLock()
     private var requested = false
     private var sources: [DispatchSourceSignal] = []
+
+    init(message: String = SweepInterrupt.sweepMessage) {
+        self.message = message
+    }
 
     /// Catches both signals until `uninstall`.
     func install() {
@@ -46,6 +53,6 @@ final class SweepInterrupt: @unchecked Sendable {
             raise(number)
             return
         }
-        FileHandleOutput.standardError("drydock: stopping after the current batch (the journal entry keeps a checkpoint); signal again to stop at once")
+        FileHandleOutput.standardError(message)
     }
 }

@@ -60,12 +60,14 @@ import Glibc
         let (root, v2) = try Self.onDisk(f)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let data = StoreLayout.blobData(referrer.manifest)
+        var outside: String?
+        // The relocated file must live until the end of the test: the symlink points at real, readable content.
+        defer { if let outside { try? FileManager.default.removeItem(atPath: outside) } }
         if kind == "fifo" {
             try FileManager.default.removeItem(atPath: v2 + "/" + data.relativeString)
             #expect(mkfifo(v2 + "/" + data.relativeString, 0o644) == 0)
         } else {
-            let outside = try Self.relocateOutside(v2, data)
-            defer { try? FileManager.default.removeItem(atPath: outside) }
+            outside = try Self.relocateOutside(v2, data)
         }
         let store = try RegistryStore.open(root: root)
         let plan = try await GarbageCollector(store: store).plan(deleteUntagged: true)

@@ -53,6 +53,10 @@ public final class InMemoryDriver: StorageDriver {
         state.withLock { $0.faults[path] = fault }
     }
 
+    public func removeFault(at path: StoragePath) {
+        state.withLock { $0.faults[path] = nil }
+    }
+
     public func contents(_ path: StoragePath) -> [UInt8]? { state.withLock { $0.files[path] } }
 
     public var allFiles: [StoragePath: [UInt8]] { state.withLock { $0.files } }

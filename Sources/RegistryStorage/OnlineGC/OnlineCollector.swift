@@ -22,6 +22,10 @@ public struct OnlineCollector: Sendable {
     let now: @Sendable () -> Date
     /// The settle pause; tests replace it to play a registry request that lands inside the window.
     let wait: @Sendable (Duration) async -> Void
+    /// Asked before each move into the quarantine and between re-checks: true (the CLI's SIGINT or SIGTERM) stops the
+    /// run at the next safe point. Moving stops, the blobs not moved get their links back, the settle and re-scan
+    /// still run (they restore what a push needs), and the re-check of quarantines is left to the next run.
+    public var stopRequested: @Sendable () -> Bool = { false }
 
     public init(store: RegistryStore, policy: DeletePolicy, cache: RegistryCacheState, options: OnlineGCOptions) {
         self.init(store: store, policy: policy, cache: cache, options: options, now: { Date() }, wait: { try? await Task.sleep(for: $0) })
@@ -71,6 +75,8 @@ public struct OnlineCollector: Sendable {
     }
 
     /// Runs the protocol over `plan`, then re-checks every quarantine. Throws before any change when refused.
+    /// Earlier runs that stopped part way (their heartbeat gone) are finished first; the store is then marked again,
+    /// since the links they had removed are back and `plan` predates that.
     public func run(
         _ plan: OnlineGCPlan, progress: @escaping @Sendable (OnlineGCProgress) -> Void = { _ in }
     ) async throws(DeleteError) -> OnlineGCResult {
@@ -79,21 +85,53 @@ public struct OnlineCollector: Sendable {
         if let refusal = cache.refusal { throw .refused(refusal) }
         guard plan.gc.blockers.isEmpty else { throw .blocked(plan.gc.blockers) }
         func say(_ m: String) { progress(OnlineGCProgress(message: m)) }
+        let created = now()
+        let id = JournalEntry.makeID(created)
+        guard let heartbeat = OnlineRunHeartbeat(journalID: id, driver: store.driver, now: now) else {
+            throw .invalidTarget("journal id \(id) names no heartbeat path")
+        }
+        let beating = try await heartbeat.start()
         var result = OnlineGCResult()
+        do {
+            try await run(plan, id: id, created: created, into: &result, say: say)
+        } catch {
+            await heartbeat.stop(beating)
+            throw error
+        }
+        await heartbeat.stop(beating)
+        return result
+    }
+
+    private func run(
+        _ given: OnlineGCPlan, id: String, created: Date, into result: inout OnlineGCResult, say: (String) -> Void
+    ) async throws(DeleteError) {
+        var plan = given
+        let finished = try await finishInterruptedRuns(into: &result, say: say)
+        if !finished.isEmpty {
+            say("finished \(finished.count) earlier run(s) that stopped part way; marking again (the links they removed from data never moved are back)")
+            plan = try await self.plan()
+            guard plan.gc.blockers.isEmpty else { throw .blocked(plan.gc.blockers) }
+        }
         result.youngBlobs = plan.youngBlobs
         result.youngManifests = plan.youngManifests
         say("marked \(plan.gc.markedCount) blob(s) in use; candidates: \(plan.gc.blobs.count) blob(s), \(plan.gc.manifests.count) untagged manifest(s); within the grace: \(plan.youngBlobs) blob(s), \(plan.youngManifests) manifest(s)")
         var scan: ReferenceScan?
         if !plan.isEmpty {
-            scan = try await collect(plan, into: &result, say: say)
+            scan = try await collect(plan, id: id, created: created, into: &result, say: say)
         }
-        try await recheckQuarantines(scan: scan, into: &result, say: say)
-        return result
+        if result.interrupted || stopRequested() {
+            result.interrupted = true
+            say("stopped on request: the quarantines are re-checked by the next run")
+            return
+        }
+        try await recheckQuarantines(scan: scan, finished: Set(finished), into: &result, say: say)
     }
 
     // MARK: steps 2-6
 
-    private func collect(_ plan: OnlineGCPlan, into result: inout OnlineGCResult, say: (String) -> Void) async throws(DeleteError) -> ReferenceScan {
+    private func collect(
+        _ plan: OnlineGCPlan, id: String, created: Date, into result: inout OnlineGCResult, say: (String) -> Void
+    ) async throws(DeleteError) -> ReferenceScan {
         let driver = store.driver
         var linkPaths: [StoragePath] = []
         for m in plan.gc.manifests {
@@ -111,9 +149,8 @@ public struct OnlineCollector: Sendable {
 
         // 2. The journal first: an interrupted run is undone (or finished by the next run's re-check) from it.
         let captured = try await RemovalCapture.capture(linkPaths + layerPaths, driver: driver)
-        let created = now()
         var entry = JournalEntry(
-            id: JournalEntry.makeID(created), created: created, operation: .onlineCollection,
+            id: id, created: created, operation: .onlineCollection,
             targets: ["online garbage collection (grace \(Int(options.grace))s\(options.deleteUntagged ? ", delete untagged" : ""))"],
             links: captured.links, blobs: [], unrestorable: captured.unrestorable, removed: (linkPaths + layerPaths).map(\.description))
         entry.quarantine = plan.gc.blobs.map { QuarantinedBlob(digest: $0.digest, size: $0.size) }
@@ -140,6 +177,13 @@ public struct OnlineCollector: Sendable {
         var quarantine = entry.quarantine ?? []
         let rate = ProgressRate()
         for i in quarantine.indices {
+            if stopRequested() {
+                // The rest stay in blobs/ and get their links back: exactly as before the run.
+                let left = try await keepInPlace(&quarantine, from: i, entry: entry, note: "not moved: the run was stopped on request; its links are back")
+                result.interrupted = true
+                say("stopping on request: quarantined \(i) of \(quarantine.count) blob(s); \(left) left in place with their links; settling and re-scanning before exit")
+                break
+            }
             // One move per blob (a rename on disk, a copy and a delete on S3): a count every thousand, and the last.
             defer { if (i + 1) % 1000 == 0 || i + 1 == quarantine.count { say(rate.text("quarantined", done: i + 1, total: quarantine.count, unit: "blobs")) } }
             guard let d = quarantine[i].parsedDigest, let to = Quarantine.data(entry.id, d) else { continue }
@@ -161,6 +205,8 @@ public struct OnlineCollector: Sendable {
                     result.skipped.append("\(d): \(why)")
                     _ = try await restorer.restoreLinks(entry.layerLinks(of: d))
                 default:
+                    // Those not reached get their links back (best effort; the next run's re-check does it too).
+                    _ = try? await keepInPlace(&quarantine, from: i + 1, entry: entry, note: "not moved: the run stopped at a failed move; its links are back")
                     entry.quarantine = quarantine
                     try? await journal.write(entry)
                     throw .driver(e, done: "online collection \(entry.id) stopped while quarantining; `drydock undo \(entry.id)` restores it")
@@ -226,6 +272,21 @@ public struct OnlineCollector: Sendable {
         return latest
     }
 
+    /// Records from `start` on that are still pending (their data never moved) become `skipped`, and the `_layers`
+    /// links step 3 removed for them are written back. Returns how many.
+    private func keepInPlace(_ quarantine: inout [QuarantinedBlob], from start: Int, entry: JournalEntry, note: String) async throws(DeleteError) -> Int {
+        let restorer = QuarantineRestorer(driver: store.driver)
+        var count = 0
+        for i in quarantine.indices where i >= start && quarantine[i].state == .pending {
+            guard let d = quarantine[i].parsedDigest else { continue }
+            _ = try await restorer.restoreLinks(entry.layerLinks(of: d))
+            quarantine[i].state = .skipped
+            quarantine[i].note = note
+            count += 1
+        }
+        return count
+    }
+
     private func purgeCache(_ digests: [Digest], repositories: [String]) async throws(DeleteError) -> Int {
         guard case .redis(let purger) = cache, !digests.isEmpty else { return 0 }
         do {
@@ -241,18 +302,29 @@ public struct OnlineCollector: Sendable {
 
     /// Every online collection's quarantine: referenced data goes back at once; data older than the quarantine
     /// period and still unreferenced is deleted for good.
-    private func recheckQuarantines(scan: ReferenceScan?, into result: inout OnlineGCResult, say: (String) -> Void) async throws(DeleteError) {
+    private func recheckQuarantines(
+        scan: ReferenceScan?, finished: Set<String>, into result: inout OnlineGCResult, say: (String) -> Void
+    ) async throws(DeleteError) {
         let driver = store.driver
         let journal = Journal(driver: driver)
-        // Summaries first (one streaming pass each): only online collections not undone are loaded whole.
+        // Summaries first (one streaming pass each): only complete online collections not undone are loaded whole.
+        // An incomplete one is another run at work (or one `finishInterruptedRuns` could not finish): not touched.
         var open: [JournalEntry] = []
-        for summary in try await journal.summaries().summaries where summary.operation == .onlineCollection && !summary.isUndone {
+        for summary in try await journal.summaries().summaries
+        where summary.operation == .onlineCollection && !summary.isUndone && summary.completed {
+            let e: JournalEntry
             do {
-                let e = try await journal.entry(summary.id)
-                if (e.quarantine ?? []).contains(where: { $0.state == .quarantined }) { open.append(e) }
+                e = try await journal.entry(summary.id)
             } catch {
                 // A damaged or forged entry is named, not trusted; its quarantine stays as it is.
                 result.skipped.append("journal entry \(SafeText.escaping(summary.id)): \(error)")
+                continue
+            }
+            // A run finished just now never had its own settle and re-scan: its unlinked manifests are re-checked
+            // here even when none of its data was moved.
+            if (e.quarantine ?? []).contains(where: { $0.state == .quarantined })
+                || (finished.contains(e.id) && e.links.contains { $0.kind == .revision }) {
+                open.append(e)
             }
         }
         guard !open.isEmpty else { return }
@@ -271,6 +343,10 @@ public struct OnlineCollector: Sendable {
             result.skipped.append("nothing purged this run: what a restored manifest references is unknown (\(closureUnknown.joined(separator: "; ")))")
         }
         for var entry in open {
+            if stopRequested() {
+                result.interrupted = true
+                break
+            }
             guard Quarantine.folder(entry.id) != nil else { continue }
             result.quarantinesChecked.append(entry.id)
             var quarantine = entry.quarantine ?? []
@@ -317,6 +393,79 @@ public struct OnlineCollector: Sendable {
             try await journal.write(entry)
         }
         store.blobCache.invalidateAll()
+    }
+
+    /// Finishes every online collection left incomplete whose heartbeat is gone (killed, host lost, a failed move),
+    /// before this run marks: the store then looks as if those runs had quarantined what they moved and nothing else.
+    /// An entry whose heartbeat is fresh belongs to a run at work and is left to it. Returns the ids finished.
+    private func finishInterruptedRuns(into result: inout OnlineGCResult, say: (String) -> Void) async throws(DeleteError) -> [String] {
+        let driver = store.driver
+        let journal = Journal(driver: driver)
+        var finished: [String] = []
+        for summary in try await journal.summaries().summaries
+        where summary.operation == .onlineCollection && !summary.isUndone && !summary.completed {
+            if stopRequested() { break }
+            let id = SafeText.escaping(summary.id)
+            switch await OnlineRunHeartbeat.liveness(of: summary.id, driver: driver, now: now()) {
+            case .alive(let age):
+                result.skipped.append("journal entry \(id): another online collection is at work on it (heartbeat \(Int(age))s ago); left to it")
+                continue
+            case .unknown(let why):
+                result.skipped.append("journal entry \(id) is incomplete and its heartbeat cannot be read (\(why)); left as it is")
+                continue
+            case .gone:
+                break
+            }
+            var e: JournalEntry
+            do {
+                e = try await journal.entry(summary.id)
+            } catch {
+                result.skipped.append("journal entry \(id): \(error)")
+                continue
+            }
+            say("finishing online collection \(id), which stopped part way")
+            if try await finishInterrupted(&e, into: &result) { finished.append(e.id) }
+        }
+        return finished
+    }
+
+    /// A run that stopped part way (killed, or a move that failed) leaves records `pending` whose data may lie in its
+    /// quarantine (moved, not journaled yet) or still in `blobs/` with its `_layers` links removed. Each is settled by
+    /// looking: quarantined data is re-checked with the rest (restored when needed, purged when old); data never moved
+    /// gets its links back, as if the run had not touched it. The entry is then complete. Its unlinked manifests are
+    /// restored by the re-check like any run's. False (entry left as it is, and named) when a location cannot be read.
+    private func finishInterrupted(_ entry: inout JournalEntry, into result: inout OnlineGCResult) async throws(DeleteError) -> Bool {
+        let driver = store.driver
+        let restorer = QuarantineRestorer(driver: driver)
+        var quarantine = entry.quarantine ?? []
+        func present(_ path: StoragePath) async -> Bool? {
+            do {
+                return try await driver.withRetries { try await driver.stat(path) }.kind == .file
+            } catch {
+                return DriverError(error).isNotFound ? false : nil
+            }
+        }
+        for i in quarantine.indices where quarantine[i].state == .pending {
+            // A record naming no valid quarantine path (damaged or forged) is left; undo refuses it too.
+            guard let d = quarantine[i].parsedDigest, let held = Quarantine.data(entry.id, d) else { continue }
+            guard let moved = await present(held), let inPlace = await present(StoreLayout.blobData(d)) else {
+                result.skipped.append("journal entry \(entry.id) stopped part way and \(d) cannot be located; left as it is")
+                return false
+            }
+            if moved {
+                quarantine[i].state = .quarantined
+                quarantine[i].note = "moved by a run that stopped before journaling it"
+            } else {
+                if inPlace { _ = try await restorer.restoreLinks(entry.layerLinks(of: d)) }
+                quarantine[i].state = .skipped
+                quarantine[i].note = inPlace ? "not moved: the run stopped part way; its links are back" : "gone already"
+            }
+        }
+        entry.quarantine = quarantine
+        entry.completed = true
+        try await Journal(driver: driver).write(entry)
+        result.finishedInterrupted.append(entry.id)
+        return true
     }
 
     /// Restores the links of every manifest an entry of `open` unlinked that `latest` shows needed again (linked,

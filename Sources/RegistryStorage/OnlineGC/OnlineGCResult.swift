@@ -23,6 +23,11 @@ public struct OnlineGCResult: Sendable, Equatable {
     public var deletedBytes: Int64 = 0
     /// Journal entries whose quarantine was examined.
     public var quarantinesChecked: [String] = []
+    /// Earlier runs that stopped part way (killed, a failed move) and that this run's re-check finished.
+    public var finishedInterrupted: [String] = []
+    /// This run stopped early on request (SIGINT, SIGTERM): it moved no more data, restored what the re-scan needs
+    /// and left the re-check of quarantines to the next run.
+    public var interrupted = false
 
     public init() {}
 }

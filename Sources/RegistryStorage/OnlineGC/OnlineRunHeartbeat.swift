@@ -1,0 +1,84 @@
+import Foundation
+
+/// A running online collection's sign of life: `drydock/running/<journal-id>`, holding the time it was last written,
+/// refreshed while the run lasts and removed when it ends. A journal entry left incomplete is finished by a later run
+/// only when its heartbeat is gone or stale, so two runs at once never take each other for a killed one (README,
+/// "Online garbage collection", runs that stop part way). Outside `blobs/` and `repositories/`: the registry never
+/// reads it.
+struct OnlineRunHeartbeat: Sendable {
+    static let directory = StoreLayout.drydock.appending("running")
+    /// How often a live run rewrites it.
+    static let interval: Duration = .seconds(20)
+    /// Silent this long, the run that wrote it is taken for dead (killed, host lost). Generous against clock skew
+    /// between hosts sharing a bucket and against a slow store stalling a write.
+    static let staleAfter: TimeInterval = 300
+
+    /// nil for an id the journal would not write (a forged entry).
+    static func path(_ journalID: String) -> StoragePath? {
+        guard Journal.path(journalID) != nil else { return nil }
+        return directory.appending(journalID)
+    }
+
+    enum Liveness: Equatable {
+        /// No heartbeat, or one older than `staleAfter`: the run is gone.
+        case gone
+        /// Written `age` seconds ago: another run is at work on this entry.
+        case alive(age: TimeInterval)
+        /// Could not be read (not "not found"): nobody can tell, so the entry is left alone.
+        case unknown(String)
+    }
+
+    static func liveness(of journalID: String, driver: any StorageDriver, now: Date) async -> Liveness {
+        guard let path = path(journalID) else { return .unknown("not a journal id") }
+        let bytes: [UInt8]
+        do {
+            bytes = try await driver.withRetries { try await driver.read(path, limit: 64) }
+        } catch {
+            let e = DriverError(error)
+            return e.isNotFound ? .gone : .unknown(SafeText.escaping(String(describing: e)))
+        }
+        // Unparsable text (damaged, forged) proves nothing alive: the entry is finished like a killed run's.
+        guard let written = Double(String(decoding: bytes, as: UTF8.self)), written.isFinite else { return .gone }
+        let age = now.timeIntervalSince1970 - written
+        return age < staleAfter ? .alive(age: max(age, 0)) : .gone
+    }
+
+    let driver: any StorageDriver
+    let path: StoragePath
+    let now: @Sendable () -> Date
+
+    init?(journalID: String, driver: any StorageDriver, now: @escaping @Sendable () -> Date) {
+        guard let path = Self.path(journalID) else { return nil }
+        self.driver = driver
+        self.path = path
+        self.now = now
+    }
+
+    /// Written once at once (before the journal entry exists), then every `interval` until the task is cancelled.
+    func start() async throws(DeleteError) -> Task<Void, Never> {
+        do {
+            try await write()
+        } catch {
+            throw .driver(DriverError(error), done: "writing the run's heartbeat \(path)")
+        }
+        return Task { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.interval)
+                if Task.isCancelled { break }
+                try? await write()
+            }
+        }
+    }
+
+    /// Stops the refresh and removes the file: the run is over (its entry complete, or left for the next run).
+    func stop(_ task: Task<Void, Never>) async {
+        task.cancel()
+        await task.value
+        try? await driver.withRetries { try await driver.delete(path) }
+    }
+
+    private func write() async throws {
+        let text = String(format: "%.3f", now().timeIntervalSince1970)
+        try await driver.withRetries { try await driver.write(path, contents: Array(text.utf8)) }
+    }
+}

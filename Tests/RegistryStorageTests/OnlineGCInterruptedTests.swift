@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+@testable import RegistryStorage
+
+/// An online collection that stops part way: killed (SIGKILL, a crash: the journal still says `pending` for data it
+/// moved), a move that fails, or a stop asked for (SIGINT, SIGTERM). Whatever it left, the next run finishes it: data
+/// in the quarantine is re-checked like any, data never moved gets its links back, and nothing a push needs stays away
+/// (README, "Online garbage collection", runs that stop part way).
+@Suite struct OnlineGCInterruptedTests {
+    typealias Fixture = OnlineGCTests
+
+    /// The state a SIGKILL after the second move leaves: step 2's journal (every record `pending`, not completed), the
+    /// `_layers` links removed by step 3, two blobs moved into the quarantine and the others still in `blobs/`.
+    @Test func aRunKilledWhileQuarantiningIsFinishedByTheNextRun() async throws {
+        let (f, kept, old, orphan) = Fixture.store()
+        let first = Fixture.collector(f)
+        let plan = try await first.plan()
+        let order = plan.gc.blobs.map(\.digest)
+        #expect(Set(order) == [orphan, old.manifest, old.config, old.layers[1]])
+        // The third move fails; the run stops there.
+        f.driver.plant(.permissionDenied, at: StoreLayout.blobData(order[2]))
+        await #expect(throws: DeleteError.self) { _ = try await first.run(plan) }
+        f.driver.removeFault(at: StoreLayout.blobData(order[2]))
+        let journal = Journal(driver: f.driver)
+        let id = try #require(try await journal.summaries().summaries.first { $0.operation == .onlineCollection }?.id)
+        // Rewind to what a kill leaves: the journal as step 2 wrote it, every removed link still removed.
+        var entry = try await journal.entry(id)
+        entry.quarantine = entry.quarantine?.map { QuarantinedBlob(digest: Digest($0.digest)!, size: $0.size) }
+        entry.completed = false
+        try await journal.write(entry)
+        for d in order[2...] {
+            for link in entry.layerLinks(of: d) { if let p = link.path, f.exists(p) { try await f.driver.delete(p) } }
+        }
+        for d in order[..<2] { #expect(f.exists(try #require(Quarantine.data(id, d))), "\(d) was moved before the kill") }
+        for d in order[2...] { #expect(f.exists(StoreLayout.blobData(d)), "\(d) was not moved") }
+
+        // After the kill, a rollback lands: the old image is tagged again and must pull whole.
+        f.revisionLink("team/app", old.manifest)
+        f.tag("team/app", "rollback", old.manifest)
+
+        let second = Fixture.collector(f, age: 7300)
+        let r2 = try await second.run(try await second.plan())
+        #expect(r2.finishedInterrupted == [id])
+        for d in [old.manifest, old.config] + old.layers {
+            #expect(f.exists(StoreLayout.blobData(d)), "\(d) is back in blobs/")
+            #expect(f.exists(StoreLayout.layerLink(f.repo("team/app"), d)) || d == old.manifest, "\(d)'s _layers link is back")
+        }
+        for d in [kept.manifest, kept.config] + kept.layers { #expect(f.exists(StoreLayout.blobData(d))) }
+        let finished = try await journal.entry(id)
+        #expect(finished.completed)
+        #expect(finished.quarantine?.contains { $0.state == .pending } == false, "\(String(describing: finished.quarantine))")
+
+        // A day later nothing the rollback needs is deleted for good.
+        let third = Fixture.collector(f, age: 7300 + 90000)
+        let r3 = try await third.run(try await third.plan())
+        #expect(Set(r3.deletedForGood).isDisjoint(with: [old.manifest, old.config] + old.layers), "\(r3.deletedForGood)")
+        for d in [old.manifest, old.config] + old.layers { #expect(f.exists(StoreLayout.blobData(d))) }
+    }
+
+    /// Killed with nothing referencing its candidates again: the moved data is purged once old, and the data never
+    /// moved gets its links back before the next run marks, so that run collects it like any garbage, links and all
+    /// in its own journal (its undo brings the blobs back linked as before the killed run).
+    @Test func aKilledRunsGarbageIsPurgedOnceOldAndTheUnmovedIsCollectedWithItsLinks() async throws {
+        let (f, kept, _, _) = Fixture.store()
+        let first = Fixture.collector(f)
+        let plan = try await first.plan()
+        let order = plan.gc.blobs.map(\.digest)
+        f.driver.plant(.permissionDenied, at: StoreLayout.blobData(order[1]))
+        await #expect(throws: DeleteError.self) { _ = try await first.run(plan) }
+        f.driver.removeFault(at: StoreLayout.blobData(order[1]))
+        let journal = Journal(driver: f.driver)
+        let id = try #require(try await journal.summaries().summaries.first { $0.operation == .onlineCollection }?.id)
+        var entry = try await journal.entry(id)
+        entry.quarantine = entry.quarantine?.map { QuarantinedBlob(digest: Digest($0.digest)!, size: $0.size) }
+        entry.completed = false
+        try await journal.write(entry)
+        var unmovedLinks: [JournalLink] = []
+        for d in order[1...] {
+            unmovedLinks += entry.layerLinks(of: d)
+            for link in entry.layerLinks(of: d) { if let p = link.path, f.exists(p) { try await f.driver.delete(p) } }
+        }
+        #expect(!unmovedLinks.isEmpty, "the fixture has _layers links among the unmoved candidates")
+
+        let later = Fixture.collector(f, age: 7200 + 90000)
+        let r = try await later.run(try await later.plan())
+        #expect(r.finishedInterrupted == [id])
+        #expect(r.deletedForGood == [order[0]])
+        #expect(!f.exists(try #require(Quarantine.folder(id))), "the emptied quarantine folder is removed")
+        #expect(try await journal.entry(id).quarantine?.map(\.state) == [.purged, .skipped, .skipped, .skipped])
+        // The unmoved garbage is this run's now, with the links the killed run had removed.
+        let second = try #require(r.journalID)
+        #expect(Set(r.quarantined) == Set(order[1...]))
+        let secondEntry = try await journal.entry(second)
+        #expect(Set(order[1...].flatMap { secondEntry.layerLinks(of: $0) }.compactMap(\.path)) == Set(unmovedLinks.compactMap(\.path)))
+        _ = try await JournalUndo(store: f.store(), policy: .unrestricted).undo(second)
+        for d in order[1...] { #expect(f.exists(StoreLayout.blobData(d)), "\(d) is back") }
+        for link in unmovedLinks { #expect(f.exists(try #require(link.path)), "\(link.digest ?? "") is linked again") }
+        for d in [kept.manifest, kept.config] + kept.layers { #expect(f.exists(StoreLayout.blobData(d))) }
+    }
+
+    /// A run at work (its heartbeat fresh) is never taken for a killed one: its incomplete entry is left to it,
+    /// named; once the heartbeat is stale (the run died), the next run finishes it.
+    @Test func anEntryWithAFreshHeartbeatIsLeftToItsRun() async throws {
+        let (f, _, _, _) = Fixture.store()
+        let first = Fixture.collector(f)
+        let plan = try await first.plan()
+        let order = plan.gc.blobs.map(\.digest)
+        f.driver.plant(.permissionDenied, at: StoreLayout.blobData(order[0]))
+        await #expect(throws: DeleteError.self) { _ = try await first.run(plan) }
+        f.driver.removeFault(at: StoreLayout.blobData(order[0]))
+        let journal = Journal(driver: f.driver)
+        let id = try #require(try await journal.summaries().summaries.first { $0.operation == .onlineCollection }?.id)
+        #expect(!f.exists(try #require(OnlineRunHeartbeat.path(id))), "a run removes its heartbeat when it ends, failed or not")
+        var entry = try await journal.entry(id)
+        entry.completed = false
+        try await journal.write(entry)
+
+        // Its heartbeat written 60 s before the next run: alive.
+        let next = Fixture.collector(f, age: 7300)
+        let beat = Date(timeIntervalSince1970: OnlineGCTests.written + 7300 - 60).timeIntervalSince1970
+        try await f.driver.write(try #require(OnlineRunHeartbeat.path(id)), contents: Array(String(beat).utf8))
+        let r = try await next.run(try await next.plan())
+        #expect(r.finishedInterrupted.isEmpty)
+        #expect(r.skipped.contains { $0.contains(id) && $0.contains("at work") }, "\(r.skipped)")
+        #expect(try await journal.entry(id).completed == false)
+        #expect(!r.quarantinesChecked.contains(id))
+
+        // Ten minutes later the heartbeat is stale: the run died, and its entry is finished.
+        let after = Fixture.collector(f, age: 7300 + 600)
+        let r2 = try await after.run(try await after.plan())
+        #expect(r2.finishedInterrupted == [id])
+        #expect(try await journal.entry(id).completed)
+    }
+
+    /// SIGINT or SIGTERM (`stopRequested`) during the moves: no more data moves, the blobs not moved get their links
+    /// back, the run still settles and re-scans, finishes its journal entry, and leaves step 7 to the next run.
+    @Test func aStopOnRequestMovesNoMoreAndPutsTheRestBack() async throws {
+        let (f, _, _, _) = Fixture.store()
+        let asked = Locked(0)
+        var collector = Fixture.collector(f)
+        collector.stopRequested = { asked.withLock { $0 += 1; return $0 > 1 } }
+        let plan = try await collector.plan()
+        let order = plan.gc.blobs.map(\.digest)
+        let linksBefore = f.driver.allFiles.keys.filter { $0.components.contains("_layers") }
+        let r = try await collector.run(plan)
+        #expect(r.interrupted)
+        #expect(r.quarantined == [order[0]])
+        #expect(r.quarantinesChecked.isEmpty, "step 7 is left to the next run")
+        let id = try #require(r.journalID)
+        let entry = try await Fixture.entry(f, id)
+        #expect(entry.completed)
+        #expect(entry.quarantine?.map(\.state) == [.quarantined, .skipped, .skipped, .skipped])
+        for d in order[1...] {
+            #expect(f.exists(StoreLayout.blobData(d)))
+            for link in entry.layerLinks(of: d) { #expect(f.exists(try #require(link.path)), "\(d)'s link is back") }
+        }
+        // Only the moved blob's links (if any) are missing.
+        let missing = Set(linksBefore).subtracting(f.driver.allFiles.keys)
+        #expect(missing.isSubset(of: Set(entry.layerLinks(of: order[0]).compactMap(\.path))), "\(missing)")
+    }
+}
