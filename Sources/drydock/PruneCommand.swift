@@ -21,8 +21,10 @@ struct PruneCommand: AsyncParsableCommand {
 
             --policy FILE gives the rules as YAML (see the README). Every prune is planned first and shown; --plan-out \
             FILE saves the plan with a fingerprint of every tag link read, and --apply FILE runs exactly that plan, \
-            refusing when any of those tags moved since. Caps fail closed: a plan that leaves a repository in scope \
-            with no tag needs --allow-empty; --max-delete N or P% limits the tags removed.
+            refusing when any of those tags moved since or when it was made for another store location \
+            (--allow-other-store runs it anyway). Caps fail closed: a plan that leaves a repository in scope with no \
+            tag needs --allow-empty; --max-delete N or P% limits the tags removed. With --apply the caps given are \
+            checked against the saved plan, counted again in the store.
 
             Applying goes through the delete gate (storage.delete.enabled, --delete-enabled, --read-only), asks for \
             confirmation unless --yes, and writes one journal entry: `drydock undo ID` restores the whole prune. \
@@ -70,6 +72,9 @@ struct PruneCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Allow a plan that leaves a repository in scope with no tag.")
     var allowEmpty = false
 
+    @Flag(name: .long, help: "With --apply: run a plan made for another store location (moved, or mounted elsewhere).")
+    var allowOtherStore = false
+
     @OptionGroup var target: StoreArgument
     @OptionGroup var deleteOptions: DeleteOptions
 
@@ -80,12 +85,14 @@ struct PruneCommand: AsyncParsableCommand {
     func validate() throws {
         try target.requireStore(command: "prune")
         if let apply {
-            if ruleFlagsGiven || policy != nil || untagged || planOut != nil || maxDelete != nil || allowEmpty {
-                throw ValidationError("--apply \(SafeText.escaping(apply)) runs the saved plan as it is: give no rules, --untagged, caps or --plan-out with it")
+            if ruleFlagsGiven || policy != nil || untagged || planOut != nil {
+                throw ValidationError("--apply \(SafeText.escaping(apply)) runs the saved plan as it is: give no rules, --untagged or --plan-out with it")
             }
             if runMode.dryRun { throw ValidationError("--apply and --dry-run contradict each other") }
+            _ = try caps()
             return
         }
+        if allowOtherStore { throw ValidationError("--allow-other-store goes with --apply") }
         if policy != nil, ruleFlagsGiven { throw ValidationError("give rule flags or --policy, not both") }
         if planOut != nil, runMode.dryRun { throw ValidationError("--plan-out changes nothing already; drop --dry-run") }
         _ = try caps()
@@ -141,11 +148,14 @@ struct PruneCommand: AsyncParsableCommand {
         if changes, let refusal = gate.refusal { try CommandExit.refuse(refusal) }
 
         let saved = try apply.map(readPlan)
+        if let saved, !allowOtherStore, let mismatch = saved.mismatch(appliedTo: registry.driver.location) {
+            try CommandExit.refuse("\(mismatch); nothing was changed. Pass --allow-other-store if it is the same store moved or mounted elsewhere")
+        }
         let rules = saved == nil ? try ruleSets() : []
         let needsConfigs = rules.contains { $0.order == .created }
         let progress = isatty(2) == 1 && !json
         let all = try await load(registry, detail: needsConfigs ? .listing : .marking, progress: progress)
-        let inScope = saved.map { s in Set(s.repositories.map(\.name)) }
+        let inScope = saved.map { s in Set(s.plan.repositories.map(\.name)) }
         let scoped = all.filter { repo in inScope.map { $0.contains(repo.name) } ?? rules.contains { $0.covers(repository: repo.name) } }
         var read: [String: [TagFingerprint]] = [:]
         for (i, repo) in scoped.enumerated() {
@@ -156,11 +166,12 @@ struct PruneCommand: AsyncParsableCommand {
 
         let plan: RetentionPlan
         if let saved {
-            let moved = saved.changes(current: read, repositories: scoped)
+            let moved = saved.plan.changes(current: read, repositories: scoped)
             if !moved.isEmpty {
                 try CommandExit.refuse("the store changed since the plan was made; nothing was changed:\n" + moved.map { "  " + $0 }.joined(separator: "\n"))
             }
-            plan = saved
+            // The caps and the report count what is stored, not what the file says.
+            plan = saved.plan.recounted(against: scoped)
         } else {
             plan = RetentionPlan.make(all, rules: rules, fingerprints: read, untagged: untagged, now: Date())
         }
@@ -175,7 +186,8 @@ struct PruneCommand: AsyncParsableCommand {
         report.gc = "drydock gc " + storeWords
         if !json { FileHandleOutput.standardOutput(PruneReport.text(plan, deletePlan: deletePlan, dryRun: !changes)) }
 
-        var refusals = saved == nil ? try caps().refusals(plan) : []
+        // A saved plan is capped as a fresh one: the caps given now, over the plan as recounted.
+        var refusals = try caps().refusals(plan)
         if deletePlan?.breaksPulls == true {
             refusals.append("the prune would remove index children that kept tags need")
         }
@@ -220,46 +232,31 @@ struct PruneCommand: AsyncParsableCommand {
         return loaded
     }
 
-    private func readPlan(_ path: String) throws -> RetentionPlan {
+    private func readPlan(_ path: String) throws -> PrunePlanFile {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw ValidationError("--apply \(SafeText.escaping(path)): a folder, not a plan file")
+        }
+        let data: Data
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            let file = try JSONDecoder.prunePlan.decode(PrunePlanFile.self, from: data)
-            guard file.format == PrunePlanFile.formatName else { throw ValidationError("\(SafeText.escaping(path)) is not a drydock prune plan") }
-            return file.plan
-        } catch let error as ValidationError {
-            throw error
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ValidationError("--apply \(SafeText.escaping(path)): not a readable prune plan (\(error))")
+            throw ValidationError("--apply \(SafeText.escaping(path)): cannot read it: \(SafeText.escaping(error.localizedDescription))")
+        }
+        do {
+            return try PrunePlanFile.decode(data)
+        } catch {
+            throw ValidationError("--apply \(SafeText.escaping(path)): \(error.description)")
         }
     }
 
     private func writePlan(_ plan: RetentionPlan, to path: String, location: String) throws {
-        let file = PrunePlanFile(format: PrunePlanFile.formatName, store: location, created: Date(), plan: plan)
+        // The location normalized, so --apply from another working directory compares like with like.
+        let file = PrunePlanFile(store: StoreLocation.normalized(location), created: Date(), plan: plan)
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            try encoder.encode(file).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try file.encoded().write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             try CommandExit.fail("cannot write the plan to \(SafeText.escaping(path)): \(error.localizedDescription)")
         }
-    }
-}
-
-/// A plan saved by `--plan-out`.
-struct PrunePlanFile: Codable {
-    static let formatName = "drydock-prune-plan/1"
-    var format: String
-    /// Where the plan was made (shown; the fingerprints decide whether it still applies).
-    var store: String
-    var created: Date
-    var plan: RetentionPlan
-}
-
-extension JSONDecoder {
-    static var prunePlan: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
     }
 }

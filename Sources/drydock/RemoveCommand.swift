@@ -27,7 +27,7 @@ struct RemoveCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "A bare REPO target deletes the whole repository (required for that).")
     var repository = false
 
-    @Flag(name: .long, help: "With --repository: also delete the repositories nested inside it.")
+    @Flag(name: .long, help: "With --repository: also delete the repositories nested inside it (content no listed repository accounts for stays).")
     var nested = false
 
     @Option(name: .long, help: ArgumentHelp("Delete REPO's layer link to DIGEST (repeatable).", valueName: "DIGEST"))

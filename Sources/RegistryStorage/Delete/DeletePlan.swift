@@ -10,7 +10,8 @@ public enum DeleteTarget: Sendable, Equatable, Hashable, CustomStringConvertible
     case manifest(repository: String, digest: Digest, includeChildren: Bool)
     /// The registry's blob DELETE: the repository's `_layers` link (the blob itself stays until a GC).
     case layer(repository: String, digest: Digest)
-    /// The repository folder. Repositories nested inside it are kept unless `includeNested`.
+    /// The repository folder. Repositories nested inside it are kept unless `includeNested` (and then only those
+    /// loaded into the plan go); anything else in the folder that no loaded repository accounts for is kept.
     case repository(String, includeNested: Bool)
     /// `_uploads/<id>` folders of every repository whose `startedat` is older than this many seconds. Uploads without
     /// a readable `startedat` are kept (the registry never purges them either).
@@ -44,7 +45,8 @@ public struct DeletePlan: Sendable, Equatable {
             case layerLink(Digest)
             /// The repository's own `_layers`, `_manifests`, `_uploads` (nested repositories stay).
             case repositoryData(String)
-            /// The whole repository folder, nested repositories included.
+            /// The whole repository folder: when listed, it held nothing but its own folders and nested repositories
+            /// this plan removes too.
             case repositoryFolder
             case upload(String)
         }

@@ -173,18 +173,45 @@ struct DeletePlanner {
         mutate(name) { r in r.layerLinks.removeAll { $0.digest == d } }
     }
 
+    /// Removes the repository (and with `includeNested` the loaded repositories nested in it). A folder goes whole
+    /// only when its listing shows nothing but what the plan reports (`holdsOnly`); otherwise only its own `_layers`,
+    /// `_manifests` and `_uploads` go. What was loaded is no proof of what is stored: a caller may load one
+    /// repository, and the catalog misses a nested first push (only `_uploads`) or a folder it cannot read.
     private mutating func deleteRepository(_ name: String, includeNested: Bool) throws(DeleteError) {
-        let repo = try repository(name)
+        _ = try repository(name)
         let nested = model.keys.filter { $0.hasPrefix(name + "/") }.sorted()
         let gone = includeNested ? [name] + nested : [name]
-        if includeNested || nested.isEmpty {
-            removals.append(.init(repository: name, kind: .repositoryFolder, path: repo.entry.path, reason: "repository \(SafeText.escaping(name))"))
-        } else {
-            let folders = (repo.entry.hasLayersFolder ? ["_layers"] : []) + (repo.entry.hasManifestsFolder ? ["_manifests"] : [])
-                + (repo.uploads.isEmpty ? [] : ["_uploads"])
-            for folder in folders {
-                removals.append(.init(repository: name, kind: .repositoryData(folder), path: repo.entry.path.appending(folder), reason: "repository \(SafeText.escaping(name))"))
+        let goneSet = Set(gone)
+        // Every loaded repository's name and the namespaces above it: a child folder named here is accounted for.
+        var accounted: Set<String>?
+        for r in gone {
+            guard let contents = model[r] else { continue }
+            let reason = "repository \(SafeText.escaping(r))"
+            if holdsOnly(contents, goneSet) {
+                removals.append(.init(repository: r, kind: .repositoryFolder, path: contents.entry.path, reason: reason))
+            } else {
+                let folders = (contents.entry.hasLayersFolder ? ["_layers"] : []) + (contents.entry.hasManifestsFolder ? ["_manifests"] : [])
+                    + (contents.uploads.isEmpty ? [] : ["_uploads"])
+                for folder in folders {
+                    removals.append(.init(repository: r, kind: .repositoryData(folder), path: contents.entry.path.appending(folder), reason: reason))
+                }
             }
+            // Content no loaded repository accounts for stays, and the plan says so.
+            let children = (contents.entry.childNames ?? []).map { r + "/" + $0 }
+            if !children.isEmpty && accounted == nil {
+                accounted = Set(repositories.flatMap { repo in
+                    let parts = repo.name.split(separator: "/", omittingEmptySubsequences: false)
+                    return parts.indices.map { parts[...$0].joined(separator: "/") }
+                })
+            }
+            let unread = children.filter { !(accounted?.contains($0) ?? false) }
+            if !unread.isEmpty {
+                warnings.append(
+                    "\(SafeText.escaping(r)) also holds \(unread.prefix(5).map(SafeText.escaping).joined(separator: ", "))\(unread.count > 5 ? ", ..." : "") "
+                        + "(not a repository read for this plan, such as a first push still uploading): kept")
+            }
+        }
+        if !includeNested && !nested.isEmpty {
             warnings.append("\(nested.count) repositories nested in \(SafeText.escaping(name)) are kept: \(nested.prefix(5).map(SafeText.escaping).joined(separator: ", "))\(nested.count > 5 ? ", ..." : "")")
         }
         for r in gone {
@@ -194,6 +221,17 @@ struct DeletePlanner {
                 warnings.append("\(SafeText.escaping(r)): \(contents.uploads.count) unfinished upload(s) go too; their data cannot be restored by undo")
             }
             model[r] = nil
+        }
+    }
+
+    /// True when `repo`'s folder, as listed, holds nothing but its own `_` folders and repositories in `gone` whose
+    /// folders hold only that too. An unlisted folder (`childNames` nil) may hold anything.
+    private func holdsOnly(_ repo: RepositoryContents, _ gone: Set<String>) -> Bool {
+        guard let children = repo.entry.childNames else { return false }
+        return children.allSatisfy { child in
+            let name = repo.name + "/" + child
+            guard gone.contains(name), let nested = model[name] else { return false }
+            return holdsOnly(nested, gone)
         }
     }
 

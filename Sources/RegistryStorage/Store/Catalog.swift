@@ -62,7 +62,8 @@ public enum Catalog {
                 }
                 let marker = (e.name == "_layers" && hasLayers) || (e.name == "_manifests" && hasManifests && !hasLayers)
                 if marker {
-                    let repo = makeEntry(name, path, hasLayers: hasLayers, hasManifests: hasManifests)
+                    var repo = makeEntry(name, path, hasLayers: hasLayers, hasManifests: hasManifests)
+                    repo.childNames = sorted.filter { !$0.name.hasPrefix("_") }.map(\.name)
                     listing.repositories.append(repo)
                     emit(repo)
                 }

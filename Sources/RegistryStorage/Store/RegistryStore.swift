@@ -123,7 +123,8 @@ public final class RegistryStore: Sendable {
         let hasLayers = entries.contains { $0.name == "_layers" && $0.kind == .directory }
         let hasManifests = entries.contains { $0.name == "_manifests" && $0.kind == .directory }
         guard hasLayers || hasManifests else { return nil }
-        let entry = RepositoryEntry(name: name, path: path, hasLayersFolder: hasLayers, hasManifestsFolder: hasManifests, problems: [])
+        var entry = RepositoryEntry(name: name, path: path, hasLayersFolder: hasLayers, hasManifestsFolder: hasManifests, problems: [])
+        entry.childNames = entries.filter { !$0.name.hasPrefix("_") }.map(\.name).sorted()
         return await load(entry, detail: detail)
     }
 

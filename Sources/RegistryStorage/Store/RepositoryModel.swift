@@ -9,6 +9,10 @@ public struct RepositoryEntry: Sendable, Equatable, Hashable {
     public var hasLayersFolder: Bool
     public var hasManifestsFolder: Bool
     public var problems: [Problem]
+    /// What the repository's folder held besides its own `_` folders when it was listed: nested repositories,
+    /// namespace folders, a nested repository's first push (only `_uploads`), stray files. Nil when not listed: the
+    /// folder may then hold anything, so a repository delete removes only its own folders (`DeletePlanner`).
+    public var childNames: [String]? = nil
 
     /// Listed by registry 2.8.2's `/v2/_catalog` (it requires `_layers`).
     public var isListedByRegistry: Bool { hasLayersFolder }
