@@ -107,4 +107,55 @@ import TestHarness
         #expect(f.exists(StoreLayout.revisionLink(f.repo("multi"), child.manifest)), "child link restored")
         for d in [child.manifest, child.config] + child.layers { #expect(f.exists(StoreLayout.blobData(d)), "\(d) back in blobs/") }
     }
+
+    /// A manifest tagged again between T0 and the unlink comes back with its referrers: the signature the same run
+    /// had unlinked as untagged (its subject was untagged then) is restored with its blobs, as the offline mark keeps
+    /// the referrers of what it keeps; `cosign verify` of the rollback still finds it.
+    @Test func manifestTaggedAgainBeforeTheUnlinkGetsItsSignatureBack() async throws {
+        let f = StoreFixture()
+        f.driver.clock.withLock { $0 = Self.written }
+        let old = f.image("team/app", tag: "v1", oci: true, layers: ["base", "old"], labels: ["v": "1"])
+        let sig = f.image("team/app", tag: nil, oci: true, layers: ["signature of v1"], subject: old.manifest, artifactType: MediaType.notarySignature)
+        _ = f.image("team/app", tag: "v1", oci: true, layers: ["base", "new"], labels: ["v": "2"])
+        var collector = Self.collector(f, age: 7200)
+        let plan = try await collector.plan()
+        #expect(Set(plan.gc.manifests.map(\.digest)) == [old.manifest, sig.manifest])
+        // Asked to stop once every blob has moved: step 7 (which would re-check this run too) is skipped, so the
+        // settle and re-scan of step 6 alone must bring the signature back.
+        let asked = Locked(0)
+        let moves = plan.gc.blobs.count
+        collector.stopRequested = { asked.withLock { $0 += 1; return $0 > moves } }
+        f.driver.clock.withLock { $0 = Self.written + 7200 }
+        f.revisionLink("team/app", old.manifest)
+        f.tag("team/app", "rollback", old.manifest)
+        let r = try await collector.run(plan)
+        #expect(r.interrupted && r.quarantinesChecked.isEmpty && r.quarantined.count == moves)
+        #expect(Set(r.restoredManifests) == ["team/app@\(old.manifest)", "team/app@\(sig.manifest)"])
+        #expect(f.exists(StoreLayout.revisionLink(f.repo("team/app"), sig.manifest)), "the signature's revision link is back")
+        for d in [sig.manifest, sig.config] + sig.layers { #expect(f.exists(StoreLayout.blobData(d)), "\(d) back in blobs/") }
+        let later = Self.collector(f, age: 7200 + 90000)
+        let r2 = try await later.run(try await later.plan())
+        #expect(r2.deletedForGood.isEmpty, "\(r2.deletedForGood)")
+        #expect(r2.quarantined.isEmpty, "the signature of a tagged manifest is kept: \(r2.quarantined)")
+    }
+
+    /// The same found by a later run's step 7: a tag names the unlinked manifest again, and its signature, unlinked
+    /// by the same run and quarantined, comes back with it before anything is purged.
+    @Test func stepSevenRestoresATaggedManifestsSignature() async throws {
+        let f = StoreFixture()
+        f.driver.clock.withLock { $0 = Self.written }
+        let old = f.image("team/app", tag: "v1", oci: true, layers: ["base", "old"], labels: ["v": "1"])
+        let sig = f.image("team/app", tag: nil, oci: true, layers: ["signature of v1"], subject: old.manifest, artifactType: MediaType.notarySignature)
+        _ = f.image("team/app", tag: "v1", oci: true, layers: ["base", "new"], labels: ["v": "2"])
+        let first = Self.collector(f, age: 7200)
+        let r1 = try await first.run(try await first.plan())
+        #expect(Set(r1.quarantined).isSuperset(of: [old.manifest, sig.manifest, sig.layers[0]]))
+        f.tag("team/app", "rollback", old.manifest)
+        let second = Self.collector(f, age: 7200 + 90000)
+        let r2 = try await second.run(try await second.plan())
+        #expect(r2.deletedForGood.isEmpty, "deleted for good while a tagged manifest's signature needs them: \(r2.deletedForGood)")
+        #expect(Set(r2.restoredManifests) == ["team/app@\(old.manifest)", "team/app@\(sig.manifest)"])
+        #expect(f.exists(StoreLayout.revisionLink(f.repo("team/app"), sig.manifest)))
+        for d in [sig.manifest, sig.config] + sig.layers { #expect(f.exists(StoreLayout.blobData(d)), "\(d) back in blobs/") }
+    }
 }

@@ -232,16 +232,19 @@ public struct OnlineCollector: Sendable {
             let everything = !latest.unread.isEmpty
             var blobs = Set(blobCandidates.filter { everything || latest.referenced.contains($0) }).subtracting(restoredBlobs)
             var manifests = Set(manifestCandidates.filter { everything || latest.needs($0) }).subtracting(restoredManifests)
-            // A manifest coming back brings what it references (its config, layers and children in this repository).
+            // A manifest coming back brings what it references (its config, layers and children in this repository)
+            // and its referrers (signatures, SBOMs naming it as `subject`), each with what it references in turn.
             var queue = Array(manifests)
             while let key = queue.popLast() {
                 // Its own blob too: a manifest named only by a tag's current link is in no revision's references.
                 if blobCandidates.contains(key.digest), !restoredBlobs.contains(key.digest) { blobs.insert(key.digest) }
                 for ref in plan.manifestReferences[key] ?? [] {
                     if blobCandidates.contains(ref), !restoredBlobs.contains(ref) { blobs.insert(ref) }
-                    let child = OnlineGCPlan.ManifestKey(repository: key.repository, digest: ref)
-                    if manifestCandidates.contains(child), !restoredManifests.contains(child), manifests.insert(child).inserted {
-                        queue.append(child)
+                }
+                for d in (plan.manifestReferences[key] ?? []) + (plan.referrers[key] ?? []) {
+                    let other = OnlineGCPlan.ManifestKey(repository: key.repository, digest: d)
+                    if manifestCandidates.contains(other), !restoredManifests.contains(other), manifests.insert(other).inserted {
+                        queue.append(other)
                     }
                 }
             }
@@ -488,7 +491,32 @@ public struct OnlineCollector: Sendable {
                 if everything || latest.needs(key), seen.insert(key).inserted { queue.append(key) }
             }
         }
+        // Referrers (signatures, SBOMs) these entries unlinked, by the manifest they name as `subject`: read only when
+        // something is restored, from `blobs/` or a quarantine, since the journal records links, not content.
+        var referrers: [OnlineGCPlan.ManifestKey: [OnlineGCPlan.ManifestKey]] = [:]
+        if !queue.isEmpty {
+            var read = Set<OnlineGCPlan.ManifestKey>()
+            for entry in entries {
+                for link in entry.links where link.kind == .revision {
+                    guard let d = link.digest.flatMap({ Digest($0) }) else { continue }
+                    let key = OnlineGCPlan.ManifestKey(repository: link.repository, digest: d)
+                    guard read.insert(key).inserted else { continue }
+                    switch await readManifest(d, quarantines: entries.map(\.id)) {
+                    case .parsed(let m):
+                        if let subject = m.subject?.digest {
+                            referrers[OnlineGCPlan.ManifestKey(repository: link.repository, digest: subject), default: []].append(key)
+                        }
+                    case .missing:
+                        break
+                    case .unknown(let why):
+                        // It may be the referrer of a manifest restored now: nothing is purged until it can be read.
+                        unknown.append("\(SafeText.escaping(key.repository))@\(key.digest): \(why)")
+                    }
+                }
+            }
+        }
         while let key = queue.popLast() {
+            for r in referrers[key] ?? [] where seen.insert(r).inserted { queue.append(r) }
             var written = 0
             for entry in entries {
                 let links = entry.manifestLinks(repository: key.repository, digest: key.digest)

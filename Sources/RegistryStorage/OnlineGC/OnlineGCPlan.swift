@@ -21,6 +21,10 @@ public struct OnlineGCPlan: Sendable, Equatable {
     public internal(set) var youngManifests: Int = 0
     /// What each candidate manifest references (config, layers, children): restored with it if it is restored.
     public internal(set) var manifestReferences: [ManifestKey: [Digest]] = [:]
+    /// The candidate manifests whose `subject` is a given manifest of the same repository (signatures, SBOMs): a
+    /// manifest restored because something needs it again brings these back too, as the offline mark keeps the
+    /// referrers of what it keeps.
+    public internal(set) var referrers: [ManifestKey: [Digest]] = [:]
     /// Every repository, for the cache purge (the registry keeps per-repository descriptor keys).
     public internal(set) var repositories: [String] = []
 
@@ -74,7 +78,9 @@ extension OnlineGCPlan {
         out.gc.manifests = plan.manifests.filter { !kept.contains(ManifestKey(repository: $0.repository, digest: $0.digest)) }
         for m in out.gc.manifests {
             let key = ManifestKey(repository: m.repository, digest: m.digest)
-            if let r = byName[m.repository]?.revision(m.digest) { out.manifestReferences[key] = r.references + r.signatureLinks }
+            guard let r = byName[m.repository]?.revision(m.digest) else { continue }
+            out.manifestReferences[key] = r.references + r.signatureLinks
+            if let subject = r.subject { out.referrers[ManifestKey(repository: m.repository, digest: subject), default: []].append(m.digest) }
         }
 
         var blobs: [GCPlan.Blob] = []
