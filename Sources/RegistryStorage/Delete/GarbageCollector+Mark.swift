@@ -44,7 +44,7 @@ extension GarbageCollector {
                 guard keep.contains(r.digest) else {
                     if r.blobPresent {
                         result.deletions.append(.init(repository: repo.name, digest: r.digest))
-                    } else if r.unreadable && rules == .drydock {
+                    } else if r.blobCannotBeRead && rules == .drydock {
                         // A manifest blob that cannot be read at all (a symlink, FIFO, I/O error) may be a referrer
                         // of a kept manifest: whether it is lies in its content, so it blocks like a kept one.
                         result.unreadable.append(.init(repository: repo.name, digest: r.digest))

@@ -7,6 +7,9 @@ public struct RepositoryGCFacts: Sendable, Equatable {
         /// Present but not parsable, or not readable (a symlink not followed, a FIFO, a folder): what it references
         /// is unknown.
         public var unreadable: Bool { unreadableBecause != nil }
+        /// Its blob is stored but cannot be read at all (`BlobState.cannotBeRead`), as opposed to present and
+        /// unparsable: unreadable, and not present.
+        public var blobCannotBeRead: Bool { unreadable && !blobPresent }
         /// Why it cannot be read (escaped), when it cannot.
         public var unreadableBecause: String?
         public var tagged: Bool
@@ -43,11 +46,7 @@ public struct RepositoryGCFacts: Sendable, Equatable {
         hasLayersFolder = repo.entry.hasLayersFolder
         revisions = repo.revisions.map { r in
             // A missing blob is no manifest to the registry either; anything else that did not parse is unknown.
-            let unreadable: Bool = switch r.blob {
-            case .present: r.manifest == nil
-            case .unreadable, .notRegular: true
-            case .missing: false
-            }
+            let unreadable = r.blob.cannotBeRead || (r.blob.isPresent && r.manifest == nil)
             let because = !unreadable ? nil : r.problems.first { $0.severity == .error }.map(GarbageCollector.describe) ?? "unparsable"
             return Revision(
                 digest: r.digest, placement: r.placement, blobPresent: r.blob.isPresent, unreadableBecause: because, tagged: r.isTagged,

@@ -98,12 +98,7 @@ public struct RetentionPlan: Sendable, Equatable, Codable {
             warnings.append("\(SafeText.escaping(repo.name)): not everything in it could be read (\(unknown.message)), so no manifest is removed there (--untagged)")
             return
         }
-        if let unreadable = repo.revisions.first(where: { r in
-            switch r.blob {
-            case .unreadable, .notRegular: true
-            case .present, .missing: false
-            }
-        }) {
+        if let unreadable = repo.revisions.first(where: \.blob.cannotBeRead) {
             warnings.append("\(SafeText.escaping(repo.name))@\(unreadable.digest.short) cannot be read, so no manifest is removed there (--untagged): it may be a referrer of a kept manifest")
             return
         }

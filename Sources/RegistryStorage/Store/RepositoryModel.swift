@@ -71,6 +71,16 @@ public enum BlobState: Sendable, Equatable {
     }
 
     public var isPresent: Bool { size != nil }
+
+    /// Something is stored but cannot be read at all (not a regular file, an I/O error): unlike a missing blob, it
+    /// may be a manifest, say a referrer of a kept one, so whatever depends on its content counts it as unknown.
+    /// The one definition `gc`'s mark and `prune --untagged` both block on.
+    public var cannotBeRead: Bool {
+        switch self {
+        case .unreadable, .notRegular: true
+        case .present, .missing: false
+        }
+    }
 }
 
 /// How much of a repository a load reads. The folder walk dominates the cost on a large store, so lighter loads take
