@@ -628,6 +628,44 @@ import Testing
         let error = ConfigurationError.unreadable(path: "/tmp/\u{1B}[31mred", reason: "x")
         #expect(!error.description.contains("\u{1B}"))
     }
+
+    /// Some Windows editors save UTF-8 with a byte order mark (EF BB BF). yaml.v2, and so the registry, takes it for
+    /// the encoding's signature and reads the file as if it were not there; so does Drydock.
+    @Test func aLeadingByteOrderMarkIsReadAsTheRegistryReadsIt() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("drydock-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = """
+            version: 0.1
+            log:
+              level: info
+            storage:
+              filesystem:
+                rootdirectory: /srv/registry
+              delete:
+                enabled: true
+            http:
+              addr: :5000
+
+            """
+        let file = dir.appendingPathComponent("config.yml").path
+        #expect(FileManager.default.createFile(atPath: file, contents: Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)))
+        let plain = try parse(text)
+        let marked = try Config.load(path: file, environment: [:])
+        #expect(marked.storage == .filesystem(rootDirectory: "/srv/registry"))
+        #expect(marked == plain)
+        #expect(try parse("\u{FEFF}" + text) == plain)
+    }
+
+    /// Text quoted from the file is escaped in errors and warnings alike.
+    @Test func configurationTextIsEscapedWhereverItIsQuoted() throws {
+        let duplicate = parseError("version: 0.1\n\"k\\e[2J\": 1\n\"k\\e[2J\": 2\nstorage: inmemory\n")
+        let message = try #require(duplicate?.description)
+        #expect(message.contains(#"k\x1b[2J"#) && !SafeText.needsEscaping(message), "\(message)")
+        let warned = try parse(Self.yaml("  filesystem:\n  cache:\n    blobdescriptor: \"x\\e]0;owned\\a\""))
+        #expect(warned.warnings.contains { $0.contains(#"x\x1b]0;owned\x07"#) }, "\(warned.warnings)")
+        #expect(!warned.warnings.contains(where: SafeText.needsEscaping), "\(warned.warnings)")
+    }
 }
 
 @Suite struct GoDurationTests {

@@ -712,6 +712,36 @@ private func p(_ s: String) -> StoragePath { StoragePath(trusted: s.split(separa
         }
     }
 
+    /// A loop of links (ELOOP) is refused as before, and reported as the link the path goes through: not as a link
+    /// out of the store, whose advice (`--follow-symlinks`) would not help.
+    @Test func aSymlinkLoopIsNotReportedAsLeavingTheRoot() async throws {
+        try await withEmptyDiskStore { disk in
+            try disk.put(p("blobs/real/data"), "inside")
+            try disk.symlink(p("blobs/self"), to: "self")
+            try disk.symlink(p("blobs/ping"), to: "pong")
+            try disk.symlink(p("blobs/pong"), to: "ping")
+            for followSymlinks in [false, true] {
+                let driver = try disk.driver(followSymlinks: followSymlinks)
+                for path in [p("blobs/self"), p("blobs/ping"), p("blobs/self/data")] {
+                    await #expect(throws: DriverError.symlink(path, .notFollowable)) { try await driver.read(path, limit: 100) }
+                    await #expect(throws: DriverError.symlink(path, .notFollowable)) { try await driver.stat(path) }
+                }
+                let kinds = Dictionary(uniqueKeysWithValues: try await driver.list(p("blobs")).map { ($0.name, $0.kind) })
+                #expect(kinds == ["real": .directory, "self": .symlink(.notFollowable), "ping": .symlink(.notFollowable), "pong": .symlink(.notFollowable)])
+                // Nothing is written or deleted through the loop.
+                await #expect(throws: DriverError.symlink(p("blobs/self"), .notFollowable)) {
+                    try await driver.write(p("blobs/self/planted"), contents: Array("x".utf8))
+                }
+                await #expect(throws: DriverError.symlink(p("blobs/self"), .notFollowable)) { try await driver.delete(p("blobs/self/data")) }
+                #expect(lexists(disk.path(p("blobs/self"))) && fileText(disk.path(p("blobs/real/data"))) == "inside")
+            }
+            let message = DriverError.symlink(p("blobs/self/data"), .notFollowable).description
+            #expect(message == "blobs/self/data: goes through a symbolic link that loops back on itself, or cannot be checked without openat2; not followed")
+            #expect(!message.contains("outside the store root"))
+            #expect(EntryKind.symlink(.notFollowable).description == "symlink (loops back on itself, or cannot be checked without openat2)")
+        }
+    }
+
     @Test func symlinkToADeviceIsNotReadEvenWhenFollowed() async throws {
         try await withEmptyDiskStore { disk in
             try disk.symlink(p("blobs/zero"), to: "/dev/zero")

@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", "not a drydock prune plan (at the top level: "),
+        ("", "not a drydock prune plan (not valid JSON at byte 0: "),
         ("[1, 2]", "not a drydock prune plan (at the top level: expected "),
         ("{\"format\": \"something/2\"}", "not a drydock prune plan (format \"something/2\", expected \"drydock-prune-plan/1\")"),
         ("{\"format\": 7}", "not a drydock prune plan (at format: expected a string)"),

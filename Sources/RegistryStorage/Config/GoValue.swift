@@ -54,7 +54,8 @@ indirect enum GoValue: Sendable, Equatable {
     /// A short rendering for messages.
     var brief: String {
         switch self {
-        case .string(let s): "\"\(s.count > 60 ? String(s.prefix(60)) + "…" : s)\""
+        // Escaped here as well as where errors are printed: warnings quote it too.
+        case .string(let s): "\"\(s.count > 60 ? SafeText.escapedPrefix(s, maxLength: 60) + "…" : SafeText.escaping(s))\""
         case .sequence: "a sequence"
         case .anyKeyMap, .stringKeyMap: "a mapping"
         default: goSprint ?? "?"

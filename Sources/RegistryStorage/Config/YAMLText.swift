@@ -25,6 +25,10 @@ enum YAMLText {
     /// Parses the first YAML document of `text` (later documents are ignored, as yaml.v2 does).
     /// Returns nil for an empty document.
     static func parseFirstDocument(_ text: String) throws(ConfigurationError) -> YAMLNode? {
+        // yaml.v2 takes a leading byte order mark for the encoding's signature and drops it. Yams, which names the
+        // encoding, leaves it to libyaml's scanner, which skips it but counts it as a column: the first key then sits
+        // one column deeper than the next ones, and the mapping is misread (a file's `storage` went missing).
+        let text = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
         guard text.utf8.count <= maxBytes else {
             throw .invalidYAML(reason: "the document is larger than \(maxBytes) bytes")
         }

@@ -104,6 +104,9 @@ public struct Journal: Sendable {
         } catch {
             let e = DriverError(error)
             if e.isNotFound { throw .notFound("no journal entry \"\(SafeText.escaping(id))\"") }
+            if case .tooLarge(_, let size, let limit) = e {
+                throw .journal("\(path) is not a journal entry: \(size) bytes is too large (the limit is \(limit) bytes)")
+            }
             throw .journal("cannot read \(path): \(e)")
         }
         // The listing's scanner first: it refuses what `JSONDecoder` lets through (a field given twice, of which the
@@ -121,7 +124,7 @@ public struct Journal: Sendable {
         do {
             entry = try decoder.decode(JournalEntry.self, from: Data(bytes))
         } catch {
-            throw .journal("\(path) is not a journal entry: \(error)")
+            throw .journal("\(path) is not a journal entry: \(DecodingFailure.reason(error, json: bytes))")
         }
         // Undo previews the entry it read here, then restores by the entry's own id: the two must name one file.
         guard entry.id == id else { throw Journal.forged(path, innerID: entry.id) }

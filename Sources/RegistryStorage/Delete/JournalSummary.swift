@@ -58,11 +58,13 @@ struct JournalSummaryScanner {
     /// The first thing found wrong; later bytes are ignored. Kept rather than thrown: drivers rewrap what a chunk
     /// handler throws as an I/O error, which would hide the reason.
     private var failure: Malformed?
+    /// Bytes fed before the current chunk, so a failure names the byte where it was found.
+    private var fed = 0
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer) {
         guard failure == nil else { return }
+        var i = 0
         do {
-            var i = 0
             while i < bytes.count {
                 if inString && capture == nil && !escaped {
                     // The body of a string nobody keeps (most of a large entry: the links' fields), skipped in a
@@ -74,8 +76,9 @@ struct JournalSummaryScanner {
                 i += 1
             }
         } catch {
-            failure = error
+            failure = Malformed(description: "\(error.description) (at byte \(fed + i))")
         }
+        fed += bytes.count
     }
 
     private mutating func consume(_ b: UInt8) throws(Malformed) {
@@ -111,7 +114,8 @@ struct JournalSummaryScanner {
             capture = keep ? [] : nil
         case 0x7B, 0x5B:
             try endLiteral()
-            guard !rootClosed, containers.count < Self.maxDepth else { throw Malformed(description: "unexpected nesting") }
+            guard !rootClosed else { throw Malformed(description: "text outside the entry object") }
+            guard containers.count < Self.maxDepth else { throw Malformed(description: "nested more than \(Self.maxDepth) levels deep") }
             if containers.isEmpty {
                 guard b == 0x7B else { throw Malformed(description: "not a JSON object") }
             } else {

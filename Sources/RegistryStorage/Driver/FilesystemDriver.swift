@@ -175,7 +175,8 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             let saved = errno
             close(dir)
             guard next >= 0 else {
-                errno = saved == ELOOP ? EXDEV : saved
+                // `close` may have changed errno. A link refused here (ELOOP) may well stay inside the root.
+                errno = saved
                 return -1
             }
             dir = next
@@ -188,8 +189,10 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
         case ENOENT: .notFound(path)
         case ENOTDIR: .notADirectory(path)
         case EACCES, EPERM: .permissionDenied(path)
+        // openat2 says EXDEV for a path that would leave the root (RESOLVE_BENEATH); ELOOP for a loop of links, a
+        // link where none may be followed, or (without openat2) any link the no-follow walk meets.
         case EXDEV: .symlink(path, .leavesRoot)
-        case ELOOP: .symlink(path, .leavesRoot)
+        case ELOOP: .symlink(path, .notFollowable)
         case EINTR, EAGAIN, EMFILE, ENFILE, ENOMEM: .transient(path, String(cString: strerror(e)))
         case EROFS: .readOnly(path)
         default: .io(path, String(cString: strerror(e)))
@@ -455,8 +458,11 @@ public final class FilesystemDriver: StorageDriver, @unchecked Sendable {
             guard followSymlinks else { return (.symlink(.folderNotFollowed), nil) }
             return (.directory, "\(target.st_dev):\(target.st_ino)")
         } catch {
-            if case .notFound = DriverError(error) { return (.symlink(.dangling), nil) }
-            return (.symlink(.leavesRoot), nil)
+            switch DriverError(error) {
+            case .notFound: return (.symlink(.dangling), nil)
+            case .symlink(_, .notFollowable): return (.symlink(.notFollowable), nil)
+            default: return (.symlink(.leavesRoot), nil)
+            }
         }
     }
 

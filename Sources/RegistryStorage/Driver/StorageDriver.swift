@@ -105,6 +105,10 @@ public enum SymlinkProblem: Sendable, Equatable, CustomStringConvertible {
     case folderNotFollowed
     /// A followed link back to a folder already walked.
     case loop
+    /// A link on the path that the open cannot follow (ELOOP): one of a loop of links (or of a chain too long), or,
+    /// where the kernel lacks openat2 and so nothing checks where a link leads, any link. It may well stay inside the
+    /// store; unlike `leavesRoot`, `--follow-symlinks` does not make a loop readable.
+    case notFollowable
 
     public var description: String {
         switch self {
@@ -112,6 +116,7 @@ public enum SymlinkProblem: Sendable, Equatable, CustomStringConvertible {
         case .dangling: "target does not exist"
         case .folderNotFollowed: "points to a folder; not descended unless --follow-symlinks is given"
         case .loop: "leads back to a folder already walked (a loop); not descended again"
+        case .notFollowable: "loops back on itself, or cannot be checked without openat2"
         }
     }
 }
@@ -221,6 +226,8 @@ public enum DriverError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notADirectory(let p): "\(p): not a directory"
         case .notARegularFile(let p, let k): "\(p): expected a regular file, found a \(k)"
         case .tooLarge(let p, let size, let limit): "\(p): \(size) bytes is over the \(limit)-byte limit"
+        // The link may be any component of the path, not the file itself.
+        case .symlink(let p, .notFollowable): "\(p): goes through a symbolic link that \(SymlinkProblem.notFollowable); not followed"
         case .symlink(let p, let problem): "\(p): symlink \(problem)"
         case .permissionDenied(let p): "\(p): permission denied"
         case .transient(let p, let m): "\(p): \(m) (temporary)"

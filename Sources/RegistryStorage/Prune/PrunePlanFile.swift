@@ -31,7 +31,7 @@ public struct PrunePlanFile: Codable, Sendable {
         do {
             header = try JSONDecoder().decode(Header.self, from: data)
         } catch {
-            throw ReadError(description: "not a drydock prune plan (\(reason(error)))")
+            throw ReadError(description: "not a drydock prune plan (\(DecodingFailure.reason(error, json: Array(data))))")
         }
         guard header.format == formatName else {
             throw ReadError(
@@ -41,7 +41,7 @@ public struct PrunePlanFile: Codable, Sendable {
         do {
             file = try decoder.decode(PrunePlanFile.self, from: data)
         } catch {
-            throw ReadError(description: reason(error))
+            throw ReadError(description: DecodingFailure.reason(error, json: Array(data)))
         }
         // Made by us, the text was escaped when written; a hand-edited file may hold terminal escapes.
         file.store = SafeText.escaping(file.store)
@@ -82,39 +82,5 @@ public struct PrunePlanFile: Codable, Sendable {
             return date
         }
         return decoder
-    }
-
-    /// `at plan.repositories[0].keep[1].digest: ...`: where the decoder stopped and why, without its type dump.
-    static func reason(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return SafeText.escapedPrefix(String(describing: type(of: error)), maxLength: 80) }
-        func path(_ keys: [any CodingKey]) -> String {
-            let text = keys.reduce("") { out, key in
-                if let i = key.intValue { return out + "[\(i)]" }
-                return out + (out.isEmpty ? "" : ".") + key.stringValue
-            }
-            return text.isEmpty ? "the top level" : SafeText.escapedPrefix(text, maxLength: 200)
-        }
-        func detail(_ context: DecodingError.Context) -> String {
-            // The decoder's own sentence, cut short: it can quote the file.
-            SafeText.escapedPrefix(context.debugDescription, maxLength: 200)
-        }
-        if case .keyNotFound(let key, let context) = error {
-            return "at \(path(context.codingPath)): the field \"\(SafeText.escapedPrefix(key.stringValue, maxLength: 80))\" is missing"
-        }
-        if case .valueNotFound(_, let context) = error { return "at \(path(context.codingPath)): a value is missing (null)" }
-        if case .typeMismatch(let type, let context) = error { return "at \(path(context.codingPath)): expected \(typeName(type))" }
-        if case .dataCorrupted(let context) = error { return "at \(path(context.codingPath)): \(detail(context))" }
-        return "unreadable"
-    }
-
-    private static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        case is [Any].Type: "a list"
-        case is [String: Any].Type: "an object"
-        default: "a \(type)"
-        }
     }
 }
