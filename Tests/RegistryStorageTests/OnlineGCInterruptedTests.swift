@@ -9,28 +9,37 @@ import Testing
 @Suite struct OnlineGCInterruptedTests {
     typealias Fixture = OnlineGCTests
 
-    /// The state a SIGKILL after the second move leaves: step 2's journal (every record `pending`, not completed), the
-    /// `_layers` links removed by step 3, two blobs moved into the quarantine and the others still in `blobs/`.
-    @Test func aRunKilledWhileQuarantiningIsFinishedByTheNextRun() async throws {
-        let (f, kept, old, orphan) = Fixture.store()
+    /// What a SIGKILL after `moved` moves leaves: the first run's move number `moved + 1` fails, then its journal is
+    /// rewound to what step 2 wrote (every record `pending`, not completed) and every link step 3 removed is removed.
+    /// Returns the entry as rewound and the candidates in the run's move order.
+    static func killed(_ f: StoreFixture, after moved: Int) async throws -> (entry: JournalEntry, order: [Digest]) {
         let first = Fixture.collector(f)
         let plan = try await first.plan()
         let order = plan.gc.blobs.map(\.digest)
-        #expect(Set(order) == [orphan, old.manifest, old.config, old.layers[1]])
-        // The third move fails; the run stops there.
-        f.driver.plant(.permissionDenied, at: StoreLayout.blobData(order[2]))
+        f.driver.plant(.permissionDenied, at: StoreLayout.blobData(order[moved]))
         await #expect(throws: DeleteError.self) { _ = try await first.run(plan) }
-        f.driver.removeFault(at: StoreLayout.blobData(order[2]))
+        f.driver.removeFault(at: StoreLayout.blobData(order[moved]))
         let journal = Journal(driver: f.driver)
         let id = try #require(try await journal.summaries().summaries.first { $0.operation == .onlineCollection }?.id)
-        // Rewind to what a kill leaves: the journal as step 2 wrote it, every removed link still removed.
+        #expect(!f.exists(try #require(OnlineRunHeartbeat.path(id))), "a run removes its heartbeat when it ends, failed or not")
         var entry = try await journal.entry(id)
         entry.quarantine = entry.quarantine?.map { QuarantinedBlob(digest: Digest($0.digest)!, size: $0.size) }
         entry.completed = false
         try await journal.write(entry)
-        for d in order[2...] {
+        for d in order[moved...] {
             for link in entry.layerLinks(of: d) { if let p = link.path, f.exists(p) { try await f.driver.delete(p) } }
         }
+        return (entry, order)
+    }
+
+    /// The state a SIGKILL after the second move leaves: step 2's journal (every record `pending`, not completed), the
+    /// `_layers` links removed by step 3, two blobs moved into the quarantine and the others still in `blobs/`.
+    @Test func aRunKilledWhileQuarantiningIsFinishedByTheNextRun() async throws {
+        let (f, kept, old, orphan) = Fixture.store()
+        let (entry, order) = try await Self.killed(f, after: 2)
+        let id = entry.id
+        let journal = Journal(driver: f.driver)
+        #expect(Set(order) == [orphan, old.manifest, old.config, old.layers[1]])
         for d in order[..<2] { #expect(f.exists(try #require(Quarantine.data(id, d))), "\(d) was moved before the kill") }
         for d in order[2...] { #expect(f.exists(StoreLayout.blobData(d)), "\(d) was not moved") }
 
@@ -62,23 +71,10 @@ import Testing
     /// in its own journal (its undo brings the blobs back linked as before the killed run).
     @Test func aKilledRunsGarbageIsPurgedOnceOldAndTheUnmovedIsCollectedWithItsLinks() async throws {
         let (f, kept, _, _) = Fixture.store()
-        let first = Fixture.collector(f)
-        let plan = try await first.plan()
-        let order = plan.gc.blobs.map(\.digest)
-        f.driver.plant(.permissionDenied, at: StoreLayout.blobData(order[1]))
-        await #expect(throws: DeleteError.self) { _ = try await first.run(plan) }
-        f.driver.removeFault(at: StoreLayout.blobData(order[1]))
+        let (entry, order) = try await Self.killed(f, after: 1)
+        let id = entry.id
         let journal = Journal(driver: f.driver)
-        let id = try #require(try await journal.summaries().summaries.first { $0.operation == .onlineCollection }?.id)
-        var entry = try await journal.entry(id)
-        entry.quarantine = entry.quarantine?.map { QuarantinedBlob(digest: Digest($0.digest)!, size: $0.size) }
-        entry.completed = false
-        try await journal.write(entry)
-        var unmovedLinks: [JournalLink] = []
-        for d in order[1...] {
-            unmovedLinks += entry.layerLinks(of: d)
-            for link in entry.layerLinks(of: d) { if let p = link.path, f.exists(p) { try await f.driver.delete(p) } }
-        }
+        let unmovedLinks = order[1...].flatMap { entry.layerLinks(of: $0) }
         #expect(!unmovedLinks.isEmpty, "the fixture has _layers links among the unmoved candidates")
 
         let later = Fixture.collector(f, age: 7200 + 90000)
@@ -102,18 +98,8 @@ import Testing
     /// named; once the heartbeat is stale (the run died), the next run finishes it.
     @Test func anEntryWithAFreshHeartbeatIsLeftToItsRun() async throws {
         let (f, _, _, _) = Fixture.store()
-        let first = Fixture.collector(f)
-        let plan = try await first.plan()
-        let order = plan.gc.blobs.map(\.digest)
-        f.driver.plant(.permissionDenied, at: StoreLayout.blobData(order[0]))
-        await #expect(throws: DeleteError.self) { _ = try await first.run(plan) }
-        f.driver.removeFault(at: StoreLayout.blobData(order[0]))
+        let id = try await Self.killed(f, after: 0).entry.id
         let journal = Journal(driver: f.driver)
-        let id = try #require(try await journal.summaries().summaries.first { $0.operation == .onlineCollection }?.id)
-        #expect(!f.exists(try #require(OnlineRunHeartbeat.path(id))), "a run removes its heartbeat when it ends, failed or not")
-        var entry = try await journal.entry(id)
-        entry.completed = false
-        try await journal.write(entry)
 
         // Its heartbeat written 60 s before the next run: alive.
         let next = Fixture.collector(f, age: 7300)

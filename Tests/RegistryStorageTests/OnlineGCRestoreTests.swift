@@ -17,23 +17,38 @@ import TestHarness
             now: { now }, wait: { _ in })
     }
 
+    /// `team/app:v1` pushed twice: `old` is untagged garbage two hours later (with `signed`, an untagged signature
+    /// naming it as subject), the second push is tagged.
+    static func replacedImage(oci: Bool = false, signed: Bool = false) -> (f: StoreFixture, old: StoreFixture.Image, signature: StoreFixture.Image?) {
+        let f = StoreFixture()
+        f.driver.clock.withLock { $0 = written }
+        let old = f.image("team/app", tag: "v1", oci: oci, layers: ["base", "old"], labels: ["v": "1"])
+        let signature = signed
+            ? f.image("team/app", tag: nil, oci: true, layers: ["signature of v1"], subject: old.manifest, artifactType: MediaType.notarySignature)
+            : nil
+        _ = f.image("team/app", tag: "v1", oci: oci, layers: ["base", "new"], labels: ["v": "2"])
+        return (f, old, signature)
+    }
+
+    /// The registry's PUT of `old`'s bytes by `tag` at T0 + `age`: linkBlob rewrites the revision link, then the tag's
+    /// index and current links.
+    static func putAgain(_ f: StoreFixture, _ d: Digest, tag: String, age: Double = 7200) {
+        f.driver.clock.withLock { $0 = written + age }
+        f.revisionLink("team/app", d)
+        f.tag("team/app", tag, d)
+    }
+
     /// Interleavings table: "tags an untagged manifest again … before the unlink the tag PUT rewrites the revision
     /// link: restored with its blobs". A rollback (`PUT /v2/team/app/manifests/rollback` with the bytes of an old
     /// untagged manifest) lands after the mark at T0 but before step 3, which removes the revision folder the PUT
     /// rewrote: the re-scan counts the tag's current link, so the manifest and its blobs come back, and a later run
     /// deletes nothing.
     @Test func manifestTaggedAgainBeforeTheUnlinkIsRestoredWithItsBlobs() async throws {
-        let f = StoreFixture()
-        f.driver.clock.withLock { $0 = Self.written }
-        let old = f.image("team/app", tag: "v1", layers: ["base", "old"], labels: ["v": "1"])
-        _ = f.image("team/app", tag: "v1", layers: ["base", "new"], labels: ["v": "2"])
+        let (f, old, _) = Self.replacedImage()
         let collector = Self.collector(f, age: 7200)
         let plan = try await collector.plan()
         #expect(plan.gc.manifests.map(\.digest) == [old.manifest])
-        // The registry's PUT by tag: linkBlob rewrites the revision link, then the tag's index and current links.
-        f.driver.clock.withLock { $0 = Self.written + 7200 }
-        f.revisionLink("team/app", old.manifest)
-        f.tag("team/app", "rollback", old.manifest)
+        Self.putAgain(f, old.manifest, tag: "rollback")
         let r = try await collector.run(plan)
         #expect(r.restoredManifests == ["team/app@\(old.manifest)"])
         #expect(f.exists(StoreLayout.revisionLink(f.repo("team/app"), old.manifest)), "revision link restored")
@@ -50,16 +65,11 @@ import TestHarness
     /// The same with the tag it had before (`PUT …/manifests/v1` back to the old bytes): the unlink removed that
     /// tag's history entry for the manifest too, and the restore writes it back.
     @Test func manifestTaggedAgainBeforeTheUnlinkGetsItsTagHistoryBack() async throws {
-        let f = StoreFixture()
-        f.driver.clock.withLock { $0 = Self.written }
-        let old = f.image("team/app", tag: "v1", layers: ["base", "old"], labels: ["v": "1"])
-        _ = f.image("team/app", tag: "v1", layers: ["base", "new"], labels: ["v": "2"])
+        let (f, old, _) = Self.replacedImage()
         let collector = Self.collector(f, age: 7200)
         let plan = try await collector.plan()
         #expect(plan.gc.manifests.map(\.digest) == [old.manifest])
-        f.driver.clock.withLock { $0 = Self.written + 7200 }
-        f.revisionLink("team/app", old.manifest)
-        f.tag("team/app", "v1", old.manifest)
+        Self.putAgain(f, old.manifest, tag: "v1")
         _ = try await collector.run(plan)
         #expect(f.exists(StoreLayout.revisionLink(f.repo("team/app"), old.manifest)))
         #expect(f.exists(StoreLayout.tagIndexLink(f.repo("team/app"), "v1", old.manifest)), "tag history entry restored")
@@ -70,10 +80,7 @@ import TestHarness
     /// wrote went in step 3). The next run's step 7 restores the manifest from the tag's current link, with the
     /// config and layers read from the quarantined copy of the manifest, and purges none of them.
     @Test func stepSevenRestoresAManifestATagNamesWithItsBlobs() async throws {
-        let f = StoreFixture()
-        f.driver.clock.withLock { $0 = Self.written }
-        let old = f.image("team/app", tag: "v1", layers: ["base", "old"], labels: ["v": "1"])
-        _ = f.image("team/app", tag: "v1", layers: ["base", "new"], labels: ["v": "2"])
+        let (f, old, _) = Self.replacedImage()
         let first = Self.collector(f, age: 7200)
         let r1 = try await first.run(try await first.plan())
         #expect(Set(r1.quarantined) == Set([old.manifest, old.config, old.layers[1]]))
@@ -112,11 +119,8 @@ import TestHarness
     /// had unlinked as untagged (its subject was untagged then) is restored with its blobs, as the offline mark keeps
     /// the referrers of what it keeps; `cosign verify` of the rollback still finds it.
     @Test func manifestTaggedAgainBeforeTheUnlinkGetsItsSignatureBack() async throws {
-        let f = StoreFixture()
-        f.driver.clock.withLock { $0 = Self.written }
-        let old = f.image("team/app", tag: "v1", oci: true, layers: ["base", "old"], labels: ["v": "1"])
-        let sig = f.image("team/app", tag: nil, oci: true, layers: ["signature of v1"], subject: old.manifest, artifactType: MediaType.notarySignature)
-        _ = f.image("team/app", tag: "v1", oci: true, layers: ["base", "new"], labels: ["v": "2"])
+        let (f, old, signature) = Self.replacedImage(oci: true, signed: true)
+        let sig = try #require(signature)
         var collector = Self.collector(f, age: 7200)
         let plan = try await collector.plan()
         #expect(Set(plan.gc.manifests.map(\.digest)) == [old.manifest, sig.manifest])
@@ -125,9 +129,7 @@ import TestHarness
         let asked = Locked(0)
         let moves = plan.gc.blobs.count
         collector.stopRequested = { asked.withLock { $0 += 1; return $0 > moves } }
-        f.driver.clock.withLock { $0 = Self.written + 7200 }
-        f.revisionLink("team/app", old.manifest)
-        f.tag("team/app", "rollback", old.manifest)
+        Self.putAgain(f, old.manifest, tag: "rollback")
         let r = try await collector.run(plan)
         #expect(r.interrupted && r.quarantinesChecked.isEmpty && r.quarantined.count == moves)
         #expect(Set(r.restoredManifests) == ["team/app@\(old.manifest)", "team/app@\(sig.manifest)"])
@@ -142,11 +144,8 @@ import TestHarness
     /// The same found by a later run's step 7: a tag names the unlinked manifest again, and its signature, unlinked
     /// by the same run and quarantined, comes back with it before anything is purged.
     @Test func stepSevenRestoresATaggedManifestsSignature() async throws {
-        let f = StoreFixture()
-        f.driver.clock.withLock { $0 = Self.written }
-        let old = f.image("team/app", tag: "v1", oci: true, layers: ["base", "old"], labels: ["v": "1"])
-        let sig = f.image("team/app", tag: nil, oci: true, layers: ["signature of v1"], subject: old.manifest, artifactType: MediaType.notarySignature)
-        _ = f.image("team/app", tag: "v1", oci: true, layers: ["base", "new"], labels: ["v": "2"])
+        let (f, old, signature) = Self.replacedImage(oci: true, signed: true)
+        let sig = try #require(signature)
         let first = Self.collector(f, age: 7200)
         let r1 = try await first.run(try await first.plan())
         #expect(Set(r1.quarantined).isSuperset(of: [old.manifest, sig.manifest, sig.layers[0]]))
