@@ -144,4 +144,58 @@ import Testing
         let missing = Set(linksBefore).subtracting(f.driver.allFiles.keys)
         #expect(missing.isSubset(of: Set(entry.layerLinks(of: order[0]).compactMap(\.path))), "\(missing)")
     }
+
+    /// A heartbeat names its writer (`ProcessIdentity`): on this kernel and PID namespace, a writer that exited is dead
+    /// however fresh its heartbeat, and one that runs is alive however old; anywhere else (or unparsable words), the
+    /// time decides as before.
+    @Test func theKernelDecidesForAHeartbeatWrittenHere() async throws {
+        let here = try #require(ProcessIdentity.current, "/proc tells this process's identity")
+        let f = StoreFixture()
+        let id = JournalEntry.makeID(Date(timeIntervalSince1970: 9_000))
+        let path = try #require(OnlineRunHeartbeat.path(id))
+        let now = Date(timeIntervalSince1970: 10_000)
+        func liveness(_ written: Double, _ writer: String?) async throws -> OnlineRunHeartbeat.Liveness {
+            try await f.driver.write(path, contents: Array((String(written) + (writer.map { " " + $0 } ?? "")).utf8))
+            return await OnlineRunHeartbeat.liveness(of: id, driver: f.driver, now: now, here: here)
+        }
+        var exited = here
+        exited.start += 1  // the pid now belongs to another process than the writer
+        var elsewhere = here
+        elsewhere.boot = "00000000-0000-0000-0000-000000000000"
+        #expect(try await liveness(9_999, exited.words) == .gone, "written a second ago by a process that is gone")
+        #expect(try await liveness(1_000, here.words) == .alive(age: 9_000), "old, but its writer runs")
+        #expect(try await liveness(9_999, elsewhere.words) == .alive(age: 1), "another kernel: the time decides")
+        #expect(try await liveness(1_000, elsewhere.words) == .gone)
+        #expect(try await liveness(9_999, "x y 1 2") == .alive(age: 1), "unparsable words: the time decides")
+        #expect(try await liveness(9_999, here.words + " extra") == .alive(age: 1))
+        #expect(try await liveness(9_999, nil) == .alive(age: 1))
+        // A process that ran and exited: its own start time, its pid no longer there.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        let pid = child.processIdentifier
+        let started = ProcessIdentity.startTime(of: pid)
+        child.waitUntilExit()
+        if let started {
+            let gone = ProcessIdentity(boot: here.boot, pidNamespace: here.pidNamespace, pid: pid, start: started)
+            #expect(try await liveness(9_999, gone.words) == .gone)
+        }
+        #expect(ProcessIdentity(words: here.words.split(separator: " ")) == here, "the words read back")
+    }
+
+    /// Killed a moment ago on this host: the next run finishes the entry at once, without waiting five minutes.
+    @Test func aRunKilledOnThisHostIsFinishedAtOnce() async throws {
+        let here = try #require(ProcessIdentity.current)
+        let (f, _, _, _) = Fixture.store()
+        let id = try await Self.killed(f, after: 1).entry.id
+        var dead = here
+        dead.start += 1
+        let next = Fixture.collector(f, age: 7300)
+        let beat = OnlineGCTests.written + 7300 - 1
+        try await f.driver.write(try #require(OnlineRunHeartbeat.path(id)), contents: Array("\(beat) \(dead.words)".utf8))
+        let r = try await next.run(try await next.plan())
+        #expect(r.finishedInterrupted == [id], "\(r.skipped)")
+        #expect(try await Journal(driver: f.driver).entry(id).completed)
+        #expect(!f.exists(try #require(OnlineRunHeartbeat.path(id))), "the dead run's heartbeat goes with it")
+    }
 }

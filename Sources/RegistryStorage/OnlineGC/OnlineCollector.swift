@@ -468,6 +468,8 @@ public struct OnlineCollector: Sendable {
         entry.completed = true
         try await Journal(driver: driver).write(entry)
         result.finishedInterrupted.append(entry.id)
+        // The dead run's heartbeat goes with it (best effort: a later run finds the entry complete either way).
+        if let beat = OnlineRunHeartbeat.path(entry.id) { try? await driver.withRetries { try await driver.delete(beat) } }
         return true
     }
 

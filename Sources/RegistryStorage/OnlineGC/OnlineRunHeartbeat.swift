@@ -1,7 +1,7 @@
 import Foundation
 
-/// A running online collection's sign of life: `drydock/running/<journal-id>`, holding the time it was last written,
-/// refreshed while the run lasts and removed when it ends. A journal entry left incomplete is finished by a later run
+/// A running online collection's sign of life: `drydock/running/<journal-id>`, holding the time it was last written
+/// and which process wrote it (`ProcessIdentity`), refreshed while the run lasts and removed when it ends. A journal entry left incomplete is finished by a later run
 /// only when its heartbeat is gone or stale, so two runs at once never take each other for a killed one (README,
 /// "Online garbage collection", runs that stop part way). Outside `blobs/` and `repositories/`: the registry never
 /// reads it.
@@ -19,8 +19,11 @@ struct OnlineRunHeartbeat: Sendable {
         return directory.appending(journalID)
     }
 
+    /// The most a heartbeat holds: the time and the writer's identity (a boot id, a namespace, two numbers).
+    static let maxSize = 256
+
     enum Liveness: Equatable {
-        /// No heartbeat, or one older than `staleAfter`: the run is gone.
+        /// No heartbeat, one older than `staleAfter`, or one whose writer this kernel says has exited: the run is gone.
         case gone
         /// Written `age` seconds ago: another run is at work on this entry.
         case alive(age: TimeInterval)
@@ -28,19 +31,28 @@ struct OnlineRunHeartbeat: Sendable {
         case unknown(String)
     }
 
-    static func liveness(of journalID: String, driver: any StorageDriver, now: Date) async -> Liveness {
+    /// `here`: this process's identity (a parameter so tests can play another host or process).
+    static func liveness(
+        of journalID: String, driver: any StorageDriver, now: Date, here: ProcessIdentity? = ProcessIdentity.current
+    ) async -> Liveness {
         guard let path = path(journalID) else { return .unknown("not a journal id") }
         let bytes: [UInt8]
         do {
-            bytes = try await driver.withRetries { try await driver.read(path, limit: 64) }
+            bytes = try await driver.withRetries { try await driver.read(path, limit: maxSize) }
         } catch {
             let e = DriverError(error)
             return e.isNotFound ? .gone : .unknown(SafeText.escaping(String(describing: e)))
         }
         // Unparsable text (damaged, forged) proves nothing alive: the entry is finished like a killed run's.
-        guard let written = Double(String(decoding: bytes, as: UTF8.self)), written.isFinite else { return .gone }
-        let age = now.timeIntervalSince1970 - written
-        return age < staleAfter ? .alive(age: max(age, 0)) : .gone
+        let words = String(decoding: bytes, as: UTF8.self).split(separator: " ")
+        guard let first = words.first, let written = Double(first), written.isFinite else { return .gone }
+        let age = max(now.timeIntervalSince1970 - written, 0)
+        // Written on this kernel: it knows whether the writer runs, whatever the clock says.
+        switch ProcessIdentity(words: Array(words.dropFirst()))?.presence(from: here) {
+        case .running?: return .alive(age: age)
+        case .exited?: return .gone
+        case .elsewhere?, nil: return age < staleAfter ? .alive(age: age) : .gone
+        }
     }
 
     let driver: any StorageDriver
@@ -78,7 +90,7 @@ struct OnlineRunHeartbeat: Sendable {
     }
 
     private func write() async throws {
-        let text = String(format: "%.3f", now().timeIntervalSince1970)
+        let text = String(format: "%.3f", now().timeIntervalSince1970) + (ProcessIdentity.current.map { " " + $0.words } ?? "")
         try await driver.withRetries { try await driver.write(path, contents: Array(text.utf8)) }
     }
 }

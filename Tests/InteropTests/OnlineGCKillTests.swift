@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// The real `drydock gc --online` killed with SIGKILL while it moves blobs into the quarantine, the registry serving
+/// throughout (README, "Online garbage collection", runs that stop part way; `OnlineGCInterruptedTests` plays the same
+/// state through the library). The registry is the judge: every kept tag pulls right after the kill, a rollback pushed
+/// as a client pushes (HEAD, upload what is missing, PUT) pulls whole, and the next run finishes the killed run's entry
+/// and collects the garbage it left, with nothing a tag needs lost.
+@Suite(.heavy, .serialized) struct OnlineGCKillTests {
+    /// Garbage written straight into `blobs/`, so the moves outlast the test's look at the quarantine: one rename each.
+    static let orphans = 6000
+
+    @Test(.timeLimit(.minutes(4)))
+    func aRunKilledWhileMovingIsFinishedByTheNextAndEveryTagPulls() async throws {
+        try RequiredTool.require(all: RequiredTool.registryTools)
+        try await RegistryServer.with { server in
+            let api = server.api
+            let ledger = Soak.Ledger()
+            let files = StoreFiles(server)
+            let (kept, _) = try await Soak.pushImage(api, "team/app", tag: "v1", reuse: nil, ledger: ledger)
+            let (index, _) = try await Soak.pushIndex(api, "team/multi", tag: "latest", ledger: ledger)
+            // v2 deleted: its manifest, config and layer are candidates, with their `_layers` links.
+            let (gone, goneLayers) = try await Soak.pushImage(api, "team/app", tag: "v2", reuse: nil, ledger: ledger)
+            let goneManifest = try await api.manifest("team/app", gone)
+            #expect(try await api.deleteManifest("team/app", gone) == 202)
+            let orphans = try Self.writeOrphans(files, count: Self.orphans)
+
+            // The first run, killed once it has moved a few blobs.
+            let root = server.rootDirectory.path
+            let quarantine = files.v2.appendingPathComponent("drydock/quarantine", isDirectory: true)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try DrydockBinary.path())
+            process.arguments = ["gc", "--online", "--yes", "--grace", "0s", "--settle", "0s", "--no-cache-check", root]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(90)
+            var id: String?
+            while process.isRunning, Date() < deadline {
+                if let run = try? FileManager.default.contentsOfDirectory(atPath: quarantine.path).first,
+                    let moved = try? FileManager.default.contentsOfDirectory(atPath: quarantine.appendingPathComponent("\(run)/sha256").path),
+                    moved.count >= 10
+                {
+                    id = run
+                    kill(process.processIdentifier, SIGKILL)
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            if process.isRunning, id == nil { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            let killed = try #require(id, "the run never moved a blob within 90 s (exit \(process.terminationStatus))")
+            #expect(process.terminationReason == .uncaughtSignal, "the run ended on its own before the kill")
+            let candidates = orphans + [gone] + goneLayers.map { StoreFiles.sha256($0.1) } + [Self.config(of: goneManifest.body)].compactMap { $0 }
+            let moved = candidates.filter { Self.inQuarantine(files, killed, $0) }
+            let inPlace = candidates.filter { files.exists(files.blobData($0)) }
+            #expect(!moved.isEmpty && !inPlace.isEmpty, "killed part way: \(moved.count) moved, \(inPlace.count) in place")
+            #expect(moved.count + inPlace.count == candidates.count, "every candidate is in one place or the other")
+            let heartbeat = files.v2.appendingPathComponent("drydock/running/\(killed)")
+            #expect(files.exists(heartbeat), "the kill left the run's heartbeat, fresh: only the kernel can tell it is dead")
+            print("OnlineGCKillTests: killed after \(moved.count) of \(candidates.count) moves")
+
+            // Right after the kill the registry serves every kept tag whole.
+            #expect(await Soak.pullProblem(api, "team/app", "v1", expected: kept) == nil)
+            #expect(await Soak.pullProblem(api, "team/multi", "latest", expected: index) == nil)
+
+            // A rollback lands before the next run: v2 pushed again as a client pushes it.
+            for (_, bytes) in goneLayers where try await !api.blobExists("team/app", StoreFiles.sha256(bytes)) {
+                try await Soak.upload(api, "team/app", bytes)
+            }
+            let config = try #require(Self.config(of: goneManifest.body))
+            if try await !api.blobExists("team/app", config) {
+                // The config's bytes are the kill's or the blob store's now: read them back from wherever they are.
+                let bytes = try #require(files.read(files.blobData(config)) ?? files.read(Self.quarantined(files, killed, config)))
+                try await Soak.upload(api, "team/app", bytes)
+            }
+            let put = try await api.putManifest("team/app", "v2", contentType: MediaType.ociManifest, body: goneManifest.body)
+            #expect(put.status == 201, "\(put.bodyString.prefix(200))")
+            #expect(await Soak.pullProblem(api, "team/app", "v2", expected: gone) == nil)
+
+            // The next run, at once: the killed run's heartbeat is seconds old, but this kernel says its writer is gone.
+            // It finishes the killed run's entry and collects the garbage the kill left in place.
+            let next = try await DeleteScenario.drydock(
+                ["gc", "--online", "--yes", "--json", "--grace", "0s", "--settle", "0s", "--no-cache-check", root])
+            #expect(next.exitCode == 0, "\(next.stderrString)")
+            struct Report: Decodable {
+                var finishedInterrupted: [String]
+                var skipped: [String]
+                var quarantined: [String]
+            }
+            let report = try JSONDecoder().decode(Report.self, from: Data(next.stdout))
+            #expect(report.finishedInterrupted == [killed], "\(report.finishedInterrupted) \(report.skipped.prefix(3))")
+            #expect(report.skipped.allSatisfy { !$0.contains(killed) }, "\(report.skipped.prefix(3))")
+            #expect(!files.exists(heartbeat), "the dead run's heartbeat is removed with its entry finished")
+
+            // Every tag pulls whole; the garbage the kill left in place is this run's, quarantined.
+            #expect(await Soak.pullProblem(api, "team/app", "v1", expected: kept) == nil)
+            #expect(await Soak.pullProblem(api, "team/app", "v2", expected: gone) == nil)
+            #expect(await Soak.pullProblem(api, "team/multi", "latest", expected: index) == nil)
+            let leftOrphans = orphans.filter { files.exists(files.blobData($0)) }
+            #expect(leftOrphans.isEmpty, "\(leftOrphans.count) orphan(s) still in blobs/")
+            #expect(Set(report.quarantined).isSuperset(of: Set(orphans).intersection(inPlace)))
+        }
+    }
+
+    /// `count` blobs of random bytes no manifest references, written where the registry keeps blob data.
+    static func writeOrphans(_ files: StoreFiles, count: Int) throws -> [String] {
+        var written: [String] = []
+        written.reserveCapacity(count)
+        for _ in 0..<count {
+            let bytes = (0..<64).map { _ in UInt8.random(in: 0...255) }
+            let digest = StoreFiles.sha256(bytes)
+            let data = files.blobData(digest)
+            try FileManager.default.createDirectory(at: data.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: data)
+            written.append(digest)
+        }
+        return written
+    }
+
+    static func quarantined(_ files: StoreFiles, _ id: String, _ digest: String) -> URL {
+        let (algorithm, hex) = StoreFiles.split(digest)
+        return files.v2.appendingPathComponent("drydock/quarantine/\(id)/\(algorithm)/\(hex)/data")
+    }
+
+    static func inQuarantine(_ files: StoreFiles, _ id: String, _ digest: String) -> Bool {
+        files.exists(quarantined(files, id, digest))
+    }
+
+    static func config(of manifest: [UInt8]) -> String? {
+        struct M: Decodable {
+            struct D: Decodable { var digest: String }
+            var config: D
+        }
+        return (try? JSONDecoder().decode(M.self, from: Data(manifest)))?.config.digest
+    }
+}
