@@ -46,6 +46,13 @@ public struct StoreDeleter: Sendable {
         }
         let paths = plan.removals.map(\.path)
         let captured = try await RemovalCapture.capture(paths, driver: store.driver)
+        // What was confirmed is the plan: a tag pushed or moved since (the registry may be serving) is not taken.
+        let moved = Self.tagsChanged(since: plan, captured: captured.links)
+        if !moved.isEmpty {
+            throw .conflict(
+                "the store changed since the plan was made; nothing was changed: " + moved.prefix(5).joined(separator: "; ")
+                    + (moved.count > 5 ? "; ..." : "") + " (plan again)")
+        }
         var entry = JournalEntry(
             id: JournalEntry.makeID(now), created: now, operation: .delete, targets: plan.targets.map(\.description),
             links: captured.links, blobs: [], unrestorable: captured.unrestorable, removed: paths.map(\.description))
@@ -57,5 +64,26 @@ public struct StoreDeleter: Sendable {
         return DeleteResult(
             journalID: entry.id, removed: paths, restorableLinks: captured.links.count, unrestorable: captured.unrestorable,
             affectedRepositories: Array(Set(plan.removals.map(\.repository))).sorted())
+    }
+
+    /// Tags the removals would take, as read just before them (`RemovalCapture`), that the plan did not show or that
+    /// point elsewhere now: one sentence each, empty when the plan may run.
+    static func tagsChanged(since plan: DeletePlan, captured: [JournalLink]) -> [String] {
+        struct Key: Hashable { var repository: String, tag: String }
+        var planned: [Key: Digest?] = [:]
+        for t in plan.lostTags { planned[Key(repository: t.repository, tag: t.tag)] = t.digest }
+        var changed: [String] = []
+        for link in captured where link.kind == .tagCurrent {
+            guard let tag = link.tag else { continue }
+            let name = "\(SafeText.escaping(link.repository)):\(SafeText.escaping(tag))"
+            guard let shown = planned[Key(repository: link.repository, tag: tag)] else {
+                changed.append("\(name) was pushed since (-> \(link.target?.description ?? "?"))")
+                continue
+            }
+            if let shown, link.target != shown {
+                changed.append("\(name) now points at \(link.target?.description ?? "something unreadable"), the plan showed \(shown)")
+            }
+        }
+        return changed
     }
 }
