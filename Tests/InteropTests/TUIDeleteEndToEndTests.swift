@@ -62,6 +62,52 @@ import Testing
     }
 }
 
+/// Under tmux, with the real registry serving the store: the delete dialog for `team/app:v1` is open when a push moves
+/// v1 to v2's image; `y` then refuses, naming the move, changes nothing, and the browser reads the store again. The
+/// registry still serves v1 as pushed.
+@Suite(.serialized, .heavy) struct TUIDeleteAfterAPushEndToEndTests {
+    @Test(.timeLimit(.minutes(3)))
+    func aTagMovedWhileTheDialogIsOpenIsNotDeleted() async throws {
+        try RequiredTool.require(all: RequiredTool.registryTools + ["tmux"])
+        let scratch = try TemporaryDirectory(prefix: "drydock-tui-moved")
+        defer { scratch.remove() }
+        let (store, _) = try await BrowserFixture.twoTagStore(in: scratch, seeds: "moved")
+        let files = StoreFiles(root: store)
+        let currentLink = files.tagCurrentLink("team/app", "v1")
+        try await RegistryServer.with(BrowserFixture.serving(store)) { server in
+            let api = server.api
+            let v2 = try await api.manifest("team/app", "v2")
+            let v2Digest = try #require(v2.digestHeader)
+            #expect(files.readLink(currentLink) != v2Digest)
+
+            let tmux = try await BrowserFixture.browse(
+                [store.path, "--delete-enabled"], width: 200, height: 40, showing: "team/app", also: { $0.contains("delete enabled") })
+            defer { tmux.stop() }
+            try await tmux.send("Enter")
+            try await tmux.waitFor("the tags of team/app") { $0.contains("Tags (2)") && $0.contains("v1") }
+            try await tmux.send("d")
+            try await tmux.waitFor("the delete dialog") { $0.contains("Delete tag team/app:v1?") && $0.contains("[y] yes") }
+
+            // The push lands while the dialog is open: v1 is now v2's image.
+            let put = try await api.putManifest("team/app", "v1", contentType: try #require(v2.contentType), body: v2.body)
+            #expect(put.status == 201, "\(put.bodyString.prefix(200))")
+            #expect(files.readLink(currentLink) == v2Digest)
+            let before = files.allFiles()
+
+            try await tmux.send("y")
+            let refused = try await tmux.waitFor("the refusal") { $0.contains("✗ Cannot delete") && !$0.contains("Delete tag") }
+            #expect(refused.contains("changed since the plan") && refused.contains("team/app:v1 now points at"), "\(refused)")
+            #expect(files.allFiles() == before, "nothing changed, not even a journal entry")
+            #expect(files.readLink(currentLink) == v2Digest)
+            try await tmux.send("q")
+            #expect(try await tmux.waitForExit() == 0)
+
+            let served = try await api.manifest("team/app", "v1")
+            #expect(served.status == 200 && served.digestHeader == v2Digest, "the registry serves v1 as pushed")
+        }
+    }
+}
+
 /// Under tmux, on a store the real registry wrote: the s390x child of `team/frontend:stable` is listed as reached by
 /// stable, `d` on it names the pull that breaks and `y` does not confirm; typing the repository name does; the
 /// registry then fails that platform, as the dialog said.

@@ -166,8 +166,11 @@ extension Reducer {
             s.banners.removeAll { $0.kind == .info && $0.text.hasPrefix(Self.busyPrefix) }
             switch result {
             case .failure(let e):
+                // Read the store again: a refusal says it moved since the plan, and a write that failed part way
+                // changed it. The marks stay, for another try.
+                let effects = rescan(&s)
                 s.message = Banner(.error, "✗ Cannot \(label): \(e.message)")
-                return []
+                return effects
             case .success(let text):
                 for i in s.stack.indices { s.stack[i].list.marks = [] }
                 let effects = rescan(&s)
