@@ -54,6 +54,15 @@ import Testing
         #expect(message.contains("lib/app:stable now points at \(other.manifest)"), "\(message)")
     }
 
+    /// The registry writes a tag's history link before its current link: a push caught in between is a push too.
+    @Test func aTagHalfPushedSinceThePlanStopsARepositoryDelete() async throws {
+        let (f, app, _) = Self.store()
+        let message = try await Self.refusal(f, .repository("lib/app", includeNested: false)) {
+            f.link(StoreLayout.tagIndexLink(f.repo("lib/app"), "v3", app.manifest), app.manifest)
+        }
+        #expect(message.contains("lib/app:v3 is being pushed"), "\(message)")
+    }
+
     @Test func anUnchangedStoreRuns() async throws {
         let (f, _, _) = Self.store()
         let deleter = StoreDeleter(store: f.store(), policy: .unrestricted)

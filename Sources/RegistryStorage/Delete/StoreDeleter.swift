@@ -66,21 +66,27 @@ public struct StoreDeleter: Sendable {
             affectedRepositories: Array(Set(plan.removals.map(\.repository))).sorted())
     }
 
-    /// Tags the removals would take, as read just before them (`RemovalCapture`), that the plan did not show or that
-    /// point elsewhere now: one sentence each, empty when the plan may run.
+    /// Tags the removals would take, as read just before them (`RemovalCapture`), that the plan did not show (a
+    /// `current` link or, for a push half done, a history link alone) or whose `current` points elsewhere now: one
+    /// sentence each, empty when the plan may run. Names compare byte for byte, as the loader keeps them (`TagKey`).
     static func tagsChanged(since plan: DeletePlan, captured: [JournalLink]) -> [String] {
-        struct Key: Hashable { var repository: String, tag: String }
+        struct Key: Hashable { var repository: [UInt8], tag: [UInt8] }
         var planned: [Key: Digest?] = [:]
-        for t in plan.lostTags { planned[Key(repository: t.repository, tag: t.tag)] = t.digest }
+        for t in plan.lostTags { planned[Key(repository: Array(t.repository.utf8), tag: Array(t.tag.utf8))] = t.digest }
         var changed: [String] = []
-        for link in captured where link.kind == .tagCurrent {
+        var reported = Set<Key>()
+        for link in captured where link.kind == .tagCurrent || link.kind == .tagIndex {
             guard let tag = link.tag else { continue }
+            let key = Key(repository: Array(link.repository.utf8), tag: Array(tag.utf8))
             let name = "\(SafeText.escaping(link.repository)):\(SafeText.escaping(tag))"
-            guard let shown = planned[Key(repository: link.repository, tag: tag)] else {
-                changed.append("\(name) was pushed since (-> \(link.target?.description ?? "?"))")
+            guard let shown = planned[key] else {
+                guard reported.insert(key).inserted else { continue }
+                changed.append(link.kind == .tagCurrent
+                    ? "\(name) was pushed since (-> \(link.target?.description ?? "?"))"
+                    : "\(name) is being pushed (its history link is there, its current link not yet)")
                 continue
             }
-            if let shown, link.target != shown {
+            if link.kind == .tagCurrent, let shown, link.target != shown {
                 changed.append("\(name) now points at \(link.target?.description ?? "something unreadable"), the plan showed \(shown)")
             }
         }

@@ -19,11 +19,17 @@ struct OnlineRunHeartbeat: Sendable {
         return directory.appending(journalID)
     }
 
+    /// A writer the kernel says has exited is taken for dead once its heartbeat is this old: a live run rewrites it
+    /// twice as often, so no identity wrongly read as exited (a time namespace that shifts start times, two virtual
+    /// machines restored from one snapshot) can have a live run finished.
+    static let exitedAfter: TimeInterval = 40
+
     /// The most a heartbeat holds: the time and the writer's identity (a boot id, a namespace, two numbers).
     static let maxSize = 256
 
     enum Liveness: Equatable {
-        /// No heartbeat, one older than `staleAfter`, or one whose writer this kernel says has exited: the run is gone.
+        /// No heartbeat, one older than `staleAfter`, or one older than `exitedAfter` whose writer this kernel says
+        /// has exited: the run is gone.
         case gone
         /// Written `age` seconds ago: another run is at work on this entry.
         case alive(age: TimeInterval)
@@ -50,7 +56,7 @@ struct OnlineRunHeartbeat: Sendable {
         // Written on this kernel: it knows whether the writer runs, whatever the clock says.
         switch ProcessIdentity(words: Array(words.dropFirst()))?.presence(from: here) {
         case .running?: return .alive(age: age)
-        case .exited?: return .gone
+        case .exited?: return age < exitedAfter ? .alive(age: age) : .gone
         case .elsewhere?, nil: return age < staleAfter ? .alive(age: age) : .gone
         }
     }

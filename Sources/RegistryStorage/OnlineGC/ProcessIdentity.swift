@@ -3,18 +3,21 @@ import Foundation
 /// Which process on which running kernel wrote a heartbeat (`OnlineRunHeartbeat`): the kernel's boot id, the PID
 /// namespace, the pid and the process's start time in clock ticks since boot (`/proc/<pid>/stat`, field 22, which
 /// tells a reused pid apart). A run on the same kernel and PID namespace can then ask the kernel whether the writer
-/// still exists instead of waiting for its heartbeat to go stale: a run killed a moment ago is finished at once by
-/// the next one, and a writer that still exists is never taken for dead, however late its heartbeat.
+/// still exists instead of waiting five minutes for its heartbeat to go stale: a killed run is finished by the next
+/// one once its heartbeat has missed a refresh (`OnlineRunHeartbeat.exitedAfter`), and a writer that still exists
+/// is never taken for dead, however late its heartbeat.
 struct ProcessIdentity: Equatable, Sendable {
     var boot: String
     var pidNamespace: String
     var pid: Int32
     var start: UInt64
 
-    /// The running process's, nil where `/proc` does not tell (then heartbeats carry the time alone).
+    /// The running process's, nil where `/proc` does not tell (then heartbeats carry the time alone), or where the
+    /// `/proc` mounted is another PID namespace's (`/proc/self/stat` names another pid than ours).
     static let current: ProcessIdentity? = {
-        guard let boot = bootID(), let namespace = pidNamespace(), let start = startTime(of: getpid()) else { return nil }
-        return ProcessIdentity(boot: boot, pidNamespace: namespace, pid: getpid(), start: start)
+        let pid = getpid()
+        guard let boot = bootID(), let namespace = pidNamespace(), let me = status(of: "self"), me.pid == pid else { return nil }
+        return ProcessIdentity(boot: boot, pidNamespace: namespace, pid: pid, start: me.start)
     }()
 
     /// The words a heartbeat carries after its time.
@@ -38,20 +41,20 @@ struct ProcessIdentity: Equatable, Sendable {
     enum Presence: Equatable {
         /// Another kernel or PID namespace (another host, container or boot): the kernel cannot tell.
         case elsewhere
-        /// The process exists (same pid, same start time).
+        /// The process exists (same pid, same start time), stopped or not: it may go on.
         case running
-        /// No such process, or its pid now belongs to a later one.
+        /// No such process, a zombie, or its pid now belongs to a later one.
         case exited
     }
 
     /// Whether the process this names still runs, asked of this process's kernel.
     func presence(from here: ProcessIdentity?) -> Presence {
         guard let here, here.boot == boot, here.pidNamespace == pidNamespace else { return .elsewhere }
-        guard let now = Self.startTime(of: pid) else {
+        guard let now = Self.status(of: String(pid)) else {
             // Unreadable for another reason than absence: nobody can tell.
             return Self.exists(pid) ? .elsewhere : .exited
         }
-        return now == start ? .running : .exited
+        return now.start == start && !now.isZombie ? .running : .exited
     }
 
     private static func exists(_ pid: Int32) -> Bool {
@@ -69,16 +72,27 @@ struct ProcessIdentity: Equatable, Sendable {
         return isNamespace(Substring(link)) ? link : nil
     }
 
-    /// Field 22 of `/proc/<pid>/stat` (after the command name, which may hold spaces and parentheses: taken from the
-    /// last `)`); nil when there is no such process or the file says something else.
-    static func startTime(of pid: Int32) -> UInt64? {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat"),
-            let text = String(data: data, encoding: .utf8), let close = text.lastIndex(of: ")")
+    /// The start time of process `pid` (`/proc/<pid>/stat`, field 22), nil when there is none.
+    static func startTime(of pid: Int32) -> UInt64? { status(of: String(pid))?.start }
+
+    struct Status {
+        var pid: Int32
+        var start: UInt64
+        /// State `Z` (zombie) or `X`/`x` (dead): it will never write again.
+        var isZombie: Bool
+    }
+
+    /// Fields 1, 3 and 22 of `/proc/<which>/stat` (fields after the command name, which may hold spaces and
+    /// parentheses, are taken from the last `)`); nil when there is no such process or the file says something else.
+    static func status(of which: String) -> Status? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(which)/stat"),
+            let text = String(data: data, encoding: .utf8), let close = text.lastIndex(of: ")"),
+            let open = text.firstIndex(of: "("), let pid = Int32(text[..<open].trimmingCharacters(in: .whitespaces))
         else { return nil }
-        // Fields 3... after the name; the start time is field 22, the 20th of these.
+        // Fields 3... after the name: the state first, the start time 20th.
         let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count >= 20 else { return nil }
-        return UInt64(fields[19])
+        guard fields.count >= 20, let start = UInt64(fields[19]) else { return nil }
+        return Status(pid: pid, start: start, isZombie: ["Z", "X", "x"].contains(fields[0]))
     }
 
     /// 36 characters of lowercase hex and dashes, as the kernel writes a UUID.
