@@ -1,8 +1,9 @@
 import Foundation
 
 /// A running online collection's sign of life: `drydock/running/<journal-id>`, holding the time it was last written
-/// and which process wrote it (`ProcessIdentity`), refreshed while the run lasts and removed when it ends. A journal entry left incomplete is finished by a later run
-/// only when its heartbeat is gone or stale, so two runs at once never take each other for a killed one (README,
+/// and which process wrote it (`ProcessIdentity`), refreshed while the run lasts and removed when it ends. A journal
+/// entry left incomplete is finished by a later run only when its heartbeat is gone, stale, or (on the same kernel)
+/// written by a process that has exited, so two runs at once never take each other for a killed one (README,
 /// "Online garbage collection", runs that stop part way). Outside `blobs/` and `repositories/`: the registry never
 /// reads it.
 struct OnlineRunHeartbeat: Sendable {
