@@ -171,6 +171,10 @@ import Testing
         #expect(try await liveness(9_950, "x y 1 2") == .alive(age: 50), "unparsable words: the time decides")
         #expect(try await liveness(9_950, here.words + " extra") == .alive(age: 50))
         #expect(try await liveness(9_950, nil) == .alive(age: 50))
+        #expect(try await liveness(10_100, nil) == .alive(age: 0), "a clock 100 s ahead: alive")
+        #expect(try await liveness(10_400, nil) == .gone, "more than 5 minutes ahead: no live run wrote it")
+        #expect(try await liveness(1e12, exited.words) == .gone, "a forged far-future time holds nothing open")
+        #expect(try await liveness(1e12, here.words) == .alive(age: 0), "unless its writer runs")
         // A process that ran and was killed: its own start time, its pid no longer there.
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/sleep")

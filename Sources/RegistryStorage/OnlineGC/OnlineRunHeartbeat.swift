@@ -53,12 +53,16 @@ struct OnlineRunHeartbeat: Sendable {
         // Unparsable text (damaged, forged) proves nothing alive: the entry is finished like a killed run's.
         let words = String(decoding: bytes, as: UTF8.self).split(separator: " ")
         guard let first = words.first, let written = Double(first), written.isFinite else { return .gone }
-        let age = max(now.timeIntervalSince1970 - written, 0)
+        let elapsed = now.timeIntervalSince1970 - written
+        let age = max(elapsed, 0)
+        // More than `staleAfter` ahead of this clock, no live run wrote it (clocks are taken to agree within that): a
+        // forged far-future time cannot hold an entry open for ever.
+        let fromTheFuture = elapsed < -staleAfter
         // Written on this kernel: it knows whether the writer runs, whatever the clock says.
         switch ProcessIdentity(words: Array(words.dropFirst()))?.presence(from: here) {
         case .running?: return .alive(age: age)
-        case .exited?: return age < exitedAfter ? .alive(age: age) : .gone
-        case .elsewhere?, nil: return age < staleAfter ? .alive(age: age) : .gone
+        case .exited?: return age >= exitedAfter || fromTheFuture ? .gone : .alive(age: age)
+        case .elsewhere?, nil: return age >= staleAfter || fromTheFuture ? .gone : .alive(age: age)
         }
     }
 
