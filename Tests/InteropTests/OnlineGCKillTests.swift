@@ -93,12 +93,12 @@ import Testing
                 return try JSONDecoder().decode(Report.self, from: Data(run.stdout))
             }
 
-            // A run at once: the killed run's heartbeat is seconds old, so its entry is left (the kernel says the
-            // writer is gone, but only a heartbeat that missed two refreshes is believed). It collects the garbage the
+            // A run at once: the killed run's heartbeat is seconds old, so its entry is left, named as a run that has
+            // exited (the kernel says so, but only a heartbeat that missed two refreshes is believed). It collects the garbage the
             // kill left in place, which the killed entry still lists as pending.
             let first = try await collect()
             #expect(first.finishedInterrupted.isEmpty)
-            #expect(first.skipped.contains { $0.contains(killed) && $0.contains("at work") }, "\(first.skipped.prefix(3))")
+            #expect(first.skipped.contains { $0.contains(killed) && $0.contains("has exited") && $0.contains("40s old") }, "\(first.skipped.prefix(3))")
             #expect(Set(first.quarantined).isSuperset(of: Set(orphans).intersection(inPlace)))
             #expect(await Soak.pullProblem(api, "team/app", "v2", expected: gone) == nil)
 

@@ -164,8 +164,8 @@ import Testing
         var elsewhere = here
         elsewhere.boot = "00000000-0000-0000-0000-000000000000"
         #expect(try await liveness(9_950, exited.words) == .gone, "50 s since a process that is gone wrote it")
-        #expect(try await liveness(9_990, exited.words) == .alive(age: 10), "within two refreshes: left alone")
-        #expect(try await liveness(1_000, here.words) == .alive(age: 9_000), "old, but its writer runs")
+        #expect(try await liveness(9_990, exited.words) == .exited(age: 10), "within two refreshes: left for now")
+        #expect(try await liveness(1_000, here.words) == .alive(age: 9_000, pid: here.pid), "old, but its writer runs")
         #expect(try await liveness(9_950, elsewhere.words) == .alive(age: 50), "another kernel: the time decides")
         #expect(try await liveness(1_000, elsewhere.words) == .gone)
         #expect(try await liveness(9_950, "x y 1 2") == .alive(age: 50), "unparsable words: the time decides")
@@ -174,7 +174,7 @@ import Testing
         #expect(try await liveness(10_100, nil) == .alive(age: 0), "a clock 100 s ahead: alive")
         #expect(try await liveness(10_400, nil) == .gone, "more than 5 minutes ahead: no live run wrote it")
         #expect(try await liveness(1e12, exited.words) == .gone, "a forged far-future time holds nothing open")
-        #expect(try await liveness(1e12, here.words) == .alive(age: 0), "unless its writer runs")
+        #expect(try await liveness(1e12, here.words) == .alive(age: 0, pid: here.pid), "unless its writer runs")
         // A process that ran and was killed: its own start time, its pid no longer there.
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/sleep")
@@ -183,14 +183,15 @@ import Testing
         let pid = child.processIdentifier
         let started = try #require(ProcessIdentity.startTime(of: pid))
         let running = ProcessIdentity(boot: here.boot, pidNamespace: here.pidNamespace, pid: pid, start: started)
-        #expect(try await liveness(1_000, running.words) == .alive(age: 9_000), "a running child, however old its heartbeat")
+        #expect(try await liveness(1_000, running.words) == .alive(age: 9_000, pid: pid), "a running child, however old its heartbeat")
         kill(pid, SIGKILL)
         child.waitUntilExit()
         #expect(try await liveness(9_950, running.words) == .gone, "the same child, killed and reaped")
         #expect(ProcessIdentity(words: here.words.split(separator: " ")) == here, "the words read back")
     }
 
-    /// Killed on this host a minute ago: the next run finishes the entry, without waiting five minutes.
+    /// Killed on this host: a run 10 s later leaves the entry, saying its writer has exited; a run a minute later
+    /// finishes it, without waiting five minutes.
     @Test(.enabled(if: ProcessIdentity.current != nil, "/proc tells this process's identity (Linux)"))
     func aRunKilledOnThisHostIsFinishedWithoutWaitingFiveMinutes() async throws {
         let here = try #require(ProcessIdentity.current)
@@ -198,11 +199,17 @@ import Testing
         let id = try await Self.killed(f, after: 1).entry.id
         var dead = here
         dead.start += 1
-        let next = Fixture.collector(f, age: 7300)
-        let beat = OnlineGCTests.written + 7300 - 60
+        let beat = OnlineGCTests.written + 7300 - 10
         try await f.driver.write(try #require(OnlineRunHeartbeat.path(id)), contents: Array("\(beat) \(dead.words)".utf8))
-        let r = try await next.run(try await next.plan())
-        #expect(r.finishedInterrupted == [id], "\(r.skipped)")
+        let soon = Fixture.collector(f, age: 7300)
+        let r1 = try await soon.run(try await soon.plan())
+        #expect(r1.finishedInterrupted.isEmpty)
+        #expect(r1.skipped.contains { $0.contains(id) && $0.contains("has exited (heartbeat 10s ago)") && $0.contains("40s old") }, "\(r1.skipped)")
+        #expect(try await Journal(driver: f.driver).entry(id).completed == false)
+
+        let later = Fixture.collector(f, age: 7300 + 60)
+        let r2 = try await later.run(try await later.plan())
+        #expect(r2.finishedInterrupted == [id], "\(r2.skipped)")
         #expect(try await Journal(driver: f.driver).entry(id).completed)
         #expect(!f.exists(try #require(OnlineRunHeartbeat.path(id))), "the dead run's heartbeat goes with it")
     }

@@ -410,8 +410,14 @@ public struct OnlineCollector: Sendable {
             if stopRequested() { break }
             let id = SafeText.escaping(summary.id)
             switch await OnlineRunHeartbeat.liveness(of: summary.id, driver: driver, now: now()) {
-            case .alive(let age):
-                result.skipped.append("journal entry \(id): another online collection is at work on it (heartbeat \(Int(age))s ago); left to it")
+            case .alive(let age, let pid):
+                let writer = pid.map { "process \($0) on this host, " } ?? ""
+                result.skipped.append("journal entry \(id): another online collection is at work on it (\(writer)heartbeat \(Int(age))s ago); left to it")
+                continue
+            case .exited(let age):
+                result.skipped.append(
+                    "journal entry \(id): the run that wrote it has exited (heartbeat \(Int(age))s ago); it is finished by the first run "
+                        + "once that heartbeat is \(Int(OnlineRunHeartbeat.exitedAfter))s old")
                 continue
             case .unknown(let why):
                 result.skipped.append("journal entry \(id) is incomplete and its heartbeat cannot be read (\(why)); left as it is")

@@ -32,8 +32,11 @@ struct OnlineRunHeartbeat: Sendable {
         /// No heartbeat, one older than `staleAfter`, or one older than `exitedAfter` whose writer this kernel says
         /// has exited: the run is gone.
         case gone
-        /// Written `age` seconds ago: another run is at work on this entry.
-        case alive(age: TimeInterval)
+        /// Written `age` seconds ago: another run is at work on this entry; `pid` when the kernel says that process
+        /// (on this host) still exists.
+        case alive(age: TimeInterval, pid: Int32? = nil)
+        /// Its writer has exited (this kernel says so), but the heartbeat is younger than `exitedAfter`: left for now.
+        case exited(age: TimeInterval)
         /// Could not be read (not "not found"): nobody can tell, so the entry is left alone.
         case unknown(String)
     }
@@ -59,9 +62,10 @@ struct OnlineRunHeartbeat: Sendable {
         // forged far-future time cannot hold an entry open for ever.
         let fromTheFuture = elapsed < -staleAfter
         // Written on this kernel: it knows whether the writer runs, whatever the clock says.
-        switch ProcessIdentity(words: Array(words.dropFirst()))?.presence(from: here) {
-        case .running?: return .alive(age: age)
-        case .exited?: return age >= exitedAfter || fromTheFuture ? .gone : .alive(age: age)
+        let writer = ProcessIdentity(words: Array(words.dropFirst()))
+        switch writer?.presence(from: here) {
+        case .running?: return .alive(age: age, pid: writer?.pid)
+        case .exited?: return age >= exitedAfter || fromTheFuture ? .gone : .exited(age: age)
         case .elsewhere?, nil: return age >= staleAfter || fromTheFuture ? .gone : .alive(age: age)
         }
     }
