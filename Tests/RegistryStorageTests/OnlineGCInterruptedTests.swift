@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 @testable import RegistryStorage
 
@@ -145,10 +146,14 @@ import Testing
         #expect(missing.isSubset(of: Set(entry.layerLinks(of: order[0]).compactMap(\.path))), "\(missing)")
     }
 
+    /// Runs where `/proc` tells this process's identity, and always under CI, where a missing one fails the test
+    /// (`#require`) instead of skipping it.
+    static var identityKnown: Bool { ProcessIdentity.current != nil || RequiredTool.isCI }
+
     /// A heartbeat names its writer (`ProcessIdentity`): on this kernel and PID namespace, a writer that exited is dead
     /// once its heartbeat has missed a refresh (40 s, not five minutes), and one that runs is alive however old;
     /// anywhere else (or unparsable words), the time decides as before.
-    @Test(.enabled(if: ProcessIdentity.current != nil, "/proc tells this process's identity (Linux)"))
+    @Test(.enabled(if: Self.identityKnown, "/proc tells this process's identity (Linux)"))
     func theKernelDecidesForAHeartbeatWrittenHere() async throws {
         let here = try #require(ProcessIdentity.current)
         let f = StoreFixture()
@@ -192,7 +197,7 @@ import Testing
 
     /// Killed on this host: a run 10 s later leaves the entry, saying its writer has exited; a run a minute later
     /// finishes it, without waiting five minutes.
-    @Test(.enabled(if: ProcessIdentity.current != nil, "/proc tells this process's identity (Linux)"))
+    @Test(.enabled(if: Self.identityKnown, "/proc tells this process's identity (Linux)"))
     func aRunKilledOnThisHostIsFinishedWithoutWaitingFiveMinutes() async throws {
         let here = try #require(ProcessIdentity.current)
         let (f, _, _, _) = Fixture.store()
