@@ -23,6 +23,7 @@ import Testing
             // v2 deleted: its manifest, config and layer are candidates, with their `_layers` links.
             let (gone, goneLayers) = try await Soak.pushImage(api, "team/app", tag: "v2", reuse: nil, ledger: ledger)
             let goneManifest = try await api.manifest("team/app", gone)
+            let goneConfig = try #require(Self.config(of: goneManifest.body))
             #expect(try await api.deleteManifest("team/app", gone) == 202)
             let orphans = try Self.writeOrphans(files, count: Self.orphans)
 
@@ -54,8 +55,8 @@ import Testing
             process.waitUntilExit()
             let killed = try #require(id, "the run never moved a blob within 90 s (exit \(process.terminationStatus))")
             #expect(process.terminationReason == .uncaughtSignal, "the run ended on its own before the kill")
-            let candidates = orphans + [gone] + goneLayers.map { StoreFiles.sha256($0.1) } + [Self.config(of: goneManifest.body)].compactMap { $0 }
-            let moved = candidates.filter { Self.inQuarantine(files, killed, $0) }
+            let candidates = orphans + [gone, goneConfig] + goneLayers.map { StoreFiles.sha256($0.1) }
+            let moved = candidates.filter { files.exists(files.quarantinedData(killed, $0)) }
             let inPlace = candidates.filter { files.exists(files.blobData($0)) }
             #expect(!moved.isEmpty && !inPlace.isEmpty, "killed part way: \(moved.count) moved, \(inPlace.count) in place")
             #expect(moved.count + inPlace.count == candidates.count, "every candidate is in one place or the other")
@@ -71,10 +72,9 @@ import Testing
             for (_, bytes) in goneLayers where try await !api.blobExists("team/app", StoreFiles.sha256(bytes)) {
                 try await Soak.upload(api, "team/app", bytes)
             }
-            let config = try #require(Self.config(of: goneManifest.body))
-            if try await !api.blobExists("team/app", config) {
+            if try await !api.blobExists("team/app", goneConfig) {
                 // The config's bytes are the kill's or the blob store's now: read them back from wherever they are.
-                let bytes = try #require(files.read(files.blobData(config)) ?? files.read(Self.quarantined(files, killed, config)))
+                let bytes = try #require(files.read(files.blobData(goneConfig)) ?? files.read(files.quarantinedData(killed, goneConfig)))
                 try await Soak.upload(api, "team/app", bytes)
             }
             let put = try await api.putManifest("team/app", "v2", contentType: MediaType.ociManifest, body: goneManifest.body)
@@ -134,15 +134,6 @@ import Testing
             written.append(digest)
         }
         return written
-    }
-
-    static func quarantined(_ files: StoreFiles, _ id: String, _ digest: String) -> URL {
-        let (algorithm, hex) = StoreFiles.split(digest)
-        return files.v2.appendingPathComponent("drydock/quarantine/\(id)/\(algorithm)/\(hex)/data")
-    }
-
-    static func inQuarantine(_ files: StoreFiles, _ id: String, _ digest: String) -> Bool {
-        files.exists(quarantined(files, id, digest))
     }
 
     static func config(of manifest: [UInt8]) -> String? {

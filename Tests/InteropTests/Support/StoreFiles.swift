@@ -16,6 +16,12 @@ struct StoreFiles: Sendable {
         return v2.appendingPathComponent("blobs/\(algorithm)/\(hex.prefix(2))/\(hex)/data")
     }
 
+    /// Where an online collection keeps blob data aside (`Quarantine.data`).
+    func quarantinedData(_ journalID: String, _ digest: String) -> URL {
+        let (algorithm, hex) = Self.split(digest)
+        return v2.appendingPathComponent("drydock/quarantine/\(journalID)/\(algorithm)/\(hex)/data")
+    }
+
     func repository(_ name: String) -> URL {
         v2.appendingPathComponent("repositories/\(name)", isDirectory: true)
     }
