@@ -75,15 +75,15 @@ struct ListCommand: AsyncParsableCommand {
             // The blob listing is let go before the sizes are counted (the two together would be the peak): held in a
             // box the loading tasks read and this clears.
             let listed = Locked(stored)
-            let expectedBlobs = stored?.count ?? 0
+            // Blobs shared between repositories are counted as each one loads: little is left once the last is in.
+            let sharing = StoreBlobSharing(repositories: listing.repositories.map(\.name), expectedBlobs: stored?.count ?? 0)
             stored = nil
             let all = await registry.loadAll(listing.repositories, detail: .display, reduce: {
-                StreamedListReport.render(checked($0, listed.withLock { $0 }), spill: spill)
+                StreamedListReport.render(checked($0, listed.withLock { $0 }), spill: spill, sharing: sharing)
             })
             listed.withLock { $0 = nil }
             try StreamedListReport.write(
-                store: registry.driver.location, problems: listing.problems, repositories: all,
-                sizes: StoreIndex.sizes(of: all.map(\.use), expectedBlobs: expectedBlobs))
+                store: registry.driver.location, problems: listing.problems, repositories: all, sizes: sharing.sizes())
             return
         }
         if !json && reference == nil {

@@ -215,7 +215,7 @@ enum StreamedListReport {
         /// the `problems` value, up to the `tags` value, the rest. `size` goes after the first and `uniqueSize` after
         /// the second, once the store-wide sizes are known.
         var text: Text
-        var use: StoreIndex.BlobUse
+        var repository: String
 
         enum Text: Sendable {
             /// Where each piece was written in the spill file.
@@ -230,7 +230,9 @@ enum StreamedListReport {
     private static let repositoryDepth = 2
 
     /// With a `spill` file the text goes there at once, in one write per piece; if a write fails it stays in memory.
-    static func render(_ repo: RepositoryContents, spill: SpillFile? = nil) -> RenderedRepository {
+    /// The repository's blobs are counted in `sharing` here, on the loading task, for the store-wide sizes.
+    static func render(_ repo: RepositoryContents, spill: SpillFile? = nil, sharing: StoreBlobSharing) -> RenderedRepository {
+        sharing.add(StoreIndex.BlobUse(repo))
         // Sized for a typical repository's layers and tags and its manifests (about 2 KiB each): growing from empty
         // copied the text several times over.
         var w = FoundationJSONWriter(depth: repositoryDepth, capacity: 16384 + 2304 * repo.revisions.count)
@@ -240,10 +242,10 @@ enum StreamedListReport {
         if let spill, case let parked = pieces.compactMap({ w.withBytes(in: $0) { spill.append(jsonFragment: $0) } }),
             parked.count == pieces.count
         {
-            return RenderedRepository(text: .parked(spill, parked), use: StoreIndex.BlobUse(repo))
+            return RenderedRepository(text: .parked(spill, parked), repository: repo.name)
         }
         // Kept in memory: exact-size copies of the pieces.
-        return RenderedRepository(text: .held(pieces.map { w.withBytes(in: $0) { ArraySlice($0) } }), use: StoreIndex.BlobUse(repo))
+        return RenderedRepository(text: .held(pieces.map { w.withBytes(in: $0) { ArraySlice($0) } }), repository: repo.name)
     }
 
     private static func indent(_ depth: Int) -> [UInt8] { [0x0A] + [UInt8](repeating: 0x20, count: depth * 2) }
@@ -284,7 +286,7 @@ enum StreamedListReport {
         buffer += head.bytes
         let element = indent(repositoryDepth)
         for (i, repo) in repositories.enumerated() {
-            let repoSizes = sizes[repo.use.repository] ?? StoreIndex.RepositorySizes(total: 0, unique: 0)
+            let repoSizes = sizes[repo.repository] ?? StoreIndex.RepositorySizes(total: 0, unique: 0)
             if i > 0 { buffer.append(UInt8(ascii: ",")) }
             buffer += element
             try appendRepository(repo, sizes: repoSizes, to: &buffer) { flush(&$0, force: true) }

@@ -73,20 +73,12 @@ public struct StoreIndex: Sendable {
         self.init(uses: repositories.map(BlobUse.init))
     }
 
-    /// Only each repository's total and unique sizes (what the streamed `ls --json` prints), from a count of
-    /// repositories per blob kept under 32-byte keys for SHA-256 digests (`SHA256Key`) and sized up front
-    /// (`expectedBlobs`, e.g. the store's blob count): a third of the memory of `usage`, built when the whole store's
-    /// uses are held at once, and no table growth, which holds old and new tables together.
+    /// Only each repository's total and unique sizes (what the streamed `ls --json` prints), counted by
+    /// `StoreBlobSharing` (which `ls --json` feeds as repositories load): a third of the memory of `usage`.
     public static func sizes(of uses: [BlobUse], expectedBlobs: Int = 0) -> [String: RepositorySizes] {
-        var sha256: [SHA256Key: Int32] = [:]
-        sha256.reserveCapacity(expectedBlobs)
-        var other: [Digest: Int32] = [:]
-        for use in uses {
-            for b in use.blobs {
-                if let key = b.digest.sha256Key { sha256[key, default: 0] += 1 } else { other[b.digest, default: 0] += 1 }
-            }
-        }
-        return sizes(of: uses) { d in if let key = d.sha256Key { sha256[key].map(Int.init) } else { other[d].map(Int.init) } }
+        let sharing = StoreBlobSharing(repositories: uses.map(\.repository), expectedBlobs: expectedBlobs)
+        for use in uses { sharing.add(use) }
+        return sharing.sizes()
     }
 
     /// Each repository's total size and the part no other repository keeps (`repositoriesKeeping` a blob is 1).
