@@ -8,7 +8,6 @@
 
 #ifdef __linux__
 #include <linux/openat2.h>
-#include <sys/sendfile.h>
 #include <sys/vfs.h>
 #endif
 
@@ -43,31 +42,6 @@ long drydock_read_directory(int fd, void *buffer, unsigned long size) {
     return (long)syscall(SYS_getdents64, fd, buffer, size);
 #else
     (void)fd; (void)buffer; (void)size;
-    errno = ENOSYS;
-    return -1;
-#endif
-}
-
-long drydock_copy_out(int in_fd, long long *offset, int out_fd, unsigned long count) {
-#ifdef __linux__
-    long n = -1;
-#ifdef SYS_copy_file_range
-    loff_t at = (loff_t)*offset;
-    n = (long)syscall(SYS_copy_file_range, in_fd, &at, out_fd, NULL, count, 0U);
-    if (n > 0) {
-        *offset = (long long)at;
-        return n;
-    }
-    // 0 before the end: some kernels and filesystems answer so where they cannot copy between these two.
-    if (n < 0 && errno != EXDEV && errno != EINVAL && errno != EBADF && errno != ENOSYS && errno != EOPNOTSUPP) return -1;
-#endif
-    // A pipe, a terminal or another filesystem: sendfile takes any output but an O_APPEND file.
-    off_t from = (off_t)*offset;
-    n = (long)sendfile(out_fd, in_fd, &from, count);
-    if (n >= 0) *offset = (long long)from;
-    return n;
-#else
-    (void)in_fd; (void)offset; (void)out_fd; (void)count;
     errno = ENOSYS;
     return -1;
 #endif

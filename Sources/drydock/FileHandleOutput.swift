@@ -54,10 +54,11 @@ enum FileHandleOutput {
 
     /// JSON text that went through `escapingDelAndC1` already (`SpillFile`), written as it is; throws what write(2)
     /// reports.
-    static func escapedJSONBytes(_ bytes: [UInt8]) throws {
+    static func escapedJSONBytes(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress else { return }
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress! + done, $0.count - done) }
+            let n = write(STDOUT_FILENO, base + done, bytes.count - done)
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw OutputError(reason: String(cString: strerror(n < 0 ? errno : EIO))) }
             done += n

@@ -1,5 +1,4 @@
 import Foundation
-import CDrydockSystem
 import RegistryStorage
 
 #if canImport(Glibc)
@@ -9,6 +8,7 @@ import Glibc
 /// An unlinked temporary file where `ls --json` parks each repository's rendered manifests until the store-wide sizes
 /// are known and the document can be written: the page cache holds those 100 MB (a 2000-repository store), not the
 /// process. Appends come from every loading task at once; each reserves its range under a lock, then writes it.
+/// The document is read back a buffer at a time (`StreamedListReport.DocumentOutput`).
 final class SpillFile: @unchecked Sendable {
     // @unchecked: the descriptor is immutable and pread/pwrite take their own offsets; `end` is locked.
     private let fd: Int32
@@ -30,8 +30,8 @@ final class SpillFile: @unchecked Sendable {
 
     /// Writes a rendered JSON fragment (whole values: no UTF-8 character is split) and returns where it starts; nil
     /// when the write failed (a full disk). The text is stored as standard output gets it: DEL and C1 controls
-    /// escaped (`FileHandleOutput.escapingDelAndC1`), so `copyToStandardOutput` can send it without reading it back;
-    /// `count` is the length stored, escapes included.
+    /// escaped (`FileHandleOutput.escapingDelAndC1`), so it goes out as read back, with no second scan; `count` is the
+    /// length stored, escapes included.
     func append(jsonFragment: UnsafeBufferPointer<UInt8>) -> (offset: Int64, count: Int)? {
         guard FileHandleOutput.holdsDelOrC1(UnsafeRawBufferPointer(jsonFragment)) else { return write(jsonFragment) }
         return FileHandleOutput.escapingDelAndC1(ArraySlice(jsonFragment)).withUnsafeBufferPointer { write($0) }
@@ -55,49 +55,15 @@ final class SpillFile: @unchecked Sendable {
         return (start, text.count)
     }
 
-    /// The `count` bytes written at `offset`, copied to standard output inside the kernel (`drydock_copy_out`), or
-    /// read back and written where it cannot copy (an O_APPEND file; remembered for the rest of the document). Each
-    /// `ls --json` byte was otherwise read into memory and copied three times more on its way out.
-    func copyToStandardOutput(at offset: Int64, count: Int) throws {
-        var from = offset
-        var left = count
-        while left > 0 {
-            if kernelCopies.withLock({ $0 }) {
-                let n = drydock_copy_out(fd, &from, STDOUT_FILENO, UInt(left))
-                let e = errno
-                if n > 0 {
-                    left -= n
-                    continue
-                }
-                if n < 0 && e == EINTR { continue }
-                guard n == 0 || [EINVAL, ENOSYS, EXDEV, EBADF, EOPNOTSUPP].contains(e) else {
-                    throw FileHandleOutput.OutputError(reason: String(cString: strerror(e)))
-                }
-                // Nothing copied and no error that says why: reading the bytes back tells a short file apart.
-                kernelCopies.withLock { $0 = false }
-                continue
-            }
-            let chunk = try read(at: from, count: min(left, 1 << 20))
-            try FileHandleOutput.escapedJSONBytes(chunk)
-            from += Int64(chunk.count)
-            left -= chunk.count
-        }
-    }
-
-    /// Whether `copyToStandardOutput` still tries the kernel's copy: not after it could not copy to this output.
-    private let kernelCopies = Locked(true)
-
-    /// `count` bytes written at `offset`.
-    func read(at offset: Int64, count: Int) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
+    /// The `count` bytes written at `offset`, read into `destination` (room for `count` bytes).
+    func read(at offset: Int64, count: Int, into destination: UnsafeMutableRawPointer) throws {
         var done = 0
         while done < count {
-            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+            let n = pread(fd, destination + done, count - done, off_t(offset) + off_t(done))
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw SpillError(reason: n < 0 ? String(cString: strerror(errno)) : "the file is shorter than written") }
             done += n
         }
-        return out
     }
 
     struct SpillError: Error, CustomStringConvertible {

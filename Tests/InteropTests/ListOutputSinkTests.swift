@@ -1,16 +1,17 @@
 import DemoRegistry
 import Foundation
+import StoreGenerator
 import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `drydock ls --json` for a whole store copies each repository's parked text from its temporary file to
-/// standard output inside the kernel: copy_file_range into a regular file, sendfile into a pipe, and a read and a
-/// write where neither can (a file opened for appending, as `>>` opens it). Whatever standard output is, the
-/// document must be the same bytes, with DEL and C1 controls escaped in the parked text as everywhere else; and the
-/// same where no temporary file can be made (the text then waits in memory).
+/// `drydock ls --json` for a whole store reads each repository's parked text back from its temporary file into a
+/// 1 MiB buffer, between the sizes spliced in, and writes the buffer whenever it is full. Whatever standard output
+/// is (a file, one already written to, one opened for appending as `>>` opens it, a pipe), the document must be the
+/// same bytes, with DEL and C1 controls escaped in the parked text as everywhere else; and the same where no
+/// temporary file can be made (the text then waits in memory).
 @Suite struct ListOutputSinkTests {
     enum Sink: CaseIterable { case file, fileAfterOtherOutput, appendingFile, pipe, fileWithoutTemporaryFolder }
 
@@ -102,5 +103,34 @@ import Glibc
         let text = String(decoding: file, as: UTF8.self)
         #expect(text.components(separatedBy: "d\\u007fe").count >= 3, "the tag and the manifest's own list of it")
         #expect(text.components(separatedBy: "c1\\u0085\\u009bx").count >= 3)
+    }
+
+    /// A document of several MiB where each repository's text is larger than the output buffer: pieces are read
+    /// back across several writes and sizes land at every offset of a buffer.
+    @Test func aDocumentLargerThanTheBufferIsWrittenWhole() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("drydock-sinks-large-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var shape = StoreGenerator.Shape(repositories: 3, tagsPerRepository: 400, layersPerImage: 2)
+        shape.orphanBlobs = 2
+        let prediction = try StoreGenerator(shape: shape, root: root).generate()
+        var documents: [Sink: [UInt8]] = [:]
+        for sink in Sink.allCases {
+            let result = try Self.run(["ls", "--json", root], into: sink, scratch: root)
+            #expect(result.status == 0, "\(sink)")
+            documents[sink] = result.stdout
+        }
+        let file = try #require(documents[.file])
+        #expect(file.count > 3 << 20, "\(file.count) bytes: the buffer would not fill")
+        for sink in Sink.allCases where sink != .file {
+            let same = documents[sink] == file
+            #expect(same, "\(sink) got another document than a file")
+        }
+        let encoderWritesIt = try ListJSONOracleTests.oracle(file) == file
+        #expect(encoderWritesIt, "the document is not what the encoder writes")
+        // Every repository is there with its sizes, in catalog order.
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(file)) as? [String: Any])
+        let repositories = try #require(object["repositories"] as? [[String: Any]])
+        #expect(repositories.compactMap { $0["name"] as? String } == prediction.repositoryNames.sorted())
+        #expect(repositories.allSatisfy { ($0["size"] as? Int ?? 0) > 0 && $0["uniqueSize"] is Int })
     }
 }

@@ -19,13 +19,6 @@ long long drydock_filesystem_type(int fd);
 /// or -1 with errno set (ENOSYS where there is no getdents64: callers use readdir).
 long drydock_read_directory(int fd, void *buffer, unsigned long size);
 
-/// Copies `count` bytes of the file `in_fd` from `*offset` (advanced by what was copied) to `out_fd` at its file
-/// position, inside the kernel: copy_file_range(2) where both are regular files that allow it, else sendfile(2)
-/// (any `out_fd` but an O_APPEND file). Returns the bytes copied, 0 when neither copied anything (the end of `in_fd`,
-/// or a pair of files neither can copy between without saying so), or -1 with errno set; EINVAL, ENOSYS, EXDEV, EBADF
-/// or EOPNOTSUPP mean neither call can copy between these two (read and write instead).
-long drydock_copy_out(int in_fd, long long *offset, int out_fd, unsigned long count);
-
 /// O_PATH, which Swift's Glibc module does not export.
 extern const int DRYDOCK_O_PATH;
 
