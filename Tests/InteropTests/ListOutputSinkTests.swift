@@ -73,17 +73,23 @@ import Glibc
         }
     }
 
+    /// `drydock ls --json ROOT` into every kind of standard output, each expected to succeed.
+    static func documents(_ root: String) throws -> [Sink: [UInt8]] {
+        var documents: [Sink: [UInt8]] = [:]
+        for sink in Sink.allCases {
+            let result = try run(["ls", "--json", root], into: sink, scratch: root)
+            #expect(result.status == 0, "\(sink)")
+            documents[sink] = result.stdout
+        }
+        return documents
+    }
+
     @Test func everyKindOfStandardOutputGetsTheSameDocument() async throws {
         // Tags on a stored manifest: their names are in that manifest's `tags`, so in the parked text too.
         let root = try await ListJSONOracleTests.demoStore(label: "sinks", tags: [[0x64, 0x7F, 0x65], Array("c1\u{85}\u{9B}x".utf8)])
         defer { try? FileManager.default.removeItem(atPath: root) }
 
-        var documents: [Sink: [UInt8]] = [:]
-        for sink in Sink.allCases {
-            let result = try Self.run(["ls", "--json", root], into: sink, scratch: root)
-            #expect(result.status == 0, "\(sink)")
-            documents[sink] = result.stdout
-        }
+        let documents = try Self.documents(root)
         let file = try #require(documents[.file])
         #expect(file.count > 10_000)
         let (piped, appended) = (documents[.pipe] == file, documents[.appendingFile] == file)
@@ -113,12 +119,7 @@ import Glibc
         var shape = StoreGenerator.Shape(repositories: 3, tagsPerRepository: 400, layersPerImage: 2)
         shape.orphanBlobs = 2
         let prediction = try StoreGenerator(shape: shape, root: root).generate()
-        var documents: [Sink: [UInt8]] = [:]
-        for sink in Sink.allCases {
-            let result = try Self.run(["ls", "--json", root], into: sink, scratch: root)
-            #expect(result.status == 0, "\(sink)")
-            documents[sink] = result.stdout
-        }
+        let documents = try Self.documents(root)
         let file = try #require(documents[.file])
         #expect(file.count > 3 << 20, "\(file.count) bytes: the buffer would not fill")
         for sink in Sink.allCases where sink != .file {

@@ -12,7 +12,7 @@ import Testing
     /// 60 repositories over a pool of 800 blobs, some SHA-512, each repository with 1–39 of them at sizes of its own
     /// (a shared blob may be declared at different sizes by different repositories).
     private static func uses() -> [StoreIndex.BlobUse] {
-        var generator = SplitMix(seed: 7)
+        var generator = JSONDifferentialTests.Random(state: 7)
         return (0..<60).map { r in
             var picked = Set<Int>()
             let count = 1 + Int(generator.next() % 39)
@@ -66,18 +66,5 @@ import Testing
         sharing.add(StoreIndex.BlobUse(repository: "y", blobs: [.init(digest: Self.digest(3), size: 4, manifests: 1)]))
         #expect(sharing.sizes()["x"] == StoreIndex.RepositorySizes(total: .max, unique: .max))
         #expect(sharing.sizes()["y"] == StoreIndex.RepositorySizes(total: 4, unique: 0))
-    }
-}
-
-/// A small deterministic generator, so a failing fixture can be reproduced.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
