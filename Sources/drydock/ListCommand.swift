@@ -72,8 +72,8 @@ struct ListCommand: AsyncParsableCommand {
             let listing = try await StoreSelection.repositories(registry)
             // Rendered manifests wait in a temporary file for the store-wide sizes (memory, README "Scale").
             let spill = SpillFile()
-            // The blob listing is let go before the sizes are counted (the two together would be the peak): held in a
-            // box the loading tasks read and this clears.
+            // The blob listing is let go once every repository is checked against it, before the document is written:
+            // held in a box the loading tasks read and this clears.
             let listed = Locked(stored)
             // Blobs shared between repositories are counted as each one loads: little is left once the last is in.
             let sharing = StoreBlobSharing(repositories: listing.repositories.map(\.name), expectedBlobs: stored?.count ?? 0)
