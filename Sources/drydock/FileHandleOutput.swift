@@ -52,8 +52,8 @@ enum FileHandleOutput {
         }
     }
 
-    /// JSON text that went through `escapingDelAndC1` already (`SpillFile`), written as it is; throws what write(2)
-    /// reports.
+    /// JSON text that went through `escapingDelAndC1` already (`StreamedListReport.DocumentOutput`), written as it is;
+    /// throws what write(2) reports.
     static func escapedJSONBytes(_ bytes: UnsafeRawBufferPointer) throws {
         guard let base = bytes.baseAddress else { return }
         var done = 0

@@ -300,8 +300,8 @@ enum StreamedListReport {
         private let buffer: UnsafeMutableRawBufferPointer
         private var used = 0
 
-        init(capacity: Int = 1 << 20) {
-            buffer = .allocate(byteCount: max(capacity, 4096), alignment: 64)
+        init() {
+            buffer = .allocate(byteCount: 1 << 20, alignment: 64)
         }
 
         deinit { buffer.deallocate() }

@@ -186,7 +186,7 @@ import Testing
         child.arguments = ["30"]
         try child.run()
         let pid = child.processIdentifier
-        let started = try #require(ProcessIdentity.startTime(of: pid))
+        let started = try #require(ProcessIdentity.status(of: String(pid))?.start)
         let running = ProcessIdentity(boot: here.boot, pidNamespace: here.pidNamespace, pid: pid, start: started)
         #expect(try await liveness(1_000, running.words) == .alive(age: 9_000, pid: pid), "a running child, however old its heartbeat")
         kill(pid, SIGKILL)

@@ -72,9 +72,6 @@ struct ProcessIdentity: Equatable, Sendable {
         return isNamespace(Substring(link)) ? link : nil
     }
 
-    /// The start time of process `pid` (`/proc/<pid>/stat`, field 22), nil when there is none.
-    static func startTime(of pid: Int32) -> UInt64? { status(of: String(pid))?.start }
-
     struct Status {
         var pid: Int32
         var start: UInt64

@@ -7,7 +7,7 @@ import Foundation
 /// "Scale"). The figures are `StoreIndex(uses:)`'s: sizes are never negative (`RepositoryContents.blobSize`), so the
 /// saturating sums do not depend on the order repositories arrive in.
 public final class StoreBlobSharing: @unchecked Sendable {
-    // @unchecked: the tables and totals are only touched under `lock`; `names` and `positions` never change.
+    // @unchecked: the tables and totals are only touched under `lock`; `positions` never changes.
 
     /// Who keeps a blob: how many repositories, and the size the first of them gave it (only read when it is the
     /// only one, so the figure is that repository's own, as in `StoreIndex`).
@@ -23,13 +23,12 @@ public final class StoreBlobSharing: @unchecked Sendable {
     private var other: [Digest: Keepers] = [:]
     private var totals: [Int64]
     private var added: [Bool]
-    private let names: [String]
+    /// Each repository's place in `totals`.
     private let positions: [String: Int32]
 
     /// For the repositories named (each name once), expecting about `expectedBlobs` distinct blobs (the store's blob
     /// count: a table that never grows never holds an old and a new copy at once).
     public init(repositories names: [String], expectedBlobs: Int = 0) {
-        self.names = names
         var positions: [String: Int32] = Dictionary(minimumCapacity: names.count)
         for (i, name) in names.enumerated() where positions[name] == nil { positions[name] = Int32(i) }
         self.positions = positions
@@ -65,10 +64,10 @@ public final class StoreBlobSharing: @unchecked Sendable {
     public func sizes() -> [String: StoreIndex.RepositorySizes] {
         lock.lock()
         defer { lock.unlock() }
-        var unique = Array(repeating: Int64(0), count: names.count)
+        var unique = Array(repeating: Int64(0), count: totals.count)
         for k in sha256.values where k.repositories == 1 { unique[Int(k.owner)] +|= k.size }
         for k in other.values where k.repositories == 1 { unique[Int(k.owner)] +|= k.size }
-        var out: [String: StoreIndex.RepositorySizes] = Dictionary(minimumCapacity: names.count)
+        var out: [String: StoreIndex.RepositorySizes] = Dictionary(minimumCapacity: positions.count)
         for (name, i) in positions { out[name] = StoreIndex.RepositorySizes(total: totals[Int(i)], unique: unique[Int(i)]) }
         return out
     }
